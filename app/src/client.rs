@@ -1,0 +1,202 @@
+//! The phone's side of talking to the server and keeping things on the phone.
+//!
+//! Everything here runs only in the browser (after hydration); on the server the same functions
+//! exist so components compile on both sides, but they are never called during rendering.
+
+use crate::model::ApiErrorBody;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Why a call to the server did not give what was asked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer at all: offline, server down, or the request was cut.
+    Network,
+    /// The server answered with a refusal it explained.
+    Refused { status: u16, body: ApiErrorBody },
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Refused { status, .. } => Some(*status),
+        }
+    }
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Refused { body, .. } => Some(body.code.as_str()),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// GET a JSON resource.
+pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    send::<(), T>("GET", path, None).await
+}
+
+/// POST (or PUT) a JSON body, read a JSON answer.
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    send("POST", path, Some(body)).await
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    send("PUT", path, Some(body)).await
+}
+
+#[cfg(feature = "hydrate")]
+async fn send<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> ApiResult<T> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(body) = body {
+        let json = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(&json));
+    }
+    init.set_headers(&headers);
+    let resp = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Network)?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| ApiError::Network)?;
+    let status = resp.status();
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if (200..300).contains(&status) {
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text).map_err(|_| ApiError::Refused {
+            status,
+            body: ApiErrorBody {
+                code: "bad_response".into(),
+                message: String::new(),
+                field: None,
+                retry_after_secs: None,
+            },
+        })
+    } else if status == 0 {
+        Err(ApiError::Network)
+    } else {
+        let body = serde_json::from_str(&text).unwrap_or(ApiErrorBody {
+            code: "http_error".into(),
+            message: format!("HTTP {status}"),
+            field: None,
+            retry_after_secs: None,
+        });
+        Err(ApiError::Refused { status, body })
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn send<B: Serialize, T: DeserializeOwned>(
+    _method: &str,
+    _path: &str,
+    _body: Option<&B>,
+) -> ApiResult<T> {
+    Err(ApiError::Network)
+}
+
+/// Local storage on the phone, by key. Reads give `None` on the server.
+pub mod store {
+    use serde::{de::DeserializeOwned, Serialize};
+
+    pub const ME: &str = "gp.me";
+    pub const LAST_CONTACT: &str = "gp.last_contact";
+
+    #[cfg(feature = "hydrate")]
+    pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get(key).ok()
+    }
+
+    /// Writes `value`; `false` when the phone refused (storage full or disabled).
+    #[cfg(feature = "hydrate")]
+    pub fn set<T: Serialize>(key: &str, value: &T) -> bool {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::set(key, value).is_ok()
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn delete(key: &str) {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::delete(key)
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn get<T: DeserializeOwned>(_key: &str) -> Option<T> {
+        None
+    }
+    #[cfg(not(feature = "hydrate"))]
+    pub fn set<T: Serialize>(_key: &str, _value: &T) -> bool {
+        false
+    }
+    #[cfg(not(feature = "hydrate"))]
+    pub fn delete(_key: &str) {}
+}
+
+/// Milliseconds since the epoch by the phone's clock (for display only, never for ordering).
+#[cfg(feature = "hydrate")]
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+#[cfg(not(feature = "hydrate"))]
+pub fn now_ms() -> f64 {
+    0.0
+}
+
+/// "HH:MM" (today) or "MM-DD HH:MM" of a time in the phone's time zone.
+#[cfg(feature = "hydrate")]
+pub fn format_local_time(ms: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let today = js_sys::Date::new_0();
+    let same_day = d.get_date() == today.get_date() && d.get_month() == today.get_month();
+    if same_day {
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    } else {
+        format!(
+            "{:02}-{:02} {:02}:{:02}",
+            d.get_month() + 1,
+            d.get_date(),
+            d.get_hours(),
+            d.get_minutes()
+        )
+    }
+}
+#[cfg(not(feature = "hydrate"))]
+pub fn format_local_time(_ms: f64) -> String {
+    String::new()
+}
+
+/// Sets the language cookie for a year (read by the server on the next render).
+#[cfg(feature = "hydrate")]
+pub fn set_lang_cookie(value: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(doc) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    {
+        let _ = doc.set_cookie(&format!(
+            "{}={value}; Path=/; Max-Age=31536000; SameSite=Lax",
+            crate::i18n::LANG_COOKIE
+        ));
+    }
+}
+#[cfg(not(feature = "hydrate"))]
+pub fn set_lang_cookie(_value: &str) {}

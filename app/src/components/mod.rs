@@ -1,0 +1,146 @@
+//! Pieces every screen shares: the status bar, the update banner, the signed-in gate.
+
+use crate::client::{self, ApiError};
+use crate::i18n::Key;
+use crate::state::{use_app, AppState};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+/// The bar at the top of every screen: where the app is, whether the server answers, when it
+/// last did, the language switch and sign-out.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let app = use_app();
+    let status = move || {
+        if app.online.get() {
+            ("status online", app.t(Key::Online))
+        } else {
+            ("status offline", app.t(Key::Offline))
+        }
+    };
+    let last = move || {
+        let when = app
+            .last_contact
+            .get()
+            .map(client::format_local_time)
+            .unwrap_or_else(|| app.t(Key::Never).to_string());
+        format!("{} {}", app.t(Key::LastContact), when)
+    };
+    let switch_lang = move |_| {
+        client::set_lang_cookie(app.locale.other().cookie_value());
+        crate::pwa::recache_pages_and_reload();
+    };
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            // Signing out offline still forgets the person on this phone.
+            let _ = client::post::<(), serde_json::Value>("/api/v1/auth/sign-out", &()).await;
+            app.signed_out();
+            navigate("/signin", Default::default());
+        });
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">{app.t(Key::AppName)}</a>
+            <div class="sync-status" data-testid="sync-status">
+                <span class=move || status().0 data-testid="net-status">{move || status().1}</span>
+                <span class="last-contact">{last}</span>
+            </div>
+            <button class="link" on:click=switch_lang data-testid="lang-switch">{app.t(Key::Language)}</button>
+            <Show when=move || app.me.get().is_some()>
+                <button class="link" on:click=sign_out.clone() data-testid="sign-out">{app.t(Key::SignOut)}</button>
+            </Show>
+        </header>
+        <Show when=move || !app.online.get()>
+            <p class="offline-note" role="status">{app.t(Key::OfflineNote)}</p>
+        </Show>
+    }
+}
+
+/// Offered when a new build waits; never reloads over a half-filled form.
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let app = use_app();
+    let blocked = RwSignal::new(false);
+    let update = move |_| blocked.set(!crate::pwa::apply_update(app));
+    view! {
+        <Show when=move || app.update_ready.get()>
+            <div class="banner" role="alert" data-testid="update-banner">
+                <span>{app.t(Key::UpdateReady)}</span>
+                <button class="primary small" on:click=update>{app.t(Key::UpdateNow)}</button>
+                <button class="small" on:click=move |_| app.update_ready.set(false)>{app.t(Key::UpdateLater)}</button>
+                <Show when=move || blocked.get()>
+                    <p class="error">{app.t(Key::UpdateBlockedByForm)}</p>
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
+/// Shows `children` to a signed-in person; sends anyone else to sign in, and someone who must
+/// change the first password to do that first.
+#[component]
+pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let app = use_app();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if !app.loaded.get() {
+            return;
+        }
+        match app.me.get() {
+            None => navigate("/signin", Default::default()),
+            Some(me) if me.must_change_password && location.pathname.get() != "/password" => {
+                navigate("/password", Default::default())
+            }
+            _ => {}
+        }
+    });
+    let children = StoredValue::new(children);
+    view! {
+        <Show
+            when=move || app.loaded.get() && app.me.get().is_some()
+            fallback=move || view! { <p class="muted">{app.t(Key::Loading)}</p> }
+        >
+            <Show when=move || app.offline_session.get()>
+                <p class="note" data-testid="offline-session">{app.t(Key::SignedInOffline)}</p>
+            </Show>
+            {children.read_value()()}
+        </Show>
+    }
+}
+
+/// The text to show for a failed call, in the page's language.
+pub fn error_text(app: AppState, err: &ApiError) -> String {
+    match err {
+        ApiError::Network => app.t(Key::ErrNetwork).to_string(),
+        ApiError::Refused { body, .. } if !body.message.is_empty() => body.message.clone(),
+        ApiError::Refused { .. } => app.t(Key::ErrServer).to_string(),
+    }
+}
+
+/// Handles the refusals every page treats alike: a lost session sends the person to sign in.
+/// Returns the message to show.
+pub fn handle_error(app: AppState, err: &ApiError) -> String {
+    match err {
+        ApiError::Network => app.online.set(false),
+        ApiError::Refused { status: 401, .. } => {
+            app.contact();
+            app.signed_out();
+        }
+        ApiError::Refused { .. } => app.contact(),
+    }
+    error_text(app, err)
+}
+
+/// A message line under a form; empty when there is nothing to say.
+#[component]
+pub fn Message(#[prop(into)] text: Signal<String>, #[prop(optional)] ok: bool) -> impl IntoView {
+    let class = if ok { "ok" } else { "error" };
+    view! {
+        <Show when=move || !text.get().is_empty()>
+            <p class=class role="alert" data-testid="message">{move || text.get()}</p>
+        </Show>
+    }
+}

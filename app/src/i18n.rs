@@ -1,0 +1,249 @@
+//! Interface text in Simplified Chinese (first) and English, one table for the phone and the
+//! server, so an error the server writes reads the same as one the phone writes.
+//!
+//! The language is a cookie (`gp_lang`) so the server renders the page in the language the phone
+//! will hydrate it in.
+
+use crate::model::{AreaKind, Role};
+use serde::{Deserialize, Serialize};
+
+pub const LANG_COOKIE: &str = "gp_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+    pub fn cookie_value(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh",
+            Locale::En => "en",
+        }
+    }
+    pub fn from_cookie_value(v: &str) -> Locale {
+        if v == "en" {
+            Locale::En
+        } else {
+            Locale::Zh
+        }
+    }
+    /// The language named in a `Cookie:` header; Chinese when absent.
+    pub fn from_cookie_header(header: &str) -> Locale {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .map(|(_, v)| Locale::from_cookie_value(v))
+            .unwrap_or_default()
+    }
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Zh => Locale::En,
+            Locale::En => Locale::Zh,
+        }
+    }
+}
+
+macro_rules! keys {
+    ($($key:ident => $zh:expr, $en:expr;)*) => {
+        /// One entry of the interface text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((Key::$key, Locale::Zh) => $zh, (Key::$key, Locale::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+keys! {
+    AppName => "法院安保", "Guardpost";
+    AppTitle => "法院安保 · 伊通县法院", "Guardpost · Yitong County Court";
+    Login => "账号", "Account";
+    Password => "密码", "Password";
+    SignIn => "登录", "Sign in";
+    SigningIn => "正在登录…", "Signing in…";
+    SignOut => "退出登录", "Sign out";
+    Online => "在线", "Online";
+    Offline => "离线", "Offline";
+    OfflineNote => "离线：已保存的记录在手机上，联网后自动同步", "Offline: records stay on this phone and sync when back online";
+    LastContact => "上次联网", "Last online";
+    Never => "从未", "never";
+    WaitingToSync => "待同步", "Waiting to sync";
+    SyncNow => "同步", "Sync";
+    Home => "首页", "Home";
+    MyTasks => "我的工作", "My tasks";
+    ComingSoon => "即将上线", "Coming soon";
+    Sites => "场所", "Sites";
+    People => "人员", "People";
+    Admin => "管理", "Admin";
+    Language => "English", "中文";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    NewPassword => "新密码（至少10位）", "New password (10+ characters)";
+    RepeatPassword => "再次输入新密码", "Repeat new password";
+    PasswordsDiffer => "两次输入的新密码不一致", "The two new passwords differ";
+    PasswordChanged => "密码已修改", "Password changed";
+    MustChangePassword => "首次登录，请先设置新密码", "First sign-in: set a new password first";
+    Save => "保存", "Save";
+    Saved => "已保存", "Saved";
+    Cancel => "取消", "Cancel";
+    Add => "添加", "Add";
+    Edit => "编辑", "Edit";
+    Loading => "加载中…", "Loading…";
+    NewPerson => "新增人员", "New person";
+    DisplayName => "姓名", "Name";
+    Roles => "岗位", "Roles";
+    SitesOf => "所属场所", "Sites";
+    Disabled => "已停用", "Disabled";
+    DisableAccount => "停用账号", "Disable account";
+    ResetPassword => "重置密码", "Reset password";
+    OneTimePasswordIs => "一次性密码（只显示这一次，请当面交给本人）：", "One-time password (shown once, hand it over in person):";
+    AreaName => "区域名称", "Area name";
+    AreaCode => "编号", "Code";
+    AreaKindLabel => "类型", "Kind";
+    Active => "启用", "In use";
+    SiteNameZh => "中文名称", "Chinese name";
+    SiteNameEn => "英文名称", "English name";
+    UpdateReady => "新版本已就绪", "A new version is ready";
+    UpdateNow => "更新", "Update";
+    UpdateLater => "稍后", "Later";
+    UpdateBlockedByForm => "请先保存或取消正在填写的表单", "Save or cancel the form you are filling first";
+    NeedOnline => "此操作需要联网", "This needs a connection";
+    NotFound => "页面不存在", "Page not found";
+    BackHome => "返回首页", "Back to home";
+    SignedInOffline => "离线模式：使用上次登录的账号", "Offline: using the last signed-in account";
+    // Tasks on the home screen, one per action.
+    TaskRegisterVisitor => "来访登记", "Visitor registration";
+    TaskRecordScreening => "安检", "Screening";
+    TaskPatrolRound => "巡逻巡查", "Patrol rounds";
+    TaskReportHazard => "上报隐患", "Report a hazard";
+    TaskGateLog => "车辆与快递", "Vehicles and parcels";
+    TaskBoilerLog => "锅炉运行记录", "Boiler log";
+    TaskHousekeeping => "卫生与绿植", "Cleaning and plants";
+    TaskFireDuty => "消防控制室值班", "Fire-room duty";
+    TaskInspect => "检查", "Inspections";
+    TaskReviewRectification => "整改复查", "Rectifications to review";
+    TaskViewKpis => "考核指标", "KPIs";
+    TaskFileRequest => "需求与反馈", "Requests and feedback";
+    TaskViewReports => "月度报告", "Monthly reports";
+    TaskManagePeople => "人员与账号", "People and accounts";
+    TaskManageSites => "场所与区域", "Sites and areas";
+    // Roles.
+    RoleGuard => "安保员", "Guard";
+    RoleTeamLeader => "队长", "Team leader";
+    RoleGateGuard => "门卫", "Gate guard";
+    RoleCaretaker => "门卫更夫", "Caretaker";
+    RoleFireOperator => "消防值班员", "Fire-room operator";
+    RoleSupervisor => "项目负责人", "Supervisor";
+    RoleCourtLiaison => "采购人联络人", "Court liaison";
+    RoleAdmin => "系统管理员", "Administrator";
+    // Area kinds.
+    KindHall => "大厅", "Hall";
+    KindRoom => "接待室", "Room";
+    KindCourtroom => "审判法庭", "Courtroom";
+    KindGateHouse => "门卫室", "Gate house";
+    KindFloor => "楼层", "Floor";
+    KindCorridor => "走廊", "Corridor";
+    KindRestroom => "卫生间", "Restroom";
+    KindYard => "院落", "Yard";
+    KindFilingArea => "立案区域", "Filing area";
+    KindReceptionArea => "接待区域", "Reception area";
+    KindFireControlRoom => "消防控制室", "Fire control room";
+    KindBoilerRoom => "锅炉房", "Boiler room";
+    KindOther => "其他", "Other";
+    // Errors.
+    ErrWrongPassword => "账号或密码错误", "Wrong account or password";
+    ErrRateLimited => "登录失败次数过多，请稍后再试", "Too many failed sign-ins, try again later";
+    ErrRetryInMinutes => "分钟后可再试", "minutes until you can try again";
+    ErrAccountDisabled => "该账号已停用，请联系管理员", "This account is disabled; ask an administrator";
+    ErrNotSignedIn => "请先登录", "Please sign in";
+    ErrForbidden => "您的岗位无权进行此操作", "Your role may not do this";
+    ErrSiteForbidden => "您不属于该场所", "You do not belong to this site";
+    ErrPasswordChangeRequired => "请先修改初始密码", "Change your initial password first";
+    ErrLoginFormat => "账号须为3至32位小写字母、数字或 . _ -", "Account: 3 to 32 lower-case letters, digits or . _ -";
+    ErrLoginTaken => "该账号已存在", "This account name is taken";
+    ErrPasswordTooShort => "新密码至少10位", "The new password needs at least 10 characters";
+    ErrPasswordTooLong => "新密码不能超过128位", "The new password may have at most 128 characters";
+    ErrPasswordIsLogin => "新密码不能与账号相同", "The new password may not be the account name";
+    ErrPasswordSame => "新密码不能与当前密码相同", "The new password must differ from the current one";
+    ErrCurrentPassword => "当前密码不正确", "The current password is wrong";
+    ErrDisplayName => "姓名须为1至40个字", "Name: 1 to 40 characters";
+    ErrNoRole => "请至少选择一个岗位", "Choose at least one role";
+    ErrNoSite => "请至少选择一个场所", "Choose at least one site";
+    ErrUnknownSite => "场所不存在", "No such site";
+    ErrUnknownPerson => "人员不存在", "No such person";
+    ErrAreaCode => "区域编号须为1至32位字母、数字或 - _", "Area code: 1 to 32 letters, digits, - or _";
+    ErrAreaCodeTaken => "该场所已有此编号", "This site already has an area with that code";
+    ErrAreaName => "区域名称须为1至40个字", "Area name: 1 to 40 characters";
+    ErrSiteName => "场所名称须为1至40个字", "Site name: 1 to 40 characters";
+    ErrLastAdmin => "不能停用或降级最后一个管理员", "The last administrator cannot be disabled or demoted";
+    ErrBadRequest => "请求格式不正确", "The request is malformed";
+    ErrServer => "服务器出错，请稍后再试", "Server error, try again later";
+    ErrNetwork => "无法连接服务器", "Cannot reach the server";
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Guard => Key::RoleGuard,
+        Role::TeamLeader => Key::RoleTeamLeader,
+        Role::GateGuard => Key::RoleGateGuard,
+        Role::Caretaker => Key::RoleCaretaker,
+        Role::FireOperator => Key::RoleFireOperator,
+        Role::Supervisor => Key::RoleSupervisor,
+        Role::CourtLiaison => Key::RoleCourtLiaison,
+        Role::Admin => Key::RoleAdmin,
+    }
+}
+
+pub fn area_kind_key(kind: AreaKind) -> Key {
+    match kind {
+        AreaKind::Hall => Key::KindHall,
+        AreaKind::Room => Key::KindRoom,
+        AreaKind::Courtroom => Key::KindCourtroom,
+        AreaKind::GateHouse => Key::KindGateHouse,
+        AreaKind::Floor => Key::KindFloor,
+        AreaKind::Corridor => Key::KindCorridor,
+        AreaKind::Restroom => Key::KindRestroom,
+        AreaKind::Yard => Key::KindYard,
+        AreaKind::FilingArea => Key::KindFilingArea,
+        AreaKind::ReceptionArea => Key::KindReceptionArea,
+        AreaKind::FireControlRoom => Key::KindFireControlRoom,
+        AreaKind::BoilerRoom => Key::KindBoilerRoom,
+        AreaKind::Other => Key::KindOther,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_header_picks_language() {
+        assert_eq!(Locale::from_cookie_header(""), Locale::Zh);
+        assert_eq!(Locale::from_cookie_header("a=b; gp_lang=en"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("gp_lang=zh; x=1"), Locale::Zh);
+        assert_eq!(Locale::from_cookie_header("gp_lang=fr"), Locale::Zh);
+    }
+
+    #[test]
+    fn both_languages_have_text() {
+        for k in [Key::SignIn, Key::ErrWrongPassword, Key::RoleCaretaker] {
+            assert!(!k.text(Locale::Zh).is_empty());
+            assert_ne!(k.text(Locale::Zh), k.text(Locale::En));
+        }
+    }
+}

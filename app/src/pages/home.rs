@@ -1,0 +1,76 @@
+//! The home screen: the signed-in person's tasks, from the authorization table.
+
+use crate::components::SignedIn;
+use crate::i18n::{role_key, Key};
+use crate::model::Action;
+use crate::state::use_app;
+use leptos::prelude::*;
+
+/// The home-screen task of an action, and the page that does it once it exists.
+fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
+    Some(match action {
+        Action::ManagePeople => (Key::TaskManagePeople, Some("/admin/people")),
+        Action::ViewSites | Action::ViewPeople | Action::RevealIdNumber | Action::EnrolDevice => {
+            return None
+        }
+        Action::ManageSites => (Key::TaskManageSites, Some("/sites")),
+        Action::RegisterVisitor => (Key::TaskRegisterVisitor, None),
+        Action::RecordScreening => (Key::TaskRecordScreening, None),
+        Action::PatrolRound => (Key::TaskPatrolRound, None),
+        Action::ReportHazard => (Key::TaskReportHazard, None),
+        Action::GateLog => (Key::TaskGateLog, None),
+        Action::BoilerLog => (Key::TaskBoilerLog, None),
+        Action::Housekeeping => (Key::TaskHousekeeping, None),
+        Action::FireDuty => (Key::TaskFireDuty, None),
+        Action::Inspect => (Key::TaskInspect, None),
+        Action::ReviewRectification => (Key::TaskReviewRectification, None),
+        Action::ViewKpis => (Key::TaskViewKpis, None),
+        Action::FileRequest => (Key::TaskFileRequest, None),
+        Action::ViewReports => (Key::TaskViewReports, None),
+    })
+}
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let app = use_app();
+    let body = move || {
+        let me = app.me.get()?;
+        let roles = me
+            .roles
+            .iter()
+            .map(|r| app.t(role_key(*r)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let tasks = Action::ALL
+            .into_iter()
+            .filter(|a| me.can(*a))
+            .filter_map(task)
+            .map(|(key, href)| match href {
+                Some(href) => view! {
+                    <a class="task" href=href>{app.t(key)}</a>
+                }
+                .into_any(),
+                None => view! {
+                    <div class="task later" aria-disabled="true">
+                        {app.t(key)}
+                        <small>{app.t(Key::ComingSoon)}</small>
+                    </div>
+                }
+                .into_any(),
+            })
+            .collect_view();
+        Some(view! {
+            <section class="hello">
+                <h1 data-testid="hello">{me.display_name.clone()}</h1>
+                <p class="muted" data-testid="roles">{roles}</p>
+            </section>
+            <h2>{app.t(Key::MyTasks)}</h2>
+            <nav class="tasks" data-testid="tasks">
+                {tasks}
+                <a class="task" href="/sites">{app.t(Key::Sites)}</a>
+                <a class="task" href="/password">{app.t(Key::ChangePassword)}</a>
+            </nav>
+        })
+    };
+    view! { <SignedIn>{body}</SignedIn> }
+}

@@ -1,0 +1,26 @@
+//! One module per screen.
+
+mod home;
+mod password;
+mod people;
+mod signin;
+mod sites;
+
+pub use home::Home;
+pub use password::ChangePassword;
+pub use people::People;
+pub use signin::SignIn;
+pub use sites::Sites;
+
+use crate::i18n::Key;
+use crate::state::use_app;
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <h1>{app.t(Key::NotFound)}</h1>
+        <a class="button" href="/">{app.t(Key::BackHome)}</a>
+    }
+}

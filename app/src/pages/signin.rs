@@ -1,0 +1,98 @@
+//! Sign-in with account and password.
+
+use crate::client;
+use crate::components::{error_text, Message};
+use crate::i18n::Key;
+use crate::model::{Me, SignInRequest};
+use crate::state::use_app;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let app = use_app();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    // Someone already signed in has nothing to do here.
+    let nav = navigate.clone();
+    Effect::new(move |_| {
+        if app.loaded.get() && app.me.get().is_some() && !app.offline_session.get() {
+            nav("/", Default::default());
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        message.set(String::new());
+        let req = SignInRequest {
+            login: login.get_untracked().trim().to_lowercase(),
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match client::post::<_, Me>("/api/v1/auth/sign-in", &req).await {
+                Ok(me) => {
+                    app.contact();
+                    let target = if me.must_change_password {
+                        "/password"
+                    } else {
+                        "/"
+                    };
+                    app.signed_in(me);
+                    password.set(String::new());
+                    navigate(target, Default::default());
+                }
+                Err(err) => {
+                    if err == client::ApiError::Network {
+                        app.online.set(false);
+                    } else {
+                        app.contact();
+                    }
+                    message.set(error_text(app, &err));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class="card form" on:submit=submit data-testid="signin-form">
+            <h1>{app.t(Key::SignIn)}</h1>
+            <label>
+                <span>{app.t(Key::Login)}</span>
+                <input
+                    name="login"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    prop:value=move || login.get()
+                    on:input=move |ev| login.set(event_target_value(&ev))
+                />
+            </label>
+            <label>
+                <span>{app.t(Key::Password)}</span>
+                <input
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+            </label>
+            <Message text=message />
+            <button class="primary" type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { app.t(Key::SigningIn) } else { app.t(Key::SignIn) }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,76 @@
+// Guardpost's service worker. The server prepends BUILD (this build's id), PRECACHE (the hashed
+// wasm/JS/CSS, snippets, icons, manifest of this build) and PAGES (the app's pages).
+//
+// - Install caches this build's files and pages in a cache of its own. It does not take over:
+//   a new build waits until the person agrees (the page posts "skip-waiting").
+// - Pages are served from the cache of the build whose code is cached with them, so an old page
+//   never meets new code; unknown pages go to the network.
+// - /api/ is never cached: personal data stays out of the cache.
+
+const CACHE = "guardpost-" + BUILD;
+
+async function cachePages(cache) {
+  await Promise.all(PAGES.map(async (page) => {
+    const res = await fetch(page, { cache: "reload", credentials: "same-origin" });
+    if (!res.ok) throw new Error("page " + page + ": " + res.status);
+    const text = await res.clone().text();
+    // A page from another build (the server was updated meanwhile) is not cached with this code.
+    if (!text.includes('content="' + BUILD + '"')) throw new Error("page " + page + " is from another build");
+    await cache.put(page, res);
+  }));
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+    await cachePages(cache);
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("guardpost-") && n !== CACHE).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") {
+    self.skipWaiting();
+  } else if (event.data === "recache-pages") {
+    const port = event.ports && event.ports[0];
+    event.waitUntil(caches.open(CACHE).then(cachePages).catch(() => {}).then(() => port && port.postMessage("done")));
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+
+  if (req.mode === "navigate") {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      const hit = await cache.match(url.pathname);
+      if (hit) return hit;
+      try {
+        return await fetch(req);
+      } catch (e) {
+        return new Response("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+          + "<p style='font:18px sans-serif;padding:16px'>离线：此页面未缓存。<a href='/'>返回首页</a><br>"
+          + "Offline: this page is not cached. <a href='/'>Home</a></p>",
+          { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+      }
+    })());
+    return;
+  }
+
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(req, { ignoreSearch: true });
+    return hit || fetch(req);
+  })());
+});

@@ -1,0 +1,116 @@
+//! Settings from environment variables, with safe defaults for the embedded (one machine,
+//! SQLite) mode. There are no secrets to default: session tokens and the first administrator's
+//! password are random at run time.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `GUARDPOST_ADDR`, default `127.0.0.1:3000`.
+    pub addr: SocketAddr,
+    /// `GUARDPOST_DATA_DIR`, default `./data`: the SQLite database lives here.
+    pub data_dir: PathBuf,
+    /// `GUARDPOST_DATABASE_URL`, default `sqlite://<data_dir>/guardpost.db`.
+    pub database_url: String,
+    /// `GUARDPOST_LOG`, default `info` (a `tracing` filter).
+    pub log: String,
+    /// `GUARDPOST_SECURE_COOKIES=1` marks cookies `Secure` (behind https). Also set per request
+    /// when a proxy says `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+    /// `GUARDPOST_SITE_ROOT`, default `LEPTOS_SITE_ROOT` or `target/site`: the built front end.
+    pub site_root: String,
+    /// `GUARDPOST_SESSION_DAYS`, default 7.
+    pub session_days: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{name} is not valid: {value}")]
+    Invalid { name: &'static str, value: String },
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let addr_s = get("GUARDPOST_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_s.parse().map_err(|_| SettingsError::Invalid {
+            name: "GUARDPOST_ADDR",
+            value: addr_s.clone(),
+        })?;
+        let data_dir = PathBuf::from(get("GUARDPOST_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("GUARDPOST_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("guardpost.db").display()));
+        let secure_cookies = match get("GUARDPOST_SECURE_COOKIES").as_deref() {
+            None | Some("") | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => {
+                return Err(SettingsError::Invalid {
+                    name: "GUARDPOST_SECURE_COOKIES",
+                    value: other.into(),
+                })
+            }
+        };
+        let session_days = match get("GUARDPOST_SESSION_DAYS") {
+            None => 7,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=90).contains(d))
+                .ok_or(SettingsError::Invalid {
+                    name: "GUARDPOST_SESSION_DAYS",
+                    value: v,
+                })?,
+        };
+        Ok(Settings {
+            addr,
+            data_dir,
+            database_url,
+            log: get("GUARDPOST_LOG").unwrap_or_else(|| "info".into()),
+            secure_cookies,
+            site_root: get("GUARDPOST_SITE_ROOT")
+                .or_else(|| get("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into()),
+            session_days,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_embedded_and_local() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://data/guardpost.db");
+        assert!(!s.secure_cookies);
+        assert_eq!(s.session_days, 7);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let e = from(&[("GUARDPOST_ADDR", "nowhere")]).unwrap_err();
+        assert!(e.to_string().contains("GUARDPOST_ADDR"));
+        assert!(from(&[("GUARDPOST_SECURE_COOKIES", "yes please")]).is_err());
+        assert!(from(&[("GUARDPOST_SESSION_DAYS", "0")]).is_err());
+        let s = from(&[("GUARDPOST_DATA_DIR", "/srv/gp")]).unwrap();
+        assert_eq!(s.database_url, "sqlite:///srv/gp/guardpost.db");
+    }
+}

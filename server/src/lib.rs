@@ -1,0 +1,135 @@
+//! Guardpost's server: the JSON API, the rendered pages, the service worker and the database.
+//! `main.rs` only reads settings and calls [`serve`]; tests call [`Server::start`].
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod people;
+pub mod sites;
+pub mod web;
+
+use app::{shell, App, BuildId};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use config::Settings;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: db::Db,
+    pub settings: Arc<Settings>,
+    pub assets: Arc<web::Assets>,
+    /// A real argon2 hash compared against when the account does not exist, so an unknown
+    /// login takes as long as a wrong password.
+    pub dummy_hash: String,
+}
+
+/// The Leptos options for `settings` (the built site folder, hashed file names when the build
+/// left a `hash.txt` beside this binary).
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("hash.txt").exists()))
+        .unwrap_or(false);
+    let env = if cfg!(debug_assertions) {
+        leptos::config::Env::DEV
+    } else {
+        leptos::config::Env::PROD
+    };
+    LeptosOptions::builder()
+        .output_name("guardpost")
+        .site_root(settings.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .hash_files(hash_files)
+        .env(env)
+        .build()
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    let build = BuildId(state.assets.build_id.clone());
+    let context = move || {
+        provide_context(build.clone());
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            provide_context(auth::locale_of(&parts.headers));
+            if let Some(n) = parts.extensions.get::<web::CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(n.0.as_str()));
+            }
+        }
+    };
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(auth::router())
+        .merge(people::router())
+        .merge(sites::router())
+        .route("/sw.js", get(web::service_worker))
+        .route("/healthz", get(web::health))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn(web::json_only))
+        .layer(axum::middleware::from_fn(web::localize))
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(web::headers))
+        .with_state(state)
+}
+
+/// A started server: its address, and the first administrator's one-time password when this
+/// start created the administrator.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub first_admin: Option<(String, String)>,
+    pub db: db::Db,
+    pub handle: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Opens the database (creating and migrating it), loads the sites into an empty one,
+    /// creates the first administrator if there is none, binds and starts serving.
+    pub async fn start(settings: Settings) -> anyhow::Result<Server> {
+        let db = db::open(&settings.database_url).await?;
+        let loaded = db::seed_sites(&db, db::SITES_JSON).await?;
+        if loaded > 0 {
+            tracing::info!(sites = loaded, "loaded the court's sites");
+        }
+        let first_admin = auth::bootstrap_admin(&db).await?;
+        let options = leptos_options(&settings);
+        let assets = Arc::new(web::Assets::load(&options));
+        let state = AppState {
+            leptos_options: options,
+            db: db.clone(),
+            settings: Arc::new(settings.clone()),
+            assets,
+            dummy_hash: auth::hash_password(&auth::one_time_password())?,
+        };
+        let app = router(state);
+        let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+        let addr = listener.local_addr()?;
+        let handle = tokio::spawn(async move {
+            let service = app.into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(e) = axum::serve(listener, service).await {
+                tracing::error!(error = %e, "server stopped");
+            }
+        });
+        Ok(Server {
+            addr,
+            first_admin,
+            db,
+            handle,
+        })
+    }
+}

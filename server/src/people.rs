@@ -1,0 +1,250 @@
+//! People and accounts: administrators create people, set their roles and sites, reset
+//! passwords and disable accounts; supervisors and team leaders may read the list of their sites.
+
+use crate::auth::{hash_password_blocking, one_time_password, roles_and_sites, Caller, SiteScope};
+use crate::db::{self, now_ms, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::web::ApiJson;
+use crate::AppState;
+use app::i18n::Key;
+use app::model::{
+    validate_display_name, validate_login, Action, NewPerson, OneTimePassword, PersonUpdate,
+    PersonView, Role,
+};
+use axum::extract::{Path, State};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/people", get(list).post(create))
+        .route("/api/v1/people/{id}", put(update))
+        .route("/api/v1/people/{id}/reset-password", post(reset_password))
+}
+
+async fn person(db: &Db, id: &str) -> ApiResult<PersonView> {
+    let row: Option<(String, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT id, login, display_name, disabled, must_change_password FROM people WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let (id, login, display_name, disabled, must_change_password) =
+        row.ok_or(ApiError::NotFound(Key::ErrUnknownPerson))?;
+    let (roles, site_ids) = roles_and_sites(db, &id).await?;
+    Ok(PersonView {
+        id,
+        login,
+        display_name,
+        roles,
+        site_ids,
+        disabled,
+        must_change_password,
+    })
+}
+
+async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PersonView>>> {
+    let scope = caller.scope(Action::ViewPeople)?;
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM people ORDER BY disabled, login")
+        .fetch_all(&state.db)
+        .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let p = person(&state.db, &id).await?;
+        // Outside administrators, people are seen only when they share a site with the caller.
+        if scope == SiteScope::All || p.site_ids.iter().any(|s| scope.contains(s)) {
+            out.push(p);
+        }
+    }
+    Ok(Json(out))
+}
+
+/// Checks roles and sites of a person being saved; the sites must exist.
+async fn check_assignment(db: &Db, roles: &[Role], site_ids: &[String]) -> ApiResult<()> {
+    if roles.is_empty() {
+        return Err(ApiError::bad(Key::ErrNoRole, "roles"));
+    }
+    // Everyone but a pure administrator works at one site at least.
+    let needs_site = roles.iter().any(|r| *r != Role::Admin);
+    if needs_site && site_ids.is_empty() {
+        return Err(ApiError::bad(Key::ErrNoSite, "site_ids"));
+    }
+    for s in site_ids {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM sites WHERE id = ?")
+            .bind(s)
+            .fetch_optional(db)
+            .await?;
+        if found.is_none() {
+            return Err(ApiError::bad(Key::ErrUnknownSite, "site_ids"));
+        }
+    }
+    Ok(())
+}
+
+async fn write_assignment(
+    tx: &mut sqlx::SqliteConnection,
+    id: &str,
+    roles: &[Role],
+    site_ids: &[String],
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM person_roles WHERE person_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM person_sites WHERE person_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
+    for r in roles {
+        sqlx::query("INSERT INTO person_roles (person_id, role) VALUES (?, ?)")
+            .bind(id)
+            .bind(r.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut sites = site_ids.to_vec();
+    sites.sort();
+    sites.dedup();
+    for s in sites {
+        sqlx::query("INSERT INTO person_sites (person_id, site_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(s)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<NewPerson>,
+) -> ApiResult<Json<OneTimePassword>> {
+    caller.require(Action::ManagePeople)?;
+    let login = req.login.trim().to_string();
+    validate_login(&login).map_err(|k| ApiError::bad(k, "login"))?;
+    validate_display_name(&req.display_name).map_err(|k| ApiError::bad(k, "display_name"))?;
+    check_assignment(&state.db, &req.roles, &req.site_ids).await?;
+    let password = one_time_password();
+    let hash = hash_password_blocking(password.clone()).await?;
+    let id = db::new_id();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO people (id, login, display_name, password_hash, must_change_password, disabled, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, 0, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&login)
+    .bind(req.display_name.trim())
+    .bind(&hash)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            ApiError::Conflict { key: Key::ErrLoginTaken, field: Some("login") }
+        }
+        _ => e.into(),
+    })?;
+    write_assignment(&mut tx, &id, &req.roles, &req.site_ids).await?;
+    db::audit(&mut *tx, Some(&caller.id), "create_person", &id, &login).await?;
+    tx.commit().await?;
+    Ok(Json(OneTimePassword {
+        person: person(&state.db, &id).await?,
+        one_time_password: password,
+    }))
+}
+
+/// How many enabled administrators there would be if `id` had `roles` and `disabled`.
+async fn admins_after(db: &Db, id: &str, roles: &[Role], disabled: bool) -> ApiResult<i64> {
+    let others: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM people p JOIN person_roles r ON r.person_id = p.id
+         WHERE r.role = 'admin' AND p.disabled = 0 AND p.id <> ?",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    Ok(others + i64::from(roles.contains(&Role::Admin) && !disabled))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PersonUpdate>,
+) -> ApiResult<Json<PersonView>> {
+    caller.require(Action::ManagePeople)?;
+    person(&state.db, &id).await?;
+    validate_display_name(&req.display_name).map_err(|k| ApiError::bad(k, "display_name"))?;
+    check_assignment(&state.db, &req.roles, &req.site_ids).await?;
+    if admins_after(&state.db, &id, &req.roles, req.disabled).await? == 0 {
+        return Err(ApiError::Conflict {
+            key: Key::ErrLastAdmin,
+            field: Some("roles"),
+        });
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE people SET display_name = ?, disabled = ?, updated_at = ? WHERE id = ?")
+        .bind(req.display_name.trim())
+        .bind(req.disabled)
+        .bind(now_ms())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    write_assignment(&mut tx, &id, &req.roles, &req.site_ids).await?;
+    if req.disabled {
+        sqlx::query("DELETE FROM sessions WHERE person_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let roles: Vec<&str> = req.roles.iter().map(|r| r.as_str()).collect();
+    let detail = format!(
+        "roles={} sites={} disabled={}",
+        roles.join(","),
+        req.site_ids.len(),
+        req.disabled
+    );
+    db::audit(&mut *tx, Some(&caller.id), "update_person", &id, &detail).await?;
+    tx.commit().await?;
+    Ok(Json(person(&state.db, &id).await?))
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OneTimePassword>> {
+    caller.require(Action::ManagePeople)?;
+    person(&state.db, &id).await?;
+    let password = one_time_password();
+    let hash = hash_password_blocking(password.clone()).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE id = ?")
+        .bind(&hash)
+        .bind(now_ms())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE person_id = ?")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "DELETE FROM sign_in_failures WHERE login = (SELECT login FROM people WHERE id = ?)",
+    )
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?;
+    db::audit(&mut *tx, Some(&caller.id), "reset_password", &id, "").await?;
+    tx.commit().await?;
+    Ok(Json(OneTimePassword {
+        person: person(&state.db, &id).await?,
+        one_time_password: password,
+    }))
+}

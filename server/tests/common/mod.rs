@@ -1,0 +1,150 @@
+//! The one helper that starts the real server for integration tests: a fresh SQLite database in
+//! a temporary folder, a free port, the court's sites loaded, the first administrator created.
+
+#![allow(dead_code)]
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::{config::Settings, Server};
+
+pub struct TestApp {
+    pub base: String,
+    pub admin_login: String,
+    pub admin_password: String,
+    pub db: server::db::Db,
+    pub settings: Settings,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_string_lossy().to_string();
+    let settings = Settings::from_lookup(|k| match k {
+        "GUARDPOST_ADDR" => Some("127.0.0.1:0".into()),
+        "GUARDPOST_DATA_DIR" => Some(data.clone()),
+        "GUARDPOST_SITE_ROOT" => Some(format!("{data}/site")),
+        _ => None,
+    })
+    .expect("settings");
+    let server = Server::start(settings.clone())
+        .await
+        .expect("server starts");
+    let (admin_login, admin_password) = server.first_admin.clone().expect("first admin created");
+    TestApp {
+        base: format!("http://{}", server.addr),
+        admin_login,
+        admin_password,
+        db: server.db.clone(),
+        settings,
+        _dir: dir,
+    }
+}
+
+/// A browser-like client: keeps cookies, sends JSON.
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post(&self, c: &Client, path: &str, body: Value) -> Response {
+        c.post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put(&self, c: &Client, path: &str, body: Value) -> Response {
+        c.put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> Response {
+        c.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn sign_in(&self, c: &Client, login: &str, password: &str) -> Response {
+        self.post(
+            c,
+            "/api/v1/auth/sign-in",
+            json!({"login": login, "password": password}),
+        )
+        .await
+    }
+
+    /// The administrator, signed in with the first password changed.
+    pub async fn admin(&self) -> Client {
+        let c = client();
+        let r = self
+            .sign_in(&c, &self.admin_login, &self.admin_password)
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = self
+            .post(&c, "/api/v1/me/password", json!({"current_password": self.admin_password, "new_password": "admin-new-password-1"}))
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        c
+    }
+
+    pub async fn site_id(&self, code: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM sites WHERE code = ?")
+            .bind(code)
+            .fetch_one(&self.db)
+            .await
+            .expect("site exists")
+    }
+
+    /// Creates a person through the API as `admin` and returns a client signed in as them
+    /// (first password changed), and their id.
+    pub async fn person(
+        &self,
+        admin: &Client,
+        login: &str,
+        roles: &[&str],
+        sites: &[&str],
+    ) -> (Client, String) {
+        let mut site_ids = Vec::new();
+        for s in sites {
+            site_ids.push(self.site_id(s).await);
+        }
+        let r = self
+            .post(admin, "/api/v1/people", json!({"login": login, "display_name": login, "roles": roles, "site_ids": site_ids}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "creating {login}");
+        let v: Value = r.json().await.expect("json");
+        let otp = v["one_time_password"].as_str().expect("otp").to_string();
+        let id = v["person"]["id"].as_str().expect("id").to_string();
+        let c = client();
+        assert_eq!(self.sign_in(&c, login, &otp).await.status(), StatusCode::OK);
+        let r = self
+            .post(
+                &c,
+                "/api/v1/me/password",
+                json!({"current_password": otp, "new_password": format!("{login}-password-1")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        (c, id)
+    }
+}
+
+pub async fn body(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let v = r.json().await.unwrap_or(Value::Null);
+    (status, v)
+}
