@@ -124,7 +124,7 @@ impl AppState {
         let _ = set_interval_with_handle(
             move || {
                 ticks.set(ticks.get().wrapping_add(1));
-                if !self.online.get_untracked() || ticks.get() % 6 == 0 {
+                if !self.online.get_untracked() || ticks.get().is_multiple_of(6) {
                     spawn_local(self.refresh_me());
                 }
             },

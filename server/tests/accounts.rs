@@ -1,6 +1,8 @@
 //! Sign-in, sign-out, passwords, the first administrator, rate limits and account management,
 //! against the real server on a fresh SQLite database.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use common::{body, client, spawn_app};

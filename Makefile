@@ -1,0 +1,49 @@
+# Guardpost. `make run` sets up and serves the app; `make test` sets up and runs every test.
+# Both install what is missing (see .ci/tools.sh) and skip what is there.
+
+SHELL := /bin/bash
+SIZE_BUDGET_KB ?= 400
+export GUARDPOST_DATA_DIR ?= data
+export GUARDPOST_ADDR ?= 127.0.0.1:3000
+export LEPTOS_SITE_ROOT ?= target/site
+
+.PHONY: run build tools test-tools test unit lint e2e size bench clean-data
+
+tools:
+	@.ci/tools.sh
+
+test-tools:
+	@.ci/tools.sh --test
+
+build: tools
+	cargo leptos build --release
+	@.ci/precompress.sh target/site
+
+run: build
+	@echo "Starting Guardpost; the data lives in $(GUARDPOST_DATA_DIR)/"
+	./target/release/guardpost
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p server --features ssr --all-targets -- -D warnings
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p app -p server
+
+size:
+	@.ci/size-report.sh --budget $(SIZE_BUDGET_KB)
+
+e2e:
+	cd end2end && npx playwright test
+
+test: test-tools lint unit build size e2e
+	@echo "all tests passed"
+
+bench: build
+	@echo "== What a phone downloads on first visit"
+	@.ci/size-report.sh
+
+clean-data:
+	rm -rf $(GUARDPOST_DATA_DIR)

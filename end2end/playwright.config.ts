@@ -1,0 +1,25 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Debian's Chromium (Playwright's own download cannot work here); flags that work as root.
+const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  // Each spec starts its own server on its own port and data folder; one at a time on 2 cores.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    ...devices['Pixel 5'],
+    viewport: { width: 360, height: 640 },
+    locale: 'zh-CN',
+    launchOptions: { executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: chromiumArgs },
+    trace: 'retain-on-failure',
+  },
+  projects: [{ name: 'phone', use: {} }],
+});

@@ -1,0 +1,94 @@
+// Starts and stops the real `guardpost` binary (the release build) for a test file, on its own
+// port and a fresh data folder, and reads the first administrator's one-time password from its
+// console, as a person setting it up would.
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+
+export interface Running {
+  url: string;
+  port: number;
+  dataDir: string;
+  siteRoot: string;
+  proc: ChildProcess;
+  firstAdmin?: { login: string; password: string };
+}
+
+export async function startServer(port: number, dataDir?: string, siteRoot?: string): Promise<Running> {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'guardpost-e2e-'));
+  const site = siteRoot ?? path.join(root, 'target/site');
+  const proc = spawn(path.join(root, 'target/release/guardpost'), [], {
+    cwd: root,
+    env: {
+      ...process.env,
+      GUARDPOST_ADDR: `127.0.0.1:${port}`,
+      GUARDPOST_DATA_DIR: dir,
+      LEPTOS_SITE_ROOT: site,
+      GUARDPOST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start:\n' + out)), 20_000);
+    proc.stdout!.on('data', (chunk) => {
+      out += chunk.toString();
+      if (out.includes('is serving at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  const login = /account:\s+(\S+)/.exec(out)?.[1];
+  const password = /one-time password:\s+(\S+)/.exec(out)?.[1];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir: dir,
+    siteRoot: site,
+    proc,
+    firstAdmin: login && password ? { login, password } : undefined,
+  };
+}
+
+export async function stopServer(s: Running): Promise<void> {
+  if (s.proc.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    s.proc.once('exit', () => resolve());
+    s.proc.kill('SIGKILL');
+  });
+}
+
+/// Calls the JSON API outside the browser (to set up people quickly).
+export async function api(url: string, pathname: string, body: unknown, cookie?: string) {
+  const res = await fetch(url + pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  const setCookie = res.headers.get('set-cookie');
+  return { status: res.status, json: await res.json().catch(() => null), cookie: setCookie?.split(';')[0] ?? cookie };
+}
+
+/// Signs the first administrator in, sets a known password, and creates `people`
+/// ({login, roles, site codes}); returns their one-time passwords by login.
+export async function setUp(s: Running, adminPassword: string, people: { login: string; name: string; roles: string[]; sites: string[] }[]) {
+  const fa = s.firstAdmin!;
+  let r = await api(s.url, '/api/v1/auth/sign-in', { login: fa.login, password: fa.password });
+  const cookie = r.cookie!;
+  r = await api(s.url, '/api/v1/me/password', { current_password: fa.password, new_password: adminPassword }, cookie);
+  if (r.status !== 200) throw new Error('admin password: ' + JSON.stringify(r.json));
+  const sites = await (await fetch(s.url + '/api/v1/sites', { headers: { cookie } })).json();
+  const ids = (codes: string[]) => codes.map((c) => sites.find((x: any) => x.code === c).id);
+  const otps: Record<string, string> = {};
+  for (const p of people) {
+    r = await api(s.url, '/api/v1/people', { login: p.login, display_name: p.name, roles: p.roles, site_ids: ids(p.sites) }, cookie);
+    if (r.status !== 200) throw new Error('person: ' + JSON.stringify(r.json));
+    otps[p.login] = r.json.one_time_password;
+  }
+  return otps;
+}
