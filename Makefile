@@ -6,6 +6,8 @@ SIZE_BUDGET_KB ?= 400
 export GUARDPOST_DATA_DIR ?= data
 export GUARDPOST_ADDR ?= 127.0.0.1:3000
 export LEPTOS_SITE_ROOT ?= target/site
+# wasm-opt from .ci/tools.sh comes before any other on PATH.
+export PATH := $(CURDIR)/target/tools/node_modules/.bin:$(PATH)
 
 .PHONY: run build tools test-tools test unit lint e2e size bench clean-data
 

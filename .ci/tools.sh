@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Guardpost needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI of the version in Cargo.lock,
-# wasm-opt (Debian's binaryen) and brotli. With `--test` also what the tests need:
+# wasm-opt (binaryen 132 from npm, into target/tools: Debian's 108 breaks wasm-bindgen's externref
+# table) and brotli. With `--test` also what the tests need:
 # Debian's Chromium, a CJK font for screenshots, and the end2end npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +24,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   cargo install wasm-bindgen-cli --version "$wbg"
 fi
 
-have wasm-opt || need_apt+=(binaryen)
 have brotli || need_apt+=(brotli)
+have npm || need_apt+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   have chromium || need_apt+=(chromium)
   fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || need_apt+=(fonts-wqy-microhei)
@@ -35,6 +36,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_apt[@]}"
+fi
+
+if ! target/tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
+  echo "== installing wasm-opt (binaryen 132) from npm into target/tools"
+  npm install --prefix target/tools --no-audit --no-fund --no-save binaryen@132.0.0
 fi
 
 if [ "${1:-}" = "--test" ]; then

@@ -4,6 +4,8 @@
 //! Pages carry no personal data in their server HTML: they fill in after hydration from the
 //! phone's store and the JSON API, so the service worker can cache and replay them offline.
 
+#![recursion_limit = "256"]
+
 pub mod client;
 pub mod i18n;
 pub mod model;
