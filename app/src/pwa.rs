@@ -14,14 +14,6 @@ pub fn register(app: AppState) {
         return;
     };
     let container = window.navigator().service_worker();
-    // A controller change means the person agreed to update: load the new build.
-    let reload = Closure::<dyn FnMut()>::new(|| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
-        }
-    });
-    container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
-    reload.forget();
 
     leptos::task::spawn_local(async move {
         let Ok(reg) = JsFuture::from(container.register("/sw.js")).await else {
@@ -75,6 +67,16 @@ pub fn apply_update(app: AppState) -> bool {
                 return;
             };
             let container = window.navigator().service_worker();
+            // The new worker taking control is the moment to load the new build (only
+            // now: the first install also changes the controller, and must not reload).
+            let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+            });
+            container
+                .set_oncontrollerchange(Some(wasm_bindgen::JsCast::unchecked_ref(reload.as_ref())));
+            reload.forget();
             if let Ok(reg) = JsFuture::from(container.get_registration()).await {
                 use wasm_bindgen::JsCast;
                 if let Ok(reg) = reg.dyn_into::<web_sys::ServiceWorkerRegistration>() {

@@ -26,6 +26,9 @@ pub struct AppState {
     pub update_ready: RwSignal<bool>,
     /// Forms with unsaved input; an update never reloads over them.
     pub dirty_forms: RwSignal<u32>,
+    /// The page's code is running (false in the server's HTML): forms submit only then, so a
+    /// tap before the wasm arrives cannot send a form the browser's way.
+    pub hydrated: RwSignal<bool>,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             last_contact: RwSignal::new(None),
             update_ready: RwSignal::new(false),
             dirty_forms: RwSignal::new(0),
+            hydrated: RwSignal::new(false),
         }
     }
 
@@ -104,6 +108,7 @@ impl AppState {
         use leptos::task::spawn_local;
         use std::time::Duration;
 
+        self.hydrated.set(true);
         if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
             self.last_contact.set(Some(ms));
         }

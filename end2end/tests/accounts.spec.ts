@@ -106,7 +106,8 @@ test('first administrator signs in, must change the password, creates a guard wh
 });
 
 test('a wrong password and too many tries are explained in Chinese', async ({ page }) => {
-  await signIn(page, 'admin', 'not-the-password');
+  // An account of its own: the lock must not shut the administrator out of the next test.
+  await signIn(page, 'guard.zhao', 'not-the-password');
   await expect(page.getByTestId('message')).toHaveText('账号或密码错误');
   for (let i = 0; i < 4; i++) {
     await page.getByRole('button', { name: '登录' }).click();
@@ -116,5 +117,23 @@ test('a wrong password and too many tries are explained in Chinese', async ({ pa
   await expect(page.getByTestId('message')).toContainText('登录失败次数过多');
   await expect(page.getByTestId('message')).toContainText('分钟后可再试');
   // What was typed stays in the form.
-  await expect(page.getByLabel('账号')).toHaveValue('admin');
+  await expect(page.getByLabel('账号')).toHaveValue('guard.zhao');
+});
+
+test('the new-person form is empty again after a person is created', async ({ page }) => {
+  await page.goto(server.url + '/signin');
+  await page.getByLabel('账号').fill('admin');
+  await page.getByLabel('密码').fill('admin-password-e2e');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('link', { name: '人员与账号' }).click();
+  await page.getByText('新增人员').click();
+  const form = page.getByTestId('person-form').first();
+  await form.getByLabel('账号').fill('gate.sun');
+  await form.getByLabel('姓名').fill('孙门卫');
+  await form.getByLabel('门卫', { exact: true }).check();
+  await form.getByLabel('院本级').check();
+  await form.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('one-time-password')).toContainText('gate.sun');
+  await expect(form.getByLabel('账号')).toHaveValue('');
+  await expect(form.getByLabel('门卫', { exact: true })).not.toBeChecked();
 });

@@ -162,7 +162,14 @@ fn PersonForm(
                     },
                 )
                 .await
-                .map(|otp| on_password.run(otp)),
+                .map(|otp| {
+                    // Ready for the next person.
+                    login.set(String::new());
+                    name.set(String::new());
+                    roles.set(Vec::new());
+                    site_ids.set(Vec::new());
+                    on_password.run(otp)
+                }),
                 Some(id) => client::put::<_, PersonView>(
                     &format!("/api/v1/people/{id}"),
                     &PersonUpdate {

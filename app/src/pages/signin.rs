@@ -5,14 +5,16 @@ use crate::components::{error_text, Message};
 use crate::i18n::Key;
 use crate::model::{Me, SignInRequest};
 use crate::state::use_app;
+use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     let app = use_app();
-    let login = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    // Uncontrolled inputs: what someone typed before the page's code arrived is kept.
+    let login: NodeRef<Input> = NodeRef::new();
+    let password: NodeRef<Input> = NodeRef::new();
     let message = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
@@ -25,6 +27,7 @@ pub fn SignIn() -> impl IntoView {
         }
     });
 
+    let value = |r: NodeRef<Input>| r.get_untracked().map(|i| i.value()).unwrap_or_default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -33,8 +36,8 @@ pub fn SignIn() -> impl IntoView {
         busy.set(true);
         message.set(String::new());
         let req = SignInRequest {
-            login: login.get_untracked().trim().to_lowercase(),
-            password: password.get_untracked(),
+            login: value(login).trim().to_lowercase(),
+            password: value(password),
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -47,7 +50,9 @@ pub fn SignIn() -> impl IntoView {
                         "/"
                     };
                     app.signed_in(me);
-                    password.set(String::new());
+                    if let Some(p) = password.get_untracked() {
+                        p.set_value("");
+                    }
                     navigate(target, Default::default());
                 }
                 Err(err) => {
@@ -68,29 +73,18 @@ pub fn SignIn() -> impl IntoView {
             <h1>{app.t(Key::SignIn)}</h1>
             <label>
                 <span>{app.t(Key::Login)}</span>
-                <input
-                    name="login"
-                    autocomplete="username"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    required
-                    prop:value=move || login.get()
-                    on:input=move |ev| login.set(event_target_value(&ev))
-                />
+                <input name="login" autocomplete="username" autocapitalize="none" spellcheck="false"
+                    required node_ref=login />
             </label>
             <label>
                 <span>{app.t(Key::Password)}</span>
-                <input
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
+                <input name="password" type="password" autocomplete="current-password" required
+                    node_ref=password />
             </label>
             <Message text=message />
-            <button class="primary" type="submit" disabled=move || busy.get()>
+            // Disabled until the page's code runs: a tap before then would make the browser
+            // send the form itself, password in the address.
+            <button class="primary" type="submit" disabled=move || busy.get() || !app.hydrated.get()>
                 {move || if busy.get() { app.t(Key::SigningIn) } else { app.t(Key::SignIn) }}
             </button>
         </form>
