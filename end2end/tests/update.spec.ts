@@ -1,0 +1,55 @@
+// A new build while the app is open: it waits, the app offers it, and it takes over only when
+// the person taps 更新.
+import { test, expect } from '@playwright/test';
+import { cpSync, appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, stopServer, setUp, Running } from '../server';
+
+let server: Running;
+let otp: string;
+const site = path.join(mkdtempSync(path.join(tmpdir(), 'guardpost-site-')), 'site');
+
+test.beforeAll(async () => {
+  // A copy of the built site that this test can change into a "new build".
+  cpSync(path.resolve(__dirname, '../../target/site'), site, { recursive: true });
+  server = await startServer(3103, undefined, site);
+  otp = (await setUp(server, 'admin-password-e2e', [
+    { login: 'leader.zhou', name: '周队长', roles: ['team_leader'], sites: ['main'] },
+  ]))['leader.zhou'];
+});
+test.afterAll(async () => { await stopServer(server); });
+
+test('a waiting build is offered and taken only when the person agrees', async ({ page }) => {
+  await page.goto(server.url + '/signin');
+  await page.getByLabel('账号').fill('leader.zhou');
+  await page.getByLabel('密码').fill(otp);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/password$/);
+  const oldCaches = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    return caches.keys();
+  });
+  expect(oldCaches).toHaveLength(1);
+
+  // The server is updated: a different service worker, so a different build.
+  await stopServer(server);
+  appendFileSync(path.join(site, 'sw.js'), '\n// next build\n');
+  server = await startServer(server.port, server.dataDir, site);
+
+  // The page finds the new worker; it installs and waits.
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  await expect(page.getByTestId('update-banner')).toBeVisible();
+  await expect(page.getByTestId('update-banner')).toContainText('新版本已就绪');
+  // Still the old build in charge until the person agrees.
+  expect(await page.evaluate(() => caches.keys())).toEqual(expect.arrayContaining(oldCaches));
+
+  await page.getByRole('button', { name: '更新' }).click();
+  await page.waitForEvent('load');
+  await expect(page.getByTestId('update-banner')).toHaveCount(0);
+  const now = await page.evaluate(async () => caches.keys());
+  expect(now).toHaveLength(1);
+  expect(now[0]).not.toEqual(oldCaches[0]);
+  // Same page, same person, after the switch.
+  await expect(page.getByRole('heading', { name: '修改密码' })).toBeVisible();
+});
