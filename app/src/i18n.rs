@@ -194,6 +194,9 @@ keys! {
     ErrBadRequest => "请求格式不正确", "The request is malformed";
     ErrServer => "服务器出错，请稍后再试", "Server error, try again later";
     ErrNetwork => "无法连接服务器", "Cannot reach the server";
+    ErrDeviceNotEnrolled => "本机尚未登记，请项目负责人或管理员登记本机", "This phone is not enrolled; a supervisor or administrator must enrol it";
+    ErrDeviceRevoked => "本机已被停用（挂失），不能再同步", "This phone has been revoked and can no longer sync";
+    ErrUnknownMutation => "无法识别的记录类型，请更新应用", "Unknown record type; update the app";
 }
 
 pub fn role_key(role: Role) -> Key {

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod model;
 pub mod pwa;
 pub mod state;
+pub mod sync;
 
 mod components;
 mod pages;

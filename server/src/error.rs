@@ -80,6 +80,8 @@ impl ApiError {
                     Key::ErrPasswordChangeRequired => "password_change_required",
                     Key::ErrSiteForbidden => "site_forbidden",
                     Key::ErrAccountDisabled => "account_disabled",
+                    Key::ErrDeviceNotEnrolled => "device_not_enrolled",
+                    Key::ErrDeviceRevoked => "device_revoked",
                     _ => "forbidden",
                 };
                 (StatusCode::FORBIDDEN, code, *key, None)

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod people;
 pub mod sites;
+pub mod sync;
 pub mod web;
 
 use app::{shell, App, BuildId};
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(people::router())
         .merge(sites::router())
+        .merge(sync::router())
         .route("/sw.js", get(web::service_worker))
         .route("/healthz", get(web::health))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
