@@ -232,19 +232,20 @@ impl Outbox {
         }
     }
 
-    /// Takes the server's answer. Every id up to `last_mutation_id` is settled on the server:
-    /// results say how; an id without a result (answered in a lost response) counts as applied.
+    /// Takes the server's answer: settles exactly the mutations it has a result for. An entry
+    /// without a result stays pending even if the server's `last_mutation_id` is past it: that
+    /// answer may be a late one to an older request, and the entry's own outcome (applied or
+    /// rejected) comes back as a duplicate when it is sent again. (Found by the schedule tests:
+    /// settling by `last_mutation_id` marked a rejected record as applied.)
     pub fn on_push_response(&mut self, resp: &PushResponse, now: i64) {
-        let by_id: BTreeMap<u64, &MutationResult> =
-            resp.results.iter().map(|r| (r.id, r)).collect();
+        let by_id: BTreeMap<u64, &MutationResult> = resp.results.iter().map(|r| (r.id, r)).collect();
         for e in self.entries.iter_mut() {
-            if e.state != EntryState::Pending || e.mutation.id > resp.last_mutation_id {
+            if e.state != EntryState::Pending {
                 continue;
             }
-            let outcome = by_id.get(&e.mutation.id).map(|r| (r.status, r.original, r));
-            e.state = match outcome {
-                Some((Status::Rejected, _, r))
-                | Some((Status::Duplicate, Some(Status::Rejected), r)) => EntryState::Rejected {
+            let Some(r) = by_id.get(&e.mutation.id) else { continue };
+            e.state = match (r.status, r.original) {
+                (Status::Rejected, _) | (Status::Duplicate, Some(Status::Rejected)) => EntryState::Rejected {
                     code: r.code.clone().unwrap_or_default(),
                     message: r.message.clone().unwrap_or_default(),
                 },
