@@ -46,6 +46,8 @@ test: test-tools lint unit build size e2e
 bench: build
 	@echo "== What a phone downloads on first visit"
 	@.ci/size-report.sh
+	@echo "== Sync: push and pull through the server"
+	cargo run --release -p server --example sync_bench
 
 clean-data:
 	rm -rf $(GUARDPOST_DATA_DIR)

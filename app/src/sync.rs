@@ -238,17 +238,22 @@ impl Outbox {
     /// rejected) comes back as a duplicate when it is sent again. (Found by the schedule tests:
     /// settling by `last_mutation_id` marked a rejected record as applied.)
     pub fn on_push_response(&mut self, resp: &PushResponse, now: i64) {
-        let by_id: BTreeMap<u64, &MutationResult> = resp.results.iter().map(|r| (r.id, r)).collect();
+        let by_id: BTreeMap<u64, &MutationResult> =
+            resp.results.iter().map(|r| (r.id, r)).collect();
         for e in self.entries.iter_mut() {
             if e.state != EntryState::Pending {
                 continue;
             }
-            let Some(r) = by_id.get(&e.mutation.id) else { continue };
+            let Some(r) = by_id.get(&e.mutation.id) else {
+                continue;
+            };
             e.state = match (r.status, r.original) {
-                (Status::Rejected, _) | (Status::Duplicate, Some(Status::Rejected)) => EntryState::Rejected {
-                    code: r.code.clone().unwrap_or_default(),
-                    message: r.message.clone().unwrap_or_default(),
-                },
+                (Status::Rejected, _) | (Status::Duplicate, Some(Status::Rejected)) => {
+                    EntryState::Rejected {
+                        code: r.code.clone().unwrap_or_default(),
+                        message: r.message.clone().unwrap_or_default(),
+                    }
+                }
                 _ => EntryState::Acked { at: now },
             };
         }

@@ -51,14 +51,25 @@ impl ServerModel {
                             self.applied_twice += 1;
                         }
                         self.version += 1;
-                        self.records.insert(id, (self.version, json!({"author": m.author})));
+                        self.records
+                            .insert(id, (self.version, json!({"author": m.author})));
                         Status::Applied
                     };
-                    if self.outcomes.insert((req.client_id.clone(), m.id), status).is_some() {
+                    if self
+                        .outcomes
+                        .insert((req.client_id.clone(), m.id), status)
+                        .is_some()
+                    {
                         self.applied_twice += 1;
                     }
                     self.last.insert(req.client_id.clone(), m.id);
-                    results.push(MutationResult { id: m.id, status, original: None, code: None, message: None });
+                    results.push(MutationResult {
+                        id: m.id,
+                        status,
+                        original: None,
+                        code: None,
+                        message: None,
+                    });
                 }
             }
         }
@@ -76,10 +87,23 @@ impl ServerModel {
             .records
             .iter()
             .filter(|(_, (v, _))| *v > from)
-            .map(|(id, (v, data))| Change { entity: "visit".into(), id: id.clone(), op: Op::Put, version: *v, data: data.clone() })
+            .map(|(id, (v, data))| Change {
+                entity: "visit".into(),
+                id: id.clone(),
+                op: Op::Put,
+                version: *v,
+                data: data.clone(),
+            })
             .collect();
         changes.sort_by_key(|c| c.version);
-        PullResponse { cursor: self.version, last_mutation_id: 0, changes, reset: cursor.is_none(), has_more: false, server_time: 0 }
+        PullResponse {
+            cursor: self.version,
+            last_mutation_id: 0,
+            changes,
+            reset: cursor.is_none(),
+            has_more: false,
+            server_time: 0,
+        }
     }
 }
 
@@ -104,14 +128,32 @@ impl Phone {
 enum Op_ {
     /// A person (0 or 1 of this phone) saves a record; `bad` ones the server refuses;
     /// `crash` means the phone died before the local write.
-    Save { phone: usize, person: usize, bad: bool, crash: bool },
-    Send { phone: usize },
-    Deliver { req: usize, lose_answer: bool },
-    Answer { resp: usize },
-    DropRequest { req: usize },
+    Save {
+        phone: usize,
+        person: usize,
+        bad: bool,
+        crash: bool,
+    },
+    Send {
+        phone: usize,
+    },
+    Deliver {
+        req: usize,
+        lose_answer: bool,
+    },
+    Answer {
+        resp: usize,
+    },
+    DropRequest {
+        req: usize,
+    },
     /// The app is updated: the outbox is read back from storage by new code.
-    Update { phone: usize },
-    Pull { phone: usize },
+    Update {
+        phone: usize,
+    },
+    Pull {
+        phone: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op_> {
@@ -132,7 +174,11 @@ fn run(ops: Vec<Op_>) {
     let mut phones: Vec<Phone> = (0..3)
         .map(|i| {
             let o = Outbox::new(format!("client-{i}"));
-            Phone { stored: serde_json::to_string(&o).unwrap(), saved: Vec::new(), view: View::default() }
+            Phone {
+                stored: serde_json::to_string(&o).unwrap(),
+                saved: Vec::new(),
+                view: View::default(),
+            }
         })
         .collect();
     // Requests in the network (can be delivered twice, in any order) and answers on the way back.
@@ -142,7 +188,12 @@ fn run(ops: Vec<Op_>) {
 
     for o in ops {
         match o {
-            Op_::Save { phone, person, bad, crash } => {
+            Op_::Save {
+                phone,
+                person,
+                bad,
+                crash,
+            } => {
                 uuid += 1;
                 let p = &mut phones[phone];
                 let (next, id) = p.outbox().with_new(
@@ -164,7 +215,15 @@ fn run(ops: Vec<Op_>) {
                 if !batch.is_empty() {
                     o.mark_sent(&batch.iter().map(|m| m.id).collect::<Vec<_>>());
                     p.store(&o);
-                    requests.push((phone, PushRequest { client_id: o.client_id.clone(), protocol: PROTOCOL, app_build: "b".into(), mutations: batch }));
+                    requests.push((
+                        phone,
+                        PushRequest {
+                            client_id: o.client_id.clone(),
+                            protocol: PROTOCOL,
+                            app_build: "b".into(),
+                            mutations: batch,
+                        },
+                    ));
                 }
             }
             Op_::Deliver { req, lose_answer } => {
@@ -193,7 +252,8 @@ fn run(ops: Vec<Op_>) {
                 // New code reads what old code stored; it must keep every entry.
                 let p = &mut phones[phone];
                 let before = p.outbox();
-                let reread: Outbox = serde_json::from_value(serde_json::to_value(&before).unwrap()).unwrap();
+                let reread: Outbox =
+                    serde_json::from_value(serde_json::to_value(&before).unwrap()).unwrap();
                 assert_eq!(reread, before);
                 p.store(&reread);
             }
@@ -214,7 +274,12 @@ fn run(ops: Vec<Op_>) {
             if batch.is_empty() {
                 break;
             }
-            let resp = server.push(&PushRequest { client_id: o.client_id.clone(), protocol: PROTOCOL, app_build: "b".into(), mutations: batch });
+            let resp = server.push(&PushRequest {
+                client_id: o.client_id.clone(),
+                protocol: PROTOCOL,
+                app_build: "b".into(),
+                mutations: batch,
+            });
             o.on_push_response(&resp, 1);
             p.store(&o);
         }
@@ -237,22 +302,51 @@ fn run(ops: Vec<Op_>) {
         let o = p.outbox();
         let client = &o.client_id;
         // Exactly once or rejected with a record: one outcome per saved mutation, no gaps.
-        let ids: Vec<u64> = server.outcomes.keys().filter(|(c, _)| c == client).map(|(_, id)| *id).collect();
+        let ids: Vec<u64> = server
+            .outcomes
+            .keys()
+            .filter(|(c, _)| c == client)
+            .map(|(_, id)| *id)
+            .collect();
         let saved_ids: Vec<u64> = p.saved.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, saved_ids, "the server holds exactly the saved mutations, in order, without gaps");
+        assert_eq!(
+            ids, saved_ids,
+            "the server holds exactly the saved mutations, in order, without gaps"
+        );
         for (id, bad) in &p.saved {
             let outcome = server.outcomes[&(client.clone(), *id)];
-            assert_eq!(outcome, if *bad { Status::Rejected } else { Status::Applied });
+            assert_eq!(
+                outcome,
+                if *bad {
+                    Status::Rejected
+                } else {
+                    Status::Applied
+                }
+            );
             let entry = o.entries.iter().find(|e| e.mutation.id == *id).unwrap();
-            assert_eq!(matches!(entry.state, EntryState::Rejected { .. }), *bad, "the phone shows the refusal");
+            assert_eq!(
+                matches!(entry.state, EntryState::Rejected { .. }),
+                *bad,
+                "the phone shows the refusal"
+            );
         }
         // After quiet, every phone's view equals the server's.
-        let server_view: BTreeMap<String, serde_json::Value> =
-            server.records.iter().map(|(k, (_, v))| (k.clone(), v.clone())).collect();
-        assert_eq!(p.view.rows.get("visit").cloned().unwrap_or_default(), server_view);
+        let server_view: BTreeMap<String, serde_json::Value> = server
+            .records
+            .iter()
+            .map(|(k, (_, v))| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(
+            p.view.rows.get("visit").cloned().unwrap_or_default(),
+            server_view
+        );
     }
     // Two people on one phone: each record keeps its author.
-    let authors: Vec<String> = server.records.values().map(|(_, d)| d["author"].as_str().unwrap().to_string()).collect();
+    let authors: Vec<String> = server
+        .records
+        .values()
+        .map(|(_, d)| d["author"].as_str().unwrap().to_string())
+        .collect();
     assert!(authors.iter().all(|a| a.starts_with("person-")));
 }
 
@@ -268,7 +362,12 @@ proptest! {
 fn two_identical_pushes_at_once_apply_once() {
     let mut server = ServerModel::default();
     let (o, _) = Outbox::new("c").with_new("visit.check_in", 1, "p", json!({"id": "r1"}), 0);
-    let req = PushRequest { client_id: "c".into(), protocol: PROTOCOL, app_build: "b".into(), mutations: o.batch(10) };
+    let req = PushRequest {
+        client_id: "c".into(),
+        protocol: PROTOCOL,
+        app_build: "b".into(),
+        mutations: o.batch(10),
+    };
     let a = server.push(&req);
     let b = server.push(&req);
     assert_eq!(a.results[0].status, Status::Applied);

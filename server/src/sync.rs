@@ -198,35 +198,84 @@ async fn push(
     let locale = locale_of(&headers);
     let mut results = Vec::with_capacity(req.mutations.len());
     let mut gap_expected = None;
+    // The batch in one IMMEDIATE transaction: it takes the write lock before reading the last
+    // id, so two pushes from one client (a retry racing its original) cannot both apply, and
+    // each mutation's change and its record commit together.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut last: i64 =
+        sqlx::query_scalar("SELECT last_mutation_id FROM sync_clients WHERE client_id = ?")
+            .bind(&req.client_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let mut authors = Authors::default();
     for m in &req.mutations {
         match apply_one(
-            &state.db,
+            &mut tx,
             &req.client_id,
-            &req.app_build,
             &caller,
             m,
+            last as u64,
             locale,
+            &mut authors,
         )
         .await?
         {
-            Ok(r) => results.push(r),
+            Ok(r) => {
+                if r.status != Status::Duplicate {
+                    last = m.id as i64;
+                }
+                results.push(r);
+            }
             Err(expected) => {
                 gap_expected = Some(expected);
                 break;
             }
         }
     }
-    let last_mutation_id: i64 =
-        sqlx::query_scalar("SELECT last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(&req.client_id)
-            .fetch_one(&state.db)
-            .await?;
+    sqlx::query("UPDATE sync_clients SET last_mutation_id = ?, app_build = ?, last_seen = ? WHERE client_id = ?")
+        .bind(last)
+        .bind(&req.app_build)
+        .bind(now_ms())
+        .bind(&req.client_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(Json(PushResponse {
-        last_mutation_id: last_mutation_id as u64,
+        last_mutation_id: last as u64,
         results,
         gap_expected,
         server_time: now_ms(),
     }))
+}
+
+/// Who may author mutations sent in this batch, and what they may do: looked up once per
+/// author per batch.
+#[derive(Default)]
+struct Authors(std::collections::HashMap<String, Option<Grants>>);
+
+/// A person's roles and sites.
+type Grants = (Vec<Role>, Vec<String>);
+
+impl Authors {
+    /// `None` when the author may not send through this device.
+    async fn get(
+        &mut self,
+        tx: &mut SqliteConnection,
+        client_id: &str,
+        caller: &Caller,
+        author: &str,
+    ) -> ApiResult<Option<Grants>> {
+        if let Some(v) = self.0.get(author) {
+            return Ok(v.clone());
+        }
+        let v = if author_may_send(tx, client_id, caller, author).await? {
+            Some(roles_and_sites_tx(tx, author).await?)
+        } else {
+            None
+        };
+        self.0.insert(author.to_string(), v.clone());
+        Ok(v)
+    }
 }
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author.
@@ -235,24 +284,17 @@ struct Refusal {
     key: Key,
 }
 
-/// Applies one mutation in its own transaction. `Ok(Err(expected))` is a gap.
+/// Applies one mutation inside the batch's transaction. `Ok(Err(expected))` is a gap.
 async fn apply_one(
-    db: &Db,
+    tx: &mut SqliteConnection,
     client_id: &str,
-    app_build: &str,
     caller: &Caller,
     m: &Mutation,
+    last: u64,
     locale: Locale,
+    authors: &mut Authors,
 ) -> ApiResult<Result<MutationResult, u64>> {
-    // IMMEDIATE takes the write lock first, so two pushes from one client cannot both read the
-    // same last id and both apply.
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let last: i64 =
-        sqlx::query_scalar("SELECT last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(client_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    match step(last as u64, m.id) {
+    match step(last, m.id) {
         Step::Gap { expected } => Ok(Err(expected)),
         Step::Duplicate => {
             let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
@@ -284,12 +326,12 @@ async fn apply_one(
         }
         Step::Apply => {
             let now = now_ms();
-            let outcome = match author_may_send(&mut tx, client_id, caller, &m.author).await? {
-                false => Err(Refusal {
+            let outcome = match authors.get(tx, client_id, caller, &m.author).await? {
+                None => Err(Refusal {
                     code: "author_unknown",
                     key: Key::ErrForbidden,
                 }),
-                true => run_handler(&mut tx, client_id, m, now).await?,
+                Some((roles, sites)) => run_handler(tx, client_id, m, &roles, &sites, now).await?,
             };
             let (status, code, message) = match &outcome {
                 Ok(()) => (Status::Applied, None, None),
@@ -316,14 +358,6 @@ async fn apply_one(
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE sync_clients SET last_mutation_id = ?, app_build = ?, last_seen = ? WHERE client_id = ?")
-                .bind(m.id as i64)
-                .bind(app_build)
-                .bind(now)
-                .bind(client_id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
             Ok(Ok(MutationResult {
                 id: m.id,
                 status,
@@ -378,6 +412,8 @@ async fn run_handler(
     tx: &mut SqliteConnection,
     client_id: &str,
     m: &Mutation,
+    roles: &[Role],
+    sites: &[String],
     now: i64,
 ) -> ApiResult<Result<(), Refusal>> {
     match m.name.as_str() {
@@ -408,10 +444,9 @@ async fn run_handler(
                 }));
             }
             // The author, not whoever is signed in now, must be allowed at this site.
-            let (roles, sites) = roles_and_sites_tx(tx, &m.author).await?;
             let admin_scope = roles.contains(&Role::Admin)
                 && roles_allow(&[Role::Admin], Action::RegisterVisitor);
-            if !roles_allow(&roles, Action::RegisterVisitor) {
+            if !roles_allow(roles, Action::RegisterVisitor) {
                 return Ok(Err(Refusal {
                     code: "forbidden",
                     key: Key::ErrForbidden,
@@ -464,7 +499,7 @@ async fn run_handler(
 async fn roles_and_sites_tx(
     tx: &mut SqliteConnection,
     person: &str,
-) -> ApiResult<(Vec<Role>, Vec<String>)> {
+) -> ApiResult<Grants> {
     let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
         .bind(person)
         .fetch_optional(&mut *tx)
