@@ -496,10 +496,7 @@ async fn run_handler(
     }
 }
 
-async fn roles_and_sites_tx(
-    tx: &mut SqliteConnection,
-    person: &str,
-) -> ApiResult<Grants> {
+async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResult<Grants> {
     let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
         .bind(person)
         .fetch_optional(&mut *tx)
