@@ -46,11 +46,29 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Api
     send("PUT", path, Some(body)).await
 }
 
-#[cfg(feature = "hydrate")]
+/// POST as this enrolled device (sync endpoints).
+pub async fn post_with_device<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    device_key: &str,
+) -> ApiResult<T> {
+    send_with("POST", path, Some(body), Some(device_key)).await
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     method: &str,
     path: &str,
     body: Option<&B>,
+) -> ApiResult<T> {
+    send_with(method, path, body, None).await
+}
+
+#[cfg(feature = "hydrate")]
+async fn send_with<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+    device_key: Option<&str>,
 ) -> ApiResult<T> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -61,6 +79,9 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
+    if let Some(key) = device_key {
+        let _ = headers.set("x-guardpost-device-key", key);
+    }
     if let Some(body) = body {
         let json = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
         let _ = headers.set("Content-Type", "application/json");
@@ -105,10 +126,11 @@ async fn send<B: Serialize, T: DeserializeOwned>(
 }
 
 #[cfg(not(feature = "hydrate"))]
-async fn send<B: Serialize, T: DeserializeOwned>(
+async fn send_with<B: Serialize, T: DeserializeOwned>(
     _method: &str,
     _path: &str,
     _body: Option<&B>,
+    _device_key: Option<&str>,
 ) -> ApiResult<T> {
     Err(ApiError::Network)
 }
@@ -200,3 +222,15 @@ pub fn set_lang_cookie(value: &str) {
 }
 #[cfg(not(feature = "hydrate"))]
 pub fn set_lang_cookie(_value: &str) {}
+
+/// Asks the person yes or no (the browser's dialog).
+#[cfg(feature = "hydrate")]
+pub fn confirm(text: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(text).ok())
+        .unwrap_or(true)
+}
+#[cfg(not(feature = "hydrate"))]
+pub fn confirm(_text: &str) -> bool {
+    true
+}

@@ -9,6 +9,7 @@
 pub mod client;
 pub mod i18n;
 pub mod model;
+pub mod outbox;
 pub mod pwa;
 pub mod state;
 pub mod sync;
@@ -31,7 +32,15 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 5] = ["/", "/signin", "/password", "/sites", "/admin/people"];
+pub const PAGES: [&str; 7] = [
+    "/",
+    "/signin",
+    "/password",
+    "/sites",
+    "/admin/people",
+    "/visit",
+    "/device",
+];
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -96,6 +105,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <components::TopBar />
             <components::UpdateBanner />
+            <components::SyncBar />
             <main class="page">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::Home />
@@ -103,6 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password") view=pages::ChangePassword />
                     <Route path=path!("/sites") view=pages::Sites />
                     <Route path=path!("/admin/people") view=pages::People />
+                    <Route path=path!("/visit") view=pages::Visit />
+                    <Route path=path!("/device") view=pages::Device />
                 </Routes>
             </main>
         </Router>

@@ -7,6 +7,8 @@
 use crate::client::{self, store, ApiError};
 use crate::i18n::{Key, Locale};
 use crate::model::Me;
+use crate::outbox::{self, Blocked};
+use crate::sync::Entry;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -29,6 +31,17 @@ pub struct AppState {
     /// The page's code is running (false in the server's HTML): forms submit only then, so a
     /// tap before the wasm arrives cannot send a form the browser's way.
     pub hydrated: RwSignal<bool>,
+    /// Records saved on this phone and not yet acknowledged by the server.
+    pub pending: RwSignal<usize>,
+    /// Records the server refused, with its reason, until their author dismisses them.
+    pub rejected: RwSignal<Vec<Entry>>,
+    pub enrolled: RwSignal<bool>,
+    /// When a flush last emptied the outbox (phone clock, ms).
+    pub last_sync: RwSignal<Option<f64>>,
+    pub flushing: RwSignal<bool>,
+    pub sync_blocked: RwSignal<Option<Blocked>>,
+    /// Failed flushes in a row (for the backoff).
+    pub failures: RwSignal<u32>,
 }
 
 impl AppState {
@@ -43,6 +56,13 @@ impl AppState {
             update_ready: RwSignal::new(false),
             dirty_forms: RwSignal::new(0),
             hydrated: RwSignal::new(false),
+            pending: RwSignal::new(0),
+            rejected: RwSignal::new(Vec::new()),
+            enrolled: RwSignal::new(false),
+            last_sync: RwSignal::new(None),
+            flushing: RwSignal::new(false),
+            sync_blocked: RwSignal::new(None),
+            failures: RwSignal::new(0),
         }
     }
 
@@ -79,6 +99,14 @@ impl AppState {
             Ok(me) => {
                 self.contact();
                 self.signed_in(me);
+                // Keep the sites for forms that work offline.
+                if let Ok(sites) = client::get::<Vec<crate::model::Site>>("/api/v1/sites").await {
+                    store::set(crate::pages::SITES, &sites);
+                }
+                if self.sync_blocked.get_untracked() == Some(Blocked::SignIn) {
+                    self.sync_blocked.set(None);
+                }
+                outbox::flush(self).await;
             }
             Err(ApiError::Network) => {
                 self.online.set(false);
@@ -109,6 +137,7 @@ impl AppState {
         use std::time::Duration;
 
         self.hydrated.set(true);
+        outbox::refresh_counts(self);
         if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
             self.last_contact.set(Some(ms));
         }
@@ -125,16 +154,25 @@ impl AppState {
         let _ = window_event_listener_untyped("focus", move |_| spawn_local(self.refresh_me()));
 
         // Offline: look again every 10 s; online: every 60 s (notices an expired session).
+        // Records waiting: try again after a backoff with jitter.
         let ticks = std::cell::Cell::new(0u32);
+        let next_try = std::cell::Cell::new(0.0f64);
         let _ = set_interval_with_handle(
             move || {
                 ticks.set(ticks.get().wrapping_add(1));
                 if !self.online.get_untracked() || ticks.get().is_multiple_of(6) {
                     spawn_local(self.refresh_me());
+                } else if self.pending.get_untracked() > 0 && client::now_ms() >= next_try.get() {
+                    let wait =
+                        outbox::backoff_secs(self.failures.get_untracked(), js_sys::Math::random());
+                    next_try.set(client::now_ms() + wait * 1000.0);
+                    spawn_local(outbox::flush(self));
                 }
             },
             Duration::from_secs(10),
         );
+        // Another tab saved or synced: show its counts.
+        let _ = window_event_listener_untyped("storage", move |_| outbox::refresh_counts(self));
         crate::pwa::register(self);
     }
 }

@@ -5,7 +5,7 @@ import { startServer, stopServer, Running } from '../server';
 
 let server: Running;
 test.beforeAll(async () => { server = await startServer(3101); });
-test.afterAll(async () => { await stopServer(server); });
+test.afterAll(async () => { if (server) await stopServer(server); });
 
 async function signIn(page: Page, login: string, password: string) {
   await page.goto(server.url + '/signin');

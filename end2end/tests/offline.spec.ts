@@ -13,7 +13,7 @@ test.beforeAll(async () => {
   ]);
   guardOtp = otps['guard.qian'];
 });
-test.afterAll(async () => { await stopServer(server); });
+test.afterAll(async () => { if (server) await stopServer(server); });
 
 test('stop the server, reload: the app still starts with the offline indicator; restart: it reconnects', async ({ page, context }) => {
   await page.goto(server.url + '/signin');

@@ -18,7 +18,7 @@ test.beforeAll(async () => {
     { login: 'leader.zhou', name: '周队长', roles: ['team_leader'], sites: ['main'] },
   ]))['leader.zhou'];
 });
-test.afterAll(async () => { await stopServer(server); });
+test.afterAll(async () => { if (server) await stopServer(server); });
 
 test('a waiting build is offered and taken only when the person agrees', async ({ page }) => {
   await page.goto(server.url + '/signin');

@@ -32,6 +32,10 @@ pub fn TopBar() -> impl IntoView {
     };
     let navigate = use_navigate();
     let sign_out = move |_| {
+        // Unsynced records stay on the phone whoever signs in next; say so before leaving.
+        if app.pending.get_untracked() > 0 && !crate::client::confirm(app.t(Key::UnsyncedSignOut)) {
+            return;
+        }
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             // Signing out offline still forgets the person on this phone.
@@ -141,6 +145,59 @@ pub fn Message(#[prop(into)] text: Signal<String>, #[prop(optional)] ok: bool) -
     view! {
         <Show when=move || !text.get().is_empty()>
             <p class=class role="alert" data-testid="message">{move || text.get()}</p>
+        </Show>
+    }
+}
+
+/// Always under the top bar: how many records wait, when the last sync succeeded, a sync
+/// button, why syncing is stuck, and the records the server refused.
+#[component]
+pub fn SyncBar() -> impl IntoView {
+    use crate::outbox::{self, Blocked};
+    let app = use_app();
+    let last = move || {
+        app.last_sync
+            .get()
+            .map(client::format_local_time)
+            .unwrap_or_else(|| app.t(Key::Never).to_string())
+    };
+    let blocked = move || {
+        app.sync_blocked.get().map(|b| match b {
+            Blocked::SignIn => app.t(Key::BlockedSignIn),
+            Blocked::NotEnrolled => app.t(Key::NeedEnrol),
+            Blocked::Revoked => app.t(Key::ErrDeviceRevoked),
+            Blocked::Update => app.t(Key::BlockedUpdate),
+        })
+    };
+    view! {
+        <Show when=move || app.me.get().is_some()>
+            <div class="syncbar" data-testid="syncbar">
+                <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
+                <span class="muted">{app.t(Key::LastSync)} " " {last}</span>
+                <button class="small" data-testid="sync-now" disabled=move || app.flushing.get()
+                    on:click=move |_| leptos::task::spawn_local(outbox::flush(app))>{app.t(Key::SyncNow)}</button>
+            </div>
+            {move || blocked().map(|text| view! { <p class="note" data-testid="sync-blocked">{text}</p> })}
+            <Show when=move || !app.rejected.get().is_empty()>
+                <div class="card rejected" data-testid="rejected">
+                    <strong>{app.t(Key::RejectedTitle)}</strong>
+                    <For each=move || app.rejected.get() key=|e| e.mutation.id let:e>
+                        {
+                            let id = e.mutation.id;
+                            let what = e.mutation.args["name"].as_str().unwrap_or("").to_string();
+                            let why = match &e.state {
+                                crate::sync::EntryState::Rejected { message, .. } => message.clone(),
+                                _ => String::new(),
+                            };
+                            view! {
+                                <p class="error">{what} "：" {why}
+                                    <button class="small" on:click=move |_| outbox::dismiss(app, id)>{app.t(Key::Dismiss)}</button>
+                                </p>
+                            }
+                        }
+                    </For>
+                </div>
+            </Show>
         </Show>
     }
 }

@@ -10,11 +10,10 @@ use leptos::prelude::*;
 fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
     Some(match action {
         Action::ManagePeople => (Key::TaskManagePeople, Some("/admin/people")),
-        Action::ViewSites | Action::ViewPeople | Action::RevealIdNumber | Action::EnrolDevice => {
-            return None
-        }
+        Action::EnrolDevice => (Key::DeviceTitle, Some("/device")),
+        Action::ViewSites | Action::ViewPeople | Action::RevealIdNumber => return None,
         Action::ManageSites => (Key::TaskManageSites, Some("/sites")),
-        Action::RegisterVisitor => (Key::TaskRegisterVisitor, None),
+        Action::RegisterVisitor => (Key::TaskRegisterVisitor, Some("/visit")),
         Action::RecordScreening => (Key::TaskRecordScreening, None),
         Action::PatrolRound => (Key::TaskPatrolRound, None),
         Action::ReportHazard => (Key::TaskReportHazard, None),

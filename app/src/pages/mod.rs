@@ -1,16 +1,20 @@
 //! One module per screen.
 
+mod device;
 mod home;
 mod password;
 mod people;
 mod signin;
 mod sites;
+mod visit;
 
+pub use device::Device;
 pub use home::Home;
 pub use password::ChangePassword;
 pub use people::People;
 pub use signin::SignIn;
 pub use sites::Sites;
+pub use visit::{Visit, SITES};
 
 use crate::i18n::Key;
 use crate::state::use_app;

@@ -1,0 +1,134 @@
+// Records saved offline reach the server exactly once: 50 saved with no network, through a
+// reload and a closed and reopened browser; then again with the server killed after it
+// committed a push but before the phone read the answer.
+import { test, expect, chromium, BrowserContext, Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, stopServer, setUp, api, Running } from '../server';
+
+let server: Running;
+let otp: string;
+const profile = mkdtempSync(path.join(tmpdir(), 'guardpost-profile-'));
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+test.beforeAll(async () => {
+  server = await startServer(3104);
+  otp = (await setUp(server, 'admin-password-e2e', [
+    { login: 'sup.wu', name: '吴主管', roles: ['supervisor', 'guard'], sites: ['main'] },
+  ]))['sup.wu'];
+});
+test.afterAll(async () => { if (server) await stopServer(server); });
+
+// A phone with a profile on disk, so closing and reopening keeps local storage.
+async function openPhone(): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: chromiumArgs,
+    viewport: { width: 360, height: 640 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
+}
+
+/// Visits on the server, counted through the sync API by the supervisor on a second device.
+async function serverVisits(): Promise<number> {
+  const r = await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.wu', password: 'sup-password-1' });
+  const sup = r.cookie!;
+  const dev = await api(server.url, '/api/v1/devices', { label: 'counter' }, sup);
+  let cursor: number | null = null; let n = 0;
+  for (;;) {
+    const res = await fetch(server.url + '/api/sync/v1/pull', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: sup, 'x-guardpost-device-key': dev.json.device_key },
+      body: JSON.stringify({ client_id: dev.json.client_id, cursor }),
+    });
+    const p = await res.json();
+    n += p.changes.length; cursor = p.cursor;
+    if (!p.has_more) break;
+  }
+  return n;
+}
+
+async function save(page: Page, name: string) {
+  await page.getByLabel('访客姓名').fill(name);
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
+  await expect(page.getByLabel('访客姓名')).toHaveValue('');
+}
+
+test('50 records saved offline arrive exactly once, through a reload and a browser restart', async () => {
+  let ctx = await openPhone();
+  let page = ctx.pages()[0] ?? await ctx.newPage();
+  await page.goto(server.url + '/signin');
+  await page.getByLabel('账号').fill('sup.wu');
+  await page.getByLabel('密码').fill(otp);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('当前密码').fill(otp);
+  await page.getByLabel('新密码（至少10位）').fill('sup-password-1');
+  await page.getByLabel('再次输入新密码').fill('sup-password-1');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('hello')).toHaveText('吴主管');
+  // The supervisor enrols this post phone once.
+  await page.goto(server.url + '/device');
+  await page.getByLabel('本机名称（如：立案大厅1号机）').fill('院本级立案大厅1号机');
+  await page.getByRole('button', { name: '登记本机' }).click();
+  await expect(page.getByTestId('device-enrolled')).toBeVisible();
+  await page.goto(server.url + '/visit');
+  await expect(page.getByTestId('visit-form')).toBeVisible();
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+
+  await ctx.setOffline(true);
+  for (let i = 1; i <= 30; i++) await save(page, `访客${i}`);
+  await expect(page.getByTestId('pending')).toHaveText('30');
+  await page.reload();
+  await expect(page.getByTestId('pending')).toHaveText('30');
+  for (let i = 31; i <= 50; i++) await save(page, `访客${i}`);
+  await expect(page.getByTestId('pending')).toHaveText('50');
+  await page.screenshot({ path: 'screenshots/visit-offline-zh.png' });
+  await ctx.close();
+
+  // The phone is switched off and on again, still without a network.
+  ctx = await openPhone();
+  await ctx.setOffline(true);
+  page = ctx.pages()[0] ?? await ctx.newPage();
+  await page.goto(server.url + '/visit');
+  await expect(page.getByTestId('pending')).toHaveText('50');
+  expect(await serverVisits()).toBe(0);
+
+  // Back online: everything goes, once.
+  await ctx.setOffline(false);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+  expect(await serverVisits()).toBe(50);
+  await page.screenshot({ path: 'screenshots/visit-synced-zh.png' });
+
+  // The server dies after committing a push, before the phone reads the answer: simulated
+  // by killing it while the answer is held back; the phone sends again and nothing doubles.
+  await ctx.setOffline(true);
+  for (let i = 51; i <= 55; i++) await save(page, `访客${i}`);
+  let killed = false;
+  await ctx.route('**/api/sync/v1/push', async (route) => {
+    if (killed) return route.abort('connectionrefused');
+    killed = true;
+    await route.fetch();                           // the server commits
+    await stopServer(server);                      // and dies before answering
+    await route.abort('connectionreset');
+  });
+  await ctx.setOffline(false);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('net-status')).toHaveText('离线');
+  await expect(page.getByTestId('pending')).toHaveText('5');
+  expect(killed).toBe(true);
+  await ctx.unroute('**/api/sync/v1/push');
+  server = await startServer(server.port, server.dataDir);
+  // The five were committed; the phone does not know it yet.
+  expect(await serverVisits()).toBe(55);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+  expect(await serverVisits()).toBe(55);
+  await expect(page.getByTestId('visit-row').filter({ hasText: '访客55' })).toContainText('已同步');
+  await ctx.close();
+});
