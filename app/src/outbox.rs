@@ -88,6 +88,27 @@ pub fn dismiss(app: AppState, id: u64) {
     refresh_counts(app);
 }
 
+/// Tells the server the signed-in person uses this phone, so their records queued here can be
+/// sent after they sign out (by whoever signs in next).
+pub async fn hello(app: AppState) {
+    let Some(dev) = device() else { return };
+    let body = serde_json::json!({"client_id": dev.client_id});
+    match client::post_with_device::<_, serde_json::Value>(
+        "/api/sync/v1/hello",
+        &body,
+        &dev.device_key,
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(err) => {
+            if err.code() == Some("device_revoked") {
+                app.sync_blocked.set(Some(Blocked::Revoked));
+            }
+        }
+    }
+}
+
 /// What the last flush attempt ran into, for the status area.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Blocked {

@@ -106,6 +106,7 @@ impl AppState {
                 if self.sync_blocked.get_untracked() == Some(Blocked::SignIn) {
                     self.sync_blocked.set(None);
                 }
+                outbox::hello(self).await;
                 outbox::flush(self).await;
             }
             Err(ApiError::Network) => {

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/devices/{client_id}/revoke", post(revoke))
         .route("/api/sync/v1/push", post(push))
         .route("/api/sync/v1/pull", post(pull))
+        .route("/api/sync/v1/hello", post(hello))
 }
 
 /// The mutations this server understands, by name and the newest `v` of their args.
@@ -153,6 +154,24 @@ async fn check_device(
             Ok(())
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct Hello {
+    pub client_id: String,
+}
+
+/// A person signed in on this device: from now on their queued records may be sent from it
+/// by whoever is signed in (shift change on a shared post phone). Also tells a phone whether
+/// it is still enrolled.
+async fn hello(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<Hello>,
+) -> ApiResult<Json<serde_json::Value>> {
+    check_device(&state.db, &req.client_id, &headers, &caller).await?;
+    Ok(Json(serde_json::json!({"ok": true})))
 }
 
 /// Checks a whole batch before anything is applied: a malformed batch changes nothing.

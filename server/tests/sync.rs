@@ -346,3 +346,28 @@ async fn fifty_clients_at_once_each_mutation_applied_once() {
         .unwrap();
     assert_eq!(recorded, 500);
 }
+
+#[tokio::test]
+async fn hello_makes_a_person_known_on_the_device() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (a, aid) = app.person(&admin, "shift.a", &["guard"], &["main"]).await;
+    let (b, _) = app.person(&admin, "shift.b", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    // Without hello, A's record sent by B is refused …
+    let (_, r) = push(&app, &b, &d, json!([check_in(1, &aid, &main, "甲")])).await;
+    assert_eq!(r["results"][0]["code"], "author_unknown");
+    // … after A said hello on this phone, it goes through.
+    let r = a
+        .post(app.url("/api/sync/v1/hello"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, r) = push(&app, &b, &d, json!([check_in(2, &aid, &main, "甲")])).await;
+    assert_eq!(r["results"][0]["status"], "applied");
+}

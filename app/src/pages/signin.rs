@@ -54,6 +54,8 @@ pub fn SignIn() -> impl IntoView {
                         p.set_value("");
                     }
                     navigate(target, Default::default());
+                    crate::outbox::hello(app).await;
+                    crate::outbox::flush(app).await;
                 }
                 Err(err) => {
                     if err == client::ApiError::Network {
