@@ -141,6 +141,10 @@ pub mod store {
 
     pub const ME: &str = "gp.me";
     pub const LAST_CONTACT: &str = "gp.last_contact";
+    /// People who signed in on this phone before (offline sign-in verifiers).
+    pub const KNOWN: &str = "gp.known";
+    /// Set when someone signed out while the server could not be told: it is told on reconnect.
+    pub const SIGNED_OUT: &str = "gp.signed_out";
 
     #[cfg(feature = "hydrate")]
     pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {
@@ -204,6 +208,20 @@ pub fn format_local_time(ms: f64) -> String {
 #[cfg(not(feature = "hydrate"))]
 pub fn format_local_time(_ms: f64) -> String {
     String::new()
+}
+
+/// `n` random bytes from the browser's cryptographic generator.
+#[cfg(feature = "hydrate")]
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = c.get_random_values_with_u8_array(&mut buf);
+    }
+    buf
+}
+#[cfg(not(feature = "hydrate"))]
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    vec![0u8; n]
 }
 
 /// Sets the language cookie for a year (read by the server on the next render).

@@ -194,6 +194,7 @@ keys! {
     ErrBadRequest => "请求格式不正确", "The request is malformed";
     ErrServer => "服务器出错，请稍后再试", "Server error, try again later";
     ErrNetwork => "无法连接服务器", "Cannot reach the server";
+    OfflineUnknown => "离线时只能登录曾在本机联网登录过的账号", "Offline, only accounts that signed in on this phone before can sign in";
     ErrStorageFull => "手机存储已满，未保存：请先同步或清理空间后再保存（已填写的内容仍在）", "Phone storage is full, nothing saved: sync or free space, then save again (what you typed is kept)";
     VisitorName => "访客姓名", "Visitor's name";
     Purpose => "事由", "Purpose";

@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod i18n;
+pub mod known;
 pub mod model;
 pub mod outbox;
 pub mod pwa;

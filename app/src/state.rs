@@ -80,6 +80,7 @@ impl AppState {
 
     /// Keeps the signed-in person, in memory and on the phone for an offline start.
     pub fn signed_in(&self, me: Me) {
+        store::delete(store::SIGNED_OUT);
         store::set(store::ME, &me);
         self.offline_session.set(false);
         self.me.set(Some(me));
@@ -87,17 +88,43 @@ impl AppState {
     }
 
     pub fn signed_out(&self) {
+        if !self.online.get_untracked() {
+            store::set(store::SIGNED_OUT, &true);
+        }
         store::delete(store::ME);
         self.offline_session.set(false);
         self.me.set(None);
         self.loaded.set(true);
     }
 
+    /// Signs in someone the phone knows, without the server (see [`crate::known`]).
+    pub fn signed_in_offline(&self, me: Me) {
+        store::set(store::ME, &me);
+        self.me.set(Some(me));
+        self.offline_session.set(true);
+        self.loaded.set(true);
+    }
+
     /// Asks the server who is signed in; keeps the phone's copy when the server cannot answer.
     pub async fn refresh_me(self) {
         match client::get::<Me>("/api/v1/me").await {
-            Ok(me) => {
+            Ok(server_me) => {
                 self.contact();
+                let local = self.me.get_untracked();
+                let signed_out_offline = store::get::<bool>(store::SIGNED_OUT).unwrap_or(false);
+                // The server's session belongs to someone who signed out, or to someone else
+                // than the person signed in offline: end it; never switch people silently.
+                if signed_out_offline || local.as_ref().is_some_and(|l| l.id != server_me.id) {
+                    let _ =
+                        client::post::<(), serde_json::Value>("/api/v1/auth/sign-out", &()).await;
+                    store::delete(store::SIGNED_OUT);
+                    if local.is_some() {
+                        self.sync_blocked.set(Some(Blocked::SignIn));
+                    }
+                    self.signed_out();
+                    return;
+                }
+                let me = server_me;
                 self.signed_in(me);
                 // Keep the sites for forms that work offline.
                 if let Ok(sites) = client::get::<Vec<crate::model::Site>>("/api/v1/sites").await {

@@ -46,9 +46,20 @@ pub fn ChangePassword() -> impl IntoView {
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
+            let new_password = req.new_password.clone();
             match client::post::<_, Me>("/api/v1/me/password", &req).await {
                 Ok(me) => {
                     app.contact();
+                    use crate::client::store;
+                    let mut known =
+                        store::get::<crate::known::KnownPeople>(store::KNOWN).unwrap_or_default();
+                    known.remember(
+                        &me.login,
+                        &new_password,
+                        &client::random_bytes(16),
+                        me.clone(),
+                    );
+                    store::set(store::KNOWN, &known);
                     app.signed_in(me);
                     navigate("/", Default::default());
                 }

@@ -1,8 +1,9 @@
 //! Sign-in with account and password.
 
-use crate::client;
+use crate::client::{self, store};
 use crate::components::{error_text, Message};
 use crate::i18n::Key;
+use crate::known::{KnownPeople, OfflineRefusal};
 use crate::model::{Me, SignInRequest};
 use crate::state::use_app;
 use leptos::html::Input;
@@ -44,6 +45,15 @@ pub fn SignIn() -> impl IntoView {
             match client::post::<_, Me>("/api/v1/auth/sign-in", &req).await {
                 Ok(me) => {
                     app.contact();
+                    // Remember this person for an offline sign-in on this phone later.
+                    let mut known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
+                    known.remember(
+                        &req.login,
+                        &req.password,
+                        &client::random_bytes(16),
+                        me.clone(),
+                    );
+                    store::set(store::KNOWN, &known);
                     let target = if me.must_change_password {
                         "/password"
                     } else {
@@ -57,12 +67,29 @@ pub fn SignIn() -> impl IntoView {
                     crate::outbox::hello(app).await;
                     crate::outbox::flush(app).await;
                 }
-                Err(err) => {
-                    if err == client::ApiError::Network {
-                        app.online.set(false);
-                    } else {
-                        app.contact();
+                Err(client::ApiError::Network) => {
+                    // No server: someone who signed in on this phone before may still start
+                    // their shift; the server is asked again when it can be reached.
+                    app.online.set(false);
+                    let known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
+                    match known.check(&req.login, &req.password) {
+                        Ok(me) => {
+                            app.signed_in_offline(me);
+                            if let Some(p) = password.get_untracked() {
+                                p.set_value("");
+                            }
+                            navigate("/", Default::default());
+                        }
+                        Err(OfflineRefusal::Unknown) => {
+                            message.set(app.t(Key::OfflineUnknown).into())
+                        }
+                        Err(OfflineRefusal::WrongPassword) => {
+                            message.set(app.t(Key::ErrWrongPassword).into())
+                        }
                     }
+                }
+                Err(err) => {
+                    app.contact();
                     message.set(error_text(app, &err));
                 }
             }

@@ -1,0 +1,106 @@
+// Shift change on a shared post phone with no network: two guards who signed in on it before
+// sign in offline one after the other; each record keeps its author; signing out with
+// unsynced records warns and keeps them; back online, the next sync asks for sign-in and then
+// sends them all, once.
+import { test, expect, Page } from '@playwright/test';
+import { startServer, stopServer, setUp, api, Running } from '../server';
+
+let server: Running;
+let otps: Record<string, string>;
+test.beforeAll(async () => {
+  server = await startServer(3105);
+  otps = await setUp(server, 'admin-password-e2e', [
+    { login: 'sup.zheng', name: '郑主管', roles: ['supervisor'], sites: ['main'] },
+    { login: 'guard.a', name: '甲安保', roles: ['guard'], sites: ['main'] },
+    { login: 'guard.b', name: '乙安保', roles: ['guard'], sites: ['main'] },
+  ]);
+});
+test.afterAll(async () => { if (server) await stopServer(server); });
+
+async function signIn(page: Page, login: string, password: string) {
+  await page.goto(server.url + '/signin');
+  await page.getByLabel('账号').fill(login);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+async function firstSignIn(page: Page, login: string) {
+  await signIn(page, login, otps[login]);
+  await page.getByLabel('当前密码').fill(otps[login]);
+  await page.getByLabel('新密码（至少10位）').fill(`${login}-password-1`);
+  await page.getByLabel('再次输入新密码').fill(`${login}-password-1`);
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('hello')).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/signin$/);
+}
+
+async function save(page: Page, name: string) {
+  await page.goto(server.url + '/visit');
+  await page.getByLabel('访客姓名').fill(name);
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
+}
+
+test('two guards sign in offline in turn; their records keep their authors and arrive once', async ({ page, context }) => {
+  page.on('dialog', (d) => d.accept());
+  await firstSignIn(page, 'sup.zheng');
+  await page.goto(server.url + '/device');
+  await page.getByLabel('本机名称（如：立案大厅1号机）').fill('院本级门卫室');
+  await page.getByRole('button', { name: '登记本机' }).click();
+  await expect(page.getByTestId('device-enrolled')).toBeVisible();
+  await signOut(page);
+  await firstSignIn(page, 'guard.a');
+  await signOut(page);
+  await firstSignIn(page, 'guard.b');
+  await signOut(page);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+
+  await context.setOffline(true);
+  // Someone never signed in on this phone cannot sign in offline.
+  await signIn(page, 'guard.c', 'whatever-password');
+  await expect(page.getByTestId('message')).toHaveText('离线时只能登录曾在本机联网登录过的账号');
+  // A wrong password is refused offline too.
+  await signIn(page, 'guard.a', 'not-the-password');
+  await expect(page.getByTestId('message')).toHaveText('账号或密码错误');
+
+  await signIn(page, 'guard.a', 'guard.a-password-1');
+  await expect(page.getByTestId('hello')).toHaveText('甲安保');
+  await expect(page.getByTestId('offline-session')).toBeVisible();
+  await save(page, '甲的访客1');
+  await save(page, '甲的访客2');
+  let warned = '';
+  page.once('dialog', (d) => { warned = d.message(); });
+  await signOut(page);
+  expect(warned).toContain('未同步');
+
+  await signIn(page, 'guard.b', 'guard.b-password-1');
+  await expect(page.getByTestId('hello')).toHaveText('乙安保');
+  await expect(page.getByTestId('pending')).toHaveText('2');
+  await save(page, '乙的访客1');
+  await expect(page.getByTestId('pending')).toHaveText('3');
+
+  // Online again: the server has no session for B, so the app asks B to sign in, then sends.
+  await context.setOffline(false);
+  await expect(page).toHaveURL(/\/signin$/, { timeout: 20_000 });
+  await signIn(page, 'guard.b', 'guard.b-password-1');
+  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+
+  // On the server: three visits, two by A and one by B.
+  const r = await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.zheng', password: 'sup.zheng-password-1' });
+  const dev = await api(server.url, '/api/v1/devices', { label: 'counter' }, r.cookie);
+  const res = await fetch(server.url + '/api/sync/v1/pull', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: r.cookie!, 'x-guardpost-device-key': dev.json.device_key },
+    body: JSON.stringify({ client_id: dev.json.client_id, cursor: null }),
+  });
+  const visits = (await res.json()).changes.map((c: any) => c.data);
+  expect(visits).toHaveLength(3);
+  const byAuthor: Record<string, string[]> = {};
+  for (const v of visits) (byAuthor[v.author_id] ??= []).push(v.name);
+  const groups = Object.values(byAuthor).map((names) => names.sort().join(','));
+  expect(groups.sort()).toEqual(['乙的访客1', '甲的访客1,甲的访客2']);
+});
