@@ -2,17 +2,13 @@
 // creating a guard, the guard's first sign-in, languages, wrong passwords.
 import { test, expect, Page } from '@playwright/test';
 import { startServer, stopServer, Running } from '../server';
+import * as h from '../helpers';
 
 let server: Running;
 test.beforeAll(async () => { server = await startServer(3101); });
 test.afterAll(async () => { if (server) await stopServer(server); });
 
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(server.url + '/signin');
-  await page.getByLabel('账号').fill(login);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
+const signIn = (page: Page, login: string, password: string) => h.signIn(page, server.url, login, password);
 
 test('first administrator signs in, must change the password, creates a guard who then signs in', async ({ page, browser }) => {
   expect(server.firstAdmin?.login).toBe('admin');
@@ -121,10 +117,7 @@ test('a wrong password and too many tries are explained in Chinese', async ({ pa
 });
 
 test('the new-person form is empty again after a person is created', async ({ page }) => {
-  await page.goto(server.url + '/signin');
-  await page.getByLabel('账号').fill('admin');
-  await page.getByLabel('密码').fill('admin-password-e2e');
-  await page.getByRole('button', { name: '登录' }).click();
+  await signIn(page, 'admin', 'admin-password-e2e');
   await page.getByRole('link', { name: '人员与账号' }).click();
   await page.getByText('新增人员').click();
   const form = page.getByTestId('person-form').first();

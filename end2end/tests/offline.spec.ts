@@ -3,6 +3,7 @@
 // reconnects when the server is back.
 import { test, expect } from '@playwright/test';
 import { startServer, stopServer, setUp, Running } from '../server';
+import { firstSignIn } from '../helpers';
 
 let server: Running;
 let guardOtp: string;
@@ -16,14 +17,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => { if (server) await stopServer(server); });
 
 test('stop the server, reload: the app still starts with the offline indicator; restart: it reconnects', async ({ page, context }) => {
-  await page.goto(server.url + '/signin');
-  await page.getByLabel('账号').fill('guard.qian');
-  await page.getByLabel('密码').fill(guardOtp);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByLabel('当前密码').fill(guardOtp);
-  await page.getByLabel('新密码（至少10位）').fill('guard-password-1');
-  await page.getByLabel('再次输入新密码').fill('guard-password-1');
-  await page.getByRole('button', { name: '保存' }).click();
+  await firstSignIn(page, server.url, 'guard.qian', guardOtp, 'guard-password-1');
   await expect(page.getByTestId('hello')).toHaveText('钱安保');
   await expect(page.getByTestId('net-status')).toHaveText('在线');
 

@@ -5,7 +5,8 @@ import { test, expect, chromium, BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, stopServer, setUp, api, Running } from '../server';
+import { startServer, stopServer, setUp, Running } from '../server';
+import * as h from '../helpers';
 
 let server: Running;
 let otp: string;
@@ -33,24 +34,7 @@ async function openPhone(): Promise<BrowserContext> {
   });
 }
 
-/// Visits on the server, counted through the sync API by the supervisor on a second device.
-async function serverVisits(): Promise<number> {
-  const r = await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.wu', password: 'sup-password-1' });
-  const sup = r.cookie!;
-  const dev = await api(server.url, '/api/v1/devices', { label: 'counter' }, sup);
-  let cursor: number | null = null; let n = 0;
-  for (;;) {
-    const res = await fetch(server.url + '/api/sync/v1/pull', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: sup, 'x-guardpost-device-key': dev.json.device_key },
-      body: JSON.stringify({ client_id: dev.json.client_id, cursor }),
-    });
-    const p = await res.json();
-    n += p.changes.length; cursor = p.cursor;
-    if (!p.has_more) break;
-  }
-  return n;
-}
+const serverVisits = async () => (await h.serverVisits(server, 'sup.wu', 'sup-password-1')).length;
 
 async function save(page: Page, name: string) {
   await page.getByLabel('访客姓名').fill(name);
@@ -62,14 +46,7 @@ async function save(page: Page, name: string) {
 test('50 records saved offline arrive exactly once, through a reload and a browser restart', async () => {
   let ctx = await openPhone();
   let page = ctx.pages()[0] ?? await ctx.newPage();
-  await page.goto(server.url + '/signin');
-  await page.getByLabel('账号').fill('sup.wu');
-  await page.getByLabel('密码').fill(otp);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByLabel('当前密码').fill(otp);
-  await page.getByLabel('新密码（至少10位）').fill('sup-password-1');
-  await page.getByLabel('再次输入新密码').fill('sup-password-1');
-  await page.getByRole('button', { name: '保存' }).click();
+  await h.firstSignIn(page, server.url, 'sup.wu', otp, 'sup-password-1');
   await expect(page.getByTestId('hello')).toHaveText('吴主管');
   // The supervisor enrols this post phone once.
   await page.goto(server.url + '/device');
@@ -113,12 +90,16 @@ test('50 records saved offline arrive exactly once, through a reload and a brows
   await ctx.route('**/api/sync/v1/push', async (route) => {
     if (killed) return route.abort('connectionrefused');
     killed = true;
-    await route.fetch();                           // the server commits
-    await stopServer(server);                      // and dies before answering
-    await route.abort('connectionreset');
+    try {
+      await route.fetch();                         // the server commits
+    } finally {
+      await stopServer(server);                    // and dies before answering
+      await route.abort('connectionreset');
+    }
   });
   await ctx.setOffline(false);
   await page.getByTestId('sync-now').click();
+  await expect.poll(() => server.proc.exitCode !== null || server.proc.signalCode !== null, { timeout: 30_000 }).toBe(true);
   await expect(page.getByTestId('net-status')).toHaveText('离线');
   await expect(page.getByTestId('pending')).toHaveText('5');
   expect(killed).toBe(true);

@@ -3,7 +3,8 @@
 // unsynced records warns and keeps them; back online, the next sync asks for sign-in and then
 // sends them all, once.
 import { test, expect, Page } from '@playwright/test';
-import { startServer, stopServer, setUp, api, Running } from '../server';
+import { startServer, stopServer, setUp, Running } from '../server';
+import * as h from '../helpers';
 
 let server: Running;
 let otps: Record<string, string>;
@@ -17,21 +18,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => { if (server) await stopServer(server); });
 
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto(server.url + '/signin');
-  await page.getByLabel('账号').fill(login);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
-
-async function firstSignIn(page: Page, login: string) {
-  await signIn(page, login, otps[login]);
-  await page.getByLabel('当前密码').fill(otps[login]);
-  await page.getByLabel('新密码（至少10位）').fill(`${login}-password-1`);
-  await page.getByLabel('再次输入新密码').fill(`${login}-password-1`);
-  await page.getByRole('button', { name: '保存' }).click();
-  await expect(page.getByTestId('hello')).toBeVisible();
-}
+const signIn = (page: Page, login: string, password: string) => h.signIn(page, server.url, login, password);
+const firstSignIn = (page: Page, login: string) =>
+  h.firstSignIn(page, server.url, login, otps[login], `${login}-password-1`);
 
 async function signOut(page: Page) {
   await page.getByTestId('sign-out').click();
@@ -90,14 +79,7 @@ test('two guards sign in offline in turn; their records keep their authors and a
   await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
 
   // On the server: three visits, two by A and one by B.
-  const r = await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.zheng', password: 'sup.zheng-password-1' });
-  const dev = await api(server.url, '/api/v1/devices', { label: 'counter' }, r.cookie);
-  const res = await fetch(server.url + '/api/sync/v1/pull', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: r.cookie!, 'x-guardpost-device-key': dev.json.device_key },
-    body: JSON.stringify({ client_id: dev.json.client_id, cursor: null }),
-  });
-  const visits = (await res.json()).changes.map((c: any) => c.data);
+  const visits = await h.serverVisits(server, 'sup.zheng', 'sup.zheng-password-1');
   expect(visits).toHaveLength(3);
   const byAuthor: Record<string, string[]> = {};
   for (const v of visits) (byAuthor[v.author_id] ??= []).push(v.name);
