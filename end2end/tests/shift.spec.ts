@@ -86,3 +86,35 @@ test('two guards sign in offline in turn; their records keep their authors and a
   const groups = Object.values(byAuthor).map((names) => names.sort().join(','));
   expect(groups.sort()).toEqual(['乙的访客1', '甲的访客1,甲的访客2']);
 });
+
+test('storage full: the save fails with a clear message and the form keeps what was typed', async ({ page }) => {
+  await h.signIn(page, server.url, 'guard.a', 'guard.a-password-1');
+  await expect(page.getByTestId('hello')).toHaveText('甲安保');
+  await page.goto(server.url + '/visit');
+  const before = await page.getByTestId('pending').textContent();
+  // Fill the origin's local storage to the brim.
+  await page.evaluate(() => {
+    const chunk = 'x'.repeat(512 * 1024);
+    for (let i = 0; ; i++) {
+      try { localStorage.setItem('filler' + i, chunk); } catch { break; }
+    }
+    // Then ever smaller pieces until not even one more fits (Chromium's accounting is loose).
+    let k = 0;
+    for (let size = 64 * 1024; size >= 1; size = Math.floor(size / 2)) {
+      for (;;) {
+        try { localStorage.setItem('filler-t' + (k++), 'x'.repeat(size)); } catch { break; }
+      }
+    }
+  });
+  await page.getByLabel('访客姓名').fill('存不下的访客');
+  await page.getByLabel('事由').fill('立案咨询');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('message')).toContainText('手机存储已满，未保存');
+  await expect(page.getByLabel('访客姓名')).toHaveValue('存不下的访客');
+  await expect(page.getByLabel('事由')).toHaveValue('立案咨询');
+  await expect(page.getByTestId('pending')).toHaveText(before!);
+  // Space freed: the same form saves.
+  await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('filler')) localStorage.removeItem(k); });
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
+});

@@ -371,3 +371,31 @@ async fn hello_makes_a_person_known_on_the_device() {
     let (_, r) = push(&app, &b, &d, json!([check_in(2, &aid, &main, "甲")])).await;
     assert_eq!(r["results"][0]["status"], "applied");
 }
+
+#[tokio::test]
+async fn a_device_clock_far_off_is_flagged_not_trusted() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let mut skewed = check_in(1, &gid, &main, "钟慢");
+    skewed["client_time"] = json!(chrono::Utc::now().timestamp_millis() - 3 * 3600 * 1000);
+    let ok = check_in(2, &gid, &main, "钟准");
+    let (s, _) = push(&app, &g, &d, json!([skewed, ok])).await;
+    assert_eq!(s, StatusCode::OK);
+    let flags: Vec<(String, bool, i64)> =
+        sqlx::query_as("SELECT name, clock_skewed, version FROM visits ORDER BY version")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    // Order is the server's (versions), whatever the phone's clock said.
+    assert_eq!(
+        flags
+            .iter()
+            .map(|f| (f.0.as_str(), f.1))
+            .collect::<Vec<_>>(),
+        [("钟慢", true), ("钟准", false)]
+    );
+}
