@@ -51,6 +51,17 @@ impl From<sqlx::Error> for ApiError {
 }
 
 impl ApiError {
+    /// A unique-constraint violation becomes a 409 naming `field`; anything else stays a 500.
+    pub fn conflict_on_unique(e: sqlx::Error, key: Key, field: &'static str) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => ApiError::Conflict {
+                key,
+                field: Some(field),
+            },
+            _ => e.into(),
+        }
+    }
+
     pub fn bad(key: Key, field: &'static str) -> Self {
         ApiError::BadRequest {
             key,

@@ -145,12 +145,7 @@ async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            ApiError::Conflict { key: Key::ErrLoginTaken, field: Some("login") }
-        }
-        _ => e.into(),
-    })?;
+    .map_err(|e| ApiError::conflict_on_unique(e, Key::ErrLoginTaken, "login"))?;
     write_assignment(&mut tx, &id, &req.roles, &req.site_ids).await?;
     db::audit(&mut *tx, Some(&caller.id), "create_person", &id, &login).await?;
     tx.commit().await?;

@@ -147,10 +147,6 @@ fn clean_area(req: AreaInput) -> ApiResult<CleanArea> {
     })
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
-
 fn area_of(id: String, a: CleanArea) -> Area {
     Area {
         id,
@@ -192,13 +188,7 @@ async fn add_area(
     .bind(now_ms())
     .execute(&mut *tx)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::Conflict { key: Key::ErrAreaCodeTaken, field: Some("code") }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| ApiError::conflict_on_unique(e, Key::ErrAreaCodeTaken, "code"))?;
     db::audit(&mut *tx, Some(&caller.id), "add_area", &id, &a.code).await?;
     tx.commit().await?;
     Ok(Json(area_of(id, a)))
@@ -226,13 +216,7 @@ async fn update_area(
     .bind(&site_id)
     .execute(&mut *tx)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::Conflict { key: Key::ErrAreaCodeTaken, field: Some("code") }
-        } else {
-            e.into()
-        }
-    })?
+    .map_err(|e| ApiError::conflict_on_unique(e, Key::ErrAreaCodeTaken, "code"))?
     .rows_affected();
     if n == 0 {
         return Err(ApiError::NotFound(Key::ErrUnknownSite));
