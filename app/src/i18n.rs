@@ -192,6 +192,7 @@ keys! {
     ErrSiteName => "场所名称须为1至40个字", "Site name: 1 to 40 characters";
     ErrLastAdmin => "不能停用或降级最后一个管理员", "The last administrator cannot be disabled or demoted";
     ErrBadRequest => "请求格式不正确", "The request is malformed";
+    ErrNotFound => "找不到该记录", "No such record";
     ErrServer => "服务器出错，请稍后再试", "Server error, try again later";
     ErrNetwork => "无法连接服务器", "Cannot reach the server";
     OfflineUnknown => "离线时只能登录曾在本机联网登录过的账号", "Offline, only accounts that signed in on this phone before can sign in";

@@ -7,7 +7,9 @@
 #![recursion_limit = "256"]
 
 pub mod client;
+pub mod front;
 pub mod i18n;
+pub mod idcard;
 pub mod known;
 pub mod model;
 pub mod outbox;

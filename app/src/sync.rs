@@ -71,6 +71,9 @@ pub struct MutationResult {
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The field of the args the refusal is about, when there is one (the form marks it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -148,7 +151,12 @@ pub enum EntryState {
     /// The server has it (applied).
     Acked { at: i64 },
     /// The server refused it for a reason the author can fix; shown until dismissed.
-    Rejected { code: String, message: String },
+    Rejected {
+        code: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -252,6 +260,7 @@ impl Outbox {
                     EntryState::Rejected {
                         code: r.code.clone().unwrap_or_default(),
                         message: r.message.clone().unwrap_or_default(),
+                        field: r.field.clone(),
                     }
                 }
                 _ => EntryState::Acked { at: now },
@@ -361,6 +370,7 @@ mod tests {
                     original: None,
                     code: None,
                     message: None,
+                    field: None,
                 },
                 MutationResult {
                     id: 2,
@@ -368,6 +378,7 @@ mod tests {
                     original: Some(Status::Rejected),
                     code: Some("invalid".into()),
                     message: Some("姓名须为1至40个字".into()),
+                    field: None,
                 },
             ],
             gap_expected: None,

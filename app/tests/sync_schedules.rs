@@ -36,6 +36,7 @@ impl ServerModel {
                     original: self.outcomes.get(&(req.client_id.clone(), m.id)).copied(),
                     code: None,
                     message: None,
+                    field: None,
                 }),
                 Step::Gap { expected } => {
                     gap_expected = Some(expected);
@@ -69,6 +70,7 @@ impl ServerModel {
                         original: None,
                         code: None,
                         message: None,
+                        field: None,
                     });
                 }
             }

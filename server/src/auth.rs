@@ -154,6 +154,11 @@ impl SiteScope {
 }
 
 impl Caller {
+    /// Do the caller's roles allow `action` (somewhere)?
+    pub fn can(&self, action: Action) -> bool {
+        !self.must_change_password && roles_allow(&self.roles, action)
+    }
+
     pub fn me(&self) -> Me {
         Me {
             id: self.id.clone(),

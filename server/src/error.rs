@@ -36,6 +36,9 @@ pub enum ApiError {
     /// 415: state-changing requests must be JSON (keeps cross-site forms out).
     #[error("unsupported media type")]
     NotJson,
+    /// 426: this build of the app speaks an older sync protocol; the outbox waits for the update.
+    #[error("update required")]
+    UpdateRequired,
     /// 429: too many failed sign-ins.
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
@@ -103,6 +106,12 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "not_json",
                 Key::ErrBadRequest,
+                None,
+            ),
+            ApiError::UpdateRequired => (
+                StatusCode::UPGRADE_REQUIRED,
+                "update_required",
+                Key::BlockedUpdate,
                 None,
             ),
             ApiError::RateLimited { .. } => (

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod people;
+pub mod records;
 pub mod sites;
 pub mod sync;
 pub mod web;

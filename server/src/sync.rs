@@ -5,13 +5,14 @@
 use crate::auth::{locale_of, Caller, SiteScope};
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
+use crate::records::{Ctx, Entity, Refusal, Reject, ENTITIES};
 use crate::web::ApiJson;
 use crate::AppState;
 use app::i18n::{Key, Locale};
-use app::model::{roles_allow, Action, Role};
+use app::model::{Action, Role};
 use app::sync::{
     step, Change, Mutation, MutationResult, Op, PullRequest, PullResponse, PushRequest,
-    PushResponse, Status, Step, MAX_ARGS_BYTES, MAX_BATCH, MAX_CLOCK_SKEW_MS, PROTOCOL, PULL_PAGE,
+    PushResponse, Status, Step, MAX_ARGS_BYTES, MAX_BATCH, PROTOCOL, PULL_PAGE,
 };
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -28,9 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/sync/v1/pull", post(pull))
         .route("/api/sync/v1/hello", post(hello))
 }
-
-/// The mutations this server understands, by name and the newest `v` of their args.
-pub const MUTATIONS: [(&str, u32); 1] = [("visit.check_in", 1)];
 
 #[derive(Deserialize)]
 pub struct EnrolRequest {
@@ -176,6 +174,11 @@ async fn hello(
 
 /// Checks a whole batch before anything is applied: a malformed batch changes nothing.
 fn check_batch(req: &PushRequest) -> ApiResult<()> {
+    // An older app's protocol: it must update first (its outbox stays on the phone). A newer
+    // one than this server knows is a malformed request.
+    if req.protocol < PROTOCOL {
+        return Err(ApiError::UpdateRequired);
+    }
     if req.protocol != PROTOCOL {
         return Err(ApiError::bad(Key::ErrBadRequest, "protocol"));
     }
@@ -188,7 +191,7 @@ fn check_batch(req: &PushRequest) -> ApiResult<()> {
             return Err(ApiError::bad(Key::ErrBadRequest, "id"));
         }
         prev = m.id;
-        if !MUTATIONS
+        if !crate::records::MUTATIONS
             .iter()
             .any(|(name, v)| *name == m.name && (1..=*v).contains(&m.v))
         {
@@ -297,12 +300,6 @@ impl Authors {
     }
 }
 
-/// A business rule's refusal: recorded, acknowledged, shown to the author.
-struct Refusal {
-    code: &'static str,
-    key: Key,
-}
-
 /// Applies one mutation inside the batch's transaction. `Ok(Err(expected))` is a gap.
 async fn apply_one(
     tx: &mut SqliteConnection,
@@ -341,6 +338,7 @@ async fn apply_one(
                 original,
                 code,
                 message,
+                field: None,
             }))
         }
         Step::Apply => {
@@ -348,16 +346,33 @@ async fn apply_one(
             let outcome = match authors.get(tx, client_id, caller, &m.author).await? {
                 None => Err(Refusal {
                     code: "author_unknown",
-                    key: Key::ErrForbidden,
+                    message: Key::ErrForbidden.text(locale).to_string(),
+                    field: None,
                 }),
-                Some((roles, sites)) => run_handler(tx, client_id, m, &roles, &sites, now).await?,
+                Some((roles, sites)) => {
+                    let mut cx = Ctx {
+                        tx: &mut *tx,
+                        client_id,
+                        m,
+                        roles: &roles,
+                        sites: &sites,
+                        now,
+                        locale,
+                    };
+                    match crate::records::run(&mut cx).await {
+                        Ok(()) => Ok(()),
+                        Err(Reject::Refused(r)) => Err(r),
+                        Err(Reject::Failed(e)) => return Err(e),
+                    }
+                }
             };
-            let (status, code, message) = match &outcome {
-                Ok(()) => (Status::Applied, None, None),
+            let (status, code, message, field) = match outcome {
+                Ok(()) => (Status::Applied, None, None, None),
                 Err(r) => (
                     Status::Rejected,
                     Some(r.code.to_string()),
-                    Some(r.key.text(locale).to_string()),
+                    Some(r.message),
+                    r.field.map(str::to_string),
                 ),
             };
             sqlx::query(
@@ -383,6 +398,7 @@ async fn apply_one(
                 original: None,
                 code,
                 message,
+                field,
             }))
         }
     }
@@ -410,111 +426,6 @@ async fn author_may_send(
     Ok(known.is_some())
 }
 
-async fn next_version(tx: &mut SqliteConnection) -> ApiResult<i64> {
-    Ok(sqlx::query_scalar(
-        "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
-    )
-    .fetch_one(&mut *tx)
-    .await?)
-}
-
-#[derive(Deserialize)]
-struct CheckInV1 {
-    id: String,
-    site_id: String,
-    name: String,
-    #[serde(default)]
-    purpose: String,
-}
-
-async fn run_handler(
-    tx: &mut SqliteConnection,
-    client_id: &str,
-    m: &Mutation,
-    roles: &[Role],
-    sites: &[String],
-    now: i64,
-) -> ApiResult<Result<(), Refusal>> {
-    match m.name.as_str() {
-        "visit.check_in" => {
-            let Ok(a) = serde_json::from_value::<CheckInV1>(m.args.clone()) else {
-                return Ok(Err(Refusal {
-                    code: "invalid",
-                    key: Key::ErrBadRequest,
-                }));
-            };
-            if uuid::Uuid::parse_str(&a.id).is_err() {
-                return Ok(Err(Refusal {
-                    code: "invalid",
-                    key: Key::ErrBadRequest,
-                }));
-            }
-            let name = a.name.trim();
-            if !(1..=40).contains(&name.chars().count()) {
-                return Ok(Err(Refusal {
-                    code: "invalid_name",
-                    key: Key::ErrDisplayName,
-                }));
-            }
-            if a.purpose.chars().count() > 200 {
-                return Ok(Err(Refusal {
-                    code: "invalid_purpose",
-                    key: Key::ErrBadRequest,
-                }));
-            }
-            // The author, not whoever is signed in now, must be allowed at this site.
-            let admin_scope = roles.contains(&Role::Admin)
-                && roles_allow(&[Role::Admin], Action::RegisterVisitor);
-            if !roles_allow(roles, Action::RegisterVisitor) {
-                return Ok(Err(Refusal {
-                    code: "forbidden",
-                    key: Key::ErrForbidden,
-                }));
-            }
-            if !admin_scope && !sites.contains(&a.site_id) {
-                return Ok(Err(Refusal {
-                    code: "site_forbidden",
-                    key: Key::ErrSiteForbidden,
-                }));
-            }
-            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM visits WHERE id = ?")
-                .bind(&a.id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if exists.is_some() {
-                return Ok(Err(Refusal {
-                    code: "exists",
-                    key: Key::ErrBadRequest,
-                }));
-            }
-            let version = next_version(tx).await?;
-            let skewed = (m.client_time - now).abs() > MAX_CLOCK_SKEW_MS;
-            sqlx::query(
-                "INSERT INTO visits (id, site_id, name, purpose, author_id, client_id, checked_in_at, clock_skewed, created_at, version)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&a.id)
-            .bind(&a.site_id)
-            .bind(name)
-            .bind(a.purpose.trim())
-            .bind(&m.author)
-            .bind(client_id)
-            .bind(m.client_time)
-            .bind(skewed)
-            .bind(now)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?;
-            Ok(Ok(()))
-        }
-        // check_batch refuses unknown names before anything is applied.
-        _ => Ok(Err(Refusal {
-            code: "unknown_mutation",
-            key: Key::ErrUnknownMutation,
-        })),
-    }
-}
-
 async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResult<Grants> {
     let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
         .bind(person)
@@ -536,18 +447,76 @@ async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResul
     Ok((roles.iter().filter_map(|r| Role::parse(r)).collect(), sites))
 }
 
-type VisitRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    bool,
-    i64,
-    Option<i64>,
-);
+/// One entity's changed rows after `cursor`, as changes, at most `limit`.
+async fn entity_changes(
+    tx: &mut SqliteConnection,
+    e: &Entity,
+    sites: &SiteScope,
+    cursor: i64,
+    since: i64,
+    limit: usize,
+) -> ApiResult<Vec<Change>> {
+    use sqlx::{Column, Row, TypeInfo, ValueRef};
+    let site_filter = match sites {
+        SiteScope::All => String::new(),
+        SiteScope::Only(ids) if ids.is_empty() => " AND 0".to_string(),
+        SiteScope::Only(ids) => format!(" AND site_id IN ({})", vec!["?"; ids.len()].join(",")),
+    };
+    let sql = format!(
+        "SELECT * FROM {} WHERE version > ? AND {} >= ?{site_filter} ORDER BY version LIMIT ?",
+        e.table, e.time_column
+    );
+    let mut q = sqlx::query(&sql).bind(cursor).bind(since);
+    if let SiteScope::Only(ids) = sites {
+        for id in ids {
+            q = q.bind(id);
+        }
+    }
+    let rows = q.bind(limit as i64).fetch_all(&mut *tx).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut data = serde_json::Map::new();
+        let (mut id, mut version, mut gone) = (String::new(), 0, false);
+        for col in row.columns() {
+            let name = col.name();
+            let raw = row.try_get_raw(col.ordinal())?;
+            let value = if raw.is_null() {
+                serde_json::Value::Null
+            } else {
+                match raw.type_info().name() {
+                    "INTEGER" | "BOOLEAN" => row.try_get::<i64, _>(col.ordinal())?.into(),
+                    "REAL" => row.try_get::<f64, _>(col.ordinal())?.into(),
+                    _ => row.try_get::<String, _>(col.ordinal())?.into(),
+                }
+            };
+            match name {
+                "id" => id = value.as_str().unwrap_or_default().to_string(),
+                "version" => version = value.as_i64().unwrap_or_default(),
+                "deleted_at" | "anonymised_at" => gone |= !value.is_null(),
+                _ => {}
+            }
+            if name != "id" && name != "version" && !e.hidden.contains(&name) {
+                data.insert(name.to_string(), value);
+            }
+        }
+        out.push(Change {
+            entity: e.name.to_string(),
+            id,
+            op: if gone { Op::Del } else { Op::Put },
+            version,
+            data: if gone {
+                serde_json::Value::Null
+            } else {
+                data.into()
+            },
+        });
+    }
+    Ok(out)
+}
 
+/// Changes after the cursor, in version order, of the entities and sites the signed-in person
+/// may see. Each entity's table is read up to a page; the merged list is cut at one page, so
+/// the cursor never passes a change that was not sent.
 async fn pull(
     State(state): State<AppState>,
     caller: Caller,
@@ -556,11 +525,8 @@ async fn pull(
 ) -> ApiResult<Json<PullResponse>> {
     caller.require(Action::ViewSites)?;
     check_device(&state.db, &req.client_id, &headers, &caller).await?;
-    let sees_visits = caller.roles.iter().any(|r| {
-        roles_allow(&[*r], Action::RegisterVisitor) || roles_allow(&[*r], Action::Inspect)
-    });
-    let scope = caller.scope(Action::ViewSites)?;
     let cursor = req.cursor.unwrap_or(0);
+    let now = now_ms();
     // One read transaction: the rows and the version they are read at agree.
     let mut tx = state.db.begin().await?;
     let version: i64 = sqlx::query_scalar("SELECT version FROM sync_meta WHERE id = 1")
@@ -568,38 +534,21 @@ async fn pull(
         .await?;
     let mut changes = Vec::new();
     let mut has_more = false;
-    if sees_visits {
-        let site_filter = match &scope {
-            SiteScope::All => String::new(),
-            SiteScope::Only(ids) if ids.is_empty() => " AND 0".to_string(),
-            SiteScope::Only(ids) => format!(" AND site_id IN ({})", vec!["?"; ids.len()].join(",")),
+    for e in ENTITIES {
+        let Some(action) = e.seen_with.iter().find(|a| caller.can(**a)) else {
+            continue;
         };
-        let sql = format!(
-            "SELECT id, site_id, name, purpose, author_id, checked_in_at, clock_skewed, version, deleted_at
-             FROM visits WHERE version > ?{site_filter} ORDER BY version LIMIT ?"
-        );
-        let mut q = sqlx::query_as::<_, VisitRow>(&sql).bind(cursor);
-        if let SiteScope::Only(ids) = &scope {
-            for id in ids {
-                q = q.bind(id);
-            }
-        }
-        let rows = q.bind((PULL_PAGE + 1) as i64).fetch_all(&mut *tx).await?;
-        has_more = rows.len() > PULL_PAGE;
-        for (id, site_id, name, purpose, author_id, at, skewed, v, deleted) in
-            rows.into_iter().take(PULL_PAGE)
-        {
-            changes.push(Change {
-                entity: "visit".into(),
-                id,
-                op: if deleted.is_some() { Op::Del } else { Op::Put },
-                version: v,
-                data: serde_json::json!({
-                    "site_id": site_id, "name": name, "purpose": purpose, "author_id": author_id,
-                    "checked_in_at": at, "clock_skewed": skewed,
-                }),
-            });
-        }
+        let scope = caller.scope(*action)?;
+        let since = now - e.max_age_days * 24 * 3600 * 1000;
+        let mut part = entity_changes(&mut tx, e, &scope, cursor, since, PULL_PAGE + 1).await?;
+        has_more |= part.len() > PULL_PAGE;
+        part.truncate(PULL_PAGE);
+        changes.append(&mut part);
+    }
+    changes.sort_by_key(|c| c.version);
+    if changes.len() > PULL_PAGE {
+        has_more = true;
+        changes.truncate(PULL_PAGE);
     }
     let last_mutation_id: i64 =
         sqlx::query_scalar("SELECT last_mutation_id FROM sync_clients WHERE client_id = ?")
@@ -618,6 +567,6 @@ async fn pull(
         changes,
         reset: req.cursor.is_none(),
         has_more,
-        server_time: now_ms(),
+        server_time: now,
     }))
 }

@@ -96,7 +96,9 @@ async fn mutations_apply_exactly_once_and_refusals_are_recorded() {
     assert_eq!(statuses, ["applied", "rejected", "rejected"]);
     assert_eq!(r["results"][1]["code"], "site_forbidden");
     assert_eq!(r["results"][1]["message"], "您不属于该场所");
-    assert_eq!(r["results"][2]["code"], "invalid_name");
+    assert_eq!(r["results"][2]["code"], "invalid");
+    assert_eq!(r["results"][2]["field"], "name");
+    assert_eq!(r["results"][2]["message"], "姓名须为1至40个字");
     assert_eq!(visits(&app).await, 1);
 
     // The same batch again (a lost answer): nothing doubles, and each keeps its first outcome.
@@ -294,6 +296,17 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
         push(&app, &g, &other, json!([ok.clone()])).await.0,
         StatusCode::FORBIDDEN
     );
+    // An app older than the server's protocol is told to update (426); its outbox waits.
+    let r = g
+        .post(app.url("/api/sync/v1/push"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id, "protocol": 0, "app_build": "old", "mutations": [ok.clone()]}))
+        .send()
+        .await
+        .unwrap();
+    let (s, e) = body(r).await;
+    assert_eq!(s, StatusCode::UPGRADE_REQUIRED);
+    assert_eq!(e["code"], "update_required");
     // Not signed in.
     let (s, _) = push(&app, &common::client(), &d, json!([ok.clone()])).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);

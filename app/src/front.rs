@@ -1,0 +1,441 @@
+//! Front desk records as they cross the wire and sit on the phone: visitor check-in and
+//! check-out. The checks here run on the phone as the guard types and again on the server,
+//! which trusts nothing the phone says.
+
+use crate::i18n::Locale;
+use crate::idcard::{self, IdType};
+use serde::{Deserialize, Serialize};
+
+/// Why a visitor came (来访类别).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitCategory {
+    Party,
+    Lawyer,
+    Observer,
+    Petitioner,
+    Business,
+    Courier,
+    Other,
+}
+
+impl VisitCategory {
+    pub const ALL: [VisitCategory; 7] = [
+        VisitCategory::Party,
+        VisitCategory::Lawyer,
+        VisitCategory::Observer,
+        VisitCategory::Petitioner,
+        VisitCategory::Business,
+        VisitCategory::Courier,
+        VisitCategory::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitCategory::Party => "party",
+            VisitCategory::Lawyer => "lawyer",
+            VisitCategory::Observer => "observer",
+            VisitCategory::Petitioner => "petitioner",
+            VisitCategory::Business => "business",
+            VisitCategory::Courier => "courier",
+            VisitCategory::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (zh, en) = match self {
+            VisitCategory::Party => ("当事人", "Party"),
+            VisitCategory::Lawyer => ("律师", "Lawyer"),
+            VisitCategory::Observer => ("旁听", "Observer"),
+            VisitCategory::Petitioner => ("信访", "Petitioner"),
+            VisitCategory::Business => ("办事", "Business"),
+            VisitCategory::Courier => ("快递", "Courier"),
+            VisitCategory::Other => ("其他", "Other"),
+        };
+        if locale == Locale::Zh {
+            zh
+        } else {
+            en
+        }
+    }
+}
+
+/// `visit.check_in` v2: a registration as the guard made it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckIn {
+    /// Made on the phone (UUID): a registration sent twice is one visit.
+    pub id: String,
+    pub site_id: String,
+    pub name: String,
+    pub id_type: IdType,
+    #[serde(default)]
+    pub id_number: String,
+    /// Set when the document could not be read: the visit is registered, marked incomplete.
+    #[serde(default)]
+    pub id_missing_reason: String,
+    #[serde(default)]
+    pub phone: String,
+    pub category: VisitCategory,
+    #[serde(default)]
+    pub purpose: String,
+    /// The hall, courtroom or room the visitor goes to (an area of the site).
+    #[serde(default)]
+    pub area_id: String,
+    #[serde(default)]
+    pub person_visited: String,
+    #[serde(default)]
+    pub case_number: String,
+    #[serde(default)]
+    pub companions: u32,
+    /// A returning visitor: the earlier visit whose document (and phone, if none is given) this
+    /// one reuses. The phone never holds the full number of an earlier visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_of: Option<String>,
+}
+
+/// `visit.check_in` v1 as the first build sent it: upgraded, never dropped.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CheckInV1 {
+    pub id: String,
+    pub site_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub purpose: String,
+}
+
+impl From<CheckInV1> for CheckIn {
+    fn from(v: CheckInV1) -> Self {
+        CheckIn {
+            id: v.id,
+            site_id: v.site_id,
+            name: v.name,
+            id_type: IdType::Other,
+            id_number: String::new(),
+            id_missing_reason: "v1".into(),
+            phone: String::new(),
+            category: VisitCategory::Other,
+            purpose: v.purpose,
+            area_id: String::new(),
+            person_visited: String::new(),
+            case_number: String::new(),
+            companions: 0,
+            repeat_of: None,
+        }
+    }
+}
+
+/// `visit.check_out` v1.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckOut {
+    pub visit_id: String,
+}
+
+/// A field that cannot be saved as typed, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// What the checks found: the registration as it will be stored, or the first field to fix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    pub visit: CheckIn,
+    /// Required fields missing or not valid (the completeness KPI counts visits without any).
+    pub incomplete: Vec<&'static str>,
+    /// From a valid resident ID: true for male.
+    pub male: Option<bool>,
+}
+
+/// The court's calendar date (China Standard Time, UTC+8) at `ms` since the epoch.
+pub fn court_date(ms: i64) -> (i32, u32, u32) {
+    use chrono::Datelike;
+    let t = chrono::DateTime::from_timestamp_millis(ms + 8 * 3600 * 1000)
+        .unwrap_or_default()
+        .date_naive();
+    (t.year(), t.month(), t.day())
+}
+
+/// Milliseconds at the court's midnight starting the day that contains `ms`.
+pub fn court_day_start(ms: i64) -> i64 {
+    const DAY: i64 = 24 * 3600 * 1000;
+    const OFFSET: i64 = 8 * 3600 * 1000;
+    (ms + OFFSET).div_euclid(DAY) * DAY - OFFSET
+}
+
+pub fn phone_ok(p: &str) -> bool {
+    let digits: String = p.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    // Mobile: 1[3-9] and 9 more digits; landline: 0, area code, 7–8 digits.
+    all_digits
+        && ((digits.len() == 11 && digits.starts_with('1') && digits.as_bytes()[1] >= b'3')
+            || (digits.starts_with('0') && (10..=12).contains(&digits.len())))
+}
+
+fn too_long(s: &str, max: usize) -> bool {
+    s.chars().count() > max
+}
+
+/// Checks a registration. A document number that cannot be read may be left out with a reason;
+/// one that is typed must be valid. `repeat_ok` says whether `repeat_of` names a visit whose
+/// document was valid.
+pub fn check_in(
+    mut v: CheckIn,
+    today: (i32, u32, u32),
+    repeat_ok: bool,
+    locale: Locale,
+) -> Result<Checked, FieldError> {
+    let zh = locale == Locale::Zh;
+    let err = |field, zh_msg: &str, en_msg: &str| FieldError {
+        field,
+        message: if zh { zh_msg } else { en_msg }.to_string(),
+    };
+    v.name = v.name.trim().to_string();
+    if v.name.is_empty() || too_long(&v.name, 40) {
+        return Err(err(
+            "name",
+            "姓名须为1至40个字",
+            "The name has 1 to 40 characters",
+        ));
+    }
+    v.id_missing_reason = v.id_missing_reason.trim().to_string();
+    let mut incomplete = Vec::new();
+    let mut male = None;
+    if v.repeat_of.is_some() && v.id_number.trim().is_empty() {
+        if !repeat_ok {
+            incomplete.push("id_number");
+        }
+    } else if v.id_missing_reason.is_empty() {
+        match idcard::check_number(v.id_type, &v.id_number, today) {
+            Ok(n) => {
+                if v.id_type == IdType::ResidentId {
+                    male = idcard::parse_resident_id(&n, today).ok().map(|r| r.male);
+                }
+                v.id_number = n;
+            }
+            Err(e) => {
+                return Err(FieldError {
+                    field: "id_number",
+                    message: e.message(locale),
+                })
+            }
+        }
+    } else {
+        if too_long(&v.id_missing_reason, 100) || too_long(&v.id_number, 30) {
+            return Err(err(
+                "id_missing_reason",
+                "原因最多100个字",
+                "The reason has at most 100 characters",
+            ));
+        }
+        incomplete.push("id_number");
+    }
+    v.phone = v.phone.trim().to_string();
+    if v.phone.is_empty() {
+        incomplete.push("phone");
+    } else if !phone_ok(&v.phone) {
+        return Err(err(
+            "phone",
+            "电话应为11位手机号或带区号的固定电话",
+            "A phone is an 11-digit mobile or a landline with area code",
+        ));
+    }
+    v.purpose = v.purpose.trim().to_string();
+    if v.purpose.is_empty() {
+        incomplete.push("purpose");
+    }
+    if v.area_id.is_empty() {
+        incomplete.push("area_id");
+    }
+    for (field, value, max) in [
+        ("purpose", &v.purpose, 200),
+        ("person_visited", &v.person_visited, 40),
+        ("case_number", &v.case_number, 40),
+    ] {
+        if too_long(value, max) {
+            return Err(FieldError {
+                field,
+                message: if zh {
+                    format!("最多{max}个字")
+                } else {
+                    format!("At most {max} characters")
+                },
+            });
+        }
+    }
+    if v.companions > 50 {
+        return Err(err("companions", "随行人数最多50", "At most 50 companions"));
+    }
+    Ok(Checked {
+        visit: v,
+        incomplete,
+        male,
+    })
+}
+
+/// A visit as phones see it (pulled from the server, or made here and not yet pulled). The
+/// document number is only ever masked here.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitRow {
+    pub site_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub id_type: String,
+    #[serde(default)]
+    pub id_masked: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub area_id: String,
+    #[serde(default)]
+    pub person_visited: String,
+    #[serde(default)]
+    pub case_number: String,
+    #[serde(default)]
+    pub companions: i64,
+    pub author_id: String,
+    pub checked_in_at: i64,
+    #[serde(default)]
+    pub checked_out_at: Option<i64>,
+    /// Every required field present and valid.
+    #[serde(default)]
+    pub complete: bool,
+    #[serde(default)]
+    pub clock_skewed: bool,
+}
+
+impl VisitRow {
+    /// The row a check-in made on this phone stands for until the server's copy arrives.
+    pub fn from_check_in(c: &Checked, author: &str, at: i64) -> Self {
+        let v = &c.visit;
+        VisitRow {
+            site_id: v.site_id.clone(),
+            name: v.name.clone(),
+            id_type: v.id_type.code().into(),
+            id_masked: idcard::mask(&v.id_number),
+            phone: v.phone.clone(),
+            category: v.category.code().into(),
+            purpose: v.purpose.clone(),
+            area_id: v.area_id.clone(),
+            person_visited: v.person_visited.clone(),
+            case_number: v.case_number.clone(),
+            companions: v.companions as i64,
+            author_id: author.into(),
+            checked_in_at: at,
+            checked_out_at: None,
+            complete: c.incomplete.is_empty(),
+            clock_skewed: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: (i32, u32, u32) = (2026, 11, 28);
+
+    fn sample() -> CheckIn {
+        CheckIn {
+            id: "x".into(),
+            site_id: "s".into(),
+            name: " 张三 ".into(),
+            id_type: IdType::ResidentId,
+            id_number: "11010519491231002x".into(),
+            id_missing_reason: String::new(),
+            phone: "13800001111".into(),
+            category: VisitCategory::Party,
+            purpose: "开庭".into(),
+            area_id: "a".into(),
+            person_visited: String::new(),
+            case_number: String::new(),
+            companions: 0,
+            repeat_of: None,
+        }
+    }
+
+    #[test]
+    fn a_full_registration_is_complete_and_normalised() {
+        let c = check_in(sample(), TODAY, false, Locale::Zh).unwrap();
+        assert!(c.incomplete.is_empty());
+        assert_eq!(c.visit.name, "张三");
+        assert_eq!(c.visit.id_number, "11010519491231002X");
+        assert_eq!(c.male, Some(false));
+    }
+
+    #[test]
+    fn an_unreadable_document_is_allowed_with_a_reason_and_marked_incomplete() {
+        let mut v = sample();
+        v.id_number = "1101".into();
+        let e = check_in(v.clone(), TODAY, false, Locale::Zh).unwrap_err();
+        assert_eq!(e.field, "id_number");
+        assert!(e.message.contains("18位"), "{}", e.message);
+        v.id_missing_reason = "证件磨损".into();
+        let c = check_in(v, TODAY, false, Locale::Zh).unwrap();
+        assert_eq!(c.incomplete, vec!["id_number"]);
+    }
+
+    #[test]
+    fn missing_fields_make_it_incomplete_wrong_ones_refuse_it() {
+        let mut v = sample();
+        v.phone = String::new();
+        v.area_id = String::new();
+        let c = check_in(v.clone(), TODAY, false, Locale::Zh).unwrap();
+        assert_eq!(c.incomplete, vec!["phone", "area_id"]);
+        v.phone = "12345".into();
+        assert_eq!(
+            check_in(v.clone(), TODAY, false, Locale::Zh)
+                .unwrap_err()
+                .field,
+            "phone"
+        );
+        v.phone = "0434-6221234".into();
+        assert!(check_in(v.clone(), TODAY, false, Locale::Zh).is_ok());
+        v.name = "  ".into();
+        assert_eq!(
+            check_in(v, TODAY, false, Locale::Zh).unwrap_err().field,
+            "name"
+        );
+    }
+
+    #[test]
+    fn a_returning_visitor_reuses_the_earlier_document() {
+        let mut v = sample();
+        v.id_number = String::new();
+        v.repeat_of = Some("earlier".into());
+        assert!(check_in(v.clone(), TODAY, true, Locale::Zh)
+            .unwrap()
+            .incomplete
+            .is_empty());
+        assert_eq!(
+            check_in(v, TODAY, false, Locale::Zh).unwrap().incomplete,
+            vec!["id_number"]
+        );
+    }
+
+    #[test]
+    fn court_dates_are_china_time() {
+        // 2026-11-28 17:00 UTC is already the 29th in the court.
+        let ms = 1_795_885_200_000;
+        assert_eq!(court_date(ms), (2026, 11, 29));
+        assert_eq!(court_date(court_day_start(ms)), (2026, 11, 29));
+        assert_eq!(court_date(court_day_start(ms) - 1), (2026, 11, 28));
+    }
+
+    #[test]
+    fn version_one_is_upgraded_not_dropped() {
+        let v1: CheckInV1 =
+            serde_json::from_value(serde_json::json!({"id": "i", "site_id": "s", "name": "李四"}))
+                .unwrap();
+        let c = check_in(v1.into(), TODAY, false, Locale::Zh).unwrap();
+        assert!(c.incomplete.contains(&"id_number"));
+    }
+}

@@ -1,0 +1,148 @@
+//! The record types that travel through the sync engine. Each one is a few lines here: its
+//! mutation names in [`MUTATIONS`], a match arm in [`run`], and its table in [`ENTITIES`] for
+//! pull. Handlers get a [`Ctx`] with the batch's transaction, the author's grants and helpers
+//! for the checks every record shares (args, role, site, version).
+
+pub mod visits;
+
+use crate::error::ApiError;
+use app::i18n::{Key, Locale};
+use app::model::{roles_allow, Action, Role};
+use app::sync::{Mutation, MAX_CLOCK_SKEW_MS};
+use serde::de::DeserializeOwned;
+use sqlx::SqliteConnection;
+
+/// The mutations this server understands, by name and the newest `v` of their args.
+pub const MUTATIONS: &[(&str, u32)] = &[("visit.check_in", 2), ("visit.check_out", 1)];
+
+/// A table phones pull: who may see its rows, and which columns never leave the server.
+pub struct Entity {
+    pub name: &'static str,
+    pub table: &'static str,
+    /// Any one of these actions lets a person see the entity (at their sites).
+    pub seen_with: &'static [Action],
+    pub hidden: &'static [&'static str],
+    /// Only rows whose `time_column` is at most this old are sent (personal data stays on
+    /// phones no longer than needed).
+    pub time_column: &'static str,
+    pub max_age_days: i64,
+}
+
+pub const ENTITIES: &[Entity] = &[visits::ENTITY];
+
+/// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
+#[derive(Debug)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<&'static str>,
+}
+
+/// How a handler ends when it does not apply: refused (recorded), or failed (the batch rolls
+/// back and the phone retries).
+pub enum Reject {
+    Refused(Refusal),
+    Failed(ApiError),
+}
+
+impl From<ApiError> for Reject {
+    fn from(e: ApiError) -> Self {
+        Reject::Failed(e)
+    }
+}
+
+impl From<sqlx::Error> for Reject {
+    fn from(e: sqlx::Error) -> Self {
+        Reject::Failed(e.into())
+    }
+}
+
+impl From<Refusal> for Reject {
+    fn from(r: Refusal) -> Self {
+        Reject::Refused(r)
+    }
+}
+
+pub type Outcome = Result<(), Reject>;
+
+pub struct Ctx<'a> {
+    pub tx: &'a mut SqliteConnection,
+    pub client_id: &'a str,
+    pub m: &'a Mutation,
+    pub roles: &'a [Role],
+    pub sites: &'a [String],
+    pub now: i64,
+    pub locale: Locale,
+}
+
+impl Ctx<'_> {
+    pub fn refuse(&self, code: &'static str, key: Key) -> Refusal {
+        Refusal {
+            code,
+            message: key.text(self.locale).to_string(),
+            field: None,
+        }
+    }
+
+    /// The args as `T`, or a refusal saying they are malformed.
+    pub fn args<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
+        serde_json::from_value(self.m.args.clone())
+            .map_err(|_| self.refuse("invalid", Key::ErrBadRequest))
+    }
+
+    /// The author (not whoever is signed in now) may do `action` at `site_id`.
+    pub fn allow(&self, action: Action, site_id: &str) -> Result<(), Refusal> {
+        if !roles_allow(self.roles, action) {
+            return Err(self.refuse("forbidden", Key::ErrForbidden));
+        }
+        let everywhere = self.roles.contains(&Role::Admin) && roles_allow(&[Role::Admin], action);
+        if !everywhere && !self.sites.iter().any(|s| s == site_id) {
+            return Err(self.refuse("site_forbidden", Key::ErrSiteForbidden));
+        }
+        Ok(())
+    }
+
+    /// The next global version, for the rows this mutation changes.
+    pub async fn version(&mut self) -> Result<i64, Reject> {
+        Ok(sqlx::query_scalar(
+            "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    /// The phone's clock is far from the server's: kept on the record, never used for order.
+    pub fn clock_skewed(&self) -> bool {
+        (self.m.client_time - self.now).abs() > MAX_CLOCK_SKEW_MS
+    }
+
+    /// The record's time as the phone said, unless the phone's clock is off: then the server's.
+    pub fn event_time(&self) -> i64 {
+        if self.clock_skewed() {
+            self.now
+        } else {
+            self.m.client_time
+        }
+    }
+}
+
+/// Runs the handler for `cx.m`. Names were checked against [`MUTATIONS`] before the batch.
+pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
+    match (cx.m.name.as_str(), cx.m.v) {
+        ("visit.check_in", 1) => {
+            let v1: app::front::CheckInV1 = cx.args()?;
+            visits::check_in(cx, v1.into()).await
+        }
+        ("visit.check_in", _) => {
+            let args = cx.args()?;
+            visits::check_in(cx, args).await
+        }
+        ("visit.check_out", _) => {
+            let args = cx.args()?;
+            visits::check_out(cx, args).await
+        }
+        _ => Err(cx
+            .refuse("unknown_mutation", Key::ErrUnknownMutation)
+            .into()),
+    }
+}

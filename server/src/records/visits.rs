@@ -1,0 +1,141 @@
+//! Visitor check-in and check-out (来访登记).
+
+use super::{Ctx, Entity, Outcome, Refusal};
+use app::front::{self, CheckIn, CheckOut};
+use app::i18n::Key;
+use app::idcard;
+use app::model::Action;
+
+pub const ENTITY: Entity = Entity {
+    name: "visit",
+    table: "visits",
+    seen_with: &[
+        Action::RegisterVisitor,
+        Action::RecordScreening,
+        Action::Inspect,
+    ],
+    hidden: &[
+        "id_number",
+        "id_missing_reason",
+        "client_id",
+        "deleted_at",
+        "checked_out_by",
+        "repeat_of",
+    ],
+    time_column: "checked_in_at",
+    max_age_days: 30,
+};
+
+pub async fn check_in(cx: &mut Ctx<'_>, args: CheckIn) -> Outcome {
+    if uuid::Uuid::parse_str(&args.id).is_err() {
+        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
+    }
+    cx.allow(Action::RegisterVisitor, &args.site_id)?;
+    // A returning visitor's document comes from the earlier visit, at a site the author works.
+    let mut earlier: Option<(String, String, String, bool)> = None;
+    if let Some(prev) = &args.repeat_of {
+        earlier = sqlx::query_as(
+            "SELECT id_type, id_number, phone, id_missing_reason = '' AND id_number <> '' FROM visits
+             WHERE id = ? AND site_id = ? AND anonymised_at IS NULL",
+        )
+        .bind(prev)
+        .bind(&args.site_id)
+        .fetch_optional(&mut *cx.tx)
+        .await?;
+    }
+    let repeat_ok = earlier.as_ref().is_some_and(|e| e.3);
+    let today = front::court_date(cx.now);
+    let checked = front::check_in(args, today, repeat_ok, cx.locale).map_err(|e| Refusal {
+        code: "invalid",
+        message: e.message,
+        field: Some(e.field),
+    })?;
+    let mut v = checked.visit;
+    if let Some((id_type, number, phone, _)) = earlier {
+        if v.id_number.is_empty() {
+            v.id_type = idcard::IdType::parse(&id_type).unwrap_or(v.id_type);
+            v.id_number = number;
+        }
+        if v.phone.is_empty() && !phone.is_empty() {
+            v.phone = phone;
+        }
+    }
+    if !v.area_id.is_empty() {
+        let here: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM areas WHERE id = ? AND site_id = ?")
+                .bind(&v.area_id)
+                .bind(&v.site_id)
+                .fetch_optional(&mut *cx.tx)
+                .await?;
+        if here.is_none() {
+            return Err(cx.refuse("invalid_area", Key::ErrBadRequest).into());
+        }
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM visits WHERE id = ?")
+        .bind(&v.id)
+        .fetch_optional(&mut *cx.tx)
+        .await?;
+    if exists.is_some() {
+        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
+    }
+    let version = cx.version().await?;
+    sqlx::query(
+        "INSERT INTO visits (id, site_id, name, purpose, author_id, client_id, checked_in_at, clock_skewed,
+            created_at, version, id_type, id_number, id_masked, id_missing_reason, phone, category, area_id,
+            person_visited, case_number, companions, repeat_of, complete)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&v.id)
+    .bind(&v.site_id)
+    .bind(&v.name)
+    .bind(&v.purpose)
+    .bind(&cx.m.author)
+    .bind(cx.client_id)
+    .bind(cx.event_time())
+    .bind(cx.clock_skewed())
+    .bind(cx.now)
+    .bind(version)
+    .bind(v.id_type.code())
+    .bind(&v.id_number)
+    .bind(idcard::mask(&v.id_number))
+    .bind(&v.id_missing_reason)
+    .bind(&v.phone)
+    .bind(v.category.code())
+    .bind(&v.area_id)
+    .bind(&v.person_visited)
+    .bind(&v.case_number)
+    .bind(v.companions as i64)
+    .bind(&v.repeat_of)
+    .bind(checked.incomplete.is_empty())
+    .execute(&mut *cx.tx)
+    .await?;
+    Ok(())
+}
+
+/// Checking out someone already out is applied and changes nothing: two guards tapping the
+/// same visitor offline is not an error anyone must fix.
+pub async fn check_out(cx: &mut Ctx<'_>, args: CheckOut) -> Outcome {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT site_id, checked_out_at FROM visits WHERE id = ?")
+            .bind(&args.visit_id)
+            .fetch_optional(&mut *cx.tx)
+            .await?;
+    let Some((site_id, out)) = row else {
+        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
+    };
+    cx.allow(Action::RegisterVisitor, &site_id)?;
+    if out.is_some() {
+        return Ok(());
+    }
+    let version = cx.version().await?;
+    sqlx::query(
+        "UPDATE visits SET checked_out_at = ?, checked_out_by = ?, version = ? WHERE id = ?",
+    )
+    .bind(cx.event_time())
+    .bind(&cx.m.author)
+    .bind(version)
+    .bind(&args.visit_id)
+    .execute(&mut *cx.tx)
+    .await?;
+    Ok(())
+}
