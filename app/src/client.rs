@@ -252,3 +252,53 @@ pub fn confirm(text: &str) -> bool {
 pub fn confirm(_text: &str) -> bool {
     true
 }
+
+/// Runs `f` holding the phone-wide sync lock (`navigator.locks`), so two tabs never flush at
+/// once; when another tab holds it, returns at once without running `f` (that tab is syncing).
+/// Browsers without the Web Locks API run `f` directly: the outbox's writes stay safe anyway.
+#[cfg(feature = "hydrate")]
+pub async fn with_sync_lock<F>(f: F)
+where
+    F: std::future::Future<Output = ()> + 'static,
+{
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &"request".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        f.await;
+        return;
+    };
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"ifAvailable".into(), &JsValue::TRUE);
+    let cb = Closure::once(move |lock: JsValue| -> js_sys::Promise {
+        if lock.is_null() {
+            js_sys::Promise::resolve(&JsValue::FALSE)
+        } else {
+            wasm_bindgen_futures::future_to_promise(async move {
+                f.await;
+                Ok(JsValue::TRUE)
+            })
+        }
+    });
+    if let Ok(p) = request.call3(&locks, &"guardpost-sync".into(), &opts, cb.as_ref()) {
+        if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn with_sync_lock<F>(f: F)
+where
+    F: std::future::Future<Output = ()> + 'static,
+{
+    f.await
+}

@@ -11,6 +11,7 @@ pub mod front;
 pub mod i18n;
 pub mod idcard;
 pub mod known;
+pub mod local;
 pub mod model;
 pub mod outbox;
 pub mod pwa;
@@ -35,13 +36,14 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 7] = [
+pub const PAGES: [&str; 8] = [
     "/",
     "/signin",
     "/password",
     "/sites",
     "/admin/people",
     "/visit",
+    "/onsite",
     "/device",
 ];
 
@@ -117,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sites") view=pages::Sites />
                     <Route path=path!("/admin/people") view=pages::People />
                     <Route path=path!("/visit") view=pages::Visit />
+                    <Route path=path!("/onsite") view=pages::OnSite />
                     <Route path=path!("/device") view=pages::Device />
                 </Routes>
             </main>

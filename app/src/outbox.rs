@@ -6,13 +6,16 @@
 
 use crate::client::{self, store};
 use crate::state::AppState;
-use crate::sync::{Outbox, PushRequest, PushResponse, MAX_BATCH, PROTOCOL};
+use crate::sync::{
+    Outbox, PullRequest, PullResponse, PushRequest, PushResponse, Rows, View, MAX_BATCH, PROTOCOL,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const OUTBOX: &str = "gp.outbox";
 pub const DEVICE: &str = "gp.device";
 pub const LAST_SYNC: &str = "gp.last_sync";
+pub const VIEW: &str = "gp.view";
 
 /// This phone's enrolment: its client id and the key only it holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,13 +50,34 @@ pub fn save(
     author: &str,
     args: serde_json::Value,
 ) -> Result<u64, SaveError> {
+    save_replacing(app, name, v, author, args, None)
+}
+
+/// Saves a corrected record in place of a refused one: the new mutation and the removal of the
+/// old refusal are one write, so neither is lost or left behind.
+pub fn save_replacing(
+    app: AppState,
+    name: &str,
+    v: u32,
+    author: &str,
+    args: serde_json::Value,
+    replaces: Option<u64>,
+) -> Result<u64, SaveError> {
     let current = load();
-    let (next, id) = current.with_new(name, v, author, args, client::now_ms() as i64);
+    let (mut next, id) = current.with_new(name, v, author, args, client::now_ms() as i64);
+    if let Some(old) = replaces {
+        next.dismiss(old);
+    }
     if !store::set(OUTBOX, &next) {
         return Err(SaveError::StorageFull);
     }
     refresh_counts(app);
     Ok(id)
+}
+
+/// A refused entry, for its author to correct.
+pub fn rejected_entry(id: u64) -> Option<crate::sync::Entry> {
+    load().rejected().find(|e| e.mutation.id == id).cloned()
 }
 
 /// Takes the enrolment: the outbox now belongs to this client id (mutations saved before
@@ -73,7 +97,14 @@ pub fn device() -> Option<Device> {
     store::get::<Device>(DEVICE)
 }
 
+/// What the phone shows: the pulled rows with its own unsent records on top.
+pub fn rows() -> Rows {
+    let view = store::get::<View>(VIEW).unwrap_or_default();
+    view.optimistic(&load(), crate::local::apply)
+}
+
 pub fn refresh_counts(app: AppState) {
+    app.view_rev.update(|n| *n = n.wrapping_add(1));
     let o = load();
     app.pending.set(o.pending());
     app.rejected.set(o.rejected().cloned().collect());
@@ -116,6 +147,74 @@ pub enum Blocked {
     NotEnrolled,
     Revoked,
     Update,
+}
+
+/// Sends what waits, then brings the phone's copy up to date: holding the phone-wide sync lock,
+/// so a second tab does not sync at the same time (it sees the results through `storage`).
+pub async fn sync(app: AppState) {
+    if app.flushing.get_untracked() {
+        return;
+    }
+    client::with_sync_lock(async move {
+        flush(app).await;
+        if app.sync_blocked.get_untracked().is_none() && !app.offline_session.get_untracked() {
+            pull(app).await;
+        }
+    })
+    .await;
+}
+
+/// Pulls every page of changes since the phone's cursor into its copy (a different person
+/// than the one it was pulled for starts from nothing: their scope may differ).
+pub async fn pull(app: AppState) {
+    let (Some(dev), Some(me)) = (device(), app.me.get_untracked()) else {
+        return;
+    };
+    for _ in 0..100 {
+        let view = store::get::<View>(VIEW).unwrap_or_default();
+        let cursor = if view.person == me.id {
+            view.cursor
+        } else {
+            None
+        };
+        let req = PullRequest {
+            client_id: dev.client_id.clone(),
+            cursor,
+        };
+        let resp = match client::post_with_device::<_, PullResponse>(
+            "/api/sync/v1/pull",
+            &req,
+            &dev.device_key,
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(client::ApiError::Network) => {
+                app.online.set(false);
+                return;
+            }
+            Err(_) => return,
+        };
+        app.contact();
+        // Read again: another tab may have pulled meanwhile; applying twice is harmless.
+        let mut view = store::get::<View>(VIEW).unwrap_or_default();
+        if view.person != me.id {
+            view = View {
+                person: me.id.clone(),
+                ..View::default()
+            };
+        }
+        view.apply(&resp);
+        crate::local::prune(&mut view.rows, resp.server_time);
+        if !store::set(VIEW, &view) {
+            // Full: the outbox matters more than the copy; keep the cursor where it was.
+            break;
+        }
+        if !resp.has_more {
+            break;
+        }
+    }
+    refresh_counts(app);
 }
 
 /// Sends what waits, batch by batch, until nothing is pending or something stops it.

@@ -42,6 +42,8 @@ pub struct AppState {
     pub sync_blocked: RwSignal<Option<Blocked>>,
     /// Failed flushes in a row (for the backoff).
     pub failures: RwSignal<u32>,
+    /// Bumped whenever the outbox or the phone's copy of records changes: lists re-read.
+    pub view_rev: RwSignal<u32>,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             flushing: RwSignal::new(false),
             sync_blocked: RwSignal::new(None),
             failures: RwSignal::new(0),
+            view_rev: RwSignal::new(0),
         }
     }
 
@@ -134,7 +137,7 @@ impl AppState {
                     self.sync_blocked.set(None);
                 }
                 outbox::hello(self).await;
-                outbox::flush(self).await;
+                outbox::sync(self).await;
             }
             Err(ApiError::Network) => {
                 self.online.set(false);
@@ -194,7 +197,7 @@ impl AppState {
                     let wait =
                         outbox::backoff_secs(self.failures.get_untracked(), js_sys::Math::random());
                     next_try.set(client::now_ms() + wait * 1000.0);
-                    spawn_local(outbox::flush(self));
+                    spawn_local(outbox::sync(self));
                 }
             },
             Duration::from_secs(10),

@@ -307,8 +307,18 @@ impl Outbox {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct View {
     pub cursor: Option<i64>,
-    pub rows: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// The last of this phone's mutations the server had applied when it answered: the rows
+    /// already show those, and only later ones are laid on top.
+    #[serde(default)]
+    pub last_mutation_id: u64,
+    /// Whose scope the rows are (the signed-in person when pulled); another person pulls anew.
+    #[serde(default)]
+    pub person: String,
+    pub rows: Rows,
 }
+
+/// Records by entity, then id.
+pub type Rows = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
 
 impl View {
     pub fn apply(&mut self, resp: &PullResponse) {
@@ -327,6 +337,25 @@ impl View {
             }
         }
         self.cursor = Some(resp.cursor);
+        self.last_mutation_id = resp.last_mutation_id;
+    }
+
+    /// What the phone shows: the server's rows with this phone's mutations that the server had
+    /// not applied when it answered laid on top (pending ones, and acknowledged ones not yet
+    /// pulled), in id order. Rejected ones are not shown as done.
+    pub fn optimistic(&self, outbox: &Outbox, apply: impl Fn(&mut Rows, &Mutation)) -> Rows {
+        let mut rows = self.rows.clone();
+        for e in &outbox.entries {
+            let laid = match e.state {
+                EntryState::Pending => true,
+                EntryState::Acked { .. } => e.mutation.id > self.last_mutation_id,
+                EntryState::Rejected { .. } => false,
+            };
+            if laid {
+                apply(&mut rows, &e.mutation);
+            }
+        }
+        rows
     }
 }
 

@@ -83,7 +83,7 @@ impl ServerModel {
         }
     }
 
-    fn pull(&self, cursor: Option<i64>) -> PullResponse {
+    fn pull(&self, client_id: &str, cursor: Option<i64>) -> PullResponse {
         let from = cursor.unwrap_or(0);
         let mut changes: Vec<Change> = self
             .records
@@ -100,7 +100,7 @@ impl ServerModel {
         changes.sort_by_key(|c| c.version);
         PullResponse {
             cursor: self.version,
-            last_mutation_id: 0,
+            last_mutation_id: *self.last.get(client_id).unwrap_or(&0),
             changes,
             reset: cursor.is_none(),
             has_more: false,
@@ -169,6 +169,43 @@ fn op() -> impl Strategy<Value = Op_> {
         1 => (0..3usize).prop_map(|phone| Op_::Update { phone }),
         1 => (0..3usize).prop_map(|phone| Op_::Pull { phone }),
     ]
+}
+
+/// The phone's own way of showing a record it made (what `app::local` does for real types).
+fn show(rows: &mut Rows, m: &Mutation) {
+    rows.entry("visit".into()).or_default().insert(
+        m.args["id"].as_str().unwrap().to_string(),
+        json!({"author": m.author}),
+    );
+}
+
+/// Right after a pull, the phone shows every record it saved that was not refused, once, and
+/// nothing that is neither on the server nor in its outbox.
+fn check_optimistic_view(p: &Phone, server: &ServerModel) {
+    let o = p.outbox();
+    let shown = p.view.optimistic(&o, show);
+    let shown = shown.get("visit").cloned().unwrap_or_default();
+    for e in &o.entries {
+        let id = e.mutation.args["id"].as_str().unwrap();
+        let bad = e.mutation.args["bad"] == json!(true);
+        if !bad {
+            assert!(
+                shown.contains_key(id),
+                "a saved record is missing from the view"
+            );
+        }
+        if matches!(e.state, EntryState::Rejected { .. }) {
+            assert!(!shown.contains_key(id), "a refused record is shown as done");
+        }
+    }
+    let outbox_ids: Vec<&str> = o
+        .entries
+        .iter()
+        .map(|e| e.mutation.args["id"].as_str().unwrap())
+        .collect();
+    for id in shown.keys() {
+        assert!(server.records.contains_key(id) || outbox_ids.contains(&id.as_str()));
+    }
 }
 
 fn run(ops: Vec<Op_>) {
@@ -261,8 +298,10 @@ fn run(ops: Vec<Op_>) {
             }
             Op_::Pull { phone } => {
                 let p = &mut phones[phone];
-                let resp = server.pull(p.view.cursor);
+                let o = p.outbox();
+                let resp = server.pull(&o.client_id, p.view.cursor);
                 p.view.apply(&resp);
+                check_optimistic_view(p, &server);
             }
         }
         assert_eq!(server.applied_twice, 0, "a mutation was applied twice");
@@ -290,7 +329,7 @@ fn run(ops: Vec<Op_>) {
     }
     for p in phones.iter_mut() {
         loop {
-            let resp = server.pull(p.view.cursor);
+            let resp = server.pull(&p.outbox().client_id, p.view.cursor);
             let more = resp.has_more;
             p.view.apply(&resp);
             if !more {

@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/sync/v1/push", post(push))
         .route("/api/sync/v1/pull", post(pull))
         .route("/api/sync/v1/hello", post(hello))
+        .route(
+            "/api/v1/visits/{id}/reveal",
+            post(crate::records::visits::reveal),
+        )
 }
 
 #[derive(Deserialize)]

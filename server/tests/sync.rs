@@ -5,49 +5,9 @@
 
 mod common;
 
-use common::{body, spawn_app, TestApp};
-use reqwest::{Client, StatusCode};
+use common::{body, enrol, pull, push, spawn_app, Device, TestApp};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-struct Device {
-    client_id: String,
-    key: String,
-}
-
-async fn enrol(app: &TestApp, by: &Client) -> Device {
-    let (s, v) = body(
-        app.post(by, "/api/v1/devices", json!({"label": "立案大厅 1号机"}))
-            .await,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    Device {
-        client_id: v["client_id"].as_str().unwrap().into(),
-        key: v["device_key"].as_str().unwrap().into(),
-    }
-}
-
-async fn push(app: &TestApp, c: &Client, d: &Device, mutations: Value) -> (StatusCode, Value) {
-    let r = c
-        .post(app.url("/api/sync/v1/push"))
-        .header("x-guardpost-device-key", &d.key)
-        .json(&json!({"client_id": d.client_id, "protocol": 1, "app_build": "test", "mutations": mutations}))
-        .send()
-        .await
-        .unwrap();
-    body(r).await
-}
-
-async fn pull(app: &TestApp, c: &Client, d: &Device, cursor: Option<i64>) -> (StatusCode, Value) {
-    let r = c
-        .post(app.url("/api/sync/v1/pull"))
-        .header("x-guardpost-device-key", &d.key)
-        .json(&json!({"client_id": d.client_id, "cursor": cursor}))
-        .send()
-        .await
-        .unwrap();
-    body(r).await
-}
 
 fn check_in(id: u64, author: &str, site: &str, name: &str) -> Value {
     json!({"id": id, "name": "visit.check_in", "v": 1, "author": author,

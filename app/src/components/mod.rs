@@ -175,7 +175,7 @@ pub fn SyncBar() -> impl IntoView {
                 <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
                 <span class="muted">{app.t(Key::LastSync)} " " {last}</span>
                 <button class="small" data-testid="sync-now" disabled=move || app.flushing.get()
-                    on:click=move |_| leptos::task::spawn_local(outbox::flush(app))>{app.t(Key::SyncNow)}</button>
+                    on:click=move |_| leptos::task::spawn_local(outbox::sync(app))>{app.t(Key::SyncNow)}</button>
             </div>
             {move || blocked().map(|text| view! { <p class="note" data-testid="sync-blocked">{text}</p> })}
             <Show when=move || !app.rejected.get().is_empty()>
@@ -189,8 +189,13 @@ pub fn SyncBar() -> impl IntoView {
                                 crate::sync::EntryState::Rejected { message, .. } => message.clone(),
                                 _ => String::new(),
                             };
+                            // Only its author corrects a record; anyone may see it is stuck.
+                            let mine = app.me.get_untracked().is_some_and(|m| m.id == e.mutation.author);
+                            let fix = crate::pages::fix_route(&e.mutation.name).filter(|_| mine)
+                                .map(|path| format!("{path}?fix={id}"));
                             view! {
-                                <p class="error">{what} "：" {why}
+                                <p class="error" data-testid="rejected-row">{what} "：" {why}
+                                    {fix.map(|href| view! { <a class="button small" href=href data-testid="fix">{app.t(Key::Correct)}</a> })}
                                     <button class="small" on:click=move |_| outbox::dismiss(app, id)>{app.t(Key::Dismiss)}</button>
                                 </p>
                             }

@@ -33,7 +33,7 @@ pub fn Device() -> impl IntoView {
                     app.contact();
                     outbox::enrolled(app, d);
                     message.set(String::new());
-                    leptos::task::spawn_local(outbox::flush(app));
+                    leptos::task::spawn_local(outbox::sync(app));
                 }
                 Err(err) => message.set(handle_error(app, &err)),
             }

@@ -2,6 +2,7 @@
 
 mod device;
 mod home;
+mod onsite;
 mod password;
 mod people;
 mod signin;
@@ -10,6 +11,7 @@ mod visit;
 
 pub use device::Device;
 pub use home::Home;
+pub use onsite::OnSite;
 pub use password::ChangePassword;
 pub use people::People;
 pub use signin::SignIn;
@@ -19,6 +21,14 @@ pub use visit::{Visit, SITES};
 use crate::i18n::Key;
 use crate::state::use_app;
 use leptos::prelude::*;
+
+/// The form where a refused record of this mutation is corrected and sent again.
+pub fn fix_route(mutation: &str) -> Option<&'static str> {
+    match mutation {
+        "visit.check_in" => Some("/visit"),
+        _ => None,
+    }
+}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

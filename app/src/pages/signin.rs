@@ -65,7 +65,7 @@ pub fn SignIn() -> impl IntoView {
                     }
                     navigate(target, Default::default());
                     crate::outbox::hello(app).await;
-                    crate::outbox::flush(app).await;
+                    crate::outbox::sync(app).await;
                 }
                 Err(client::ApiError::Network) => {
                     // No server: someone who signed in on this phone before may still start

@@ -1,17 +1,23 @@
-//! Visitor check-in, the first record made through the outbox: saved on the phone first, sent
-//! when the server can be reached. (The full registration form comes with the front-desk issue.)
+//! Visitor registration (来访登记): saved on the phone first, sent when the server can be
+//! reached. A returning visitor is found on the phone by name or the last digits of the
+//! document and registered again in two taps; a refused registration comes back here to be
+//! corrected (`?fix=<mutation id>`).
 
 use crate::components::SignedIn;
+use crate::front::{self, CheckIn, VisitCategory, VisitRow};
 use crate::i18n::{Key, Locale};
-use crate::model::{Action, Site};
+use crate::idcard::IdType;
+use crate::model::{Action, AreaKind, Site};
 use crate::outbox::{self, SaveError};
 use crate::state::use_app;
-use crate::sync::EntryState;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 pub const SITES: &str = "gp.sites";
+/// The last site and destination this phone registered at: preselected next time.
+const LAST_POST: &str = "gp.last_post";
 
-fn new_uuid() -> String {
+pub fn new_uuid() -> String {
     #[cfg(feature = "hydrate")]
     {
         web_sys::window()
@@ -25,47 +31,180 @@ fn new_uuid() -> String {
     }
 }
 
-#[component]
-pub fn Visit() -> impl IntoView {
-    let app = use_app();
-    let site = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let purpose = RwSignal::new(String::new());
-    let message = RwSignal::new((String::new(), true));
-    let sites = RwSignal::new(Vec::<Site>::new());
-    let entries = RwSignal::new(Vec::new());
-    let reload = move || {
-        let o = outbox::load();
-        let mut list: Vec<_> = o
-            .entries
-            .into_iter()
-            .filter(|e| e.mutation.name == "visit.check_in")
-            .collect();
-        list.reverse();
-        list.truncate(30);
-        entries.set(list);
-    };
-    Effect::new(move |_| {
-        let me = app.me.get();
-        // Re-read whenever the counts change (a save here or a sync anywhere).
-        app.pending.track();
-        if let Some(me) = me {
-            let mine: Vec<Site> = crate::client::store::get::<Vec<Site>>(SITES)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|s| me.site_ids.contains(&s.id))
-                .collect();
-            if site.get_untracked().is_empty() {
-                if let Some(s) = mine.first() {
-                    site.set(s.id.clone());
-                }
-            }
-            sites.set(mine);
+/// The sites the signed-in person works at, as the phone keeps them.
+pub fn my_sites(site_ids: &[String]) -> Vec<Site> {
+    crate::client::store::get::<Vec<Site>>(SITES)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| site_ids.contains(&s.id))
+        .collect()
+}
+
+pub fn site_name(locale: Locale, s: &Site) -> String {
+    match locale {
+        Locale::Zh => s.name_zh.clone(),
+        Locale::En => s.name_en.clone(),
+    }
+}
+
+/// Areas a visitor can be going to.
+pub fn destinations(site: Option<&Site>) -> Vec<(String, String, String)> {
+    site.map(|s| {
+        s.areas
+            .iter()
+            .filter(|a| {
+                a.active
+                    && matches!(
+                        a.kind,
+                        AreaKind::Hall
+                            | AreaKind::Courtroom
+                            | AreaKind::Room
+                            | AreaKind::FilingArea
+                            | AreaKind::ReceptionArea
+                            | AreaKind::Other
+                    )
+            })
+            .map(|a| (a.id.clone(), a.name_zh.clone(), a.name_en.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[derive(Clone, Copy)]
+struct Form {
+    site: RwSignal<String>,
+    area: RwSignal<String>,
+    name: RwSignal<String>,
+    id_type: RwSignal<IdType>,
+    id_number: RwSignal<String>,
+    unreadable: RwSignal<bool>,
+    reason: RwSignal<String>,
+    phone: RwSignal<String>,
+    category: RwSignal<VisitCategory>,
+    purpose: RwSignal<String>,
+    person: RwSignal<String>,
+    case_no: RwSignal<String>,
+    companions: RwSignal<String>,
+    /// A returning visitor: the earlier visit and its masked document.
+    repeat: RwSignal<Option<(String, String)>>,
+}
+
+impl Form {
+    fn new() -> Self {
+        Form {
+            site: RwSignal::new(String::new()),
+            area: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+            id_type: RwSignal::new(IdType::ResidentId),
+            id_number: RwSignal::new(String::new()),
+            unreadable: RwSignal::new(false),
+            reason: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            category: RwSignal::new(VisitCategory::Party),
+            purpose: RwSignal::new(String::new()),
+            person: RwSignal::new(String::new()),
+            case_no: RwSignal::new(String::new()),
+            companions: RwSignal::new(String::new()),
+            repeat: RwSignal::new(None),
         }
-        reload();
-    });
-    // A half-filled form holds back an app update.
-    let dirty = Memo::new(move |_| !name.get().is_empty() || !purpose.get().is_empty());
+    }
+
+    fn dirty(&self) -> bool {
+        !self.name.get().is_empty()
+            || !self.id_number.get().is_empty()
+            || !self.phone.get().is_empty()
+            || !self.purpose.get().is_empty()
+    }
+
+    /// Empties what belongs to one visitor; the post (site, destination) stays.
+    fn clear(&self) {
+        for s in [
+            self.name,
+            self.id_number,
+            self.reason,
+            self.phone,
+            self.purpose,
+            self.person,
+            self.case_no,
+            self.companions,
+        ] {
+            s.set(String::new());
+        }
+        self.unreadable.set(false);
+        self.repeat.set(None);
+    }
+
+    fn fill(&self, c: &CheckIn) {
+        self.site.set(c.site_id.clone());
+        self.area.set(c.area_id.clone());
+        self.name.set(c.name.clone());
+        self.id_type.set(c.id_type);
+        self.id_number.set(c.id_number.clone());
+        self.unreadable.set(!c.id_missing_reason.is_empty());
+        self.reason.set(c.id_missing_reason.clone());
+        self.phone.set(c.phone.clone());
+        self.category.set(c.category);
+        self.purpose.set(c.purpose.clone());
+        self.person.set(c.person_visited.clone());
+        self.case_no.set(c.case_number.clone());
+        self.companions.set(if c.companions > 0 {
+            c.companions.to_string()
+        } else {
+            String::new()
+        });
+    }
+
+    /// A returning visitor from the phone's copy: everything but the document is filled in
+    /// (the server reuses the earlier visit's document, which the phone never holds).
+    fn fill_repeat(&self, id: &str, v: &VisitRow) {
+        self.clear();
+        self.name.set(v.name.clone());
+        self.id_type
+            .set(IdType::parse(&v.id_type).unwrap_or(IdType::Other));
+        self.phone.set(v.phone.clone());
+        self.category
+            .set(VisitCategory::parse(&v.category).unwrap_or(VisitCategory::Other));
+        self.purpose.set(v.purpose.clone());
+        if !v.area_id.is_empty() {
+            self.area.set(v.area_id.clone());
+        }
+        self.person.set(v.person_visited.clone());
+        self.case_no.set(v.case_number.clone());
+        self.repeat.set(Some((id.to_string(), v.id_masked.clone())));
+    }
+
+    fn args(&self, id: String) -> CheckIn {
+        let repeat = self.repeat.get_untracked();
+        CheckIn {
+            id,
+            site_id: self.site.get_untracked(),
+            name: self.name.get_untracked(),
+            id_type: self.id_type.get_untracked(),
+            id_number: if repeat.is_some() {
+                String::new()
+            } else {
+                self.id_number.get_untracked()
+            },
+            id_missing_reason: if self.unreadable.get_untracked() && repeat.is_none() {
+                self.reason.get_untracked()
+            } else {
+                String::new()
+            },
+            phone: self.phone.get_untracked(),
+            category: self.category.get_untracked(),
+            purpose: self.purpose.get_untracked(),
+            area_id: self.area.get_untracked(),
+            person_visited: self.person.get_untracked().trim().to_string(),
+            case_number: self.case_no.get_untracked().trim().to_string(),
+            companions: self.companions.get_untracked().trim().parse().unwrap_or(0),
+            repeat_of: repeat.map(|r| r.0),
+        }
+    }
+}
+
+/// Counts a half-filled form so an app update never reloads over it.
+pub fn hold_update_while(dirty: Memo<bool>) {
+    let app = use_app();
     Effect::new(move |prev: Option<bool>| {
         let now = dirty.get();
         if prev.unwrap_or(false) != now {
@@ -84,35 +223,139 @@ pub fn Visit() -> impl IntoView {
             app.dirty_forms.update(|n| *n = n.saturating_sub(1));
         }
     });
+}
+
+#[component]
+pub fn Visit() -> impl IntoView {
+    let app = use_app();
+    let f = Form::new();
+    let message = RwSignal::new((String::new(), true));
+    let bad_field = RwSignal::new(String::new());
+    let sites = RwSignal::new(Vec::<Site>::new());
+    let lookup = RwSignal::new(String::new());
+    // The refused entry being corrected, if any.
+    let fixing = RwSignal::new(None::<u64>);
+    let query = use_query_map();
+
+    Effect::new(move |_| {
+        let Some(me) = app.me.get() else { return };
+        let mine = my_sites(&me.site_ids);
+        if f.site.get_untracked().is_empty() {
+            let last = crate::client::store::get::<(String, String)>(LAST_POST);
+            match last.filter(|(s, _)| mine.iter().any(|m| &m.id == s)) {
+                Some((s, a)) => {
+                    f.site.set(s);
+                    f.area.set(a);
+                }
+                None => {
+                    if let Some(s) = mine.first() {
+                        f.site.set(s.id.clone());
+                    }
+                }
+            }
+        }
+        sites.set(mine);
+    });
+    // `?fix=<id>`: the refused registration, back in the form with the server's reason.
+    Effect::new(move |_| {
+        let Some(id) = query.get().get("fix").and_then(|v| v.parse::<u64>().ok()) else {
+            return;
+        };
+        if !app.hydrated.get() {
+            return;
+        }
+        if let Some(e) = outbox::rejected_entry(id) {
+            let args = if e.mutation.v == 1 {
+                serde_json::from_value::<front::CheckInV1>(e.mutation.args.clone())
+                    .map(CheckIn::from)
+            } else {
+                serde_json::from_value::<CheckIn>(e.mutation.args.clone())
+            };
+            if let Ok(c) = args {
+                f.fill(&c);
+                fixing.set(Some(id));
+                if let crate::sync::EntryState::Rejected {
+                    message: m, field, ..
+                } = e.state
+                {
+                    message.set((m, false));
+                    bad_field.set(field.unwrap_or_default());
+                }
+            }
+        }
+    });
+    let dirty = Memo::new(move |_| f.dirty());
+    hold_update_while(dirty);
+
+    // Returning visitors this phone holds for the chosen site.
+    let matches = Memo::new(move |_| {
+        app.view_rev.track();
+        let q = lookup.get().trim().to_uppercase();
+        if q.chars().count() < 2 {
+            return Vec::new();
+        }
+        let site = f.site.get();
+        let mut seen = std::collections::HashSet::new();
+        crate::local::visits(&crate::outbox::rows())
+            .into_iter()
+            .filter(|(_, v)| v.site_id == site)
+            .filter(|(_, v)| {
+                v.name.to_uppercase().contains(&q) || (q.len() >= 3 && v.id_masked.ends_with(&q))
+            })
+            // The newest visit of each person.
+            .filter(|(_, v)| seen.insert((v.name.clone(), v.id_masked.clone())))
+            .take(5)
+            .collect::<Vec<_>>()
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(me) = app.me.get_untracked() else {
             return;
         };
-        let n = name.get_untracked().trim().to_string();
-        if n.is_empty() || n.chars().count() > 40 {
-            message.set((app.t(Key::ErrDisplayName).into(), false));
+        if f.unreadable.get_untracked() && f.reason.get_untracked().trim().is_empty() {
+            bad_field.set("id_missing_reason".into());
+            message.set((app.t(Key::ErrReasonNeeded).into(), false));
             return;
         }
-        let args = serde_json::json!({
-            "id": new_uuid(), "site_id": site.get_untracked(), "name": n,
-            "purpose": purpose.get_untracked().trim(),
-        });
-        match outbox::save(app, "visit.check_in", 1, &me.id, args) {
+        let args = f.args(new_uuid());
+        let today = front::court_date(crate::client::now_ms() as i64);
+        // The phone checks what the server will check, in the same words.
+        let checked = match front::check_in(args.clone(), today, true, app.locale) {
+            Ok(c) => c,
+            Err(e) => {
+                bad_field.set(e.field.into());
+                message.set((e.message, false));
+                return;
+            }
+        };
+        let Ok(json) = serde_json::to_value(&args) else {
+            return;
+        };
+        match outbox::save_replacing(
+            app,
+            "visit.check_in",
+            2,
+            &me.id,
+            json,
+            fixing.get_untracked(),
+        ) {
             Ok(_) => {
-                name.set(String::new());
-                purpose.set(String::new());
-                message.set((app.t(Key::SavedPending).into(), true));
-                reload();
-                leptos::task::spawn_local(outbox::flush(app));
+                crate::client::store::set(LAST_POST, &(args.site_id.clone(), args.area_id.clone()));
+                f.clear();
+                lookup.set(String::new());
+                fixing.set(None);
+                bad_field.set(String::new());
+                let text = if checked.incomplete.is_empty() {
+                    app.t(Key::SavedPending)
+                } else {
+                    app.t(Key::IncompleteSaved)
+                };
+                message.set((text.into(), true));
+                leptos::task::spawn_local(outbox::sync(app));
             }
             Err(SaveError::StorageFull) => message.set((app.t(Key::ErrStorageFull).into(), false)),
         }
-    };
-    let site_name = move |s: &Site| match app.locale {
-        Locale::Zh => s.name_zh.clone(),
-        Locale::En => s.name_en.clone(),
     };
     let allowed = move || {
         app.me
@@ -120,52 +363,138 @@ pub fn Visit() -> impl IntoView {
             .map(|m| m.can(Action::RegisterVisitor))
             .unwrap_or(false)
     };
+    let invalid = move |field: &'static str| move || bad_field.get() == field;
+    let areas = Memo::new(move |_| {
+        let site = f.site.get();
+        destinations(sites.get().iter().find(|s| s.id == site))
+    });
+    let id_type_value = move || f.id_type.get().code();
 
     view! {
         <SignedIn>
-            <h1>{app.t(Key::TaskRegisterVisitor)}</h1>
+            <nav class="tabs">
+                <a class="tab active" href="/visit">{app.t(Key::TaskRegisterVisitor)}</a>
+                <a class="tab" href="/onsite" data-testid="to-onsite">{app.t(Key::OnSiteTitle)}</a>
+            </nav>
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
-                <form class="card form" on:submit=submit data-testid="visit-form">
-                    <label><span>{app.t(Key::Sites)}</span>
-                        <select name="site" on:change=move |ev| site.set(event_target_value(&ev))>
-                            <For each=move || sites.get() key=|s| s.id.clone() let:s>
+                <Show when=move || fixing.get().is_some()>
+                    <p class="note" data-testid="fixing">{app.t(Key::FixingNote)}</p>
+                </Show>
+                <div class="card lookup">
+                    <label><span>{app.t(Key::LookupReturning)}</span>
+                        <input name="lookup" type="search" autocomplete="off" prop:value=move || lookup.get()
+                            on:input=move |ev| lookup.set(event_target_value(&ev)) data-testid="lookup" /></label>
+                    <ul class="matches">
+                        <For each=move || matches.get() key=|(id, _)| id.clone() let:m>
+                            {
+                                let (id, v) = m;
+                                let label = format!("{} {}", v.name, v.id_masked);
+                                let when = crate::client::format_local_time(v.checked_in_at as f64);
+                                view! {
+                                    <li><button type="button" class="match" data-testid="match"
+                                        on:click=move |_| { f.fill_repeat(&id, &v); lookup.set(String::new()); }>
+                                        <strong>{label}</strong> <span class="muted">{when}</span>
+                                    </button></li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </div>
+                <form class="card form" on:submit=submit data-testid="visit-form" novalidate>
+                    <Show when=move || { sites.get().len() > 1 }>
+                        <label><span>{app.t(Key::Sites)}</span>
+                            <select name="site" on:change=move |ev| { f.site.set(event_target_value(&ev)); f.area.set(String::new()); }>
+                                <For each=move || sites.get() key=|s| s.id.clone() let:s>
+                                    {
+                                        let id = s.id.clone();
+                                        let id2 = s.id.clone();
+                                        view! { <option value=id selected=move || f.site.get() == id2>{site_name(app.locale, &s)}</option> }
+                                    }
+                                </For>
+                            </select></label>
+                    </Show>
+                    <label><span>{app.t(Key::Destination)}</span>
+                        <select name="area" class:invalid=invalid("area_id") on:change=move |ev| f.area.set(event_target_value(&ev))>
+                            <option value="" selected=move || f.area.get().is_empty()>"—"</option>
+                            <For each=move || areas.get() key=|a| a.0.clone() let:a>
                                 {
-                                    let id = s.id.clone();
-                                    let id2 = s.id.clone();
-                                    view! { <option value=id selected=move || site.get() == id2>{site_name(&s)}</option> }
+                                    let (id, zh, en) = a;
+                                    let id2 = id.clone();
+                                    let label = if app.locale == Locale::Zh { zh } else { en };
+                                    view! { <option value=id selected=move || f.area.get() == id2>{label}</option> }
                                 }
                             </For>
                         </select></label>
                     <label><span>{app.t(Key::VisitorName)}</span>
-                        <input name="name" required prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                        <input name="name" autocomplete="off" class:invalid=invalid("name") prop:value=move || f.name.get()
+                            on:input=move |ev| f.name.set(event_target_value(&ev)) /></label>
+                    {move || match f.repeat.get() {
+                        Some((_, masked)) => view! {
+                            <p class="reuse" data-testid="reuse">{app.t(Key::ReuseDocument)} " " <strong>{masked}</strong>
+                                <button type="button" class="small" on:click=move |_| f.clear()>{app.t(Key::ClearLookup)}</button></p>
+                        }.into_any(),
+                        None => view! {
+                            <div class="doc">
+                                <label><span>{app.t(Key::IdTypeLabel)}</span>
+                                    <select name="id_type" on:change=move |ev| {
+                                        if let Some(t) = IdType::parse(&event_target_value(&ev)) { f.id_type.set(t) }
+                                    }>
+                                        {IdType::ALL.into_iter().map(|t| view! {
+                                            <option value=t.code() selected=move || id_type_value() == t.code()>{t.label(app.locale)}</option>
+                                        }).collect_view()}
+                                    </select></label>
+                                <label><span>{app.t(Key::IdNumber)}</span>
+                                    <span class="with-key">
+                                        <input name="id_number" autocomplete="off" maxlength="30" class:invalid=invalid("id_number")
+                                            inputmode=move || if f.id_type.get().numeric() { "numeric" } else { "text" }
+                                            prop:value=move || f.id_number.get()
+                                            on:input=move |ev| f.id_number.set(event_target_value(&ev)) />
+                                        <Show when=move || f.id_type.get() == IdType::ResidentId>
+                                            <button type="button" class="key" data-testid="key-x"
+                                                on:click=move |_| f.id_number.update(|n| n.push('X'))>"X"</button>
+                                        </Show>
+                                    </span></label>
+                                <label class="check"><input type="checkbox" name="unreadable" prop:checked=move || f.unreadable.get()
+                                    on:change=move |ev| f.unreadable.set(event_target_checked(&ev)) />
+                                    <span>{app.t(Key::IdUnreadable)}</span></label>
+                                <Show when=move || f.unreadable.get()>
+                                    <label><span>{app.t(Key::IdMissingReason)}</span>
+                                        <input name="reason" class:invalid=invalid("id_missing_reason") prop:value=move || f.reason.get()
+                                            on:input=move |ev| f.reason.set(event_target_value(&ev)) /></label>
+                                </Show>
+                            </div>
+                        }.into_any(),
+                    }}
+                    <label><span>{app.t(Key::PhoneLabel)}</span>
+                        <input name="phone" type="tel" inputmode="tel" autocomplete="off" class:invalid=invalid("phone")
+                            prop:value=move || f.phone.get() on:input=move |ev| f.phone.set(event_target_value(&ev)) /></label>
+                    <fieldset class="chips"><legend>{app.t(Key::CategoryLabel)}</legend>
+                        {VisitCategory::ALL.into_iter().map(|c| view! {
+                            <button type="button" class="chip" class:on=move || f.category.get() == c
+                                on:click=move |_| f.category.set(c)>{c.label(app.locale)}</button>
+                        }).collect_view()}
+                    </fieldset>
                     <label><span>{app.t(Key::Purpose)}</span>
-                        <input name="purpose" prop:value=move || purpose.get()
-                            on:input=move |ev| purpose.set(event_target_value(&ev)) /></label>
+                        <input name="purpose" class:invalid=invalid("purpose") prop:value=move || f.purpose.get()
+                            on:input=move |ev| f.purpose.set(event_target_value(&ev)) /></label>
+                    <label><span>{app.t(Key::PersonVisited)}</span>
+                        <input name="person_visited" prop:value=move || f.person.get()
+                            on:input=move |ev| f.person.set(event_target_value(&ev)) /></label>
+                    <label><span>{app.t(Key::CaseNumber)}</span>
+                        <input name="case_number" prop:value=move || f.case_no.get()
+                            on:input=move |ev| f.case_no.set(event_target_value(&ev)) /></label>
+                    <label><span>{app.t(Key::Companions)}</span>
+                        <input name="companions" inputmode="numeric" class:invalid=invalid("companions") prop:value=move || f.companions.get()
+                            on:input=move |ev| f.companions.set(event_target_value(&ev)) /></label>
                     {move || {
                         let (text, ok) = message.get();
                         (!text.is_empty()).then(|| view! {
                             <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p>
                         })
                     }}
-                    <button class="primary" type="submit" disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
+                    <button class="primary" type="submit" data-testid="save" disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
                 </form>
             </Show>
-            <h2>{app.t(Key::Recent)}</h2>
-            <ul class="records" data-testid="visits">
-                <For each=move || entries.get() key=|e| (e.mutation.id, format!("{:?}", e.state)) let:e>
-                    {
-                        let (class, label) = match &e.state {
-                            EntryState::Pending => ("rec pending", app.t(Key::WaitingToSync).to_string()),
-                            EntryState::Acked { .. } => ("rec acked", app.t(Key::StateSynced).to_string()),
-                            EntryState::Rejected { message, .. } => ("rec rejected", format!("{}：{}", app.t(Key::StateRejected), message)),
-                        };
-                        let who = e.mutation.args["name"].as_str().unwrap_or("").to_string();
-                        let at = crate::client::format_local_time(e.mutation.client_time as f64);
-                        view! { <li class=class data-testid="visit-row"><strong>{who}</strong> <span class="muted">{at}</span> <span>{label}</span></li> }
-                    }
-                </For>
-            </ul>
         </SignedIn>
     }
 }

@@ -26,7 +26,7 @@ pub const ENTITY: Entity = Entity {
     max_age_days: 30,
 };
 
-pub async fn check_in(cx: &mut Ctx<'_>, args: CheckIn) -> Outcome {
+pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     if uuid::Uuid::parse_str(&args.id).is_err() {
         return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
     }
@@ -44,6 +44,11 @@ pub async fn check_in(cx: &mut Ctx<'_>, args: CheckIn) -> Outcome {
         .await?;
     }
     let repeat_ok = earlier.as_ref().is_some_and(|e| e.3);
+    if let Some((_, _, phone, _)) = &earlier {
+        if args.phone.trim().is_empty() {
+            args.phone = phone.clone();
+        }
+    }
     let today = front::court_date(cx.now);
     let checked = front::check_in(args, today, repeat_ok, cx.locale).map_err(|e| Refusal {
         code: "invalid",
@@ -51,13 +56,10 @@ pub async fn check_in(cx: &mut Ctx<'_>, args: CheckIn) -> Outcome {
         field: Some(e.field),
     })?;
     let mut v = checked.visit;
-    if let Some((id_type, number, phone, _)) = earlier {
+    if let Some((id_type, number, _, _)) = earlier {
         if v.id_number.is_empty() {
             v.id_type = idcard::IdType::parse(&id_type).unwrap_or(v.id_type);
             v.id_number = number;
-        }
-        if v.phone.is_empty() && !phone.is_empty() {
-            v.phone = phone;
         }
     }
     if !v.area_id.is_empty() {
@@ -138,4 +140,35 @@ pub async fn check_out(cx: &mut Ctx<'_>, args: CheckOut) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     Ok(())
+}
+
+/// `POST /api/v1/visits/{id}/reveal`: the full document number, for a role allowed to see it
+/// at the visit's site; every reveal is recorded (who, when, which visit) before it is answered.
+pub async fn reveal(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    caller: crate::auth::Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+    caller.require(Action::RevealIdNumber)?;
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT site_id, id_type, id_number FROM visits WHERE id = ? AND anonymised_at IS NULL",
+    )
+    .bind(&id)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((site_id, id_type, number)) = row else {
+        return Err(crate::error::ApiError::NotFound(Key::ErrNotFound));
+    };
+    caller.require_site(Action::RevealIdNumber, &site_id)?;
+    crate::db::audit(
+        &state.db,
+        Some(&caller.id),
+        "reveal_id_number",
+        &id,
+        &site_id,
+    )
+    .await?;
+    Ok(axum::Json(
+        serde_json::json!({"id_type": id_type, "id_number": number}),
+    ))
 }

@@ -148,3 +148,52 @@ pub async fn body(r: Response) -> (StatusCode, Value) {
     let v = r.json().await.unwrap_or(Value::Null);
     (status, v)
 }
+
+/// An enrolled phone: its client id and device key.
+pub struct Device {
+    pub client_id: String,
+    pub key: String,
+}
+
+/// Enrols a phone, as `by` (a supervisor or administrator).
+pub async fn enrol(app: &TestApp, by: &Client) -> Device {
+    let (s, v) = body(
+        app.post(by, "/api/v1/devices", json!({"label": "立案大厅 1号机"}))
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    Device {
+        client_id: v["client_id"].as_str().unwrap().into(),
+        key: v["device_key"].as_str().unwrap().into(),
+    }
+}
+
+/// Pushes `mutations` from the phone `d` as the person signed in on `c`.
+pub async fn push(app: &TestApp, c: &Client, d: &Device, mutations: Value) -> (StatusCode, Value) {
+    let r = c
+        .post(app.url("/api/sync/v1/push"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id, "protocol": 1, "app_build": "test", "mutations": mutations}))
+        .send()
+        .await
+        .unwrap();
+    body(r).await
+}
+
+/// Pulls from `cursor` on the phone `d` as the person signed in on `c`.
+pub async fn pull(
+    app: &TestApp,
+    c: &Client,
+    d: &Device,
+    cursor: Option<i64>,
+) -> (StatusCode, Value) {
+    let r = c
+        .post(app.url("/api/sync/v1/pull"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id, "cursor": cursor}))
+        .send()
+        .await
+        .unwrap();
+    body(r).await
+}

@@ -1,0 +1,179 @@
+//! Who is on site now (registered, not checked out), with counts per destination, one-tap
+//! check-out, those left over from earlier days to resolve, and a printable evacuation list.
+//! Built from the phone's copy, so it works offline.
+
+use super::visit::{destinations, my_sites, site_name};
+use crate::components::SignedIn;
+use crate::front::{self, CheckOut, VisitRow};
+use crate::i18n::{Key, Locale};
+use crate::model::{Action, Site};
+use crate::outbox::{self, SaveError};
+use crate::state::use_app;
+use leptos::prelude::*;
+
+#[component]
+pub fn OnSite() -> impl IntoView {
+    let app = use_app();
+    let site = RwSignal::new(String::new());
+    let sites = RwSignal::new(Vec::<Site>::new());
+    let message = RwSignal::new(String::new());
+    let revealed = RwSignal::new(std::collections::HashMap::<String, String>::new());
+    Effect::new(move |_| {
+        let Some(me) = app.me.get() else { return };
+        let mine = my_sites(&me.site_ids);
+        if site.get_untracked().is_empty() {
+            if let Some(s) = mine.first() {
+                site.set(s.id.clone());
+            }
+        }
+        sites.set(mine);
+    });
+    // (today's, earlier days') visitors still on site, oldest first.
+    let present = Memo::new(move |_| {
+        app.view_rev.track();
+        let s = site.get();
+        let start = front::court_day_start(crate::client::now_ms() as i64);
+        let mut list: Vec<(String, VisitRow)> = crate::local::visits(&outbox::rows())
+            .into_iter()
+            .filter(|(_, v)| v.site_id == s && v.checked_out_at.is_none())
+            .collect();
+        list.reverse();
+        let (today, earlier): (Vec<_>, Vec<_>) = list
+            .into_iter()
+            .partition(|(_, v)| v.checked_in_at >= start);
+        (today, earlier)
+    });
+    let area_name = move |id: &str| {
+        let s = site.get_untracked();
+        destinations(sites.get_untracked().iter().find(|x| x.id == s))
+            .into_iter()
+            .find(|a| a.0 == id)
+            .map(|(_, zh, en)| if app.locale == Locale::Zh { zh } else { en })
+            .unwrap_or_else(|| "—".into())
+    };
+    let counts = move || {
+        let (today, earlier) = present.get();
+        let mut by_area = std::collections::BTreeMap::<String, usize>::new();
+        for (_, v) in today.iter().chain(earlier.iter()) {
+            *by_area.entry(area_name(&v.area_id)).or_default() += 1 + v.companions as usize;
+        }
+        by_area.into_iter().collect::<Vec<_>>()
+    };
+    let total = move || {
+        let (today, earlier) = present.get();
+        today
+            .iter()
+            .chain(earlier.iter())
+            .map(|(_, v)| 1 + v.companions as usize)
+            .sum::<usize>()
+    };
+    let check_out = move |visit_id: String| {
+        let Some(me) = app.me.get_untracked() else {
+            return;
+        };
+        let Ok(args) = serde_json::to_value(CheckOut { visit_id }) else {
+            return;
+        };
+        match outbox::save(app, "visit.check_out", 1, &me.id, args) {
+            Ok(_) => {
+                message.set(String::new());
+                leptos::task::spawn_local(outbox::sync(app));
+            }
+            Err(SaveError::StorageFull) => message.set(app.t(Key::ErrStorageFull).into()),
+        }
+    };
+    let can_reveal = move || app.me.get().is_some_and(|m| m.can(Action::RevealIdNumber));
+    let reveal = move |id: String| {
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/visits/{id}/reveal");
+            match crate::client::post::<_, serde_json::Value>(&path, &serde_json::json!({})).await {
+                Ok(v) => {
+                    let n = v["id_number"].as_str().unwrap_or_default().to_string();
+                    revealed.update(|m| {
+                        m.insert(id, n);
+                    });
+                }
+                Err(e) => message.set(crate::components::handle_error(app, &e)),
+            }
+        });
+    };
+    let row = move |(id, v): (String, VisitRow)| {
+        let when = crate::client::format_local_time(v.checked_in_at as f64);
+        let area = area_name(&v.area_id);
+        let id_out = id.clone();
+        let id_rev = id.clone();
+        let id_show = id.clone();
+        let extra = if v.companions > 0 {
+            format!(" +{}", v.companions)
+        } else {
+            String::new()
+        };
+        let masked = v.id_masked.clone();
+        view! {
+            <li class="rec" data-testid="onsite-row">
+                <div>
+                    <strong>{v.name.clone()}{extra}</strong>
+                    {(!v.complete).then(|| view! { <span class="tag warn">{app.t(Key::Incomplete)}</span> })}
+                    <br/>
+                    <span class="muted">{when} " · " {area} " · "
+                        {move || revealed.get().get(&id_show).cloned().unwrap_or_else(|| masked.clone())}</span>
+                </div>
+                <Show when=can_reveal>
+                    {
+                        let id_rev = id_rev.clone();
+                        view! { <button class="small no-print" on:click=move |_| reveal(id_rev.clone())>{app.t(Key::RevealId)}</button> }
+                    }
+                </Show>
+                <button class="small primary no-print" data-testid="check-out"
+                    on:click=move |_| check_out(id_out.clone())>{app.t(Key::CheckOut)}</button>
+            </li>
+        }
+    };
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+
+    view! {
+        <SignedIn>
+            <nav class="tabs no-print">
+                <a class="tab" href="/visit">{app.t(Key::TaskRegisterVisitor)}</a>
+                <a class="tab active" href="/onsite">{app.t(Key::OnSiteTitle)}</a>
+            </nav>
+            <Show when=move || { sites.get().len() > 1 }>
+                <select class="no-print" name="site" on:change=move |ev| site.set(event_target_value(&ev))>
+                    <For each=move || sites.get() key=|s| s.id.clone() let:s>
+                        {
+                            let id = s.id.clone();
+                            let id2 = s.id.clone();
+                            view! { <option value=id selected=move || site.get() == id2>{site_name(app.locale, &s)}</option> }
+                        }
+                    </For>
+                </select>
+            </Show>
+            <h1>{app.t(Key::OnSiteTitle)} " "
+                <span class="print-only">{move || sites.get().iter().find(|s| s.id == site.get()).map(|s| site_name(app.locale, s))}</span></h1>
+            <p class="total"><span>{app.t(Key::OnSiteTotal)}</span> " "
+                <strong data-testid="onsite-total">{total}</strong> " " {app.t(Key::PeopleCount)}</p>
+            <ul class="counts">
+                {move || counts().into_iter().map(|(a, n)| view! { <li>{a} " " <strong>{n}</strong></li> }).collect_view()}
+            </ul>
+            {move || (!message.get().is_empty()).then(|| view! { <p class="error" role="alert">{message.get()}</p> })}
+            <ul class="records" data-testid="onsite">
+                <For each=move || present.get().0 key=|(id, _)| id.clone() children=row />
+            </ul>
+            <Show when=move || present.get().0.is_empty() && present.get().1.is_empty()>
+                <p class="muted">{app.t(Key::NobodyOnSite)}</p>
+            </Show>
+            <Show when=move || !present.get().1.is_empty()>
+                <h2 class="warn">{app.t(Key::EarlierNotOut)}</h2>
+                <ul class="records" data-testid="earlier">
+                    <For each=move || present.get().1 key=|(id, _)| id.clone() children=row />
+                </ul>
+            </Show>
+            <button class="no-print" on:click=print>{app.t(Key::PrintEvacuation)}</button>
+        </SignedIn>
+    }
+}
