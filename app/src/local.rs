@@ -27,8 +27,16 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                     .and_then(|t| t.get(r))
                     .is_some_and(|v| v["complete"].as_i64() == Some(1) || v["complete"] == true)
             });
+            let earlier_masked = args
+                .repeat_of
+                .as_ref()
+                .and_then(|r| rows.get("visit").and_then(|t| t.get(r)))
+                .and_then(|v| v["id_masked"].as_str().map(str::to_string));
             if let Ok(c) = front::check_in(args, today, repeat_ok, Locale::Zh) {
-                let row = VisitRow::from_check_in(&c, &m.author, m.client_time);
+                let mut row = VisitRow::from_check_in(&c, &m.author, m.client_time);
+                if row.id_masked.is_empty() {
+                    row.id_masked = earlier_masked.unwrap_or_default();
+                }
                 if let Ok(v) = serde_json::to_value(row) {
                     rows.entry("visit".into()).or_default().insert(id, v);
                 }

@@ -104,15 +104,18 @@ test('storage full: the save fails with a clear message and the form keeps what 
       }
     }
   });
+  await page.locator('select[name=area]').selectOption({ index: 1 });
   await page.getByLabel('访客姓名').fill('存不下的访客');
+  await page.getByLabel('证件号码').fill(h.ID);
+  await page.getByLabel('联系电话').fill('13800001111');
   await page.getByLabel('事由').fill('立案咨询');
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   await expect(page.getByTestId('message')).toContainText('手机存储已满，未保存');
   await expect(page.getByLabel('访客姓名')).toHaveValue('存不下的访客');
   await expect(page.getByLabel('事由')).toHaveValue('立案咨询');
   await expect(page.getByTestId('pending')).toHaveText(before!);
   // Space freed: the same form saves.
   await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('filler')) localStorage.removeItem(k); });
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
 });
