@@ -128,6 +128,17 @@ impl From<CheckInV1> for CheckIn {
     }
 }
 
+impl CheckIn {
+    /// The args of a `visit.check_in` of version `v`, older versions upgraded.
+    pub fn from_args(v: u32, args: &serde_json::Value) -> serde_json::Result<CheckIn> {
+        if v == 1 {
+            serde_json::from_value::<CheckInV1>(args.clone()).map(CheckIn::from)
+        } else {
+            serde_json::from_value::<CheckIn>(args.clone())
+        }
+    }
+}
+
 /// `visit.check_out` v1.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckOut {

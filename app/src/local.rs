@@ -2,7 +2,7 @@
 //! change it makes to the rows the phone holds (the server's rows come by pull). One match per
 //! record type, the phone's half of `server::records`.
 
-use crate::front::{self, CheckIn, CheckInV1, CheckOut, VisitRow};
+use crate::front::{self, CheckIn, CheckOut, VisitRow};
 use crate::i18n::Locale;
 use crate::sync::{Mutation, Rows};
 
@@ -12,26 +12,21 @@ pub const KEEP_DAYS: i64 = 14;
 pub fn apply(rows: &mut Rows, m: &Mutation) {
     match m.name.as_str() {
         "visit.check_in" => {
-            let args = if m.v == 1 {
-                serde_json::from_value::<CheckInV1>(m.args.clone()).map(CheckIn::from)
-            } else {
-                serde_json::from_value::<CheckIn>(m.args.clone())
+            let Ok(args) = CheckIn::from_args(m.v, &m.args) else {
+                return;
             };
-            let Ok(args) = args else { return };
             let id = args.id.clone();
             let today = front::court_date(m.client_time);
-            // Shown as the server will store it; a registration the server will refuse is
-            // shown until its refusal arrives (then the author corrects it).
-            let repeat_ok = args.repeat_of.as_ref().is_some_and(|r| {
-                rows.get("visit")
-                    .and_then(|t| t.get(r))
-                    .is_some_and(|v| v["complete"].as_i64() == Some(1) || v["complete"] == true)
-            });
-            let earlier_masked = args
+            // A returning visitor's earlier visit, as the phone holds it.
+            let earlier = args
                 .repeat_of
                 .as_ref()
                 .and_then(|r| rows.get("visit").and_then(|t| t.get(r)))
-                .and_then(|v| v["id_masked"].as_str().map(str::to_string));
+                .and_then(|v| serde_json::from_value::<VisitRow>(v.clone()).ok());
+            let repeat_ok = earlier.as_ref().is_some_and(|e| e.complete);
+            let earlier_masked = earlier.map(|e| e.id_masked);
+            // Shown as the server will store it; a registration the server will refuse is
+            // shown until its refusal arrives (then the author corrects it).
             if let Ok(c) = front::check_in(args, today, repeat_ok, Locale::Zh) {
                 let mut row = VisitRow::from_check_in(&c, &m.author, m.client_time);
                 if row.id_masked.is_empty() {

@@ -265,12 +265,7 @@ pub fn Visit() -> impl IntoView {
             return;
         }
         if let Some(e) = outbox::rejected_entry(id) {
-            let args = if e.mutation.v == 1 {
-                serde_json::from_value::<front::CheckInV1>(e.mutation.args.clone())
-                    .map(CheckIn::from)
-            } else {
-                serde_json::from_value::<CheckIn>(e.mutation.args.clone())
-            };
+            let args = CheckIn::from_args(e.mutation.v, &e.mutation.args);
             if let Ok(c) = args {
                 f.fill(&c);
                 fixing.set(Some(id));

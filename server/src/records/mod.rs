@@ -129,12 +129,9 @@ impl Ctx<'_> {
 /// Runs the handler for `cx.m`. Names were checked against [`MUTATIONS`] before the batch.
 pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
     match (cx.m.name.as_str(), cx.m.v) {
-        ("visit.check_in", 1) => {
-            let v1: app::front::CheckInV1 = cx.args()?;
-            visits::check_in(cx, v1.into()).await
-        }
-        ("visit.check_in", _) => {
-            let args = cx.args()?;
+        ("visit.check_in", v) => {
+            let args = app::front::CheckIn::from_args(v, &cx.m.args)
+                .map_err(|_| cx.refuse("invalid", Key::ErrBadRequest))?;
             visits::check_in(cx, args).await
         }
         ("visit.check_out", _) => {
