@@ -21,11 +21,19 @@ export async function firstSignIn(page: Page, url: string, login: string, otp: s
   await expect(page.getByTestId('hello')).toBeVisible();
 }
 
-/// Every visit on the server, read by `login` (a supervisor) through a device of its own.
-export async function serverVisits(server: Running, login: string, password: string): Promise<any[]> {
+/// Enrols this phone as `label` (the signed-in person is a supervisor or administrator).
+export async function enrolPhone(page: Page, url: string, label: string) {
+  await page.goto(url + '/device');
+  await page.getByLabel('本机名称（如：立案大厅1号机）').fill(label);
+  await page.getByRole('button', { name: '登记本机' }).click();
+  await expect(page.getByTestId('device-enrolled')).toBeVisible();
+}
+
+/// Every row of `entity` on the server, read by `login` (a supervisor) through a device of its own.
+export async function serverRows(server: Running, login: string, password: string, entity: string): Promise<any[]> {
   const r = await api(server.url, '/api/v1/auth/sign-in', { login, password });
   const dev = await api(server.url, '/api/v1/devices', { label: 'counter' }, r.cookie);
-  const visits: any[] = [];
+  const rows: any[] = [];
   let cursor: number | null = null;
   for (;;) {
     const res = await fetch(server.url + '/api/sync/v1/pull', {
@@ -34,10 +42,15 @@ export async function serverVisits(server: Running, login: string, password: str
       body: JSON.stringify({ client_id: dev.json.client_id, cursor }),
     });
     const p = await res.json();
-    visits.push(...p.changes.map((c: any) => c.data));
+    rows.push(...p.changes.filter((c: any) => c.entity === entity).map((c: any) => ({ id: c.id, ...c.data })));
     cursor = p.cursor;
-    if (!p.has_more) return visits;
+    if (!p.has_more) return rows;
   }
+}
+
+/// Every visit on the server.
+export async function serverVisits(server: Running, login: string, password: string): Promise<any[]> {
+  return serverRows(server, login, password, 'visit');
 }
 
 /// A valid resident ID number (GB 11643) for tests.

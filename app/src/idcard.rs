@@ -313,6 +313,16 @@ pub fn check_number(kind: IdType, input: &str, today: (i32, u32, u32)) -> Result
 }
 
 /// A number as shown on screen: the first 6 and last 4 characters, the rest as `*`.
+/// The sex a masked resident ID number still shows (its 17th character, the sequence's last
+/// digit: odd for male), used to preselect the screener's sex.
+pub fn male_from_masked(masked: &str) -> Option<bool> {
+    let chars: Vec<char> = masked.chars().collect();
+    if chars.len() != 18 {
+        return None;
+    }
+    chars[16].to_digit(10).map(|d| d % 2 == 1)
+}
+
 pub fn mask(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     let n = chars.len();
@@ -485,5 +495,8 @@ mod tests {
     fn masking_shows_first_six_and_last_four() {
         assert_eq!(mask("11010519491231002X"), "110105********002X");
         assert_eq!(mask("E12345678"), "*******78");
+        assert_eq!(male_from_masked(&mask("11010519491231002X")), Some(false));
+        assert_eq!(male_from_masked("110105********001X"), Some(true));
+        assert_eq!(male_from_masked("*******78"), None);
     }
 }

@@ -15,6 +15,7 @@ pub mod local;
 pub mod model;
 pub mod outbox;
 pub mod pwa;
+pub mod screening;
 pub mod state;
 pub mod sync;
 
@@ -36,7 +37,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 8] = [
+pub const PAGES: [&str; 10] = [
     "/",
     "/signin",
     "/password",
@@ -44,6 +45,8 @@ pub const PAGES: [&str; 8] = [
     "/admin/people",
     "/visit",
     "/onsite",
+    "/screen",
+    "/deposits",
     "/device",
 ];
 
@@ -120,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/people") view=pages::People />
                     <Route path=path!("/visit") view=pages::Visit />
                     <Route path=path!("/onsite") view=pages::OnSite />
+                    <Route path=path!("/screen") view=pages::Screen />
+                    <Route path=path!("/deposits") view=pages::Deposits />
                     <Route path=path!("/device") view=pages::Device />
                 </Routes>
             </main>

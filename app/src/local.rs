@@ -4,6 +4,9 @@
 
 use crate::front::{self, CheckIn, CheckOut, VisitRow};
 use crate::i18n::Locale;
+use crate::screening::{
+    self, DepositClose, DepositRow, Disposition, Screening, ScreeningRow, SelfTest,
+};
 use crate::sync::{Mutation, Rows};
 
 /// How long the phone keeps pulled records (the server sends no older ones either).
@@ -50,6 +53,69 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 }
             }
         }
+        "screening.record" => {
+            let Ok(args) = serde_json::from_value::<Screening>(m.args.clone()) else {
+                return;
+            };
+            let Ok(s) = screening::check(args, Locale::Zh) else {
+                return;
+            };
+            for (i, item) in s.items.iter().enumerate() {
+                if item.disposition != Disposition::Deposit {
+                    continue;
+                }
+                let row = DepositRow {
+                    site_id: s.site_id.clone(),
+                    screening_id: s.id.clone(),
+                    name: s.name.clone(),
+                    description: item.description.clone(),
+                    category: item.category.code().into(),
+                    locker: item.locker.clone(),
+                    tag: item.tag.clone(),
+                    deposited_at: m.client_time,
+                    closed_at: None,
+                };
+                if let Ok(v) = serde_json::to_value(row) {
+                    rows.entry("deposit".into())
+                        .or_default()
+                        .insert(screening::deposit_id(&s.id, i), v);
+                }
+            }
+            let row = ScreeningRow {
+                site_id: s.site_id,
+                visit_id: s.visit_id,
+                name: s.name,
+                outcome: s.outcome.code().into(),
+                screened_at: m.client_time,
+            };
+            if let Ok(v) = serde_json::to_value(row) {
+                rows.entry("screening".into()).or_default().insert(s.id, v);
+            }
+        }
+        "deposit.close" => {
+            let Ok(args) = serde_json::from_value::<DepositClose>(m.args.clone()) else {
+                return;
+            };
+            if screening::check_close(&args, Locale::Zh).is_err() {
+                return;
+            }
+            if let Some(v) = rows
+                .get_mut("deposit")
+                .and_then(|t| t.get_mut(&args.deposit_id))
+            {
+                if v["closed_at"].is_null() {
+                    v["closed_at"] = m.client_time.into();
+                }
+            }
+        }
+        "equipment.self_test" => {
+            let Ok(args) = serde_json::from_value::<SelfTest>(m.args.clone()) else {
+                return;
+            };
+            let id = args.id.clone();
+            let row = serde_json::json!({"site_id": args.site_id, "tested_at": m.client_time});
+            rows.entry("self_test".into()).or_default().insert(id, row);
+        }
         _ => {}
     }
 }
@@ -57,27 +123,63 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
 /// Drops pulled records older than [`KEEP_DAYS`] (personal data stays no longer than needed).
 pub fn prune(rows: &mut Rows, now: i64) {
     let oldest = now - KEEP_DAYS * 24 * 3600 * 1000;
-    if let Some(t) = rows.get_mut("visit") {
-        t.retain(|_, v| v["checked_in_at"].as_i64().unwrap_or(0) >= oldest);
-    }
+    let keep = |rows: &mut Rows, entity: &str, column: &str| {
+        if let Some(t) = rows.get_mut(entity) {
+            t.retain(|_, v| {
+                // An open deposit stays until it is collected, however old.
+                let open = entity == "deposit" && v["closed_at"].is_null();
+                open || v[column].as_i64().unwrap_or(0) >= oldest
+            });
+        }
+    };
+    keep(rows, "visit", "checked_in_at");
+    keep(rows, "screening", "screened_at");
+    keep(rows, "deposit", "deposited_at");
+    keep(rows, "self_test", "tested_at");
 }
 
-/// The visits the phone shows, newest first.
-pub fn visits(rows: &Rows) -> Vec<(String, VisitRow)> {
-    let mut list: Vec<(String, VisitRow)> = rows
-        .get("visit")
+/// Rows of `entity` as `T`, newest first by `time`.
+fn list<T: serde::de::DeserializeOwned>(
+    rows: &Rows,
+    entity: &str,
+    time: impl Fn(&T) -> i64,
+) -> Vec<(String, T)> {
+    let mut list: Vec<(String, T)> = rows
+        .get(entity)
         .map(|t| {
             t.iter()
                 .filter_map(|(id, v)| {
-                    serde_json::from_value::<VisitRow>(v.clone())
+                    serde_json::from_value::<T>(v.clone())
                         .ok()
                         .map(|r| (id.clone(), r))
                 })
                 .collect()
         })
         .unwrap_or_default();
-    list.sort_by_key(|r| std::cmp::Reverse(r.1.checked_in_at));
+    list.sort_by_key(|r| std::cmp::Reverse(time(&r.1)));
     list
+}
+
+pub fn screenings(rows: &Rows) -> Vec<(String, ScreeningRow)> {
+    list(rows, "screening", |s: &ScreeningRow| s.screened_at)
+}
+
+pub fn deposits(rows: &Rows) -> Vec<(String, DepositRow)> {
+    list(rows, "deposit", |d: &DepositRow| d.deposited_at)
+}
+
+/// When the last self-test at `site` was made, if the phone knows one.
+pub fn last_self_test(rows: &Rows, site: &str) -> Option<i64> {
+    rows.get("self_test")?
+        .values()
+        .filter(|v| v["site_id"] == site)
+        .filter_map(|v| v["tested_at"].as_i64())
+        .max()
+}
+
+/// The visits the phone shows, newest first.
+pub fn visits(rows: &Rows) -> Vec<(String, VisitRow)> {
+    list(rows, "visit", |v: &VisitRow| v.checked_in_at)
 }
 
 #[cfg(test)]
@@ -128,5 +230,49 @@ mod tests {
             1_795_885_200_000 + (KEEP_DAYS + 1) * 24 * 3600 * 1000,
         );
         assert!(visits(&rows).is_empty());
+    }
+
+    #[test]
+    fn a_deposit_shows_until_collected_and_an_open_one_is_kept() {
+        let mut rows = Rows::new();
+        apply(
+            &mut rows,
+            &m(
+                "screening.record",
+                1,
+                json!({"id": "s1", "site_id": "s", "name": "张三", "equipment": ["gate"],
+                       "outcome": "prohibited",
+                       "items": [{"category": "p1", "description": "水果刀", "disposition": "deposit",
+                                  "locker": "3", "tag": "A12"}]}),
+            ),
+        );
+        assert_eq!(screenings(&rows).len(), 1);
+        let d = deposits(&rows);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].0, "s1/0");
+        // Much later, the open deposit is still on the phone; the screening is not.
+        let later = 1_795_885_200_000 + (KEEP_DAYS + 1) * 24 * 3600 * 1000;
+        prune(&mut rows, later);
+        assert!(screenings(&rows).is_empty());
+        assert_eq!(deposits(&rows).len(), 1);
+        // Collection without the visitor's confirmation is not shown as done.
+        apply(
+            &mut rows,
+            &m(
+                "deposit.close",
+                1,
+                json!({"deposit_id": "s1/0", "how": "collected"}),
+            ),
+        );
+        assert!(deposits(&rows)[0].1.closed_at.is_none());
+        apply(
+            &mut rows,
+            &m(
+                "deposit.close",
+                1,
+                json!({"deposit_id": "s1/0", "how": "collected", "confirmed": true}),
+            ),
+        );
+        assert!(deposits(&rows)[0].1.closed_at.is_some());
     }
 }

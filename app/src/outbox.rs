@@ -5,6 +5,7 @@
 //! never a copy held across an `await`: a second tab saving meanwhile cannot be overwritten.
 
 use crate::client::{self, store};
+use crate::i18n::Key;
 use crate::state::AppState;
 use crate::sync::{
     Outbox, PullRequest, PullResponse, PushRequest, PushResponse, Rows, View, MAX_BATCH, PROTOCOL,
@@ -51,6 +52,27 @@ pub fn save(
     args: serde_json::Value,
 ) -> Result<u64, SaveError> {
     save_replacing(app, name, v, author, args, None)
+}
+
+/// Saves a record by the signed-in person and starts sending it; on failure, the text to show.
+pub fn save_and_sync(
+    app: AppState,
+    name: &str,
+    v: u32,
+    args: &impl serde::Serialize,
+) -> Result<u64, String> {
+    let me = app
+        .me
+        .get_untracked()
+        .ok_or_else(|| app.t(Key::ErrNotSignedIn).to_string())?;
+    let json = serde_json::to_value(args).map_err(|e| e.to_string())?;
+    match save(app, name, v, &me.id, json) {
+        Ok(id) => {
+            leptos::task::spawn_local(sync(app));
+            Ok(id)
+        }
+        Err(SaveError::StorageFull) => Err(app.t(Key::ErrStorageFull).into()),
+    }
 }
 
 /// Saves a corrected record in place of a refused one: the new mutation and the removal of the

@@ -108,6 +108,15 @@ impl AppState {
         self.loaded.set(true);
     }
 
+    /// Keeps the person's sites on the phone for forms that work offline; forms showing sites
+    /// follow `view_rev`, so one opened before they arrived fills in.
+    pub async fn load_sites(self) {
+        if let Ok(sites) = client::get::<Vec<crate::model::Site>>("/api/v1/sites").await {
+            store::set(crate::pages::SITES, &sites);
+            self.view_rev.update(|n| *n = n.wrapping_add(1));
+        }
+    }
+
     /// Asks the server who is signed in; keeps the phone's copy when the server cannot answer.
     pub async fn refresh_me(self) {
         match client::get::<Me>("/api/v1/me").await {
@@ -127,12 +136,8 @@ impl AppState {
                     self.signed_out();
                     return;
                 }
-                let me = server_me;
-                self.signed_in(me);
-                // Keep the sites for forms that work offline.
-                if let Ok(sites) = client::get::<Vec<crate::model::Site>>("/api/v1/sites").await {
-                    store::set(crate::pages::SITES, &sites);
-                }
+                self.signed_in(server_me);
+                self.load_sites().await;
                 if self.sync_blocked.get_untracked() == Some(Blocked::SignIn) {
                     self.sync_blocked.set(None);
                 }

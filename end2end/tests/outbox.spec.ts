@@ -44,10 +44,7 @@ test('50 records saved offline arrive exactly once, through a reload and a brows
   await h.firstSignIn(page, server.url, 'sup.wu', otp, 'sup-password-1');
   await expect(page.getByTestId('hello')).toHaveText('吴主管');
   // The supervisor enrols this post phone once.
-  await page.goto(server.url + '/device');
-  await page.getByLabel('本机名称（如：立案大厅1号机）').fill('院本级立案大厅1号机');
-  await page.getByRole('button', { name: '登记本机' }).click();
-  await expect(page.getByTestId('device-enrolled')).toBeVisible();
+  await h.enrolPhone(page, server.url, '院本级立案大厅1号机');
   await page.goto(server.url + '/visit');
   await expect(page.getByTestId('visit-form')).toBeVisible();
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });

@@ -35,10 +35,7 @@ async function save(page: Page, name: string) {
 test('two guards sign in offline in turn; their records keep their authors and arrive once', async ({ page, context }) => {
   page.on('dialog', (d) => d.accept());
   await firstSignIn(page, 'sup.zheng');
-  await page.goto(server.url + '/device');
-  await page.getByLabel('本机名称（如：立案大厅1号机）').fill('院本级门卫室');
-  await page.getByRole('button', { name: '登记本机' }).click();
-  await expect(page.getByTestId('device-enrolled')).toBeVisible();
+  await h.enrolPhone(page, server.url, '院本级门卫室');
   await signOut(page);
   await firstSignIn(page, 'guard.a');
   await signOut(page);
@@ -89,6 +86,10 @@ test('storage full: the save fails with a clear message and the form keeps what 
   await h.signIn(page, server.url, 'guard.a', 'guard.a-password-1');
   await expect(page.getByTestId('hello')).toHaveText('甲安保');
   await page.goto(server.url + '/visit');
+  // The phone has its sites (destinations) and has finished syncing before storage is filled.
+  await expect(page.locator('select[name=area] option').nth(1)).toBeAttached();
+  await expect(page.getByTestId('save')).toBeEnabled();
+  await page.waitForLoadState('networkidle');
   const before = await page.getByTestId('pending').textContent();
   // Fill the origin's local storage to the brim.
   await page.evaluate(() => {

@@ -18,10 +18,7 @@ test.afterAll(async () => { if (server) await stopServer(server); });
 
 test('register, find a returning visitor, check out, correct a refused record', async ({ page, context }) => {
   await h.firstSignIn(page, server.url, 'sup.qian', otps['sup.qian'], 'sup.qian-password-1');
-  await page.goto(server.url + '/device');
-  await page.getByLabel('本机名称（如：立案大厅1号机）').fill('院本级安检口');
-  await page.getByRole('button', { name: '登记本机' }).click();
-  await expect(page.getByTestId('device-enrolled')).toBeVisible();
+  await h.enrolPhone(page, server.url, '院本级安检口');
   await page.goto(server.url + '/visit');
   await context.setOffline(true);
 
@@ -53,7 +50,7 @@ test('register, find a returning visitor, check out, correct a refused record', 
   await expect(page.getByTestId('pending')).toHaveText('3');
 
   // On site: three, one tap checks one out.
-  await page.getByTestId('to-onsite').click();
+  await page.getByTestId('tab-onsite').click();
   await expect(page.getByTestId('onsite-total')).toHaveText('3');
   // Every row shows the masked number, the returning visitor's too (taken from the earlier visit).
   await expect(page.getByTestId('onsite-row').filter({ hasText: '110105********002X' })).toHaveCount(3);

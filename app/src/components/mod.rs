@@ -206,3 +206,29 @@ pub fn SyncBar() -> impl IntoView {
         </Show>
     }
 }
+
+/// The front desk's tabs (register, screen, on site, deposits), those the person may use.
+#[component]
+pub fn FrontTabs(active: &'static str) -> impl IntoView {
+    use crate::model::Action;
+    let app = use_app();
+    let tabs = [
+        ("/visit", Key::TabRegister, Action::RegisterVisitor),
+        ("/screen", Key::TabScreen, Action::RecordScreening),
+        ("/onsite", Key::TabOnSite, Action::RegisterVisitor),
+        ("/deposits", Key::TabDeposits, Action::RecordScreening),
+    ];
+    move || {
+        let me = app.me.get();
+        let shown = tabs
+            .iter()
+            .filter(|(_, _, a)| me.as_ref().is_some_and(|m| m.can(*a)))
+            .map(|(href, key, _)| {
+                let class = if *href == active { "tab active" } else { "tab" };
+                let id = format!("tab-{}", &href[1..]);
+                view! { <a class=class href=*href data-testid=id>{app.t(*key)}</a> }
+            })
+            .collect_view();
+        view! { <nav class="tabs no-print">{shown}</nav> }
+    }
+}

@@ -14,7 +14,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::ViewSites | Action::ViewPeople | Action::RevealIdNumber => return None,
         Action::ManageSites => (Key::TaskManageSites, Some("/sites")),
         Action::RegisterVisitor => (Key::TaskRegisterVisitor, Some("/visit")),
-        Action::RecordScreening => (Key::TaskRecordScreening, None),
+        Action::RecordScreening => (Key::TaskRecordScreening, Some("/screen")),
         Action::PatrolRound => (Key::TaskPatrolRound, None),
         Action::ReportHazard => (Key::TaskReportHazard, None),
         Action::GateLog => (Key::TaskGateLog, None),

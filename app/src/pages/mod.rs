@@ -1,19 +1,23 @@
 //! One module per screen.
 
+mod deposits;
 mod device;
 mod home;
 mod onsite;
 mod password;
 mod people;
+mod screen;
 mod signin;
 mod sites;
 mod visit;
 
+pub use deposits::Deposits;
 pub use device::Device;
 pub use home::Home;
 pub use onsite::OnSite;
 pub use password::ChangePassword;
 pub use people::People;
+pub use screen::Screen;
 pub use signin::SignIn;
 pub use sites::Sites;
 pub use visit::{Visit, SITES};

@@ -2,12 +2,12 @@
 //! check-out, those left over from earlier days to resolve, and a printable evacuation list.
 //! Built from the phone's copy, so it works offline.
 
-use super::visit::{destinations, my_sites, site_name};
-use crate::components::SignedIn;
+use super::visit::{destinations, site_name, use_my_sites, SitePicker};
+use crate::components::{FrontTabs, SignedIn};
 use crate::front::{self, CheckOut, VisitRow};
 use crate::i18n::{Key, Locale};
-use crate::model::{Action, Site};
-use crate::outbox::{self, SaveError};
+use crate::model::Action;
+use crate::outbox;
 use crate::state::use_app;
 use leptos::prelude::*;
 
@@ -15,19 +15,9 @@ use leptos::prelude::*;
 pub fn OnSite() -> impl IntoView {
     let app = use_app();
     let site = RwSignal::new(String::new());
-    let sites = RwSignal::new(Vec::<Site>::new());
+    let sites = use_my_sites(site);
     let message = RwSignal::new(String::new());
     let revealed = RwSignal::new(std::collections::HashMap::<String, String>::new());
-    Effect::new(move |_| {
-        let Some(me) = app.me.get() else { return };
-        let mine = my_sites(&me.site_ids);
-        if site.get_untracked().is_empty() {
-            if let Some(s) = mine.first() {
-                site.set(s.id.clone());
-            }
-        }
-        sites.set(mine);
-    });
     // (today's, earlier days') visitors still on site, oldest first.
     let present = Memo::new(move |_| {
         app.view_rev.track();
@@ -67,20 +57,14 @@ pub fn OnSite() -> impl IntoView {
             .map(|(_, v)| 1 + v.companions as usize)
             .sum::<usize>()
     };
-    let check_out = move |visit_id: String| {
-        let Some(me) = app.me.get_untracked() else {
-            return;
-        };
-        let Ok(args) = serde_json::to_value(CheckOut { visit_id }) else {
-            return;
-        };
-        match outbox::save(app, "visit.check_out", 1, &me.id, args) {
-            Ok(_) => {
-                message.set(String::new());
-                leptos::task::spawn_local(outbox::sync(app));
-            }
-            Err(SaveError::StorageFull) => message.set(app.t(Key::ErrStorageFull).into()),
-        }
+    let check_out = move |visit_id: String| match outbox::save_and_sync(
+        app,
+        "visit.check_out",
+        1,
+        &CheckOut { visit_id },
+    ) {
+        Ok(_) => message.set(String::new()),
+        Err(e) => message.set(e),
     };
     let can_reveal = move || app.me.get().is_some_and(|m| m.can(Action::RevealIdNumber));
     let reveal = move |id: String| {
@@ -138,21 +122,8 @@ pub fn OnSite() -> impl IntoView {
 
     view! {
         <SignedIn>
-            <nav class="tabs no-print">
-                <a class="tab" href="/visit">{app.t(Key::TaskRegisterVisitor)}</a>
-                <a class="tab active" href="/onsite">{app.t(Key::OnSiteTitle)}</a>
-            </nav>
-            <Show when=move || { sites.get().len() > 1 }>
-                <select class="no-print" name="site" on:change=move |ev| site.set(event_target_value(&ev))>
-                    <For each=move || sites.get() key=|s| s.id.clone() let:s>
-                        {
-                            let id = s.id.clone();
-                            let id2 = s.id.clone();
-                            view! { <option value=id selected=move || site.get() == id2>{site_name(app.locale, &s)}</option> }
-                        }
-                    </For>
-                </select>
-            </Show>
+            <FrontTabs active="/onsite" />
+            <SitePicker sites=sites site=site />
             <h1>{app.t(Key::OnSiteTitle)} " "
                 <span class="print-only">{move || sites.get().iter().find(|s| s.id == site.get()).map(|s| site_name(app.locale, s))}</span></h1>
             <p class="total"><span>{app.t(Key::OnSiteTotal)}</span> " "

@@ -64,6 +64,7 @@ pub fn SignIn() -> impl IntoView {
                         p.set_value("");
                     }
                     navigate(target, Default::default());
+                    app.load_sites().await;
                     crate::outbox::hello(app).await;
                     crate::outbox::sync(app).await;
                 }

@@ -1,19 +1,13 @@
 //! Sites and their areas: everyone sees their own; an administrator renames sites and adds,
 //! renames and retires areas.
 
+use super::visit::site_name;
 use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::{area_kind_key, Key, Locale};
 use crate::model::{Action, Area, AreaInput, AreaKind, Site, SiteUpdate};
 use crate::state::{use_app, AppState};
 use leptos::prelude::*;
-
-fn site_name(locale: Locale, s: &Site) -> String {
-    match locale {
-        Locale::Zh => s.name_zh.clone(),
-        Locale::En => s.name_en.clone(),
-    }
-}
 
 fn area_name(locale: Locale, a: &Area) -> String {
     match locale {

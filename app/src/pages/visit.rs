@@ -3,7 +3,7 @@
 //! document and registered again in two taps; a refused registration comes back here to be
 //! corrected (`?fix=<mutation id>`).
 
-use crate::components::SignedIn;
+use crate::components::{FrontTabs, SignedIn};
 use crate::front::{self, CheckIn, VisitCategory, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::idcard::IdType;
@@ -38,6 +38,43 @@ pub fn my_sites(site_ids: &[String]) -> Vec<Site> {
         .into_iter()
         .filter(|s| site_ids.contains(&s.id))
         .collect()
+}
+
+/// The signed-in person's sites, kept current; `site` starts at the first when empty.
+pub fn use_my_sites(site: RwSignal<String>) -> RwSignal<Vec<Site>> {
+    let app = use_app();
+    let sites = RwSignal::new(Vec::<Site>::new());
+    Effect::new(move |_| {
+        let Some(me) = app.me.get() else { return };
+        app.view_rev.track();
+        let mine = my_sites(&me.site_ids);
+        if site.get_untracked().is_empty() {
+            if let Some(s) = mine.first() {
+                site.set(s.id.clone());
+            }
+        }
+        sites.set(mine);
+    });
+    sites
+}
+
+/// Chooses among the person's sites; hidden for someone who works at one.
+#[component]
+pub fn SitePicker(sites: RwSignal<Vec<Site>>, site: RwSignal<String>) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <Show when=move || { sites.get().len() > 1 }>
+            <select class="no-print" name="site" on:change=move |ev| site.set(event_target_value(&ev))>
+                <For each=move || sites.get() key=|s| s.id.clone() let:s>
+                    {
+                        let id = s.id.clone();
+                        let id2 = s.id.clone();
+                        view! { <option value=id selected=move || site.get() == id2>{site_name(app.locale, &s)}</option> }
+                    }
+                </For>
+            </select>
+        </Show>
+    }
 }
 
 pub fn site_name(locale: Locale, s: &Site) -> String {
@@ -235,10 +272,13 @@ pub fn Visit() -> impl IntoView {
     let lookup = RwSignal::new(String::new());
     // The refused entry being corrected, if any.
     let fixing = RwSignal::new(None::<u64>);
+    // The registration just saved, for screening next.
+    let saved = RwSignal::new(None::<String>);
     let query = use_query_map();
 
     Effect::new(move |_| {
         let Some(me) = app.me.get() else { return };
+        app.view_rev.track();
         let mine = my_sites(&me.site_ids);
         if f.site.get_untracked().is_empty() {
             let last = crate::client::store::get::<(String, String)>(LAST_POST);
@@ -338,6 +378,7 @@ pub fn Visit() -> impl IntoView {
             Ok(_) => {
                 crate::client::store::set(LAST_POST, &(args.site_id.clone(), args.area_id.clone()));
                 f.clear();
+                saved.set(Some(args.id.clone()));
                 lookup.set(String::new());
                 fixing.set(None);
                 bad_field.set(String::new());
@@ -367,10 +408,7 @@ pub fn Visit() -> impl IntoView {
 
     view! {
         <SignedIn>
-            <nav class="tabs">
-                <a class="tab active" href="/visit">{app.t(Key::TaskRegisterVisitor)}</a>
-                <a class="tab" href="/onsite" data-testid="to-onsite">{app.t(Key::OnSiteTitle)}</a>
-            </nav>
+            <FrontTabs active="/visit" />
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
                 <Show when=move || fixing.get().is_some()>
                     <p class="note" data-testid="fixing">{app.t(Key::FixingNote)}</p>
@@ -488,6 +526,9 @@ pub fn Visit() -> impl IntoView {
                         })
                     }}
                     <button class="primary" type="submit" data-testid="save" disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
+                    {move || saved.get().filter(|_| app.me.get().is_some_and(|m| m.can(Action::RecordScreening))).map(|id| view! {
+                        <a class="button" data-testid="screen-this" href=format!("/screen?visit={id}")>{app.t(Key::ScreenThis)}</a>
+                    })}
                 </form>
             </Show>
         </SignedIn>

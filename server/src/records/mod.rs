@@ -3,6 +3,7 @@
 //! pull. Handlers get a [`Ctx`] with the batch's transaction, the author's grants and helpers
 //! for the checks every record shares (args, role, site, version).
 
+pub mod screening;
 pub mod visits;
 
 use crate::error::ApiError;
@@ -13,7 +14,13 @@ use serde::de::DeserializeOwned;
 use sqlx::SqliteConnection;
 
 /// The mutations this server understands, by name and the newest `v` of their args.
-pub const MUTATIONS: &[(&str, u32)] = &[("visit.check_in", 2), ("visit.check_out", 1)];
+pub const MUTATIONS: &[(&str, u32)] = &[
+    ("visit.check_in", 2),
+    ("visit.check_out", 1),
+    ("screening.record", 1),
+    ("deposit.close", 1),
+    ("equipment.self_test", 1),
+];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
 pub struct Entity {
@@ -28,7 +35,12 @@ pub struct Entity {
     pub max_age_days: i64,
 }
 
-pub const ENTITIES: &[Entity] = &[visits::ENTITY];
+pub const ENTITIES: &[Entity] = &[
+    visits::ENTITY,
+    screening::SCREENING,
+    screening::DEPOSIT,
+    screening::SELF_TEST,
+];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
 #[derive(Debug)]
@@ -137,6 +149,18 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("visit.check_out", _) => {
             let args = cx.args()?;
             visits::check_out(cx, args).await
+        }
+        ("screening.record", _) => {
+            let args = cx.args()?;
+            screening::record(cx, args).await
+        }
+        ("deposit.close", _) => {
+            let args = cx.args()?;
+            screening::close(cx, args).await
+        }
+        ("equipment.self_test", _) => {
+            let args = cx.args()?;
+            screening::self_test(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)

@@ -197,3 +197,21 @@ pub async fn pull(
         .unwrap();
     body(r).await
 }
+
+/// One mutation as a phone queues it, made now.
+pub fn mutation(id: u64, name: &str, v: u32, author: &str, args: Value) -> Value {
+    json!({"id": id, "name": name, "v": v, "author": author, "args": args,
+           "client_time": chrono::Utc::now().timestamp_millis()})
+}
+
+/// The status of each result of a push, in order.
+pub fn statuses(r: &Value) -> Vec<String> {
+    r["results"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x["status"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
