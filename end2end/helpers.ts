@@ -56,15 +56,20 @@ export async function serverVisits(server: Running, login: string, password: str
 /// A valid resident ID number (GB 11643) for tests.
 export const ID = '11010519491231002X';
 
-/// Fills the registration form for `name` with a valid document, phone, purpose and the first
-/// destination, and saves it; waits for the form to be ready for the next visitor.
-export async function register(page: Page, name: string) {
+/// Fills the registration form for `name` with a valid document (`number`), phone, purpose and
+/// the first destination, and taps save.
+export async function registerSaving(page: Page, name: string, number: string = ID) {
   await page.locator('select[name=area]').selectOption({ index: 1 });
   await page.getByLabel('访客姓名').fill(name);
-  await page.getByLabel('证件号码').fill(ID);
+  await page.getByLabel('证件号码').fill(number);
   await page.getByLabel('联系电话').fill('13800001111');
   await page.getByLabel('事由').fill('开庭');
   await page.getByRole('button', { name: '保存', exact: true }).click();
+}
+
+/// Registers `name` and waits for the form to be ready for the next visitor.
+export async function register(page: Page, name: string, number: string = ID) {
+  await registerSaving(page, name, number);
   await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
   await expect(page.getByLabel('访客姓名')).toHaveValue('');
 }

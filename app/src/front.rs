@@ -321,6 +321,9 @@ pub struct VisitRow {
     pub complete: bool,
     #[serde(default, deserialize_with = "bool_or_int")]
     pub clock_skewed: bool,
+    /// The watchlist entry the server matched this visitor with.
+    #[serde(default)]
+    pub watch_id: Option<String>,
 }
 
 /// SQLite's booleans arrive by pull as 0 and 1; the phone's own rows have true and false.
@@ -353,6 +356,7 @@ impl VisitRow {
             checked_out_at: None,
             complete: c.incomplete.is_empty(),
             clock_skewed: false,
+            watch_id: None,
         }
     }
 }

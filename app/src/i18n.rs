@@ -141,6 +141,7 @@ keys! {
     TaskViewReports => "月度报告", "Monthly reports";
     TaskManagePeople => "人员与账号", "People and accounts";
     TaskManageSites => "场所与区域", "Sites and areas";
+    TaskWatchlist => "重点关注人员", "Watchlist";
     // Roles.
     RoleGuard => "安保员", "Guard";
     RoleTeamLeader => "队长", "Team leader";
@@ -218,6 +219,8 @@ keys! {
     Incomplete => "不完整", "Incomplete";
     PeopleCount => "人", "people";
     ErrNotFound => "找不到该记录", "No such record";
+    ErrWatchReason => "请写明关注原因（最多200字）", "Give the reason (at most 200 characters)";
+    ErrWatchTaken => "该证件已在名单中", "This document is on the list already";
     // Screening and deposits.
     ScreenThis => "安检此人", "Screen this person";
     ScreenWho => "受检人", "Person screened";
@@ -265,6 +268,19 @@ keys! {
     TabScreen => "安检", "Screen";
     TabOnSite => "在场", "On site";
     TabDeposits => "寄存", "Deposits";
+    // Watchlist.
+    WatchAlertTitle => "重点关注人员：请立即通知司法警察", "Watchlist: call the judicial police now";
+    WatchReason => "关注原因", "Reason";
+    WatchWhatDone => "处理情况", "What was done";
+    WatchRecord => "记录处理情况", "Record what was done";
+    WatchRecorded => "处理情况已记录", "Recorded";
+    WatchlistNote => "名单只保存证件号的加密比对值，手机上不保存证件号；加入或移出后，各岗位手机下次同步时生效。", "The list keeps only a one-way key of each number; phones never hold the numbers. Changes reach post phones at their next sync.";
+    WatchAdd => "加入名单", "Add to the list";
+    WatchRemove => "移出名单", "Remove";
+    WatchRemoveConfirm => "确定将此人移出名单？", "Remove this person from the list?";
+    WatchEmpty => "名单为空", "The list is empty";
+    WatchTag => "重点关注", "Watchlist";
+    WatchNotHandled => "重点关注：尚未记录处理情况", "Watchlist: nothing recorded yet";
     ErrServer => "服务器出错，请稍后再试", "Server error, try again later";
     ErrNetwork => "无法连接服务器", "Cannot reach the server";
     OfflineUnknown => "离线时只能登录曾在本机联网登录过的账号", "Offline, only accounts that signed in on this phone before can sign in";

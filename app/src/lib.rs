@@ -18,6 +18,7 @@ pub mod pwa;
 pub mod screening;
 pub mod state;
 pub mod sync;
+pub mod watch;
 
 mod components;
 mod pages;
@@ -37,7 +38,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 10] = [
+pub const PAGES: [&str; 11] = [
     "/",
     "/signin",
     "/password",
@@ -47,6 +48,7 @@ pub const PAGES: [&str; 10] = [
     "/onsite",
     "/screen",
     "/deposits",
+    "/watchlist",
     "/device",
 ];
 
@@ -125,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/onsite") view=pages::OnSite />
                     <Route path=path!("/screen") view=pages::Screen />
                     <Route path=path!("/deposits") view=pages::Deposits />
+                    <Route path=path!("/watchlist") view=pages::Watchlist />
                     <Route path=path!("/device") view=pages::Device />
                 </Routes>
             </main>

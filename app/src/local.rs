@@ -8,6 +8,7 @@ use crate::screening::{
     self, DepositClose, DepositRow, Disposition, Screening, ScreeningRow, SelfTest,
 };
 use crate::sync::{Mutation, Rows};
+use crate::watch::{Alert, WatchRow};
 
 /// How long the phone keeps pulled records (the server sends no older ones either).
 pub const KEEP_DAYS: i64 = 14;
@@ -116,6 +117,17 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             let row = serde_json::json!({"site_id": args.site_id, "tested_at": m.client_time});
             rows.entry("self_test".into()).or_default().insert(id, row);
         }
+        "watch.alert" => {
+            let Ok(a) = serde_json::from_value::<Alert>(m.args.clone()) else {
+                return;
+            };
+            let id = a.id.clone();
+            let row = serde_json::json!({"site_id": a.site_id, "visit_id": a.visit_id,
+                "watch_id": a.watch_id, "action": a.action.code(), "alerted_at": m.client_time});
+            rows.entry("watch_alert".into())
+                .or_default()
+                .insert(id, row);
+        }
         _ => {}
     }
 }
@@ -136,6 +148,7 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "screening", "screened_at");
     keep(rows, "deposit", "deposited_at");
     keep(rows, "self_test", "tested_at");
+    keep(rows, "watch_alert", "alerted_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.
@@ -166,6 +179,22 @@ pub fn screenings(rows: &Rows) -> Vec<(String, ScreeningRow)> {
 
 pub fn deposits(rows: &Rows) -> Vec<(String, DepositRow)> {
     list(rows, "deposit", |d: &DepositRow| d.deposited_at)
+}
+
+/// The watchlist as the phone holds it (keys, never numbers).
+pub fn watchlist(rows: &Rows) -> Vec<(String, WatchRow)> {
+    list(rows, "watch", |_: &WatchRow| 0)
+}
+
+/// Visits whose watchlist alert has been recorded on this phone or the server.
+pub fn alerted_visits(rows: &Rows) -> std::collections::HashSet<String> {
+    rows.get("watch_alert")
+        .map(|t| {
+            t.values()
+                .filter_map(|v| v["visit_id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// When the last self-test at `site` was made, if the phone knows one.

@@ -79,10 +79,12 @@ pub enum Action {
     ViewReports,
     RevealIdNumber,
     EnrolDevice,
+    /// Keep the court's watchlist (重点关注人员名单).
+    ManageWatchlist,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -102,13 +104,17 @@ impl Action {
         Action::ViewReports,
         Action::RevealIdNumber,
         Action::EnrolDevice,
+        Action::ManageWatchlist,
     ];
 
     /// Actions about records of the service itself rather than of one site.
     pub fn is_site_scoped(self) -> bool {
         !matches!(
             self,
-            Action::ManageSites | Action::ViewPeople | Action::ManagePeople
+            Action::ManageSites
+                | Action::ViewPeople
+                | Action::ManagePeople
+                | Action::ManageWatchlist
         )
     }
 }
@@ -123,7 +129,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     match role {
         R::Admin => matches!(
             action,
-            A::ViewSites | A::ManageSites | A::ViewPeople | A::ManagePeople | A::EnrolDevice
+            A::ViewSites
+                | A::ManageSites
+                | A::ViewPeople
+                | A::ManagePeople
+                | A::EnrolDevice
+                | A::ManageWatchlist
         ),
         R::Supervisor => matches!(
             action,
@@ -136,6 +147,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::ViewReports
                 | A::RevealIdNumber
                 | A::EnrolDevice
+                | A::ManageWatchlist
         ),
         R::TeamLeader => matches!(
             action,

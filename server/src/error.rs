@@ -15,6 +15,13 @@ pub enum ApiError {
         key: Key,
         field: Option<&'static str>,
     },
+    /// 400 with a message written for this input (a document number's exact fault, say), in
+    /// the caller's language already.
+    #[error("invalid: {field}")]
+    Invalid {
+        message: String,
+        field: &'static str,
+    },
     /// 401: no valid session.
     #[error("not signed in")]
     Unauthorized,
@@ -77,6 +84,12 @@ impl ApiError {
             ApiError::BadRequest { key, field } => {
                 (StatusCode::BAD_REQUEST, "bad_request", *key, *field)
             }
+            ApiError::Invalid { field, .. } => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                Key::ErrBadRequest,
+                Some(*field),
+            ),
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "not_signed_in",
@@ -136,7 +149,10 @@ impl ApiError {
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
-        let mut message = key.text(locale).to_string();
+        let mut message = match self {
+            ApiError::Invalid { message, .. } => message.clone(),
+            _ => key.text(locale).to_string(),
+        };
         if let Some(secs) = retry_after_secs {
             let minutes = secs.div_ceil(60).max(1);
             message = match locale {

@@ -16,7 +16,7 @@ use app::sync::{
 };
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
@@ -31,6 +31,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/visits/{id}/reveal",
             post(crate::records::visits::reveal),
+        )
+        .route(
+            "/api/v1/watchlist",
+            get(crate::records::watch::list).post(crate::records::watch::add),
+        )
+        .route(
+            "/api/v1/watchlist/{id}/remove",
+            post(crate::records::watch::remove),
         )
 }
 
@@ -461,6 +469,7 @@ async fn entity_changes(
     limit: usize,
 ) -> ApiResult<Vec<Change>> {
     use sqlx::{Column, Row, TypeInfo, ValueRef};
+    let sites = if e.court_wide { &SiteScope::All } else { sites };
     let site_filter = match sites {
         SiteScope::All => String::new(),
         SiteScope::Only(ids) if ids.is_empty() => " AND 0".to_string(),

@@ -26,6 +26,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::ViewKpis => (Key::TaskViewKpis, None),
         Action::FileRequest => (Key::TaskFileRequest, None),
         Action::ViewReports => (Key::TaskViewReports, None),
+        Action::ManageWatchlist => (Key::TaskWatchlist, Some("/watchlist")),
     })
 }
 

@@ -10,6 +10,7 @@ mod screen;
 mod signin;
 mod sites;
 mod visit;
+mod watchlist;
 
 pub use deposits::Deposits;
 pub use device::Device;
@@ -21,6 +22,7 @@ pub use screen::Screen;
 pub use signin::SignIn;
 pub use sites::Sites;
 pub use visit::{Visit, SITES};
+pub use watchlist::Watchlist;
 
 use crate::i18n::Key;
 use crate::state::use_app;

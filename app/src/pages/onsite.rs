@@ -33,6 +33,10 @@ pub fn OnSite() -> impl IntoView {
             .partition(|(_, v)| v.checked_in_at >= start);
         (today, earlier)
     });
+    let alerted = Memo::new(move |_| {
+        app.view_rev.track();
+        crate::local::alerted_visits(&outbox::rows())
+    });
     let area_name = move |id: &str| {
         let s = site.get_untracked();
         destinations(sites.get_untracked().iter().find(|x| x.id == s))
@@ -98,6 +102,11 @@ pub fn OnSite() -> impl IntoView {
                 <div>
                     <strong>{v.name.clone()}{extra}</strong>
                     {(!v.complete).then(|| view! { <span class="tag warn">{app.t(Key::Incomplete)}</span> })}
+                    {v.watch_id.is_some().then(|| {
+                        let handled = alerted.get_untracked().contains(&id);
+                        let text = if handled { app.t(Key::WatchTag) } else { app.t(Key::WatchNotHandled) };
+                        view! { <span class="tag" data-testid="watch-tag">{text}</span> }
+                    })}
                     <br/>
                     <span class="muted">{when} " · " {area} " · "
                         {move || revealed.get().get(&id_show).cloned().unwrap_or_else(|| masked.clone())}</span>

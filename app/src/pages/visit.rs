@@ -274,6 +274,7 @@ pub fn Visit() -> impl IntoView {
     let fixing = RwSignal::new(None::<u64>);
     // The registration just saved, for screening next.
     let saved = RwSignal::new(None::<String>);
+    let alert = RwSignal::new(None::<super::watchlist::PendingAlert>);
     let query = use_query_map();
 
     Effect::new(move |_| {
@@ -376,6 +377,22 @@ pub fn Visit() -> impl IntoView {
             fixing.get_untracked(),
         ) {
             Ok(_) => {
+                // The watchlist, matched on the phone without any number kept on it.
+                let v = &checked.visit;
+                if let Some((watch_id, reason)) = super::watchlist::find_hit(
+                    &outbox::rows(),
+                    v.id_type,
+                    &v.id_number,
+                    v.repeat_of.as_deref(),
+                ) {
+                    alert.set(Some(super::watchlist::PendingAlert {
+                        visit_id: v.id.clone(),
+                        site_id: v.site_id.clone(),
+                        watch_id,
+                        visitor: v.name.clone(),
+                        reason,
+                    }));
+                }
                 crate::client::store::set(LAST_POST, &(args.site_id.clone(), args.area_id.clone()));
                 f.clear();
                 saved.set(Some(args.id.clone()));
@@ -409,7 +426,8 @@ pub fn Visit() -> impl IntoView {
     view! {
         <SignedIn>
             <FrontTabs active="/visit" />
-            <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
+            <super::watchlist::WatchAlertPanel alert=alert />
+            <Show when=move || allowed() && alert.get().is_none() fallback=move || (!allowed()).then(|| view! { <p class="error">{app.t(Key::ErrForbidden)}</p> })>
                 <Show when=move || fixing.get().is_some()>
                     <p class="note" data-testid="fixing">{app.t(Key::FixingNote)}</p>
                 </Show>

@@ -5,6 +5,7 @@
 
 pub mod screening;
 pub mod visits;
+pub mod watch;
 
 use crate::error::ApiError;
 use app::i18n::{Key, Locale};
@@ -20,6 +21,7 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("screening.record", 1),
     ("deposit.close", 1),
     ("equipment.self_test", 1),
+    ("watch.alert", 1),
 ];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
@@ -33,6 +35,8 @@ pub struct Entity {
     /// phones no longer than needed).
     pub time_column: &'static str,
     pub max_age_days: i64,
+    /// Rows for every site (no `site_id` column): anyone who may see the entity sees them all.
+    pub court_wide: bool,
 }
 
 pub const ENTITIES: &[Entity] = &[
@@ -40,6 +44,8 @@ pub const ENTITIES: &[Entity] = &[
     screening::SCREENING,
     screening::DEPOSIT,
     screening::SELF_TEST,
+    watch::ENTITY,
+    watch::ALERT,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -161,6 +167,10 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("equipment.self_test", _) => {
             let args = cx.args()?;
             screening::self_test(cx, args).await
+        }
+        ("watch.alert", _) => {
+            let args = cx.args()?;
+            watch::alert(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)

@@ -14,6 +14,7 @@ pub const SCREENING: Entity = Entity {
     hidden: &["client_id", "anonymised_at"],
     time_column: "screened_at",
     max_age_days: 30,
+    court_wide: false,
 };
 
 /// Open deposits can wait weeks for their owner: they go to phones for longer.
@@ -24,6 +25,7 @@ pub const DEPOSIT: Entity = Entity {
     hidden: &["anonymised_at"],
     time_column: "deposited_at",
     max_age_days: 180,
+    court_wide: false,
 };
 
 pub const SELF_TEST: Entity = Entity {
@@ -33,6 +35,7 @@ pub const SELF_TEST: Entity = Entity {
     hidden: &["client_id"],
     time_column: "tested_at",
     max_age_days: 14,
+    court_wide: false,
 };
 
 fn invalid(e: app::front::FieldError) -> Refusal {

@@ -24,6 +24,7 @@ pub const ENTITY: Entity = Entity {
     ],
     time_column: "checked_in_at",
     max_age_days: 30,
+    court_wide: false,
 };
 
 pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
@@ -80,12 +81,15 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     if exists.is_some() {
         return Err(cx.refuse("exists", Key::ErrBadRequest).into());
     }
+    // The watchlist, matched here too: a phone that has not pulled the newest list still
+    // gets the visit marked, and the alert shows on the on-site list.
+    let watch_id = super::watch::hit(cx.tx, v.id_type, &v.id_number).await?;
     let version = cx.version().await?;
     sqlx::query(
         "INSERT INTO visits (id, site_id, name, purpose, author_id, client_id, checked_in_at, clock_skewed,
             created_at, version, id_type, id_number, id_masked, id_missing_reason, phone, category, area_id,
-            person_visited, case_number, companions, repeat_of, complete)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            person_visited, case_number, companions, repeat_of, complete, watch_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&v.id)
     .bind(&v.site_id)
@@ -109,6 +113,7 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     .bind(v.companions as i64)
     .bind(&v.repeat_of)
     .bind(checked.incomplete.is_empty())
+    .bind(watch_id)
     .execute(&mut *cx.tx)
     .await?;
     Ok(())
