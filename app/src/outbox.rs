@@ -239,6 +239,25 @@ pub async fn pull(app: AppState) {
     refresh_counts(app);
 }
 
+/// Drops what the phone may no longer keep, even when it has not reached the server for days
+/// (run at every start; pulls prune too).
+pub fn prune_view() {
+    let Some(mut view) = store::get::<View>(VIEW) else {
+        return;
+    };
+    let before = serde_json::to_string(&view.rows)
+        .map(|s| s.len())
+        .unwrap_or(0);
+    crate::local::prune(&mut view.rows, client::now_ms() as i64);
+    if serde_json::to_string(&view.rows)
+        .map(|s| s.len())
+        .unwrap_or(0)
+        != before
+    {
+        store::set(VIEW, &view);
+    }
+}
+
 /// Sends what waits, batch by batch, until nothing is pending or something stops it.
 /// One flush at a time in this tab; another tab flushing at once is harmless (the server
 /// answers its duplicates) and cannot lose a save (see the module docs).

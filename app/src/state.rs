@@ -173,6 +173,7 @@ impl AppState {
         use std::time::Duration;
 
         self.hydrated.set(true);
+        outbox::prune_view();
         outbox::refresh_counts(self);
         if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
             self.last_contact.set(Some(ms));

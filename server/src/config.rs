@@ -22,6 +22,9 @@ pub struct Settings {
     pub site_root: String,
     /// `GUARDPOST_SESSION_DAYS`, default 7.
     pub session_days: i64,
+    /// `GUARDPOST_RETENTION_DAYS`, default 180 (31–3650): visitors' personal data older than
+    /// this is anonymised by the daily job; the counts stay.
+    pub retention_days: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +71,18 @@ impl Settings {
                     value: v,
                 })?,
         };
+        let retention_days = match get("GUARDPOST_RETENTION_DAYS") {
+            None => 180,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                // At least a month: the monthly report needs the month's records whole.
+                .filter(|d| (31..=3650).contains(d))
+                .ok_or(SettingsError::Invalid {
+                    name: "GUARDPOST_RETENTION_DAYS",
+                    value: v,
+                })?,
+        };
         Ok(Settings {
             addr,
             data_dir,
@@ -78,6 +93,7 @@ impl Settings {
                 .or_else(|| get("LEPTOS_SITE_ROOT"))
                 .unwrap_or_else(|| "target/site".into()),
             session_days,
+            retention_days,
         })
     }
 }
@@ -102,6 +118,7 @@ mod tests {
         assert_eq!(s.database_url, "sqlite://data/guardpost.db");
         assert!(!s.secure_cookies);
         assert_eq!(s.session_days, 7);
+        assert_eq!(s.retention_days, 180);
     }
 
     #[test]
@@ -110,6 +127,13 @@ mod tests {
         assert!(e.to_string().contains("GUARDPOST_ADDR"));
         assert!(from(&[("GUARDPOST_SECURE_COOKIES", "yes please")]).is_err());
         assert!(from(&[("GUARDPOST_SESSION_DAYS", "0")]).is_err());
+        assert!(from(&[("GUARDPOST_RETENTION_DAYS", "7")]).is_err());
+        assert_eq!(
+            from(&[("GUARDPOST_RETENTION_DAYS", "365")])
+                .unwrap()
+                .retention_days,
+            365
+        );
         let s = from(&[("GUARDPOST_DATA_DIR", "/srv/gp")]).unwrap();
         assert_eq!(s.database_url, "sqlite:///srv/gp/guardpost.db");
     }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod people;
 pub mod records;
+pub mod retention;
 pub mod sites;
 pub mod sync;
 pub mod web;
@@ -122,6 +123,7 @@ impl Server {
         let app = router(state);
         let listener = tokio::net::TcpListener::bind(settings.addr).await?;
         let addr = listener.local_addr()?;
+        retention::spawn_daily(db.clone(), settings.retention_days);
         let handle = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, service).await {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{body, enrol, pull, push, spawn_app, TestApp};
+use common::{body, enrol, pull, push, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -26,22 +26,14 @@ fn visitor(site: &str, area: &str, name: &str, number: &str) -> Value {
            "category": "party", "purpose": "开庭", "area_id": area})
 }
 
-async fn first_area(app: &TestApp, site: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM areas WHERE site_id = ? ORDER BY code LIMIT 1")
-        .bind(site)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn registrations_follow_the_courts_rules() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let main = app.site_id("main").await;
     let hc = app.site_id("huancheng").await;
-    let hall = first_area(&app, &main).await;
-    let hc_area = first_area(&app, &hc).await;
+    let hall = app.first_area(&main).await;
+    let hc_area = app.first_area(&hc).await;
     let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
     let (g, gid) = app
         .person(&admin, "guard.main", &["guard"], &["main"])
@@ -133,7 +125,7 @@ async fn sites_and_roles_limit_who_sees_and_who_reveals() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let main = app.site_id("main").await;
-    let hall = first_area(&app, &main).await;
+    let hall = app.first_area(&main).await;
     let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
     let (sup_hc, _) = app
         .person(&admin, "sup.hc", &["supervisor"], &["huancheng"])

@@ -101,6 +101,15 @@ impl TestApp {
         c
     }
 
+    /// The first area (by code) of a site.
+    pub async fn first_area(&self, site_id: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM areas WHERE site_id = ? ORDER BY code LIMIT 1")
+            .bind(site_id)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
     pub async fn site_id(&self, code: &str) -> String {
         sqlx::query_scalar("SELECT id FROM sites WHERE code = ?")
             .bind(code)

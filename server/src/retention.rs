@@ -1,0 +1,101 @@
+//! Retention (个人信息保护法): once a day, visitors' personal data older than the configured
+//! number of days is anonymised. Rows stay, so every count the reports and KPIs need stays
+//! (site, day, category, destination, completeness, outcome, items by category); names,
+//! document numbers, phones and free text go, on the server and, through pull, on phones (an
+//! anonymised row is a deletion for them). The args of old synced mutations, which hold the
+//! same data, are emptied too.
+
+use crate::db::Db;
+
+/// What one run anonymised.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub visits: u64,
+    pub screenings: u64,
+    pub deposits: u64,
+    pub mutations: u64,
+}
+
+/// Mutations whose args carry a visitor's personal data.
+const PERSONAL_MUTATIONS: &str =
+    "('visit.check_in', 'screening.record', 'deposit.close', 'watch.alert')";
+
+/// Anonymises what is older than `days` at `now` (milliseconds): one transaction.
+pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
+    let cutoff = now - days * 24 * 3600 * 1000;
+    let mut tx = db.begin().await?;
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let visits = sqlx::query(
+        "UPDATE visits SET name = '', id_number = '', id_masked = '', id_missing_reason = '',
+            phone = '', purpose = '', person_visited = '', case_number = '',
+            anonymised_at = ?, version = ?
+         WHERE checked_in_at < ? AND anonymised_at IS NULL",
+    )
+    .bind(now)
+    .bind(version)
+    .bind(cutoff)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let screenings = sqlx::query(
+        "UPDATE screenings SET name = '', visitor_sex = NULL, note = '', anonymised_at = ?, version = ?
+         WHERE screened_at < ? AND anonymised_at IS NULL",
+    )
+    .bind(now)
+    .bind(version)
+    .bind(cutoff)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    // An open deposit keeps its owner's name until the item is collected or transferred.
+    let deposits = sqlx::query(
+        "UPDATE deposits SET name = '', anonymised_at = ?, version = ?
+         WHERE deposited_at < ? AND closed_at IS NOT NULL AND anonymised_at IS NULL",
+    )
+    .bind(now)
+    .bind(version)
+    .bind(cutoff)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let mutations = sqlx::query(&format!(
+        "UPDATE sync_mutations SET args = '{{}}'
+         WHERE server_time < ? AND args <> '{{}}' AND name IN {PERSONAL_MUTATIONS}"
+    ))
+    .bind(cutoff)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(Swept {
+        visits,
+        screenings,
+        deposits,
+        mutations,
+    })
+}
+
+/// Runs [`run`] now and then every day, for as long as the server runs.
+pub fn spawn_daily(db: Db, days: i64) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            every.tick().await;
+            match run(&db, crate::db::now_ms(), days).await {
+                Ok(s) => tracing::info!(
+                    visits = s.visits,
+                    screenings = s.screenings,
+                    deposits = s.deposits,
+                    mutations = s.mutations,
+                    days,
+                    "retention: anonymised"
+                ),
+                Err(e) => tracing::error!(error = %e, "retention run failed"),
+            }
+        }
+    })
+}
