@@ -130,7 +130,7 @@ keys! {
     TaskRecordScreening => "安检", "Screening";
     TaskPatrolRound => "巡逻巡查", "Patrol rounds";
     TaskReportHazard => "上报隐患", "Report a hazard";
-    TaskGateLog => "车辆与快递", "Vehicles and parcels";
+    TaskGateLog => "门卫登记（车辆、快递、扣押移交）", "Gate log (vehicles, parcels, custody)";
     TaskBoilerLog => "锅炉运行记录", "Boiler log";
     TaskHousekeeping => "卫生与绿植", "Cleaning and plants";
     TaskFireDuty => "消防控制室值班", "Fire-room duty";
@@ -268,6 +268,24 @@ keys! {
     TabScreen => "安检", "Screen";
     TabOnSite => "在场", "On site";
     TabDeposits => "寄存", "Deposits";
+    // Gate.
+    Plate => "车牌号", "Plate";
+    Unit => "单位", "Unit";
+    Driver => "驾驶人", "Driver";
+    Parking => "停放位置（可选）", "Parking place (optional)";
+    Carrier => "快递公司", "Carrier";
+    Tracking => "快递单号", "Tracking number";
+    Recipient => "收件人", "Recipient";
+    CustodyCase => "案号", "Case number";
+    CustodyItem => "移交的车辆或设备", "Vehicle or equipment handed over";
+    CustodyPlate => "车牌号（车辆时填写）", "Plate (for a vehicle)";
+    HandedBy => "移交人（执行干警）", "Handed over by";
+    OpenVehicle => "在场车辆", "Vehicles in";
+    OpenParcel => "未领取快递", "Parcels waiting";
+    OpenCustody => "扣押在库", "Held now";
+    CollectedBy => "领取人", "Collected by";
+    ReleasedTo => "接收人（放行给谁）", "Released to";
+    NoneOpen => "暂无", "None";
     // Watchlist.
     WatchAlertTitle => "重点关注人员：请立即通知司法警察", "Watchlist: call the judicial police now";
     WatchReason => "关注原因", "Reason";

@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod front;
+pub mod gate;
 pub mod i18n;
 pub mod idcard;
 pub mod known;
@@ -38,7 +39,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 11] = [
+pub const PAGES: [&str; 12] = [
     "/",
     "/signin",
     "/password",
@@ -49,6 +50,7 @@ pub const PAGES: [&str; 11] = [
     "/screen",
     "/deposits",
     "/watchlist",
+    "/gate",
     "/device",
 ];
 
@@ -128,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/screen") view=pages::Screen />
                     <Route path=path!("/deposits") view=pages::Deposits />
                     <Route path=path!("/watchlist") view=pages::Watchlist />
+                    <Route path=path!("/gate") view=pages::Gate />
                     <Route path=path!("/device") view=pages::Device />
                 </Routes>
             </main>

@@ -3,6 +3,7 @@
 //! record type, the phone's half of `server::records`.
 
 use crate::front::{self, CheckIn, CheckOut, VisitRow};
+use crate::gate::{self, Arrive, GateKind, GateRow, Leave};
 use crate::i18n::Locale;
 use crate::screening::{
     self, DepositClose, DepositRow, Disposition, Screening, ScreeningRow, SelfTest,
@@ -117,6 +118,28 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             let row = serde_json::json!({"site_id": args.site_id, "tested_at": m.client_time});
             rows.entry("self_test".into()).or_default().insert(id, row);
         }
+        "gate.arrive" => {
+            let Ok(a) = serde_json::from_value::<Arrive>(m.args.clone()) else {
+                return;
+            };
+            if let Ok(a) = gate::check_arrive(a, Locale::Zh) {
+                if let Ok(v) = serde_json::to_value(GateRow::from_arrive(&a, m.client_time)) {
+                    rows.entry("gate".into()).or_default().insert(a.id, v);
+                }
+            }
+        }
+        "gate.leave" => {
+            let Ok(l) = serde_json::from_value::<Leave>(m.args.clone()) else {
+                return;
+            };
+            if let Some(v) = rows.get_mut("gate").and_then(|t| t.get_mut(&l.entry_id)) {
+                let kind = v["kind"].as_str().and_then(GateKind::parse);
+                let ok = kind.is_some_and(|k| gate::check_leave(k, &l, Locale::Zh).is_ok());
+                if ok && v["left_at"].is_null() {
+                    v["left_at"] = m.client_time.into();
+                }
+            }
+        }
         "watch.alert" => {
             let Ok(a) = serde_json::from_value::<Alert>(m.args.clone()) else {
                 return;
@@ -138,8 +161,9 @@ pub fn prune(rows: &mut Rows, now: i64) {
     let keep = |rows: &mut Rows, entity: &str, column: &str| {
         if let Some(t) = rows.get_mut(entity) {
             t.retain(|_, v| {
-                // An open deposit stays until it is collected, however old.
-                let open = entity == "deposit" && v["closed_at"].is_null();
+                // An open deposit or a held item stays until it is closed, however old.
+                let open = (entity == "deposit" && v["closed_at"].is_null())
+                    || (entity == "gate" && v["left_at"].is_null());
                 open || v[column].as_i64().unwrap_or(0) >= oldest
             });
         }
@@ -149,6 +173,7 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "deposit", "deposited_at");
     keep(rows, "self_test", "tested_at");
     keep(rows, "watch_alert", "alerted_at");
+    keep(rows, "gate", "arrived_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.
@@ -179,6 +204,10 @@ pub fn screenings(rows: &Rows) -> Vec<(String, ScreeningRow)> {
 
 pub fn deposits(rows: &Rows) -> Vec<(String, DepositRow)> {
     list(rows, "deposit", |d: &DepositRow| d.deposited_at)
+}
+
+pub fn gate_entries(rows: &Rows) -> Vec<(String, GateRow)> {
+    list(rows, "gate", |g: &GateRow| g.arrived_at)
 }
 
 /// The watchlist as the phone holds it (keys, never numbers).

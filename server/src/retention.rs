@@ -13,12 +13,13 @@ pub struct Swept {
     pub visits: u64,
     pub screenings: u64,
     pub deposits: u64,
+    pub gate: u64,
     pub mutations: u64,
 }
 
 /// Mutations whose args carry a visitor's personal data.
 const PERSONAL_MUTATIONS: &str =
-    "('visit.check_in', 'screening.record', 'deposit.close', 'watch.alert')";
+    "('visit.check_in', 'screening.record', 'deposit.close', 'watch.alert', 'gate.arrive', 'gate.leave')";
 
 /// Anonymises what is older than `days` at `now` (milliseconds): one transaction.
 pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
@@ -62,6 +63,18 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // Drivers, recipients, plates of outside vehicles; an item still held keeps its record.
+    let gate = sqlx::query(
+        "UPDATE gate_entries SET plate = '', driver = '', recipient = '', tracking = '', note = '',
+            left_to = '', anonymised_at = ?, version = ?
+         WHERE arrived_at < ? AND left_at IS NOT NULL AND anonymised_at IS NULL",
+    )
+    .bind(now)
+    .bind(version)
+    .bind(cutoff)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     let mutations = sqlx::query(&format!(
         "UPDATE sync_mutations SET args = '{{}}'
          WHERE server_time < ? AND args <> '{{}}' AND name IN {PERSONAL_MUTATIONS}"
@@ -75,6 +88,7 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
         visits,
         screenings,
         deposits,
+        gate,
         mutations,
     })
 }
@@ -90,6 +104,7 @@ pub fn spawn_daily(db: Db, days: i64) -> tokio::task::JoinHandle<()> {
                     visits = s.visits,
                     screenings = s.screenings,
                     deposits = s.deposits,
+                    gate = s.gate,
                     mutations = s.mutations,
                     days,
                     "retention: anonymised"

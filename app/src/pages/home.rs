@@ -17,7 +17,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::RecordScreening => (Key::TaskRecordScreening, Some("/screen")),
         Action::PatrolRound => (Key::TaskPatrolRound, None),
         Action::ReportHazard => (Key::TaskReportHazard, None),
-        Action::GateLog => (Key::TaskGateLog, None),
+        Action::GateLog => (Key::TaskGateLog, Some("/gate")),
         Action::BoilerLog => (Key::TaskBoilerLog, None),
         Action::Housekeeping => (Key::TaskHousekeeping, None),
         Action::FireDuty => (Key::TaskFireDuty, None),

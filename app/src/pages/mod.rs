@@ -2,6 +2,7 @@
 
 mod deposits;
 mod device;
+mod gate;
 mod home;
 mod onsite;
 mod password;
@@ -14,6 +15,7 @@ mod watchlist;
 
 pub use deposits::Deposits;
 pub use device::Device;
+pub use gate::Gate;
 pub use home::Home;
 pub use onsite::OnSite;
 pub use password::ChangePassword;

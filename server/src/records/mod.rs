@@ -3,6 +3,7 @@
 //! pull. Handlers get a [`Ctx`] with the batch's transaction, the author's grants and helpers
 //! for the checks every record shares (args, role, site, version).
 
+pub mod gate;
 pub mod screening;
 pub mod visits;
 pub mod watch;
@@ -22,6 +23,8 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("deposit.close", 1),
     ("equipment.self_test", 1),
     ("watch.alert", 1),
+    ("gate.arrive", 1),
+    ("gate.leave", 1),
 ];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
@@ -46,6 +49,7 @@ pub const ENTITIES: &[Entity] = &[
     screening::SELF_TEST,
     watch::ENTITY,
     watch::ALERT,
+    gate::ENTITY,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -171,6 +175,14 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("watch.alert", _) => {
             let args = cx.args()?;
             watch::alert(cx, args).await
+        }
+        ("gate.arrive", _) => {
+            let args = cx.args()?;
+            gate::arrive(cx, args).await
+        }
+        ("gate.leave", _) => {
+            let args = cx.args()?;
+            gate::leave(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)
