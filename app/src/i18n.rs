@@ -286,6 +286,16 @@ keys! {
     CollectedBy => "领取人", "Collected by";
     ReleasedTo => "接收人（放行给谁）", "Released to";
     NoneOpen => "暂无", "None";
+    // Dashboard.
+    DashRegistrations => "次登记", "registrations";
+    DashCompleteToday => "登记完整率：当日", "Complete: today";
+    DashMonth => "本月", "month";
+    DashTarget => "（目标 ≥98%）", " (target ≥ 98%)";
+    DashWaiting => "未取回", "waiting";
+    DashMatches => "比中", "Matches";
+    DashHandled => "已记录处理", "handled";
+    DashDay => "日期", "Day";
+    DashSelfTests => "设备自检", "Equipment self-tests";
     // Watchlist.
     WatchAlertTitle => "重点关注人员：请立即通知司法警察", "Watchlist: call the judicial police now";
     WatchReason => "关注原因", "Reason";

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod client;
+pub mod dashboard;
 pub mod front;
 pub mod gate;
 pub mod i18n;
@@ -39,7 +40,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 12] = [
+pub const PAGES: [&str; 13] = [
     "/",
     "/signin",
     "/password",
@@ -51,6 +52,7 @@ pub const PAGES: [&str; 12] = [
     "/deposits",
     "/watchlist",
     "/gate",
+    "/dashboard",
     "/device",
 ];
 
@@ -131,6 +133,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deposits") view=pages::Deposits />
                     <Route path=path!("/watchlist") view=pages::Watchlist />
                     <Route path=path!("/gate") view=pages::Gate />
+                    <Route path=path!("/dashboard") view=pages::Dashboard />
                     <Route path=path!("/device") view=pages::Device />
                 </Routes>
             </main>

@@ -113,13 +113,25 @@ test('register, screen with a deposit, returning visitor, check out, collect; on
   expect([deposits[0].tag, deposits[0].closed_how, deposits[0].confirmed]).toEqual(['A12', 'collected', 1]);
   expect(await h.serverRows(server, 'sup.sun', pw, 'self_test')).toHaveLength(1);
 
+  // The supervisor's day at this site.
+  await page.goto(server.url + '/dashboard');
+  await expect(page.getByTestId('screenings')).toHaveText('2');
+  await expect(page.getByTestId('visits')).toHaveText('2');
+  await expect(page.getByTestId('complete-month')).toHaveText('100.0%');
+  await expect(page.getByTestId('items')).toContainText('枪支弹药、管制刀具等凶器 1');
+  await expect(page.getByTestId('deposits-open')).toHaveText('0');
+  await page.screenshot({ path: 'screenshots/dashboard-zh.png', fullPage: true });
+
   // The same screens in English.
   await page.getByTestId('lang-switch').click();
-  await expect(page.getByTestId('tab-screen')).toHaveText('Screen');
+  await expect(page.locator('h1')).toHaveText('KPIs');
   await page.goto(server.url + '/screen');
   await page.getByTestId('add-item').click();
   await page.getByLabel('Blade (mm)').fill('230');
   await page.getByLabel('Tip angle (°)').fill('70');
   await expect(page.getByTestId('knife-hint')).toContainText('controlled knife');
   await page.screenshot({ path: 'screenshots/screen-en.png', fullPage: true });
+  await page.goto(server.url + '/dashboard');
+  await expect(page.getByTestId('screenings')).toHaveText('2');
+  await page.screenshot({ path: 'screenshots/dashboard-en.png', fullPage: true });
 });

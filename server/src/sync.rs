@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/visits/{id}/reveal",
             post(crate::records::visits::reveal),
         )
+        .route("/api/v1/dashboard", get(crate::dashboard::get))
         .route(
             "/api/v1/watchlist",
             get(crate::records::watch::list).post(crate::records::watch::add),

@@ -23,7 +23,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::FireDuty => (Key::TaskFireDuty, None),
         Action::Inspect => (Key::TaskInspect, None),
         Action::ReviewRectification => (Key::TaskReviewRectification, None),
-        Action::ViewKpis => (Key::TaskViewKpis, None),
+        Action::ViewKpis => (Key::TaskViewKpis, Some("/dashboard")),
         Action::FileRequest => (Key::TaskFileRequest, None),
         Action::ViewReports => (Key::TaskViewReports, None),
         Action::ManageWatchlist => (Key::TaskWatchlist, Some("/watchlist")),

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod dashboard;
 mod deposits;
 mod device;
 mod gate;
@@ -13,6 +14,7 @@ mod sites;
 mod visit;
 mod watchlist;
 
+pub use dashboard::Dashboard;
 pub use deposits::Deposits;
 pub use device::Device;
 pub use gate::Gate;

@@ -1,0 +1,128 @@
+//! The supervisor's dashboard: per site and court day, the counts behind the contract's KPIs.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use app::dashboard::Dashboard;
+use app::i18n::Key;
+use app::model::Action;
+use axum::extract::{Query, State};
+use axum::Json;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    pub site: String,
+    pub day: String,
+}
+
+const OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+/// The court day's start in milliseconds (UTC+8 midnight).
+fn day_start(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis() - OFFSET_MS)
+        .unwrap_or_default()
+}
+
+async fn count(db: &SqlitePool, sql: &str, site: &str, from: i64, to: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(sql)
+        .bind(site)
+        .bind(from)
+        .bind(to)
+        .fetch_one(db)
+        .await
+}
+
+async fn grouped(
+    db: &SqlitePool,
+    sql: &str,
+    site: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(sql)
+        .bind(site)
+        .bind(from)
+        .bind(to)
+        .fetch_all(db)
+        .await
+}
+
+/// `GET /api/v1/dashboard?site=&day=`: for those who see the KPIs, at their sites.
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<DashboardQuery>,
+) -> ApiResult<Json<Dashboard>> {
+    caller.require_site(Action::ViewKpis, &q.site)?;
+    let day = NaiveDate::parse_from_str(&q.day, "%Y-%m-%d")
+        .map_err(|_| ApiError::bad(Key::ErrBadRequest, "day"))?;
+    let (from, to) = (day_start(day), day_start(day) + 24 * 3600 * 1000);
+    let month_from = day_start(day.with_day(1).unwrap_or(day));
+    let db = &state.db;
+    let s = q.site.as_str();
+    let visits = count(db, "SELECT COUNT(*) FROM visits WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
+    let people = count(db, "SELECT COALESCE(SUM(1 + companions), 0) FROM visits WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
+    let complete = count(db, "SELECT COUNT(*) FROM visits WHERE complete = 1 AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
+    let month_visits = count(db, "SELECT COUNT(*) FROM visits WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, month_from, to).await?;
+    let month_complete = count(db, "SELECT COUNT(*) FROM visits WHERE complete = 1 AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, month_from, to).await?;
+    let screenings = count(db, "SELECT COUNT(*) FROM screenings WHERE site_id = ? AND screened_at >= ? AND screened_at < ?", s, from, to).await?;
+    let outcomes = grouped(db, "SELECT outcome, COUNT(*) FROM screenings WHERE site_id = ? AND screened_at >= ? AND screened_at < ? GROUP BY outcome ORDER BY outcome", s, from, to).await?;
+    let items = grouped(
+        db,
+        "SELECT json_extract(j.value, '$.category') AS c, COUNT(*) FROM screenings, json_each(screenings.items) AS j
+         WHERE site_id = ? AND screened_at >= ? AND screened_at < ? GROUP BY c ORDER BY c",
+        s,
+        from,
+        to,
+    )
+    .await?;
+    let deposits_made = count(db, "SELECT COUNT(*) FROM deposits WHERE site_id = ? AND deposited_at >= ? AND deposited_at < ?", s, from, to).await?;
+    let deposits_open = count(db, "SELECT COUNT(*) FROM deposits WHERE site_id = ? AND closed_at IS NULL AND deposited_at >= ? AND deposited_at < ?", s, 0, to).await?;
+    let self_tests = count(
+        db,
+        "SELECT COUNT(*) FROM self_tests WHERE site_id = ? AND tested_at >= ? AND tested_at < ?",
+        s,
+        from,
+        to,
+    )
+    .await?;
+    let watch_hits = count(db, "SELECT COUNT(*) FROM visits WHERE watch_id IS NOT NULL AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
+    let watch_alerts = count(db, "SELECT COUNT(*) FROM watch_alerts WHERE site_id = ? AND alerted_at >= ? AND alerted_at < ?", s, from, to).await?;
+    let gate = grouped(db, "SELECT kind, COUNT(*) FROM gate_entries WHERE site_id = ? AND arrived_at >= ? AND arrived_at < ? GROUP BY kind ORDER BY kind", s, from, to).await?;
+    let custody_open = count(db, "SELECT COUNT(*) FROM gate_entries WHERE kind = 'custody' AND left_at IS NULL AND site_id = ? AND arrived_at >= ? AND arrived_at < ?", s, 0, to).await?;
+    Ok(Json(Dashboard {
+        site_id: q.site,
+        day: q.day,
+        visits,
+        people,
+        complete,
+        month_visits,
+        month_complete,
+        screenings,
+        outcomes,
+        items,
+        deposits_made,
+        deposits_open,
+        self_tests,
+        watch_hits,
+        watch_alerts,
+        gate,
+        custody_open,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_court_day_starts_at_midnight_china_time() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        // 2026-11-27 16:00 UTC.
+        assert_eq!(day_start(d), 1_795_824_000_000 - OFFSET_MS);
+    }
+}
