@@ -232,3 +232,23 @@ pub fn FrontTabs(active: &'static str) -> impl IntoView {
         view! { <nav class="tabs no-print">{shown}</nav> }
     }
 }
+
+/// A labelled one-line text input bound to `value`: one piece of code for every such field of
+/// every form (the phone downloads it once). `mode` is the keyboard (`text`, `numeric`, `tel`);
+/// `bad` marks the field red while it holds `name`.
+pub fn field(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    mode: &'static str,
+    bad: Option<RwSignal<String>>,
+) -> AnyView {
+    let kind = if mode == "tel" { "tel" } else { "text" };
+    view! {
+        <label><span>{label}</span>
+            <input name=name type=kind inputmode=mode autocomplete="off"
+                class:invalid=move || bad.is_some_and(|b| b.with(|f| f == name))
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) /></label>
+    }
+    .into_any()
+}

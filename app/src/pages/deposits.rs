@@ -2,7 +2,7 @@
 //! person) or they are transferred. Those from earlier days are listed apart, to resolve.
 
 use super::visit::{use_my_sites, SitePicker};
-use crate::components::{FrontTabs, SignedIn};
+use crate::components::{field, FrontTabs, SignedIn};
 use crate::front;
 use crate::i18n::Key;
 
@@ -80,8 +80,7 @@ pub fn Deposits() -> impl IntoView {
                     <div class="form closing">
                         {move || match closing.get().map(|c| c.1) {
                             Some(CloseHow::Transferred) => view! {
-                                <label><span>{app.t(Key::TransferTo)}</span>
-                                    <input name="to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) /></label>
+                                {field(app.t(Key::TransferTo), "to", to, "text", None)}
                             }.into_any(),
                             _ => view! {
                                 <label class="check"><input type="checkbox" name="confirmed" data-testid="confirmed"

@@ -3,7 +3,7 @@
 //! who took it). Saved on the phone first.
 
 use super::visit::{new_uuid, use_my_sites, SitePicker};
-use crate::components::SignedIn;
+use crate::components::{field, SignedIn};
 use crate::gate::{self, Arrive, GateKind, GateRow, Leave};
 use crate::i18n::Key;
 use crate::model::Action;
@@ -131,11 +131,7 @@ pub fn Gate() -> impl IntoView {
             .find(|(_, n)| *n == name)
             .map(|(s, _)| *s)
             .unwrap_or_else(|| RwSignal::new(String::new()));
-        view! {
-            <label><span>{app.t(key)}</span>
-                <input name=name autocomplete="off" inputmode=mode class:invalid=move || bad_field.get() == name
-                    prop:value=move || s.get() on:input=move |ev| s.set(event_target_value(&ev)) /></label>
-        }
+        field(app.t(key), name, s, mode, Some(bad_field))
     };
     let form = move || match kind.get() {
         GateKind::Vehicle => view! {

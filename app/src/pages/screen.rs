@@ -3,7 +3,7 @@
 //! start-of-shift equipment self-test sits on top until it is done. Saved on the phone first.
 
 use super::visit::{new_uuid, use_my_sites, SitePicker};
-use crate::components::{FrontTabs, SignedIn};
+use crate::components::{field, FrontTabs, SignedIn};
 use crate::front::{self, FieldError};
 use crate::i18n::Key;
 use crate::idcard;
@@ -140,9 +140,7 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
                 {row(Key::WalkThroughGate, gate, "gate")}
                 {row(Key::HandheldCharged, handheld, "handheld")}
                 {row(Key::XrayMachine, xray, "xray")}
-                <label><span>{app.t(Key::NoteLabel)}</span>
-                    <input name="self_test_note" prop:value=move || note.get()
-                        on:input=move |ev| note.set(event_target_value(&ev)) /></label>
+                {field(app.t(Key::NoteLabel), "self_test_note", note, "text", None)}
                 {move || (!message.get().is_empty()).then(|| view! { <p class="error" role="alert">{message.get()}</p> })}
                 <button type="button" class="primary" data-testid="self-test-save" on:click=submit>{app.t(Key::Save)}</button>
             </div>
@@ -304,17 +302,11 @@ pub fn Screen() -> impl IntoView {
                             <option value=c.code() selected=move || it.category.get() == c>{c.label(app.locale)}</option>
                         }).collect_view()}
                     </select></label>
-                <label><span>{app.t(Key::ItemDescription)}</span>
-                    <input name="item_description" class:invalid=invalid("item_description") prop:value=move || it.description.get()
-                        on:input=move |ev| it.description.set(event_target_value(&ev)) /></label>
+                {field(app.t(Key::ItemDescription), "item_description", it.description, "text", Some(bad_field))}
                 <Show when=move || it.category.get() == ItemCategory::Weapon>
                     <div class="pair">
-                        <label><span>{app.t(Key::BladeMm)}</span>
-                            <input name="blade_mm" inputmode="numeric" prop:value=move || it.blade.get()
-                                on:input=move |ev| it.blade.set(event_target_value(&ev)) /></label>
-                        <label><span>{app.t(Key::TipAngle)}</span>
-                            <input name="tip_angle" inputmode="numeric" prop:value=move || it.tip.get()
-                                on:input=move |ev| it.tip.set(event_target_value(&ev)) /></label>
+                        {field(app.t(Key::BladeMm), "blade_mm", it.blade, "numeric", None)}
+                        {field(app.t(Key::TipAngle), "tip_angle", it.tip, "numeric", None)}
                     </div>
                     {hint}
                 </Show>
@@ -323,12 +315,8 @@ pub fn Screen() -> impl IntoView {
                 </fieldset>
                 <Show when=move || it.disposition.get() == Disposition::Deposit>
                     <div class="pair">
-                        <label><span>{app.t(Key::Locker)}</span>
-                            <input name="locker" inputmode="numeric" class:invalid=invalid("item_tag") prop:value=move || it.locker.get()
-                                on:input=move |ev| it.locker.set(event_target_value(&ev)) /></label>
-                        <label><span>{app.t(Key::TagNo)}</span>
-                            <input name="tag" class:invalid=invalid("item_tag") prop:value=move || it.tag.get()
-                                on:input=move |ev| it.tag.set(event_target_value(&ev)) /></label>
+                        {field(app.t(Key::Locker), "item_tag", it.locker, "numeric", Some(bad_field))}
+                        {field(app.t(Key::TagNo), "item_tag", it.tag, "text", Some(bad_field))}
                     </div>
                 </Show>
                 <button type="button" class="small" on:click=remove>{app.t(Key::RemoveItem)}</button>
@@ -366,9 +354,7 @@ pub fn Screen() -> impl IntoView {
                             }}
                         </select></label>
                     <Show when=move || visit.get().is_empty()>
-                        <label><span>{app.t(Key::PasserByName)}</span>
-                            <input name="name" autocomplete="off" class:invalid=invalid("name") prop:value=move || name.get()
-                                on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                        {field(app.t(Key::PasserByName), "name", name, "text", Some(bad_field))}
                     </Show>
                     <fieldset class="chips" class:invalid=invalid("equipment")><legend>{app.t(Key::EquipmentLabel)}</legend>
                         {Equipment::ALL.iter().map(|&e| view! {
@@ -402,12 +388,9 @@ pub fn Screen() -> impl IntoView {
                         </fieldset>
                     </Show>
                     <Show when=needs_officer>
-                        <label><span>{app.t(Key::Officer)}</span>
-                            <input name="officer" class:invalid=invalid("officer") prop:value=move || officer.get()
-                                on:input=move |ev| officer.set(event_target_value(&ev)) /></label>
+                        {field(app.t(Key::Officer), "officer", officer, "text", Some(bad_field))}
                     </Show>
-                    <label><span>{app.t(Key::NoteLabel)}</span>
-                        <input name="note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) /></label>
+                    {field(app.t(Key::NoteLabel), "note", note, "text", None)}
                     {move || {
                         let (text, ok) = message.get();
                         (!text.is_empty()).then(|| view! {

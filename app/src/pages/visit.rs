@@ -3,7 +3,7 @@
 //! document and registered again in two taps; a refused registration comes back here to be
 //! corrected (`?fix=<mutation id>`).
 
-use crate::components::{FrontTabs, SignedIn};
+use crate::components::{field, FrontTabs, SignedIn};
 use crate::front::{self, CheckIn, VisitCategory, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::idcard::IdType;
@@ -476,9 +476,7 @@ pub fn Visit() -> impl IntoView {
                                 }
                             </For>
                         </select></label>
-                    <label><span>{app.t(Key::VisitorName)}</span>
-                        <input name="name" autocomplete="off" class:invalid=invalid("name") prop:value=move || f.name.get()
-                            on:input=move |ev| f.name.set(event_target_value(&ev)) /></label>
+                    {field(app.t(Key::VisitorName), "name", f.name, "text", Some(bad_field))}
                     {move || match f.repeat.get() {
                         Some((_, masked)) => view! {
                             <p class="reuse" data-testid="reuse">{app.t(Key::ReuseDocument)} " " <strong>{masked}</strong>
@@ -509,34 +507,22 @@ pub fn Visit() -> impl IntoView {
                                     on:change=move |ev| f.unreadable.set(event_target_checked(&ev)) />
                                     <span>{app.t(Key::IdUnreadable)}</span></label>
                                 <Show when=move || f.unreadable.get()>
-                                    <label><span>{app.t(Key::IdMissingReason)}</span>
-                                        <input name="reason" class:invalid=invalid("id_missing_reason") prop:value=move || f.reason.get()
-                                            on:input=move |ev| f.reason.set(event_target_value(&ev)) /></label>
+                                    {field(app.t(Key::IdMissingReason), "id_missing_reason", f.reason, "text", Some(bad_field))}
                                 </Show>
                             </div>
                         }.into_any(),
                     }}
-                    <label><span>{app.t(Key::PhoneLabel)}</span>
-                        <input name="phone" type="tel" inputmode="tel" autocomplete="off" class:invalid=invalid("phone")
-                            prop:value=move || f.phone.get() on:input=move |ev| f.phone.set(event_target_value(&ev)) /></label>
+                    {field(app.t(Key::PhoneLabel), "phone", f.phone, "tel", Some(bad_field))}
                     <fieldset class="chips"><legend>{app.t(Key::CategoryLabel)}</legend>
                         {VisitCategory::ALL.into_iter().map(|c| view! {
                             <button type="button" class="chip" class:on=move || f.category.get() == c
                                 on:click=move |_| f.category.set(c)>{c.label(app.locale)}</button>
                         }).collect_view()}
                     </fieldset>
-                    <label><span>{app.t(Key::Purpose)}</span>
-                        <input name="purpose" class:invalid=invalid("purpose") prop:value=move || f.purpose.get()
-                            on:input=move |ev| f.purpose.set(event_target_value(&ev)) /></label>
-                    <label><span>{app.t(Key::PersonVisited)}</span>
-                        <input name="person_visited" prop:value=move || f.person.get()
-                            on:input=move |ev| f.person.set(event_target_value(&ev)) /></label>
-                    <label><span>{app.t(Key::CaseNumber)}</span>
-                        <input name="case_number" prop:value=move || f.case_no.get()
-                            on:input=move |ev| f.case_no.set(event_target_value(&ev)) /></label>
-                    <label><span>{app.t(Key::Companions)}</span>
-                        <input name="companions" inputmode="numeric" class:invalid=invalid("companions") prop:value=move || f.companions.get()
-                            on:input=move |ev| f.companions.set(event_target_value(&ev)) /></label>
+                    {field(app.t(Key::Purpose), "purpose", f.purpose, "text", Some(bad_field))}
+                    {field(app.t(Key::PersonVisited), "person_visited", f.person, "text", None)}
+                    {field(app.t(Key::CaseNumber), "case_number", f.case_no, "text", None)}
+                    {field(app.t(Key::Companions), "companions", f.companions, "numeric", Some(bad_field))}
                     {move || {
                         let (text, ok) = message.get();
                         (!text.is_empty()).then(|| view! {

@@ -2,7 +2,7 @@
 //! alert a guard gets at registration, which stays on screen until what was done is recorded.
 
 use crate::client;
-use crate::components::{handle_error, Message, SignedIn};
+use crate::components::{field, handle_error, Message, SignedIn};
 use crate::i18n::Key;
 use crate::idcard::{self, IdType};
 use crate::outbox;
@@ -94,8 +94,7 @@ pub fn WatchAlertPanel(alert: RwSignal<Option<PendingAlert>>) -> impl IntoView {
                                 data-testid="alert-action" on:click=move |_| action.set(a)>{a.label(app.locale)}</button>
                         }).collect_view()}
                     </fieldset>
-                    <label><span>{app.t(Key::NoteLabel)}</span>
-                        <input name="alert_note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) /></label>
+                    {field(app.t(Key::NoteLabel), "alert_note", note, "text", None)}
                     {move || (!message.get().is_empty()).then(|| view! { <p class="error">{message.get()}</p> })}
                     <button type="button" class="primary" data-testid="alert-save" on:click=save>{app.t(Key::WatchRecord)}</button>
                 </div>
@@ -176,16 +175,13 @@ pub fn Watchlist() -> impl IntoView {
             }
         });
     };
-    let invalid = move |f: &'static str| move || bad_field.get() == f;
     view! {
         <SignedIn>
             <h1>{app.t(Key::TaskWatchlist)}</h1>
             <p class="note">{app.t(Key::WatchlistNote)}</p>
             <Message text=message />
             <form class="card form" on:submit=add novalidate data-testid="watch-form">
-                <label><span>{app.t(Key::PasserByName)}</span>
-                    <input name="name" class:invalid=invalid("name") prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                {field(app.t(Key::PasserByName), "name", name, "text", Some(bad_field))}
                 <label><span>{app.t(Key::IdTypeLabel)}</span>
                     <select name="id_type" on:change=move |ev| {
                         if let Some(t) = IdType::parse(&event_target_value(&ev)) { id_type.set(t) }
@@ -194,12 +190,8 @@ pub fn Watchlist() -> impl IntoView {
                             <option value=t.code() selected=move || id_type.get() == t>{t.label(app.locale)}</option>
                         }).collect_view()}
                     </select></label>
-                <label><span>{app.t(Key::IdNumber)}</span>
-                    <input name="id_number" autocomplete="off" class:invalid=invalid("id_number") prop:value=move || number.get()
-                        on:input=move |ev| number.set(event_target_value(&ev)) /></label>
-                <label><span>{app.t(Key::WatchReason)}</span>
-                    <input name="reason" class:invalid=invalid("reason") prop:value=move || reason.get()
-                        on:input=move |ev| reason.set(event_target_value(&ev)) /></label>
+                {field(app.t(Key::IdNumber), "id_number", number, "text", Some(bad_field))}
+                {field(app.t(Key::WatchReason), "reason", reason, "text", Some(bad_field))}
                 <button class="primary" type="submit" disabled=move || !app.hydrated.get()>{app.t(Key::WatchAdd)}</button>
             </form>
             <ul class="records" data-testid="watchlist">
