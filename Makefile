@@ -18,7 +18,7 @@ test-tools:
 	@.ci/tools.sh --test
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 	@.ci/precompress.sh target/site
 
 run: build

@@ -30,7 +30,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path, Lazy, LazyRoute,
 };
 use state::AppState;
 
@@ -106,13 +106,40 @@ fn page_locale() -> Locale {
     }
 }
 
+/// A page whose code is split from the main bundle and fetched when first opened (the worker
+/// keeps every part for offline use): pages that a guard at a post rarely opens.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        struct $route;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(PasswordPage, pages::ChangePassword);
+lazy_page!(SitesPage, pages::Sites);
+lazy_page!(PeoplePage, pages::People);
+lazy_page!(WatchlistPage, pages::Watchlist);
+lazy_page!(GatePage, pages::Gate);
+lazy_page!(DashboardPage, pages::Dashboard);
+lazy_page!(DevicePage, pages::Device);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let app = AppState::new(page_locale());
     provide_context(app);
+    // Started once the whole page (lazy routes included) is hydrated, see [`hydrate`]: state
+    // that changes before a lazy route's chunk arrives would no longer match the server's HTML.
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| app.start());
+    HYDRATING.with(|h| h.set(Some((app, Owner::current()))));
 
     view! {
         <Title text=app.t(Key::AppTitle) />
@@ -124,17 +151,17 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/signin") view=pages::SignIn />
-                    <Route path=path!("/password") view=pages::ChangePassword />
-                    <Route path=path!("/sites") view=pages::Sites />
-                    <Route path=path!("/admin/people") view=pages::People />
+                    <Route path=path!("/password") view={Lazy::<PasswordPage>::new()} />
+                    <Route path=path!("/sites") view={Lazy::<SitesPage>::new()} />
+                    <Route path=path!("/admin/people") view={Lazy::<PeoplePage>::new()} />
                     <Route path=path!("/visit") view=pages::Visit />
                     <Route path=path!("/onsite") view=pages::OnSite />
                     <Route path=path!("/screen") view=pages::Screen />
                     <Route path=path!("/deposits") view=pages::Deposits />
-                    <Route path=path!("/watchlist") view=pages::Watchlist />
-                    <Route path=path!("/gate") view=pages::Gate />
-                    <Route path=path!("/dashboard") view=pages::Dashboard />
-                    <Route path=path!("/device") view=pages::Device />
+                    <Route path=path!("/watchlist") view={Lazy::<WatchlistPage>::new()} />
+                    <Route path=path!("/gate") view={Lazy::<GatePage>::new()} />
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardPage>::new()} />
+                    <Route path=path!("/device") view={Lazy::<DevicePage>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -145,5 +172,26 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Lazy routes hydrate once their chunk has loaded; the app starts after that.
+    // (hydrate_from_async sets up Leptos's executor; this outer task runs on the browser's.)
+    wasm_bindgen_futures::spawn_local(async {
+        let handle = leptos::mount::hydrate_from_async(
+            leptos::prelude::document().body().expect("body"),
+            App,
+        )
+        .await;
+        if let Some((app, owner)) = HYDRATING.with(|h| h.take()) {
+            match owner {
+                Some(owner) => owner.with(|| app.start()),
+                None => app.start(),
+            }
+        }
+        handle.forget();
+    });
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The app's state and owner, from `App` to [`hydrate`].
+    static HYDRATING: std::cell::Cell<Option<(AppState, Option<Owner>)>> = const { std::cell::Cell::new(None) };
 }

@@ -31,6 +31,8 @@ test('stop the server, reload: the app still starts with the offline indicator; 
   expect(cached.active).toBe(true);
   expect(cached.urls).toEqual(expect.arrayContaining(['/', '/signin', '/sites', '/manifest.webmanifest']));
   expect(cached.urls.some((u) => /^\/pkg\/guardpost\.[^.]+\.wasm$/.test(u))).toBe(true);
+  // The lazily loaded pages' chunks too, so they open offline.
+  expect(cached.urls.some((u) => /^\/pkg\/split___password_page_view_.*\.wasm$/.test(u))).toBe(true);
   // Nothing from the API is cached.
   expect(cached.urls.filter((u) => u.startsWith('/api/'))).toEqual([]);
 
@@ -43,8 +45,15 @@ test('stop the server, reload: the app still starts with the offline indicator; 
   await page.screenshot({ path: 'screenshots/home-offline-zh.png' });
 
   // Another page of the app, loaded cold while the server is down.
+  // It is a lazily loaded page: its chunk comes from the worker's cache and it hydrates.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url + '/password');
   await expect(page.getByRole('heading', { name: '修改密码' })).toBeVisible();
+  await expect(page.getByTestId('net-status')).toHaveText('离线');
+  await page.getByLabel('当前密码').fill('x');
+  await expect(page.getByLabel('当前密码')).toHaveValue('x');
+  expect(errors).toEqual([]);
 
   // A cold start with no network at all (a new tab, as from the home-screen icon).
   await context.setOffline(true);

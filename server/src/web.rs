@@ -197,6 +197,29 @@ impl Assets {
             format!("/{pkg}/{name}{}{wasm_suffix}.wasm", hash_of("wasm")),
             format!("/{pkg}/{name}{}.css", hash_of("css")),
         ];
+        // Split builds: the chunk loader, its manifest, and every chunk the manifest names,
+        // so lazily loaded pages open offline too.
+        let split = hash_of("split");
+        let manifest = hash_of("manifest");
+        if !split.is_empty() && !manifest.is_empty() {
+            files.push(format!("/{pkg}/__wasm_split{split}.js"));
+            let manifest_path = format!("/{pkg}/__wasm_split_manifest{manifest}.json");
+            let chunks = std::fs::read_to_string(root.join(manifest_path.trim_start_matches('/')))
+                .ok()
+                .and_then(|t| {
+                    serde_json::from_str::<std::collections::BTreeMap<String, Vec<String>>>(&t).ok()
+                })
+                .unwrap_or_default();
+            let mut names: Vec<String> = chunks
+                .into_values()
+                .flatten()
+                .map(|c| format!("/{pkg}/{c}.wasm"))
+                .collect();
+            names.sort();
+            names.dedup();
+            files.push(manifest_path);
+            files.extend(names);
+        }
         let mut extra = Vec::new();
         list_files(
             &root.join(pkg).join("snippets"),
