@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod dashboard;
+pub mod fire;
 pub mod front;
 pub mod gate;
 pub mod i18n;
