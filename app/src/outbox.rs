@@ -245,15 +245,10 @@ pub fn prune_view() {
     let Some(mut view) = store::get::<View>(VIEW) else {
         return;
     };
-    let before = serde_json::to_string(&view.rows)
-        .map(|s| s.len())
-        .unwrap_or(0);
+    let count = |v: &View| v.rows.values().map(|t| t.len()).sum::<usize>();
+    let before = count(&view);
     crate::local::prune(&mut view.rows, client::now_ms() as i64);
-    if serde_json::to_string(&view.rows)
-        .map(|s| s.len())
-        .unwrap_or(0)
-        != before
-    {
+    if count(&view) != before {
         store::set(VIEW, &view);
     }
 }

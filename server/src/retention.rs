@@ -25,11 +25,7 @@ const PERSONAL_MUTATIONS: &str =
 pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     let cutoff = now - days * 24 * 3600 * 1000;
     let mut tx = db.begin().await?;
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = crate::records::next_version(&mut tx).await?;
     let visits = sqlx::query(
         "UPDATE visits SET name = '', id_number = '', id_masked = '', id_missing_reason = '',
             phone = '', purpose = '', person_visited = '', case_number = '',

@@ -1,6 +1,6 @@
 //! The gate (门卫): vehicles, parcels, items held in custody.
 
-use super::{Ctx, Entity, Outcome, Refusal};
+use super::{Ctx, Entity, Outcome};
 use app::gate::{self, Arrive, GateKind, Leave};
 use app::i18n::Key;
 use app::model::Action;
@@ -16,20 +16,12 @@ pub const ENTITY: Entity = Entity {
     court_wide: false,
 };
 
-fn invalid(e: app::front::FieldError) -> Refusal {
-    Refusal {
-        code: "invalid",
-        message: e.message,
-        field: Some(e.field),
-    }
-}
-
 pub async fn arrive(cx: &mut Ctx<'_>, args: Arrive) -> Outcome {
     if uuid::Uuid::parse_str(&args.id).is_err() {
         return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
     }
     cx.allow(Action::GateLog, &args.site_id)?;
-    let a = gate::check_arrive(args, cx.locale).map_err(invalid)?;
+    let a = gate::check_arrive(args, cx.locale)?;
     let kind = a.kind.map(GateKind::code).unwrap_or_default();
     let version = cx.version().await?;
     let done = sqlx::query(
@@ -80,7 +72,7 @@ pub async fn leave(cx: &mut Ctx<'_>, args: Leave) -> Outcome {
     };
     cx.allow(Action::GateLog, &site_id)?;
     let kind = GateKind::parse(&kind).ok_or_else(|| cx.refuse("invalid", Key::ErrBadRequest))?;
-    gate::check_leave(kind, &args, cx.locale).map_err(invalid)?;
+    gate::check_leave(kind, &args, cx.locale)?;
     if left.is_some() {
         return Ok(());
     }

@@ -85,6 +85,31 @@ impl From<Refusal> for Reject {
     }
 }
 
+/// A shared rule's "this field cannot be saved as typed" becomes a refusal naming the field.
+impl From<app::front::FieldError> for Refusal {
+    fn from(e: app::front::FieldError) -> Self {
+        Refusal {
+            code: "invalid",
+            message: e.message,
+            field: Some(e.field),
+        }
+    }
+}
+
+impl From<app::front::FieldError> for Reject {
+    fn from(e: app::front::FieldError) -> Self {
+        Reject::Refused(e.into())
+    }
+}
+
+/// The next global version, for rows changed in this transaction (records, the watchlist,
+/// the retention job alike).
+pub async fn next_version(tx: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version")
+        .fetch_one(tx)
+        .await
+}
+
 pub type Outcome = Result<(), Reject>;
 
 pub struct Ctx<'a> {
@@ -126,11 +151,7 @@ impl Ctx<'_> {
 
     /// The next global version, for the rows this mutation changes.
     pub async fn version(&mut self) -> Result<i64, Reject> {
-        Ok(sqlx::query_scalar(
-            "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
-        )
-        .fetch_one(&mut *self.tx)
-        .await?)
+        Ok(next_version(self.tx).await?)
     }
 
     /// The phone's clock is far from the server's: kept on the record, never used for order.

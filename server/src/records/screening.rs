@@ -1,6 +1,6 @@
 //! Security screening (安检), deposits (寄存) and the start-of-shift equipment self-test.
 
-use super::{Ctx, Entity, Outcome, Refusal};
+use super::{Ctx, Entity, Outcome};
 use app::i18n::Key;
 use app::model::Action;
 use app::screening::{self, DepositClose, Disposition, Screening, SelfTest};
@@ -38,20 +38,12 @@ pub const SELF_TEST: Entity = Entity {
     court_wide: false,
 };
 
-fn invalid(e: app::front::FieldError) -> Refusal {
-    Refusal {
-        code: "invalid",
-        message: e.message,
-        field: Some(e.field),
-    }
-}
-
 pub async fn record(cx: &mut Ctx<'_>, args: Screening) -> Outcome {
     if uuid::Uuid::parse_str(&args.id).is_err() {
         return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
     }
     cx.allow(Action::RecordScreening, &args.site_id)?;
-    let mut s = screening::check(args, cx.locale).map_err(invalid)?;
+    let mut s = screening::check(args, cx.locale)?;
     // The registration it belongs to, at the same site. One the server refused (and the guard
     // registered again under a new id) leaves the screening standing on its own name.
     if let Some(visit) = s.visit_id.clone() {
@@ -147,7 +139,7 @@ pub async fn close(cx: &mut Ctx<'_>, args: DepositClose) -> Outcome {
         return Err(cx.refuse("not_found", Key::ErrNotFound).into());
     };
     cx.allow(Action::RecordScreening, &site_id)?;
-    screening::check_close(&args, cx.locale).map_err(invalid)?;
+    screening::check_close(&args, cx.locale)?;
     if closed.is_some() {
         return Ok(());
     }
@@ -178,7 +170,7 @@ pub async fn self_test(cx: &mut Ctx<'_>, args: SelfTest) -> Outcome {
         return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
     }
     cx.allow(Action::RecordScreening, &args.site_id)?;
-    screening::check_self_test(&args, cx.locale).map_err(invalid)?;
+    screening::check_self_test(&args, cx.locale)?;
     let version = cx.version().await?;
     let done = sqlx::query(
         "INSERT INTO self_tests (id, site_id, gate_ok, handheld_charged, xray_ok, note, author_id,

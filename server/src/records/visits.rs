@@ -1,6 +1,6 @@
 //! Visitor check-in and check-out (来访登记).
 
-use super::{Ctx, Entity, Outcome, Refusal};
+use super::{Ctx, Entity, Outcome};
 use app::front::{self, CheckIn, CheckOut};
 use app::i18n::Key;
 use app::idcard;
@@ -51,11 +51,7 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
         }
     }
     let today = front::court_date(cx.now);
-    let checked = front::check_in(args, today, repeat_ok, cx.locale).map_err(|e| Refusal {
-        code: "invalid",
-        message: e.message,
-        field: Some(e.field),
-    })?;
+    let checked = front::check_in(args, today, repeat_ok, cx.locale)?;
     let mut v = checked.visit;
     if let Some((id_type, number, _, _)) = earlier {
         if v.id_number.is_empty() {

@@ -2,7 +2,7 @@
 //! registration, on the phone (by slow salted key) and on the server (by a keyed hash whose
 //! secret stays here). No document number of a watched person is stored anywhere.
 
-use super::{Ctx, Entity, Outcome, Refusal};
+use super::{Ctx, Entity, Outcome};
 use crate::auth::{locale_of, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::web::ApiJson;
@@ -138,11 +138,7 @@ pub async fn add(
             field: Some("id_number"),
         });
     }
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = super::next_version(&mut tx).await?;
     let id = uuid::Uuid::now_v7().to_string();
     let now = crate::db::now_ms();
     let masked = idcard::mask(&number);
@@ -186,11 +182,7 @@ pub async fn remove(
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Action::ManageWatchlist)?;
     let mut tx = state.db.begin().await?;
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let version = super::next_version(&mut tx).await?;
     let done = sqlx::query(
         "UPDATE watchlist SET deleted_at = ?, removed_by = ?, version = ?
          WHERE id = ? AND deleted_at IS NULL",
@@ -215,11 +207,7 @@ pub async fn alert(cx: &mut Ctx<'_>, a: Alert) -> Outcome {
         return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
     }
     cx.allow(Action::RegisterVisitor, &a.site_id)?;
-    watch::check_alert(&a, cx.locale).map_err(|e| Refusal {
-        code: "invalid",
-        message: e.message,
-        field: Some(e.field),
-    })?;
+    watch::check_alert(&a, cx.locale)?;
     let visit: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM visits WHERE id = ? AND site_id = ?")
             .bind(&a.visit_id)
