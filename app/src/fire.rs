@@ -1,156 +1,198 @@
-//! Fire control room (消防控制室) rules, shared by the phone and the server: the ordered
-//! handling of a fire alarm, shift staffing, and the two-hourly equipment status entries. The
-//! clock is always passed in (milliseconds), so every rule is tested without waiting.
+//! Fire control room (消防控制室) rules, shared by the phone and the server: alarms and the
+//! fault repairs they open, shift staffing, and the two-hourly equipment status entries. The
+//! ordered handling of a fire alarm is a [`crate::procedure`]. The clock is always passed in
+//! (milliseconds), so every rule is tested without waiting.
 
-use crate::i18n::Locale;
+use crate::front::FieldError;
+use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
-fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
-    if locale == Locale::Zh {
-        zh
-    } else {
-        en
+
+coded!(
+    /// What an alarm at the controller turned out to be.
+    AlarmKind {
+        Fire = "fire", "火警", "Fire";
+        False = "false", "误报", "False alarm";
+        Fault = "fault", "故障", "Fault";
+        Supervisory = "supervisory", "监管报警", "Supervisory";
+        Missed = "missed", "漏报", "Missed";
+    }
+);
+
+impl AlarmKind {
+    /// A false alarm or a fault opens a fault-repair record (故障维修记录).
+    pub fn opens_repair(self) -> bool {
+        matches!(self, AlarmKind::False | AlarmKind::Fault)
     }
 }
 
-/// The steps of handling a fire alarm, in the order they must be taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FireStep {
-    ConfirmOnSite,
-    LinkageAuto,
-    Call119,
-    ReportToCharge,
-    StartEvacuation,
-}
-
-impl FireStep {
-    pub const ALL: [FireStep; 5] = [
-        FireStep::ConfirmOnSite,
-        FireStep::LinkageAuto,
-        FireStep::Call119,
-        FireStep::ReportToCharge,
-        FireStep::StartEvacuation,
-    ];
-
-    pub fn label(self, locale: Locale) -> &'static str {
-        match self {
-            FireStep::ConfirmOnSite => pick(locale, "现场确认", "Confirm on site"),
-            FireStep::LinkageAuto => pick(locale, "联动控制转自动", "Switch linkage to automatic"),
-            FireStep::Call119 => pick(locale, "拨打119报警", "Call 119"),
-            FireStep::ReportToCharge => pick(
-                locale,
-                "报告消防安全责任人",
-                "Report to the person in charge",
-            ),
-            FireStep::StartEvacuation => {
-                pick(locale, "启动应急疏散预案", "Start the evacuation plan")
-            }
-        }
-    }
-}
-
-/// One step as recorded: done at a time, or skipped with a reason.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StepRecord {
-    pub step: FireStep,
-    pub at: i64,
-    /// Empty when the step was done; the reason when it was skipped.
+/// `fire.alarm` v1: an alarm at the controller. A fire is then handled step by step
+/// ([`crate::procedure::ProcedureKind::FireAlarm`]) and closed with `fire.alarm_close`; any
+/// other kind is recorded whole, with its cause and handling.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub id: String,
+    pub site_id: String,
+    pub kind: Option<AlarmKind>,
     #[serde(default)]
-    pub skipped_because: String,
+    pub place: String,
+    #[serde(default)]
+    pub cause: String,
+    #[serde(default)]
+    pub handling: String,
 }
 
-/// Why a step cannot be recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StepError {
-    /// An earlier step is neither done nor skipped with a reason.
-    OutOfOrder { missing: FireStep },
-    /// A step was already recorded.
-    Twice,
-    /// A skip needs a reason.
-    NoReason,
-    /// Earlier than the step before it.
-    BeforePrevious,
+/// `fire.alarm_close` v1: the fire handled, with its cause and what was done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlarmClose {
+    pub alarm_id: String,
+    #[serde(default)]
+    pub cause: String,
+    #[serde(default)]
+    pub handling: String,
 }
 
-impl StepError {
-    pub fn message(&self, locale: Locale) -> String {
-        match self {
-            StepError::OutOfOrder { missing } => match locale {
-                Locale::Zh => format!("请先完成“{}”，或写明跳过的原因", missing.label(locale)),
-                Locale::En => format!(
-                    "First do “{}”, or say why it is skipped",
-                    missing.label(locale)
-                ),
-            },
-            StepError::Twice => {
-                pick(locale, "该步骤已记录", "This step is recorded already").into()
-            }
-            StepError::NoReason => pick(
-                locale,
-                "跳过步骤须写明原因",
-                "A skipped step needs a reason",
-            )
-            .into(),
-            StepError::BeforePrevious => pick(
-                locale,
-                "时间早于上一步骤",
-                "The time is before the previous step",
-            )
-            .into(),
+/// `fire.repair_done` v1: the fault repaired.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairDone {
+    pub repair_id: String,
+    #[serde(default)]
+    pub repaired_by: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `fire.status` v1: the two-hourly equipment status entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusEntry {
+    pub id: String,
+    pub site_id: String,
+    pub normal: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The repair a false alarm or fault opens has the alarm's id with this suffix.
+pub fn repair_id(alarm_id: &str) -> String {
+    format!("{alarm_id}/repair")
+}
+
+fn field_err(locale: Locale, field: &'static str, zh: &'static str, en: &'static str) -> FieldError {
+    FieldError {
+        field,
+        message: pick(locale, zh, en).to_string(),
+    }
+}
+
+fn trimmed(s: &mut String, max: usize, locale: Locale) -> Result<(), FieldError> {
+    *s = s.trim().to_string();
+    if s.chars().count() > max {
+        return Err(field_err(locale, "handling", "内容过长", "Too long"));
+    }
+    Ok(())
+}
+
+/// Checks an alarm as raised: kind and place always; cause and handling unless it is a fire
+/// (which is closed after its steps).
+pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
+    let Some(kind) = a.kind else {
+        return Err(field_err(locale, "kind", "请选择报警类型", "Choose the kind of alarm"));
+    };
+    for s in [&mut a.place, &mut a.cause, &mut a.handling] {
+        trimmed(s, 200, locale)?;
+    }
+    if a.place.is_empty() {
+        return Err(field_err(locale, "place", "请填写报警部位", "Enter where the alarm is"));
+    }
+    if kind != AlarmKind::Fire {
+        if a.cause.is_empty() {
+            return Err(field_err(locale, "cause", "请填写报警原因", "Enter the cause"));
+        }
+        if a.handling.is_empty() {
+            return Err(field_err(locale, "handling", "请填写处理情况", "Enter how it was handled"));
         }
     }
+    Ok(a)
 }
 
-/// Records `next` after `done` (the steps recorded so far, in order): the steps must follow
-/// [`FireStep::ALL`], none passed over without a reason, times never going back.
-pub fn record_step(done: &[StepRecord], next: StepRecord) -> Result<Vec<StepRecord>, StepError> {
-    if done.iter().any(|r| r.step == next.step) {
-        return Err(StepError::Twice);
+/// Checks a fire's closing: every step recorded, cause and handling written.
+pub fn check_close(
+    mut c: AlarmClose,
+    steps_complete: bool,
+    locale: Locale,
+) -> Result<AlarmClose, FieldError> {
+    if !steps_complete {
+        return Err(field_err(
+            locale,
+            "steps",
+            "处置步骤尚未全部完成",
+            "Not every step is recorded yet",
+        ));
     }
-    if let Some(missing) = FireStep::ALL
-        .into_iter()
-        .take_while(|s| *s != next.step)
-        .find(|s| !done.iter().any(|r| r.step == *s))
-    {
-        return Err(StepError::OutOfOrder { missing });
+    trimmed(&mut c.cause, 200, locale)?;
+    trimmed(&mut c.handling, 200, locale)?;
+    if c.cause.is_empty() {
+        return Err(field_err(locale, "cause", "请填写报警原因", "Enter the cause"));
     }
-    if !next.skipped_because.is_empty() && next.skipped_because.trim().is_empty() {
-        return Err(StepError::NoReason);
+    if c.handling.is_empty() {
+        return Err(field_err(locale, "handling", "请填写处理情况", "Enter how it was handled"));
     }
-    if done.last().is_some_and(|l| next.at < l.at) {
-        return Err(StepError::BeforePrevious);
-    }
-    let mut out = done.to_vec();
-    out.push(next);
-    Ok(out)
+    Ok(c)
 }
 
-/// Skips `step` with `reason` (which must say something).
-pub fn skip(
-    done: &[StepRecord],
-    step: FireStep,
-    at: i64,
-    reason: &str,
-) -> Result<Vec<StepRecord>, StepError> {
-    if reason.trim().is_empty() {
-        return Err(StepError::NoReason);
+/// Checks a repair's completion: who repaired it.
+pub fn check_repair(mut r: RepairDone, locale: Locale) -> Result<RepairDone, FieldError> {
+    trimmed(&mut r.repaired_by, 40, locale)?;
+    trimmed(&mut r.note, 200, locale)?;
+    if r.repaired_by.is_empty() {
+        return Err(field_err(
+            locale,
+            "repaired_by",
+            "请填写维修人员或单位",
+            "Enter who repaired it",
+        ));
     }
-    record_step(
-        done,
-        StepRecord {
-            step,
-            at,
-            skipped_because: reason.trim().to_string(),
-        },
-    )
+    Ok(r)
 }
 
-/// Every step is recorded (done or skipped with a reason).
-pub fn complete(done: &[StepRecord]) -> bool {
-    FireStep::ALL
-        .iter()
-        .all(|s| done.iter().any(|r| r.step == *s))
+/// Checks a status entry: anything not normal is described.
+pub fn check_status(mut s: StatusEntry, locale: Locale) -> Result<StatusEntry, FieldError> {
+    trimmed(&mut s.note, 200, locale)?;
+    if !s.normal && s.note.is_empty() {
+        return Err(field_err(
+            locale,
+            "note",
+            "设备异常时须写明情况",
+            "Describe what is not normal",
+        ));
+    }
+    Ok(s)
+}
+
+/// An alarm as the phone pulls it (`fire_alarm`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlarmRow {
+    pub site_id: String,
+    pub kind: String,
+    pub place: String,
+    #[serde(default)]
+    pub cause: String,
+    #[serde(default)]
+    pub handling: String,
+    pub raised_at: i64,
+    #[serde(default)]
+    pub closed_at: Option<i64>,
+}
+
+/// A fault repair as the phone pulls it (`repair`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairRow {
+    pub site_id: String,
+    pub alarm_id: String,
+    pub place: String,
+    pub opened_at: i64,
+    #[serde(default)]
+    pub repaired_at: Option<i64>,
 }
 
 const HOUR: i64 = 3600 * 1000;
@@ -232,58 +274,44 @@ pub fn entry_late(previous: Option<i64>, start: i64, at: i64) -> bool {
 mod tests {
     use super::*;
 
-    fn done(step: FireStep, at: i64) -> StepRecord {
-        StepRecord {
-            step,
-            at,
-            skipped_because: String::new(),
-        }
-    }
-
     #[test]
-    fn fire_steps_go_in_order() {
-        let d = record_step(&[], done(FireStep::ConfirmOnSite, 10)).unwrap();
+    fn alarms_say_what_they_lack() {
+        let a = Alarm {
+            id: "a".into(),
+            site_id: "s".into(),
+            kind: Some(AlarmKind::Fault),
+            place: " 三楼走廊烟感 ".into(),
+            ..Default::default()
+        };
+        assert_eq!(check_alarm(a.clone(), Locale::Zh).unwrap_err().field, "cause");
+        let fire = Alarm {
+            kind: Some(AlarmKind::Fire),
+            ..a.clone()
+        };
+        assert_eq!(check_alarm(fire, Locale::Zh).unwrap().place, "三楼走廊烟感");
+        let none = Alarm { kind: None, ..a };
         assert_eq!(
-            record_step(&d, done(FireStep::Call119, 20)).unwrap_err(),
-            StepError::OutOfOrder {
-                missing: FireStep::LinkageAuto
-            }
+            check_alarm(none, Locale::En).unwrap_err().message,
+            "Choose the kind of alarm"
         );
-        let d = record_step(&d, done(FireStep::LinkageAuto, 20)).unwrap();
+        assert!(AlarmKind::False.opens_repair() && !AlarmKind::Fire.opens_repair());
+        let close = AlarmClose {
+            alarm_id: "a".into(),
+            cause: "电气线路短路".into(),
+            handling: "已扑灭".into(),
+        };
         assert_eq!(
-            record_step(&d, done(FireStep::LinkageAuto, 30)).unwrap_err(),
-            StepError::Twice
+            check_close(close.clone(), false, Locale::Zh).unwrap_err().message,
+            "处置步骤尚未全部完成"
         );
-        assert_eq!(
-            record_step(&d, done(FireStep::Call119, 15)).unwrap_err(),
-            StepError::BeforePrevious
-        );
-        let d = record_step(&d, done(FireStep::Call119, 30)).unwrap();
-        assert!(!complete(&d));
-        // Skipping needs a reason, and then counts.
-        assert_eq!(
-            skip(&d, FireStep::ReportToCharge, 40, "  ").unwrap_err(),
-            StepError::NoReason
-        );
-        let d = skip(&d, FireStep::ReportToCharge, 40, "责任人已在现场").unwrap();
-        let d = record_step(&d, done(FireStep::StartEvacuation, 50)).unwrap();
-        assert!(complete(&d));
-        assert_eq!(d[3].skipped_because, "责任人已在现场");
-    }
-
-    #[test]
-    fn the_first_step_cannot_be_passed_over() {
-        let e = record_step(&[], done(FireStep::StartEvacuation, 1)).unwrap_err();
-        assert_eq!(
-            e,
-            StepError::OutOfOrder {
-                missing: FireStep::ConfirmOnSite
-            }
-        );
-        assert_eq!(
-            e.message(Locale::Zh),
-            "请先完成“现场确认”，或写明跳过的原因"
-        );
+        assert!(check_close(close, true, Locale::Zh).is_ok());
+        let s = StatusEntry {
+            id: "x".into(),
+            site_id: "s".into(),
+            normal: false,
+            note: " ".into(),
+        };
+        assert_eq!(check_status(s, Locale::Zh).unwrap_err().field, "note");
     }
 
     #[test]

@@ -3,16 +3,9 @@
 //! One record type with a kind; each kind has its own short form and required fields.
 
 use crate::front::FieldError;
-use crate::i18n::Locale;
+use crate::i18n::{pick, Locale};
 use serde::{Deserialize, Serialize};
 
-fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
-    if locale == Locale::Zh {
-        zh
-    } else {
-        en
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

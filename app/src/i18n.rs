@@ -9,6 +9,34 @@ use serde::{Deserialize, Serialize};
 
 pub const LANG_COOKIE: &str = "gp_lang";
 
+/// The text for `locale` of a pair written in place (rules' messages live beside the rule).
+pub fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
+    if locale == Locale::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+/// Declares a code-named enum with its labels in both languages (the code is what crosses the
+/// wire and sits in the database).
+macro_rules! coded {
+    ($(#[$m:meta])* $name:ident { $($v:ident = $code:literal, $zh:literal, $en:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $(#[serde(rename = $code)] $v),* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),*];
+            pub fn code(self) -> &'static str { match self { $($name::$v => $code),* } }
+            pub fn parse(s: &str) -> Option<Self> { Self::ALL.iter().copied().find(|x| x.code() == s) }
+            pub fn label(self, locale: $crate::i18n::Locale) -> &'static str {
+                match self { $($name::$v => $crate::i18n::pick(locale, $zh, $en)),* }
+            }
+        }
+    };
+}
+pub(crate) use coded;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Locale {
     #[default]

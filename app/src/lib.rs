@@ -6,6 +6,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod boiler;
 pub mod client;
 pub mod dashboard;
 pub mod fire;
@@ -17,7 +18,9 @@ pub mod known;
 pub mod local;
 pub mod model;
 pub mod outbox;
+pub mod procedure;
 pub mod pwa;
+pub mod rounds;
 pub mod screening;
 pub mod state;
 pub mod sync;

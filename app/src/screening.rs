@@ -4,33 +4,9 @@
 //! judicial police officer who did it, a deposit without locker and tag, are refused.
 
 use crate::front::FieldError;
-use crate::i18n::Locale;
+use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
-fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
-    if locale == Locale::Zh {
-        zh
-    } else {
-        en
-    }
-}
-
-/// Declares a code-named enum with its labels in both languages.
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident { $($v:ident = $code:literal, $zh:literal, $en:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $v),* }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-            pub fn code(self) -> &'static str { match self { $($name::$v => $code),* } }
-            pub fn parse(s: &str) -> Option<Self> { Self::ALL.iter().copied().find(|x| x.code() == s) }
-            pub fn label(self, locale: Locale) -> &'static str {
-                match self { $($name::$v => pick(locale, $zh, $en)),* }
-            }
-        }
-    };
-}
 
 coded!(
     /// Screening equipment and methods.
