@@ -62,7 +62,9 @@ impl Duty {
     }
     pub fn every_label(self, locale: Locale) -> &'static str {
         match self {
-            Duty::Blowdown | Duty::GaugeFlush | Duty::AlarmTest => pick(locale, "每班", "each shift"),
+            Duty::Blowdown | Duty::GaugeFlush | Duty::AlarmTest => {
+                pick(locale, "每班", "each shift")
+            }
             Duty::SiphonFlush => pick(locale, "每周", "weekly"),
             Duty::ValveTest => pick(locale, "每月", "monthly"),
         }
@@ -98,9 +100,10 @@ impl Profile {
         Medium::parse(&self.medium).unwrap_or(Medium::HotWater)
     }
     /// Special equipment (特种设备): an operator certificate and an annual inspection are
-    /// required. Pressure ≥ 0.1 MPa and, for hot water, power ≥ 0.1 MW; for steam, ≥ 30 L.
+    /// required. Not atmospheric; pressure ≥ 0.1 MPa and, for hot water, power ≥ 0.1 MW; for steam, ≥ 30 L.
     pub fn special_equipment(&self) -> bool {
-        self.rated_pressure_mpa >= 0.1
+        self.atmospheric == 0
+            && self.rated_pressure_mpa >= 0.1
             && match self.medium() {
                 Medium::HotWater => self.power_mw >= 0.1,
                 Medium::Steam => self.volume_l >= 30.0,
@@ -122,6 +125,44 @@ impl Profile {
             t >= a || t <= b
         }
     }
+}
+
+/// Checks a profile as a supervisor sets it: a name, a known medium, ratings that make sense,
+/// season dates as MM-DD.
+pub fn check_profile(mut p: Profile, locale: Locale) -> Result<Profile, FieldError> {
+    let err = |field, zh, en| FieldError {
+        field,
+        message: pick(locale, zh, en).to_string(),
+    };
+    p.name = p.name.trim().to_string();
+    if p.name.is_empty() || p.name.chars().count() > 40 {
+        return Err(err("name", "请填写锅炉名称", "Name the boiler"));
+    }
+    if Medium::parse(&p.medium).is_none() {
+        return Err(err("medium", "请选择锅炉类型", "Choose the kind of boiler"));
+    }
+    if !(0.0..=5.0).contains(&p.rated_pressure_mpa) || !(30.0..=250.0).contains(&p.rated_temp_c) {
+        return Err(err(
+            "rated_pressure_mpa",
+            "额定压力应在0至5 MPa，额定温度在30至250℃",
+            "Rated pressure 0 to 5 MPa, rated temperature 30 to 250 °C",
+        ));
+    }
+    let md_ok = |s: &str| {
+        s.split_once('-').is_some_and(|(m, d)| {
+            m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+                && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+        })
+    };
+    if !md_ok(&p.season_start) || !md_ok(&p.season_end) {
+        return Err(err(
+            "season_start",
+            "采暖期日期格式为 月-日，例如 10-15",
+            "Season dates are month-day, e.g. 10-15",
+        ));
+    }
+    p.atmospheric = p.atmospheric.clamp(0, 1);
+    Ok(p)
 }
 
 /// `boiler.reading` v1.
@@ -282,6 +323,16 @@ pub fn check_reading(
     Ok((r, stop))
 }
 
+/// Stop reasons in both languages, as the server's table and the phone's copy keep them
+/// (JSON `[{"zh", "en"}]`; an empty array: the boiler runs on).
+pub fn reasons_json(stop: &[StopReason]) -> String {
+    let list: Vec<serde_json::Value> = stop
+        .iter()
+        .map(|r| serde_json::json!({"zh": r.message(Locale::Zh), "en": r.message(Locale::En)}))
+        .collect();
+    serde_json::Value::from(list).to_string()
+}
+
 /// A reading as the phone pulls it (`boiler_reading`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReadingRow {
@@ -295,7 +346,7 @@ pub struct ReadingRow {
     /// The duties done with it, as a JSON array of codes.
     #[serde(default)]
     pub duties: String,
-    /// Why it stopped the boiler, as a JSON array of messages (empty array: ran on).
+    /// Why it stopped the boiler, see [`reasons_json`].
     #[serde(default)]
     pub stop_reasons: String,
 }
@@ -304,8 +355,14 @@ impl ReadingRow {
     pub fn duties(&self) -> Vec<Duty> {
         serde_json::from_str(&self.duties).unwrap_or_default()
     }
-    pub fn stop_reasons(&self) -> Vec<String> {
-        serde_json::from_str(&self.stop_reasons).unwrap_or_default()
+    /// Why it stopped the boiler, in `locale`.
+    pub fn stop_reasons(&self, locale: Locale) -> Vec<String> {
+        let list: Vec<serde_json::Value> =
+            serde_json::from_str(&self.stop_reasons).unwrap_or_default();
+        let key = if locale == Locale::Zh { "zh" } else { "en" };
+        list.iter()
+            .filter_map(|v| v[key].as_str().map(String::from))
+            .collect()
     }
 }
 
@@ -393,7 +450,10 @@ mod tests {
         let mut p = profile();
         p.medium = "steam".into();
         p.volume_l = 20.0;
-        assert!(!p.special_equipment(), "under 30 L is not special equipment");
+        assert!(
+            !p.special_equipment(),
+            "under 30 L is not special equipment"
+        );
         p.volume_l = 30.0;
         assert!(p.special_equipment());
         let r = reading(70.0, 0.3);
@@ -413,6 +473,12 @@ mod tests {
     fn special_equipment_and_the_heating_season() {
         let mut p = profile();
         assert!(p.special_equipment());
+        p.atmospheric = 1;
+        assert!(
+            !p.special_equipment(),
+            "an atmospheric boiler bears no pressure"
+        );
+        p.atmospheric = 0;
         p.power_mw = 0.05;
         assert!(!p.special_equipment());
         assert!(p.in_season(11, 28));
@@ -432,9 +498,6 @@ mod tests {
             (now - 6 * 24 * HOUR, vec![Duty::SiphonFlush]),
             (now - 31 * 24 * HOUR, vec![Duty::ValveTest]),
         ];
-        assert_eq!(
-            duties_due(&done, now),
-            [Duty::AlarmTest, Duty::ValveTest]
-        );
+        assert_eq!(duties_due(&done, now), [Duty::AlarmTest, Duty::ValveTest]);
     }
 }

@@ -7,7 +7,6 @@ use crate::front::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
-
 coded!(
     /// What an alarm at the controller turned out to be.
     AlarmKind {
@@ -77,7 +76,12 @@ pub fn repair_id(alarm_id: &str) -> String {
     format!("{alarm_id}/repair")
 }
 
-fn field_err(locale: Locale, field: &'static str, zh: &'static str, en: &'static str) -> FieldError {
+fn field_err(
+    locale: Locale,
+    field: &'static str,
+    zh: &'static str,
+    en: &'static str,
+) -> FieldError {
     FieldError {
         field,
         message: pick(locale, zh, en).to_string(),
@@ -96,20 +100,40 @@ fn trimmed(s: &mut String, max: usize, locale: Locale) -> Result<(), FieldError>
 /// (which is closed after its steps).
 pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
     let Some(kind) = a.kind else {
-        return Err(field_err(locale, "kind", "请选择报警类型", "Choose the kind of alarm"));
+        return Err(field_err(
+            locale,
+            "kind",
+            "请选择报警类型",
+            "Choose the kind of alarm",
+        ));
     };
     for s in [&mut a.place, &mut a.cause, &mut a.handling] {
         trimmed(s, 200, locale)?;
     }
     if a.place.is_empty() {
-        return Err(field_err(locale, "place", "请填写报警部位", "Enter where the alarm is"));
+        return Err(field_err(
+            locale,
+            "place",
+            "请填写报警部位",
+            "Enter where the alarm is",
+        ));
     }
     if kind != AlarmKind::Fire {
         if a.cause.is_empty() {
-            return Err(field_err(locale, "cause", "请填写报警原因", "Enter the cause"));
+            return Err(field_err(
+                locale,
+                "cause",
+                "请填写报警原因",
+                "Enter the cause",
+            ));
         }
         if a.handling.is_empty() {
-            return Err(field_err(locale, "handling", "请填写处理情况", "Enter how it was handled"));
+            return Err(field_err(
+                locale,
+                "handling",
+                "请填写处理情况",
+                "Enter how it was handled",
+            ));
         }
     }
     Ok(a)
@@ -132,10 +156,20 @@ pub fn check_close(
     trimmed(&mut c.cause, 200, locale)?;
     trimmed(&mut c.handling, 200, locale)?;
     if c.cause.is_empty() {
-        return Err(field_err(locale, "cause", "请填写报警原因", "Enter the cause"));
+        return Err(field_err(
+            locale,
+            "cause",
+            "请填写报警原因",
+            "Enter the cause",
+        ));
     }
     if c.handling.is_empty() {
-        return Err(field_err(locale, "handling", "请填写处理情况", "Enter how it was handled"));
+        return Err(field_err(
+            locale,
+            "handling",
+            "请填写处理情况",
+            "Enter how it was handled",
+        ));
     }
     Ok(c)
 }
@@ -283,7 +317,10 @@ mod tests {
             place: " 三楼走廊烟感 ".into(),
             ..Default::default()
         };
-        assert_eq!(check_alarm(a.clone(), Locale::Zh).unwrap_err().field, "cause");
+        assert_eq!(
+            check_alarm(a.clone(), Locale::Zh).unwrap_err().field,
+            "cause"
+        );
         let fire = Alarm {
             kind: Some(AlarmKind::Fire),
             ..a.clone()
@@ -301,7 +338,9 @@ mod tests {
             handling: "已扑灭".into(),
         };
         assert_eq!(
-            check_close(close.clone(), false, Locale::Zh).unwrap_err().message,
+            check_close(close.clone(), false, Locale::Zh)
+                .unwrap_err()
+                .message,
             "处置步骤尚未全部完成"
         );
         assert!(check_close(close, true, Locale::Zh).is_ok());

@@ -6,7 +6,6 @@ use crate::front::FieldError;
 use crate::i18n::{pick, Locale};
 use serde::{Deserialize, Serialize};
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GateKind {

@@ -10,6 +10,7 @@ use crate::screening::{
 };
 use crate::sync::{Mutation, Rows};
 use crate::watch::{Alert, WatchRow};
+use crate::{boiler, fire, procedure, rounds};
 
 /// How long the phone keeps pulled records (the server sends no older ones either).
 pub const KEEP_DAYS: i64 = 14;
@@ -151,8 +152,241 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 .or_default()
                 .insert(id, row);
         }
+        "round.start" => {
+            let Ok(s) = serde_json::from_value::<rounds::Start>(m.args.clone()) else {
+                return;
+            };
+            let Some(route) = row_as::<rounds::RouteRow>(rows, "route", &s.route_id) else {
+                return;
+            };
+            put(
+                rows,
+                "round",
+                &s.id,
+                &rounds::RoundRow {
+                    site_id: route.site_id,
+                    route_id: s.route_id,
+                    started_at: m.client_time,
+                    finished_at: None,
+                    note: String::new(),
+                },
+            );
+        }
+        "round.check" => {
+            let Ok(c) = serde_json::from_value::<rounds::Check>(m.args.clone()) else {
+                return;
+            };
+            let Some(round) = row_as::<rounds::RoundRow>(rows, "round", &c.round_id) else {
+                return;
+            };
+            let Some(route) = row_as::<rounds::RouteRow>(rows, "route", &round.route_id) else {
+                return;
+            };
+            if round.finished_at.is_some()
+                || rounds::check_check(&c, &route.areas(), Locale::Zh).is_err()
+            {
+                return;
+            }
+            let id = rounds::check_id(&c.round_id, &c.area_id);
+            if rows.get("round_check").is_some_and(|t| t.contains_key(&id)) {
+                return;
+            }
+            put(
+                rows,
+                "round_check",
+                &id,
+                &rounds::CheckRow {
+                    round_id: c.round_id,
+                    area_id: c.area_id,
+                    how: c.how.code().into(),
+                    finding: c.finding.trim().into(),
+                    checked_at: m.client_time,
+                },
+            );
+        }
+        "round.finish" => {
+            let Ok(f) = serde_json::from_value::<rounds::Finish>(m.args.clone()) else {
+                return;
+            };
+            if let Some(v) = rows.get_mut("round").and_then(|t| t.get_mut(&f.round_id)) {
+                if v["finished_at"].is_null() {
+                    v["finished_at"] = m.client_time.into();
+                }
+            }
+        }
+        "boiler.reading" => {
+            let Ok(r) = serde_json::from_value::<boiler::Reading>(m.args.clone()) else {
+                return;
+            };
+            let Some(p) = row_as::<boiler::Profile>(rows, "boiler", &r.boiler_id) else {
+                return;
+            };
+            let Ok((r, stop)) = boiler::check_reading(&p, r, Locale::Zh) else {
+                return;
+            };
+            let duties: Vec<&str> = r.duties.iter().map(|d| d.code()).collect();
+            put(
+                rows,
+                "boiler_reading",
+                &r.id,
+                &boiler::ReadingRow {
+                    site_id: p.site_id,
+                    boiler_id: r.boiler_id.clone(),
+                    read_at: m.client_time,
+                    supply_c: r.supply_c,
+                    pressure_mpa: r.pressure_mpa,
+                    duties: serde_json::to_string(&duties).unwrap_or_default(),
+                    stop_reasons: boiler::reasons_json(&stop),
+                },
+            );
+        }
+        "procedure.step" => {
+            let Ok(s) = serde_json::from_value::<procedure::Step>(m.args.clone()) else {
+                return;
+            };
+            let done = steps_of(rows, &s.of);
+            let next = procedure::StepRecord {
+                step: s.step.clone(),
+                at: m.client_time,
+                skipped_because: s.skipped_because,
+            };
+            let Ok(after) = procedure::record_step(s.kind, &done, next) else {
+                return;
+            };
+            let rec = &after[after.len() - 1];
+            let row = serde_json::json!({"of_id": s.of, "kind": s.kind.code(), "step": rec.step,
+                "seq": after.len(), "at": rec.at, "skipped_because": rec.skipped_because});
+            rows.entry("procedure_step".into())
+                .or_default()
+                .insert(format!("{}/{}", s.of, rec.step), row);
+        }
+        "fire.alarm" => {
+            let Ok(a) = serde_json::from_value::<fire::Alarm>(m.args.clone()) else {
+                return;
+            };
+            let Ok(a) = fire::check_alarm(a, Locale::Zh) else {
+                return;
+            };
+            let kind = a.kind.unwrap_or(fire::AlarmKind::Fire);
+            if kind.opens_repair() {
+                put(
+                    rows,
+                    "repair",
+                    &fire::repair_id(&a.id),
+                    &fire::RepairRow {
+                        site_id: a.site_id.clone(),
+                        alarm_id: a.id.clone(),
+                        place: a.place.clone(),
+                        opened_at: m.client_time,
+                        repaired_at: None,
+                    },
+                );
+            }
+            put(
+                rows,
+                "fire_alarm",
+                &a.id,
+                &fire::AlarmRow {
+                    site_id: a.site_id.clone(),
+                    kind: kind.code().into(),
+                    place: a.place,
+                    cause: a.cause,
+                    handling: a.handling,
+                    raised_at: m.client_time,
+                    closed_at: (kind != fire::AlarmKind::Fire).then_some(m.client_time),
+                },
+            );
+        }
+        "fire.alarm_close" => {
+            let Ok(c) = serde_json::from_value::<fire::AlarmClose>(m.args.clone()) else {
+                return;
+            };
+            let complete = procedure::complete(
+                procedure::ProcedureKind::FireAlarm,
+                &steps_of(rows, &c.alarm_id),
+            );
+            let Ok(c) = fire::check_close(c, complete, Locale::Zh) else {
+                return;
+            };
+            if let Some(v) = rows
+                .get_mut("fire_alarm")
+                .and_then(|t| t.get_mut(&c.alarm_id))
+            {
+                if v["closed_at"].is_null() {
+                    v["closed_at"] = m.client_time.into();
+                    v["cause"] = c.cause.into();
+                    v["handling"] = c.handling.into();
+                }
+            }
+        }
+        "fire.repair_done" => {
+            let Ok(r) = serde_json::from_value::<fire::RepairDone>(m.args.clone()) else {
+                return;
+            };
+            if fire::check_repair(r.clone(), Locale::Zh).is_err() {
+                return;
+            }
+            if let Some(v) = rows.get_mut("repair").and_then(|t| t.get_mut(&r.repair_id)) {
+                if v["repaired_at"].is_null() {
+                    v["repaired_at"] = m.client_time.into();
+                }
+            }
+        }
+        "fire.status" => {
+            let Ok(s) = serde_json::from_value::<fire::StatusEntry>(m.args.clone()) else {
+                return;
+            };
+            if let Ok(s) = fire::check_status(s, Locale::Zh) {
+                let row = serde_json::json!({"site_id": s.site_id, "normal": s.normal,
+                    "note": s.note, "recorded_at": m.client_time});
+                rows.entry("fire_status".into())
+                    .or_default()
+                    .insert(s.id, row);
+            }
+        }
         _ => {}
     }
+}
+
+/// Puts `row` as `entity`/`id` in the phone's copy.
+fn put<T: serde::Serialize>(rows: &mut Rows, entity: &str, id: &str, row: &T) {
+    if let Ok(v) = serde_json::to_value(row) {
+        rows.entry(entity.into()).or_default().insert(id.into(), v);
+    }
+}
+
+/// One row as `T`, if the phone holds it.
+pub fn row_as<T: serde::de::DeserializeOwned>(rows: &Rows, entity: &str, id: &str) -> Option<T> {
+    rows.get(entity)
+        .and_then(|t| t.get(id))
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+/// The steps recorded for a fire alarm or a boiler stop, in order.
+pub fn steps_of(rows: &Rows, of: &str) -> Vec<procedure::StepRecord> {
+    let mut list: Vec<(i64, procedure::StepRecord)> = rows
+        .get("procedure_step")
+        .map(|t| {
+            t.values()
+                .filter(|v| v["of_id"] == of)
+                .filter_map(|v| {
+                    Some((
+                        v["seq"].as_i64()?,
+                        procedure::StepRecord {
+                            step: v["step"].as_str()?.into(),
+                            at: v["at"].as_i64()?,
+                            skipped_because: v["skipped_because"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .into(),
+                        },
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    list.sort_by_key(|(seq, _)| *seq);
+    list.into_iter().map(|(_, s)| s).collect()
 }
 
 /// Drops pulled records older than [`KEEP_DAYS`] (personal data stays no longer than needed).
@@ -163,7 +397,9 @@ pub fn prune(rows: &mut Rows, now: i64) {
             t.retain(|_, v| {
                 // An open deposit or a held item stays until it is closed, however old.
                 let open = (entity == "deposit" && v["closed_at"].is_null())
-                    || (entity == "gate" && v["left_at"].is_null());
+                    || (entity == "gate" && v["left_at"].is_null())
+                    || (entity == "fire_alarm" && v["closed_at"].is_null())
+                    || (entity == "repair" && v["repaired_at"].is_null());
                 open || v[column].as_i64().unwrap_or(0) >= oldest
             });
         }
@@ -174,10 +410,17 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "self_test", "tested_at");
     keep(rows, "watch_alert", "alerted_at");
     keep(rows, "gate", "arrived_at");
+    keep(rows, "round", "started_at");
+    keep(rows, "round_check", "checked_at");
+    keep(rows, "boiler_reading", "read_at");
+    keep(rows, "procedure_step", "at");
+    keep(rows, "fire_alarm", "raised_at");
+    keep(rows, "repair", "opened_at");
+    keep(rows, "fire_status", "recorded_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.
-fn list<T: serde::de::DeserializeOwned>(
+pub fn list<T: serde::de::DeserializeOwned>(
     rows: &Rows,
     entity: &str,
     time: impl Fn(&T) -> i64,
@@ -332,5 +575,80 @@ mod tests {
             ),
         );
         assert!(deposits(&rows)[0].1.closed_at.is_some());
+    }
+
+    #[test]
+    fn rounds_boiler_stops_and_fire_alarms_show_on_the_phone() {
+        let mut rows = Rows::new();
+        rows.entry("route".into()).or_default().insert(
+            "rt".into(),
+            json!({"site_id": "s", "kind": "night", "name_zh": "夜查", "name_en": "",
+                   "days": "workdays", "window_start": 1020, "window_end": 1260,
+                   "area_ids": "[\"a1\",\"a2\"]"}),
+        );
+        apply(
+            &mut rows,
+            &m("round.start", 1, json!({"id": "r1", "route_id": "rt"})),
+        );
+        let check = |area: &str, reason: serde_json::Value| json!({"round_id": "r1", "area_id": area, "how": "list", "reason": reason});
+        apply(&mut rows, &m("round.check", 1, check("a1", json!(null))));
+        apply(
+            &mut rows,
+            &m("round.check", 1, check("a1", json!("no_scanner"))),
+        );
+        apply(
+            &mut rows,
+            &m("round.check", 1, check("x", json!("no_scanner"))),
+        );
+        assert_eq!(
+            rows["round_check"].len(),
+            1,
+            "no reason or off the route: not shown"
+        );
+        apply(&mut rows, &m("round.finish", 1, json!({"round_id": "r1"})));
+        assert!(rows["round"]["r1"]["finished_at"].is_i64());
+
+        rows.entry("boiler".into()).or_default().insert(
+            "b".into(),
+            json!({"site_id": "s", "name": "1号锅炉", "medium": "hot_water",
+                   "rated_pressure_mpa": 0.4, "rated_temp_c": 95.0, "season_start": "10-15",
+                   "season_end": "04-15"}),
+        );
+        apply(
+            &mut rows,
+            &m(
+                "boiler.reading",
+                1,
+                json!({"id": "rd", "boiler_id": "b", "supply_c": 99.0,
+                "pressure_mpa": 0.3}),
+            ),
+        );
+        let r: boiler::ReadingRow = row_as(&rows, "boiler_reading", "rd").unwrap();
+        assert_eq!(r.stop_reasons(Locale::Zh), ["出水温度99 ℃超过额定95 ℃"]);
+        let step = |s: &str| json!({"of": "rd", "kind": "boiler_stop", "step": s});
+        apply(&mut rows, &m("procedure.step", 1, step("damp_fire")));
+        apply(&mut rows, &m("procedure.step", 1, step("stop_fuel")));
+        apply(&mut rows, &m("procedure.step", 1, step("damp_fire")));
+        let steps: Vec<String> = steps_of(&rows, "rd").into_iter().map(|s| s.step).collect();
+        assert_eq!(steps, ["stop_fuel", "damp_fire"]);
+
+        apply(
+            &mut rows,
+            &m(
+                "fire.alarm",
+                1,
+                json!({"id": "al", "site_id": "s", "kind": "false",
+                "place": "二楼烟感", "cause": "灰尘", "handling": "清洁复位"}),
+            ),
+        );
+        assert!(rows["fire_alarm"]["al"]["closed_at"].is_i64());
+        assert!(rows["repair"]["al/repair"]["repaired_at"].is_null());
+        // An open repair stays on the phone, however old.
+        prune(
+            &mut rows,
+            1_795_885_200_000 + (KEEP_DAYS + 1) * 24 * 3600 * 1000,
+        );
+        assert!(rows["repair"].contains_key("al/repair"));
+        assert!(rows["fire_alarm"].is_empty());
     }
 }

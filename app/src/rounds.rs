@@ -268,6 +268,83 @@ pub fn skipped(route_areas: &[String], confirmed: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// A route as a supervisor sets it (`PUT /api/v1/routes/{id}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RouteEdit {
+    pub site_id: String,
+    pub kind: RouteKind,
+    pub name_zh: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub days: Days,
+    pub window_start: i64,
+    pub window_end: i64,
+    pub area_ids: Vec<String>,
+}
+
+/// Checks a route: a name, a window within the day (start before end), at least one checkpoint
+/// and each of the site's areas at most once. `site_areas` are the site's active areas.
+pub fn check_route(
+    mut r: RouteEdit,
+    site_areas: &[String],
+    locale: Locale,
+) -> Result<RouteEdit, FieldError> {
+    let err = |field, zh, en| FieldError {
+        field,
+        message: pick(locale, zh, en).to_string(),
+    };
+    r.name_zh = r.name_zh.trim().to_string();
+    r.name_en = r.name_en.trim().to_string();
+    if r.name_zh.is_empty() || r.name_zh.chars().count() > 40 || r.name_en.chars().count() > 60 {
+        return Err(err(
+            "name_zh",
+            "请填写路线名称（最多40字）",
+            "Name the route (40 characters at most)",
+        ));
+    }
+    if !(0..=1440).contains(&r.window_start)
+        || !(0..=1440).contains(&r.window_end)
+        || r.window_start >= r.window_end
+    {
+        return Err(err(
+            "window_start",
+            "开始时间应早于最晚开始时间",
+            "The window starts before it ends",
+        ));
+    }
+    if r.area_ids.is_empty() {
+        return Err(err(
+            "area_ids",
+            "路线至少有一个检查点",
+            "A route has at least one checkpoint",
+        ));
+    }
+    let mut seen = Vec::new();
+    for a in &r.area_ids {
+        if !site_areas.contains(a) || seen.contains(&a) {
+            return Err(err(
+                "area_ids",
+                "检查点须为本场所的区域，且不重复",
+                "Checkpoints are this site's areas, each once",
+            ));
+        }
+        seen.push(a);
+    }
+    Ok(r)
+}
+
+/// "HH:MM" for minutes after midnight.
+pub fn hhmm(minutes: i64) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Minutes after midnight from "HH:MM".
+pub fn parse_hhmm(s: &str) -> Option<i64> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 1440).then_some(h * 60 + m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,5 +447,47 @@ mod tests {
         assert_eq!(skipped(&areas, &["a2".into()]), ["a1"]);
         assert_eq!(area_from_tag(&tag_text("a2")), Some("a2"));
         assert_eq!(area_from_tag("https://example.com"), None);
+    }
+
+    #[test]
+    fn a_route_is_checked_against_its_site() {
+        let site = vec!["a1".to_string(), "a2".to_string()];
+        let r = RouteEdit {
+            site_id: "s".into(),
+            kind: RouteKind::Night,
+            name_zh: " 夜间检查 ".into(),
+            name_en: String::new(),
+            days: Days::Workdays,
+            window_start: parse_hhmm("17:00").unwrap(),
+            window_end: parse_hhmm("21:00").unwrap(),
+            area_ids: vec!["a2".into(), "a1".into()],
+        };
+        assert_eq!(
+            check_route(r.clone(), &site, Locale::Zh).unwrap().name_zh,
+            "夜间检查"
+        );
+        let twice = RouteEdit {
+            area_ids: vec!["a1".into(), "a1".into()],
+            ..r.clone()
+        };
+        assert_eq!(
+            check_route(twice, &site, Locale::Zh).unwrap_err().field,
+            "area_ids"
+        );
+        let other = RouteEdit {
+            area_ids: vec!["x".into()],
+            ..r.clone()
+        };
+        assert!(check_route(other, &site, Locale::Zh).is_err());
+        let backwards = RouteEdit {
+            window_end: 60,
+            ..r
+        };
+        assert_eq!(
+            check_route(backwards, &site, Locale::Zh).unwrap_err().field,
+            "window_start"
+        );
+        assert_eq!(hhmm(17 * 60 + 5), "17:05");
+        assert_eq!(parse_hhmm("25:00"), None);
     }
 }

@@ -7,7 +7,6 @@ use crate::front::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
-
 coded!(
     /// Screening equipment and methods.
     Equipment {

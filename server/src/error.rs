@@ -217,3 +217,13 @@ mod tests {
         assert!(!i.message.contains("secret"));
     }
 }
+
+/// A shared rule's "this field cannot be saved as typed", as a 400 naming the field.
+impl From<app::front::FieldError> for ApiError {
+    fn from(e: app::front::FieldError) -> Self {
+        ApiError::Invalid {
+            message: e.message,
+            field: e.field,
+        }
+    }
+}

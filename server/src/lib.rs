@@ -111,6 +111,11 @@ impl Server {
         if loaded > 0 {
             tracing::info!(sites = loaded, "loaded the court's sites");
         }
+        let routes = records::rounds::seed_defaults(&db).await?;
+        let boilers = records::boiler::seed_defaults(&db).await?;
+        if routes + boilers > 0 {
+            tracing::info!(routes, boilers, "loaded starting patrol routes and boilers");
+        }
         let first_admin = auth::bootstrap_admin(&db).await?;
         let options = leptos_options(&settings);
         let assets = Arc::new(web::Assets::load(&options));

@@ -32,6 +32,22 @@ pub fn router() -> Router<AppState> {
             "/api/v1/visits/{id}/reveal",
             post(crate::records::visits::reveal),
         )
+        .route(
+            "/api/v1/routes/{id}",
+            axum::routing::put(crate::records::rounds::put_route),
+        )
+        .route(
+            "/api/v1/routes/{id}/remove",
+            post(crate::records::rounds::remove_route),
+        )
+        .route(
+            "/api/v1/sites/{id}/tags.svg",
+            get(crate::records::rounds::tag_sheet),
+        )
+        .route(
+            "/api/v1/boilers/{id}",
+            axum::routing::put(crate::records::boiler::put_boiler),
+        )
         .route("/api/v1/dashboard", get(crate::dashboard::get))
         .route(
             "/api/v1/watchlist",

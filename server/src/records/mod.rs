@@ -3,7 +3,10 @@
 //! pull. Handlers get a [`Ctx`] with the batch's transaction, the author's grants and helpers
 //! for the checks every record shares (args, role, site, version).
 
+pub mod boiler;
+pub mod fire;
 pub mod gate;
+pub mod rounds;
 pub mod screening;
 pub mod visits;
 pub mod watch;
@@ -25,6 +28,15 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("watch.alert", 1),
     ("gate.arrive", 1),
     ("gate.leave", 1),
+    ("round.start", 1),
+    ("round.check", 1),
+    ("round.finish", 1),
+    ("boiler.reading", 1),
+    ("procedure.step", 1),
+    ("fire.alarm", 1),
+    ("fire.alarm_close", 1),
+    ("fire.repair_done", 1),
+    ("fire.status", 1),
 ];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
@@ -50,6 +62,15 @@ pub const ENTITIES: &[Entity] = &[
     watch::ENTITY,
     watch::ALERT,
     gate::ENTITY,
+    rounds::ROUTE,
+    rounds::ROUND,
+    rounds::CHECK,
+    boiler::BOILER,
+    boiler::READING,
+    fire::ALARM,
+    fire::STEP,
+    fire::REPAIR,
+    fire::STATUS,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -204,6 +225,42 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("gate.leave", _) => {
             let args = cx.args()?;
             gate::leave(cx, args).await
+        }
+        ("round.start", _) => {
+            let args = cx.args()?;
+            rounds::start(cx, args).await
+        }
+        ("round.check", _) => {
+            let args = cx.args()?;
+            rounds::check(cx, args).await
+        }
+        ("round.finish", _) => {
+            let args = cx.args()?;
+            rounds::finish(cx, args).await
+        }
+        ("boiler.reading", _) => {
+            let args = cx.args()?;
+            boiler::reading(cx, args).await
+        }
+        ("procedure.step", _) => {
+            let args = cx.args()?;
+            fire::step(cx, args).await
+        }
+        ("fire.alarm", _) => {
+            let args = cx.args()?;
+            fire::alarm(cx, args).await
+        }
+        ("fire.alarm_close", _) => {
+            let args = cx.args()?;
+            fire::close(cx, args).await
+        }
+        ("fire.repair_done", _) => {
+            let args = cx.args()?;
+            fire::repair_done(cx, args).await
+        }
+        ("fire.status", _) => {
+            let args = cx.args()?;
+            fire::status(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)

@@ -1,0 +1,301 @@
+//! The fire control room (消防控制室): alarms, the fault repairs a false alarm or fault opens,
+//! the two-hourly equipment status entries; and the steps of any ordered procedure (a fire
+//! alarm's handling, a boiler's stop), which the server checks in order whatever the phone sent.
+
+use super::{Ctx, Entity, Outcome, Refusal};
+use app::fire::{self, Alarm, AlarmClose, AlarmKind, RepairDone, StatusEntry};
+use app::i18n::Key;
+use app::model::Action;
+use app::procedure::{self, ProcedureKind, Step, StepRecord};
+
+const SEEN_WITH: &[Action] = &[Action::FireDuty, Action::Inspect];
+
+pub const ALARM: Entity = Entity {
+    name: "fire_alarm",
+    table: "fire_alarms",
+    seen_with: SEEN_WITH,
+    hidden: &["client_id"],
+    time_column: "raised_at",
+    max_age_days: 30,
+    court_wide: false,
+};
+
+pub const STEP: Entity = Entity {
+    name: "procedure_step",
+    table: "procedure_steps",
+    seen_with: &[Action::FireDuty, Action::BoilerLog, Action::Inspect],
+    hidden: &[],
+    time_column: "at",
+    max_age_days: 30,
+    court_wide: false,
+};
+
+/// Open repairs can wait for parts: they go to phones for longer.
+pub const REPAIR: Entity = Entity {
+    name: "repair",
+    table: "repairs",
+    seen_with: SEEN_WITH,
+    hidden: &[],
+    time_column: "opened_at",
+    max_age_days: 180,
+    court_wide: false,
+};
+
+pub const STATUS: Entity = Entity {
+    name: "fire_status",
+    table: "fire_status",
+    seen_with: SEEN_WITH,
+    hidden: &["client_id"],
+    time_column: "recorded_at",
+    max_age_days: 7,
+    court_wide: false,
+};
+
+pub async fn alarm(cx: &mut Ctx<'_>, a: Alarm) -> Outcome {
+    if uuid::Uuid::parse_str(&a.id).is_err() {
+        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
+    }
+    cx.allow(Action::FireDuty, &a.site_id)?;
+    let a = fire::check_alarm(a, cx.locale)?;
+    let kind = a.kind.unwrap_or(AlarmKind::Fire);
+    let at = cx.event_time();
+    // Anything but a fire is recorded whole, and so closed as it is raised.
+    let closed = (kind != AlarmKind::Fire).then_some(at);
+    let version = cx.version().await?;
+    let done = sqlx::query(
+        "INSERT INTO fire_alarms (id, site_id, kind, place, cause, handling, raised_at, closed_at,
+            author_id, client_id, clock_skewed, created_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&a.id)
+    .bind(&a.site_id)
+    .bind(kind.code())
+    .bind(&a.place)
+    .bind(&a.cause)
+    .bind(&a.handling)
+    .bind(at)
+    .bind(closed)
+    .bind(&cx.m.author)
+    .bind(cx.client_id)
+    .bind(cx.clock_skewed())
+    .bind(cx.now)
+    .bind(version)
+    .execute(&mut *cx.tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
+    }
+    if kind.opens_repair() {
+        sqlx::query(
+            "INSERT INTO repairs (id, site_id, alarm_id, place, opened_at, version)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(fire::repair_id(&a.id))
+        .bind(&a.site_id)
+        .bind(&a.id)
+        .bind(&a.place)
+        .bind(at)
+        .bind(version)
+        .execute(&mut *cx.tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn steps_of(cx: &mut Ctx<'_>, of: &str) -> Result<Vec<StepRecord>, super::Reject> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT step, at, skipped_because FROM procedure_steps WHERE of_id = ? ORDER BY seq",
+    )
+    .bind(of)
+    .fetch_all(&mut *cx.tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(step, at, skipped_because)| StepRecord {
+            step,
+            at,
+            skipped_because,
+        })
+        .collect())
+}
+
+/// `procedure.step`: a step of an open fire alarm (fire duty) or of a boiler stop (the boiler
+/// log), in order.
+pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
+    let site: Option<String> = match s.kind {
+        ProcedureKind::FireAlarm => {
+            let row: Option<(String, String, Option<i64>)> =
+                sqlx::query_as("SELECT site_id, kind, closed_at FROM fire_alarms WHERE id = ?")
+                    .bind(&s.of)
+                    .fetch_optional(&mut *cx.tx)
+                    .await?;
+            match row {
+                Some((site, kind, closed)) => {
+                    cx.allow(Action::FireDuty, &site)?;
+                    if kind != AlarmKind::Fire.code() || closed.is_some() {
+                        return Err(cx.refuse("closed", Key::ErrProcedureClosed).into());
+                    }
+                    Some(site)
+                }
+                None => None,
+            }
+        }
+        ProcedureKind::BoilerStop => {
+            let row: Option<(String, String)> =
+                sqlx::query_as("SELECT site_id, stop_reasons FROM boiler_readings WHERE id = ?")
+                    .bind(&s.of)
+                    .fetch_optional(&mut *cx.tx)
+                    .await?;
+            match row {
+                Some((site, reasons)) => {
+                    cx.allow(Action::BoilerLog, &site)?;
+                    if reasons == "[]" {
+                        return Err(cx.refuse("closed", Key::ErrProcedureClosed).into());
+                    }
+                    Some(site)
+                }
+                None => None,
+            }
+        }
+    };
+    let Some(site) = site else {
+        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
+    };
+    let done = steps_of(cx, &s.of).await?;
+    let next = StepRecord {
+        step: s.step.clone(),
+        at: cx.event_time(),
+        skipped_because: s.skipped_because.clone(),
+    };
+    let after = procedure::record_step(s.kind, &done, next).map_err(|e| Refusal {
+        code: "step",
+        message: e.message(cx.locale),
+        field: Some("step"),
+    })?;
+    let rec = &after[after.len() - 1];
+    let version = cx.version().await?;
+    sqlx::query(
+        "INSERT INTO procedure_steps (id, of_id, kind, site_id, step, seq, at, skipped_because,
+            author_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(format!("{}/{}", s.of, rec.step))
+    .bind(&s.of)
+    .bind(s.kind.code())
+    .bind(&site)
+    .bind(&rec.step)
+    .bind(after.len() as i64)
+    .bind(rec.at)
+    .bind(&rec.skipped_because)
+    .bind(&cx.m.author)
+    .bind(version)
+    .execute(&mut *cx.tx)
+    .await?;
+    Ok(())
+}
+
+/// `fire.alarm_close`: a fire handled through every step, with its cause and handling.
+pub async fn close(cx: &mut Ctx<'_>, c: AlarmClose) -> Outcome {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT site_id, closed_at FROM fire_alarms WHERE id = ?")
+            .bind(&c.alarm_id)
+            .fetch_optional(&mut *cx.tx)
+            .await?;
+    let Some((site, closed)) = row else {
+        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
+    };
+    cx.allow(Action::FireDuty, &site)?;
+    if closed.is_some() {
+        return Ok(());
+    }
+    let done = steps_of(cx, &c.alarm_id).await?;
+    let c = fire::check_close(
+        c,
+        procedure::complete(ProcedureKind::FireAlarm, &done),
+        cx.locale,
+    )?;
+    let version = cx.version().await?;
+    sqlx::query(
+        "UPDATE fire_alarms SET closed_at = ?, cause = ?, handling = ?, version = ? WHERE id = ?",
+    )
+    .bind(cx.event_time())
+    .bind(&c.cause)
+    .bind(&c.handling)
+    .bind(version)
+    .bind(&c.alarm_id)
+    .execute(&mut *cx.tx)
+    .await?;
+    Ok(())
+}
+
+/// `fire.repair_done`: the repair is closed; twice changes nothing.
+pub async fn repair_done(cx: &mut Ctx<'_>, r: RepairDone) -> Outcome {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT site_id, repaired_at FROM repairs WHERE id = ?")
+            .bind(&r.repair_id)
+            .fetch_optional(&mut *cx.tx)
+            .await?;
+    let Some((site, repaired)) = row else {
+        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
+    };
+    cx.allow(Action::FireDuty, &site)?;
+    let r = fire::check_repair(r, cx.locale)?;
+    if repaired.is_some() {
+        return Ok(());
+    }
+    let version = cx.version().await?;
+    sqlx::query(
+        "UPDATE repairs SET repaired_at = ?, repaired_by = ?, note = ?, version = ? WHERE id = ?",
+    )
+    .bind(cx.event_time())
+    .bind(&r.repaired_by)
+    .bind(&r.note)
+    .bind(version)
+    .bind(&r.repair_id)
+    .execute(&mut *cx.tx)
+    .await?;
+    Ok(())
+}
+
+/// `fire.status`: the entry is marked late when the one before it at the site (within a day)
+/// is more than two hours older.
+pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
+    if uuid::Uuid::parse_str(&s.id).is_err() {
+        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
+    }
+    cx.allow(Action::FireDuty, &s.site_id)?;
+    let s = fire::check_status(s, cx.locale)?;
+    let at = cx.event_time();
+    let previous: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(recorded_at) FROM fire_status WHERE site_id = ? AND recorded_at <= ?
+           AND recorded_at > ?",
+    )
+    .bind(&s.site_id)
+    .bind(at)
+    .bind(at - 24 * 3600 * 1000)
+    .fetch_one(&mut *cx.tx)
+    .await?;
+    let late = previous.is_some_and(|p| fire::entry_late(Some(p), p, at));
+    let version = cx.version().await?;
+    let done = sqlx::query(
+        "INSERT INTO fire_status (id, site_id, normal, note, recorded_at, late, author_id,
+            client_id, clock_skewed, created_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&s.id)
+    .bind(&s.site_id)
+    .bind(s.normal)
+    .bind(&s.note)
+    .bind(at)
+    .bind(late)
+    .bind(&cx.m.author)
+    .bind(cx.client_id)
+    .bind(cx.clock_skewed())
+    .bind(cx.now)
+    .bind(version)
+    .execute(&mut *cx.tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
+    }
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Duty logs against the real server: boiler readings checked against the profile the server
+//! keeps (not what the phone says), the stop procedure and the fire alarm in order, fault
+//! repairs, and the two-hourly fire-room entries marked late.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use common::{body, enrol, mutation, pull, push, spawn_app, statuses};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[tokio::test]
+async fn boiler_readings_and_the_stop_procedure() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let hc = app.site_id("huancheng").await;
+    let (sup, _) = app
+        .person(&admin, "sup", &["supervisor"], &["huancheng"])
+        .await;
+    let (ct, ctid) = app
+        .person(&admin, "caretaker", &["caretaker"], &["huancheng"])
+        .await;
+    let (g, gid) = app
+        .person(&admin, "guard", &["guard"], &["huancheng"])
+        .await;
+    let d = enrol(&app, &sup).await;
+    // Each tribunal starts with one atmospheric boiler; the main court has none.
+    let boilers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM boilers")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(boilers, 6);
+    let boiler: String = sqlx::query_scalar("SELECT id FROM boilers WHERE site_id = ?")
+        .bind(&hc)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    // The supervisor sets the plate's figures: 0.4 MPa, 95 °C, pressure-bearing.
+    let profile = json!({"site_id": hc, "name": "1号锅炉", "medium": "hot_water",
+        "rated_pressure_mpa": 0.4, "rated_temp_c": 95.0, "power_mw": 0.35, "atmospheric": 0,
+        "season_start": "10-15", "season_end": "04-15"});
+    let (s, v) = body(
+        app.put(&sup, &format!("/api/v1/boilers/{boiler}"), profile.clone())
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut bad = profile.clone();
+    bad["season_end"] = json!("April");
+    let (s, v) = body(
+        app.put(&sup, &format!("/api/v1/boilers/{boiler}"), bad)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("season_start"))
+    );
+    let (s, _) = body(
+        app.put(&ct, &format!("/api/v1/boilers/{boiler}"), profile)
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let normal = uuid();
+    let high = uuid();
+    let reading = |id: &str, supply: f64, pressure: f64| {
+        json!({"id": id, "boiler_id": boiler, "supply_c": supply, "return_c": supply - 15.0,
+               "pressure_mpa": pressure, "pump_running": true, "fuel": "煤 50kg",
+               "duties": ["blowdown", "gauge_flush"]})
+    };
+    let step = |of: &str, step: &str, why: &str| json!({"of": of, "kind": "boiler_stop", "step": step, "skipped_because": why});
+    let (_, r) = push(
+        &app,
+        &ct,
+        &d,
+        json!([
+            mutation(1, "boiler.reading", 1, &ctid, reading(&normal, 70.0, 0.3)),
+            mutation(
+                2,
+                "boiler.reading",
+                1,
+                &ctid,
+                json!({"id": uuid(), "boiler_id": boiler, "pressure_mpa": 0.3})
+            ),
+            mutation(3, "boiler.reading", 1, &ctid, reading(&high, 97.0, 0.3)),
+            mutation(4, "procedure.step", 1, &ctid, step(&high, "damp_fire", "")),
+            mutation(5, "procedure.step", 1, &ctid, step(&high, "stop_fuel", "")),
+            mutation(6, "procedure.step", 1, &ctid, step(&high, "damp_fire", "")),
+            mutation(
+                7,
+                "procedure.step",
+                1,
+                &ctid,
+                step(&high, "water_and_pressure", "水位正常，无需处理")
+            ),
+            mutation(
+                8,
+                "procedure.step",
+                1,
+                &ctid,
+                step(&high, "report_supervisor", "")
+            ),
+            mutation(
+                9,
+                "procedure.step",
+                1,
+                &ctid,
+                step(&normal, "stop_fuel", "")
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        [
+            "applied", "rejected", "applied", "rejected", "applied", "applied", "applied",
+            "applied", "rejected"
+        ]
+    );
+    assert_eq!(r["results"][1]["field"], "supply_c");
+    assert_eq!(
+        r["results"][3]["message"],
+        "请先完成“停止加煤（燃料）供给”，或写明跳过的原因"
+    );
+    assert_eq!(
+        r["results"][8]["code"], "closed",
+        "a reading within limits has no stop"
+    );
+    let reasons: Vec<String> =
+        sqlx::query_scalar("SELECT stop_reasons FROM boiler_readings ORDER BY read_at, id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let high_reasons: Vec<&String> = reasons.iter().filter(|r| *r != "[]").collect();
+    assert_eq!(high_reasons.len(), 1);
+    let v: serde_json::Value = serde_json::from_str(high_reasons[0]).unwrap();
+    assert_eq!(v[0]["zh"], "出水温度97 ℃超过额定95 ℃");
+    assert_eq!(v[0]["en"], "Outlet 97 °C above the rated 95 °C");
+    let steps: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT step, seq, skipped_because FROM procedure_steps WHERE of_id = ? ORDER BY seq",
+    )
+    .bind(&high)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(steps.len(), 4);
+    assert_eq!(steps[2].2, "水位正常，无需处理");
+
+    // A hall guard keeps no boiler log.
+    let (_, r) = push(
+        &app,
+        &g,
+        &d,
+        json!([mutation(
+            10,
+            "boiler.reading",
+            1,
+            &gid,
+            reading(&uuid(), 70.0, 0.3)
+        )]),
+    )
+    .await;
+    assert_eq!(r["results"][0]["code"], "forbidden");
+
+    // The caretaker's phone pulls the boiler, both readings and the steps.
+    let (_, p) = pull(&app, &ct, &d, None).await;
+    let count = |e: &str| {
+        p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["entity"] == e)
+            .count()
+    };
+    assert_eq!(
+        (
+            count("boiler"),
+            count("boiler_reading"),
+            count("procedure_step")
+        ),
+        (1, 2, 4)
+    );
+}
+
+#[tokio::test]
+async fn fire_alarms_repairs_and_status_entries() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (op, opid) = app
+        .person(&admin, "operator", &["fire_operator"], &["main"])
+        .await;
+    let (g, gid) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let fire = uuid();
+    let fault = uuid();
+    let step = |step: &str, why: &str| json!({"of": fire, "kind": "fire_alarm", "step": step, "skipped_because": why});
+    let close =
+        json!({"alarm_id": fire, "cause": "配电箱短路冒烟", "handling": "切断电源，灭火器扑灭"});
+    let (_, r) = push(
+        &app,
+        &op,
+        &d,
+        json!([
+            mutation(1, "fire.alarm", 1, &opid, json!({"id": fire, "site_id": main, "kind": "fire", "place": "三楼配电间"})),
+            mutation(2, "procedure.step", 1, &opid, step("confirm_on_site", "")),
+            mutation(3, "procedure.step", 1, &opid, step("call_119", "")),
+            mutation(4, "procedure.step", 1, &opid, step("linkage_auto", "")),
+            mutation(5, "fire.alarm_close", 1, &opid, close.clone()),
+            mutation(6, "procedure.step", 1, &opid, step("call_119", "")),
+            mutation(7, "procedure.step", 1, &opid, step("report_to_charge", "")),
+            mutation(8, "procedure.step", 1, &opid, step("start_evacuation", "  ")),
+            mutation(9, "procedure.step", 1, &opid, step("start_evacuation", "火已扑灭，无需疏散")),
+            mutation(10, "fire.alarm_close", 1, &opid, close),
+            mutation(11, "procedure.step", 1, &opid, step("start_evacuation", "")),
+            mutation(12, "fire.alarm", 1, &opid, json!({"id": fault, "site_id": main, "kind": "fault", "place": "二楼烟感", "cause": "探测器故障", "handling": "已复位，报修"})),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        [
+            "applied", "applied", "rejected", "applied", "rejected", "applied", "applied",
+            "rejected", "applied", "applied", "rejected", "applied"
+        ]
+    );
+    assert_eq!(
+        r["results"][2]["message"],
+        "请先完成“联动控制转自动”，或写明跳过的原因"
+    );
+    assert_eq!(r["results"][4]["message"], "处置步骤尚未全部完成");
+    assert_eq!(r["results"][7]["message"], "跳过步骤须写明原因");
+    assert_eq!(r["results"][10]["code"], "closed");
+    let closed: Option<i64> = sqlx::query_scalar("SELECT closed_at FROM fire_alarms WHERE id = ?")
+        .bind(&fire)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(closed.is_some());
+
+    // The fault opened a repair, open until someone says who repaired it.
+    let repair = format!("{fault}/repair");
+    let (_, r) = push(
+        &app,
+        &op,
+        &d,
+        json!([
+            mutation(
+                13,
+                "fire.repair_done",
+                1,
+                &opid,
+                json!({"repair_id": repair})
+            ),
+            mutation(
+                14,
+                "fire.repair_done",
+                1,
+                &opid,
+                json!({"repair_id": repair, "repaired_by": "维保公司 刘工"})
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["rejected", "applied"]);
+    assert_eq!(r["results"][0]["field"], "repaired_by");
+    let (_, r) = push(
+        &app,
+        &g,
+        &d,
+        json!([mutation(15, "fire.alarm", 1, &gid, json!({"id": uuid(), "site_id": main, "kind": "false", "place": "x", "cause": "x", "handling": "x"}))]),
+    )
+    .await;
+    assert_eq!(r["results"][0]["code"], "forbidden", "{r}");
+    let repaired: (Option<i64>, String) =
+        sqlx::query_as("SELECT repaired_at, repaired_by FROM repairs WHERE id = ?")
+            .bind(&repair)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(repaired.0.is_some());
+    assert_eq!(repaired.1, "维保公司 刘工");
+
+    // Status entries: the clock is the data. One entry three hours ago, one now: late.
+    let now = chrono::Utc::now().timestamp_millis();
+    sqlx::query(
+        "INSERT INTO fire_status (id, site_id, normal, recorded_at, author_id, client_id, created_at, version)
+         VALUES ('earlier', ?, 1, ?, ?, 'x', ?, 0)",
+    )
+    .bind(&main)
+    .bind(now - 3 * 3600 * 1000)
+    .bind(&opid)
+    .bind(now)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let (a, b) = (uuid(), uuid());
+    let (_, r) = push(
+        &app,
+        &op,
+        &d,
+        json!([
+            mutation(
+                16,
+                "fire.status",
+                1,
+                &opid,
+                json!({"id": a, "site_id": main, "normal": false})
+            ),
+            mutation(
+                17,
+                "fire.status",
+                1,
+                &opid,
+                json!({"id": a, "site_id": main, "normal": false, "note": "备用电源故障灯亮"})
+            ),
+            mutation(
+                18,
+                "fire.status",
+                1,
+                &opid,
+                json!({"id": b, "site_id": main, "normal": true})
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["rejected", "applied", "applied"]);
+    assert_eq!(r["results"][0]["message"], "设备异常时须写明情况");
+    let late: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, late FROM fire_status WHERE id IN (?, ?) ORDER BY id")
+            .bind(&a)
+            .bind(&b)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(late, [(a, 1), (b, 0)]);
+}
