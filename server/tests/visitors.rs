@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{body, enrol, pull, push, spawn_app};
+use common::{body, changes_of, enrol, pull, push, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -100,7 +100,7 @@ async fn registrations_follow_the_courts_rules() {
     assert!(!text.contains(ID), "a full number left the server: {text}");
     assert!(text.contains("110105********002X"));
     assert!(!text.contains("证件磨损"));
-    assert_eq!(p["changes"].as_array().unwrap().len(), 3);
+    assert_eq!(changes_of(&p, "visit").len(), 3);
 
     // Check-out: once, and a second tap (another guard, offline) changes nothing.
     let out = |id: u64, visit: &Value| {
@@ -111,7 +111,7 @@ async fn registrations_follow_the_courts_rules() {
     assert_eq!(r["results"][0]["status"], "applied");
     assert_eq!(r["results"][1]["status"], "applied");
     let (_, p2) = pull(&app, &g, &d, p["cursor"].as_i64()).await;
-    let changes = p2["changes"].as_array().unwrap();
+    let changes = changes_of(&p2, "visit");
     assert_eq!(changes.len(), 1, "one change: the check-out");
     assert!(changes[0]["data"]["checked_out_at"].is_i64());
     // Checking out a visit that does not exist is refused with a reason.
@@ -144,7 +144,7 @@ async fn sites_and_roles_limit_who_sees_and_who_reveals() {
 
     // A tribunal guard can neither register at nor read the main court.
     let (_, p) = pull(&app, &tg, &d2, None).await;
-    assert_eq!(p["changes"], json!([]));
+    assert!(changes_of(&p, "visit").is_empty());
     let v2 = visitor(&main, &hall, "李四", ID);
     let (_, r) = push(&app, &tg, &d2, json!([check_in(1, &tgid, v2)])).await;
     assert_eq!(r["results"][0]["code"], "site_forbidden");

@@ -224,3 +224,12 @@ pub fn statuses(r: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The changes of one entity in a pull's answer (phones also pull routes, boilers and the like).
+#[allow(dead_code)] // not every test binary reads pulls
+pub fn changes_of<'a>(p: &'a Value, entity: &str) -> Vec<&'a Value> {
+    p["changes"]
+        .as_array()
+        .map(|a| a.iter().filter(|c| c["entity"] == entity).collect())
+        .unwrap_or_default()
+}
