@@ -30,6 +30,77 @@ pub struct Dashboard {
     /// Gate entries that day by kind, and items held now.
     pub gate: Vec<(String, i64)>,
     pub custody_open: i64,
+    /// Rounds, the boiler and the fire control room that day.
+    #[serde(default)]
+    pub duty: DutyDay,
+}
+
+/// The duty logs behind the supervisor's view of a day (#5).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DutyDay {
+    pub routes: Vec<RouteDay>,
+    pub boiler_readings: i64,
+    /// Readings that called for a stop, with how far the procedure went.
+    pub boiler_stops: Vec<BoilerStopDay>,
+    pub fire_entries: i64,
+    /// Entries made more than two hours after the one before.
+    pub fire_late: i64,
+    /// The newest entry at the site (any day), so an entry overdue now shows.
+    pub fire_last: Option<i64>,
+    /// Alarms raised that day, and any fire still open.
+    pub alarms: Vec<AlarmDay>,
+    /// Fault repairs not yet done, whatever their day.
+    pub repairs_open: Vec<RepairOpen>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RouteDay {
+    pub name_zh: String,
+    pub name_en: String,
+    /// `not_due`, `due`, `done`, `late`, `missed`, or `unscheduled`.
+    pub status: String,
+    pub rounds: Vec<RoundDay>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoundDay {
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    /// The checkpoints not confirmed (names), once finished.
+    pub skipped: Vec<String>,
+    /// "checkpoint: what was found".
+    pub findings: Vec<String>,
+    /// Checkpoints chosen from the list instead of scanned.
+    pub by_list: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BoilerStopDay {
+    pub boiler: String,
+    pub read_at: i64,
+    pub reasons_zh: Vec<String>,
+    pub reasons_en: Vec<String>,
+    pub steps_done: i64,
+    pub steps_total: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlarmDay {
+    pub kind: String,
+    pub place: String,
+    pub raised_at: i64,
+    pub closed_at: Option<i64>,
+    pub cause: String,
+    pub handling: String,
+    /// For a fire: steps recorded, and how many were skipped with a reason.
+    pub steps_done: i64,
+    pub steps_skipped: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairOpen {
+    pub place: String,
+    pub opened_at: i64,
 }
 
 impl Dashboard {

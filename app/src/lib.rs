@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod procedure;
 pub mod pwa;
 pub mod rounds;
+pub mod scan;
 pub mod screening;
 pub mod state;
 pub mod sync;
@@ -44,7 +45,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 13] = [
+pub const PAGES: [&str; 16] = [
     "/",
     "/signin",
     "/password",
@@ -58,6 +59,9 @@ pub const PAGES: [&str; 13] = [
     "/gate",
     "/dashboard",
     "/device",
+    "/rounds",
+    "/boiler",
+    "/fire",
 ];
 
 /// The HTML document around the app (server only).
@@ -134,6 +138,9 @@ lazy_page!(WatchlistPage, pages::Watchlist);
 lazy_page!(GatePage, pages::Gate);
 lazy_page!(DashboardPage, pages::Dashboard);
 lazy_page!(DevicePage, pages::Device);
+lazy_page!(RoundsPage, pages::Rounds);
+lazy_page!(BoilerPage, pages::Boiler);
+lazy_page!(FirePage, pages::Fire);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -166,6 +173,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gate") view={Lazy::<GatePage>::new()} />
                     <Route path=path!("/dashboard") view={Lazy::<DashboardPage>::new()} />
                     <Route path=path!("/device") view={Lazy::<DevicePage>::new()} />
+                    <Route path=path!("/rounds") view={Lazy::<RoundsPage>::new()} />
+                    <Route path=path!("/boiler") view={Lazy::<BoilerPage>::new()} />
+                    <Route path=path!("/fire") view={Lazy::<FirePage>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -94,6 +94,7 @@ pub async fn get(
     let watch_alerts = count(db, "SELECT COUNT(*) FROM watch_alerts WHERE site_id = ? AND alerted_at >= ? AND alerted_at < ?", s, from, to).await?;
     let gate = grouped(db, "SELECT kind, COUNT(*) FROM gate_entries WHERE site_id = ? AND arrived_at >= ? AND arrived_at < ? GROUP BY kind ORDER BY kind", s, from, to).await?;
     let custody_open = count(db, "SELECT COUNT(*) FROM gate_entries WHERE kind = 'custody' AND left_at IS NULL AND site_id = ? AND arrived_at >= ? AND arrived_at < ?", s, 0, to).await?;
+    let duty = crate::duty_day::day(db, s, from, to, crate::db::now_ms()).await?;
     Ok(Json(Dashboard {
         site_id: q.site,
         day: q.day,
@@ -112,6 +113,7 @@ pub async fn get(
         watch_alerts,
         gate,
         custody_open,
+        duty,
     }))
 }
 

@@ -199,6 +199,16 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A shared rule's "this field cannot be saved as typed", as a 400 naming the field.
+impl From<app::front::FieldError> for ApiError {
+    fn from(e: app::front::FieldError) -> Self {
+        ApiError::Invalid {
+            message: e.message,
+            field: e.field,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,15 +225,5 @@ mod tests {
         assert!(r.message.contains("2 分钟"), "{}", r.message);
         let i = ApiError::Internal(anyhow::anyhow!("disk /secret/path full")).body(Locale::En);
         assert!(!i.message.contains("secret"));
-    }
-}
-
-/// A shared rule's "this field cannot be saved as typed", as a 400 naming the field.
-impl From<app::front::FieldError> for ApiError {
-    fn from(e: app::front::FieldError) -> Self {
-        ApiError::Invalid {
-            message: e.message,
-            field: e.field,
-        }
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod dashboard;
 pub mod db;
+pub mod duty_day;
 pub mod error;
 pub mod people;
 pub mod records;

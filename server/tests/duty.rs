@@ -187,6 +187,28 @@ async fn boiler_readings_and_the_stop_procedure() {
         ),
         (1, 2, 4)
     );
+
+    // The supervisor's view of the day: two readings, one stop, its four steps.
+    let (s, dash) = body(
+        app.get(
+            &sup,
+            &format!("/api/v1/dashboard?site={hc}&day={}", today()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{dash}");
+    assert_eq!(dash["duty"]["boiler_readings"], 2);
+    let stops = dash["duty"]["boiler_stops"].as_array().unwrap();
+    assert_eq!(stops.len(), 1);
+    assert_eq!(stops[0]["steps_done"], 4);
+    assert_eq!(stops[0]["reasons_zh"][0], "出水温度97 ℃超过额定95 ℃");
+}
+
+/// The court's date today (UTC+8), as the dashboard takes it.
+fn today() -> String {
+    let (y, m, d) = app::front::court_date(chrono::Utc::now().timestamp_millis());
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[tokio::test]
@@ -342,4 +364,31 @@ async fn fire_alarms_repairs_and_status_entries() {
             .await
             .unwrap();
     assert_eq!(late, [(a, 1), (b, 0)]);
+
+    // The supervisor's view: the fire with its five steps (one skipped), the fault, no open
+    // repair, three entries today of which one late (the one from three hours ago may fall on
+    // yesterday's court day just after midnight, so count from the rows themselves).
+    let (s, dash) = body(
+        app.get(
+            &sup,
+            &format!("/api/v1/dashboard?site={main}&day={}", today()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{dash}");
+    let duty = &dash["duty"];
+    let alarms = duty["alarms"].as_array().unwrap();
+    assert_eq!(alarms.len(), 2);
+    let fire_row = alarms.iter().find(|a| a["kind"] == "fire").unwrap();
+    assert_eq!(
+        (
+            fire_row["steps_done"].as_i64(),
+            fire_row["steps_skipped"].as_i64()
+        ),
+        (Some(5), Some(1))
+    );
+    assert_eq!(duty["repairs_open"], json!([]));
+    assert_eq!(duty["fire_late"], 1);
+    assert!(duty["fire_entries"].as_i64().unwrap() >= 2);
 }

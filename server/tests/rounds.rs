@@ -218,8 +218,12 @@ async fn supervisors_edit_routes_and_print_tags() {
     // Another site's areas, another site, a guard: refused.
     let hc_area = app.first_area(&hc).await;
     let (s, _) = body(
-        app.put(&sup, &path, edit(&main, &[hc_area.clone()], 0, 60))
-            .await,
+        app.put(
+            &sup,
+            &path,
+            edit(&main, std::slice::from_ref(&hc_area), 0, 60),
+        )
+        .await,
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);

@@ -4,9 +4,11 @@
 use super::visit::{use_my_sites, SitePicker};
 use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
-use crate::dashboard::Dashboard as Figures;
+use crate::dashboard::{Dashboard as Figures, DutyDay};
+use crate::fire::AlarmKind;
 use crate::gate::GateKind;
 use crate::i18n::Key;
+use crate::i18n::{pick, Locale};
 use crate::screening::{ItemCategory, Outcome};
 use crate::state::use_app;
 use leptos::prelude::*;
@@ -114,6 +116,7 @@ pub fn Dashboard() -> impl IntoView {
                     <ul class="counts">{gate}</ul>
                     <p>{app.t(Key::OpenCustody)} " " <strong>{f.custody_open}</strong></p>
                 </section>
+                {duty_view(app.locale, f.duty)}
             }
         })
     };
@@ -127,5 +130,120 @@ pub fn Dashboard() -> impl IntoView {
             <Message text=message />
             {body}
         </SignedIn>
+    }
+}
+
+fn time(ms: i64) -> String {
+    client::format_local_time(ms as f64)
+}
+
+/// Rounds, boiler and fire room of the day; each line opens to its record.
+fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
+    let t = move |zh: &'static str, en: &'static str| pick(locale, zh, en);
+    let routes = d
+        .routes
+        .into_iter()
+        .map(|r| {
+            let (label, bad) = match r.status.as_str() {
+                "done" => (t("已完成", "done"), false),
+                "late" => (t("迟到", "late"), true),
+                "missed" => (t("未巡查", "missed"), true),
+                "due" => (t("待巡查", "due"), false),
+                "not_due" => (t("今日无需", "not due"), false),
+                _ => (t("不定时", "when needed"), false),
+            };
+            let flagged = bad || r.rounds.iter().any(|x| !x.skipped.is_empty());
+            let name = if locale == Locale::En { r.name_en } else { r.name_zh };
+            let rounds = r
+                .rounds
+                .into_iter()
+                .map(|x| {
+                    view! {
+                        <li data-testid="duty-round">
+                            {time(x.started_at)} "–" {x.finished_at.map(time).unwrap_or_else(|| t("进行中", "under way").into())}
+                            {(x.by_list > 0).then(|| format!(" · {}{}", t("未扫码确认 ", "confirmed without scan: "), x.by_list))}
+                            {(!x.skipped.is_empty()).then(|| view! { <br/><span class="error-text">{t("漏检：", "Skipped: ")}{x.skipped.join("、")}</span> })}
+                            {x.findings.into_iter().map(|f| view! { <br/><span>{f}</span> }).collect_view()}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details data-testid="duty-route">
+                    <summary class:error-text=flagged>{name} " · " {label}</summary>
+                    <ul>{rounds}</ul>
+                </details>
+            }
+        })
+        .collect_view();
+    let stop_count = d.boiler_stops.len();
+    let boiler = d
+        .boiler_stops
+        .into_iter()
+        .map(|b| {
+            let reasons = if locale == Locale::En { b.reasons_en } else { b.reasons_zh };
+            view! {
+                <li data-testid="duty-boiler-stop">{time(b.read_at)} " " {b.boiler} "：" {reasons.join("；")}
+                    " · " {t("停炉步骤", "stop steps")} " " {b.steps_done} "/" {b.steps_total}</li>
+            }
+        })
+        .collect_view();
+    let now = client::now_ms() as i64;
+    let overdue = d
+        .fire_last
+        .is_some_and(|last| crate::fire::status_due(Some(last), last, now).late);
+    let open_fire = d.alarms.iter().any(|a| a.closed_at.is_none());
+    let alarms = d
+        .alarms
+        .into_iter()
+        .map(|a| {
+            let kind = AlarmKind::parse(&a.kind).map(|k| k.label(locale)).unwrap_or("?");
+            let steps = (a.kind == "fire").then(|| {
+                format!(
+                    " · {} {}/5{}",
+                    t("处置步骤", "steps"),
+                    a.steps_done,
+                    if a.steps_skipped > 0 {
+                        format!("（{}{}）", t("跳过", "skipped "), a.steps_skipped)
+                    } else {
+                        String::new()
+                    }
+                )
+            });
+            view! {
+                <details data-testid="duty-alarm">
+                    <summary class:error-text=a.closed_at.is_none()>{time(a.raised_at)} " " {kind} " · " {a.place}
+                        {a.closed_at.is_none().then(|| format!(" · {}", t("未结束", "open")))}</summary>
+                    <p>{a.cause} " " {a.handling} {steps}</p>
+                </details>
+            }
+        })
+        .collect_view();
+    let repairs_count = d.repairs_open.len();
+    let repairs = d
+        .repairs_open
+        .into_iter()
+        .map(|r| view! { <li>{time(r.opened_at)} " " {r.place}</li> })
+        .collect_view();
+    view! {
+        <section class="card kpi" data-testid="kpi-rounds">
+            <h2>{t("巡逻巡查", "Patrol rounds")}</h2>
+            {routes}
+        </section>
+        <section class="card kpi" class:alarm={stop_count > 0} data-testid="kpi-boiler">
+            <h2>{t("锅炉", "Boiler")}</h2>
+            <p>{t("运行记录", "Readings")} " " <strong data-testid="boiler-readings">{d.boiler_readings}</strong>
+                " · " {t("超限停炉", "stops")} " " <strong data-testid="boiler-stops">{stop_count}</strong></p>
+            <ul>{boiler}</ul>
+        </section>
+        <section class="card kpi" class:alarm={overdue || open_fire || repairs_count > 0} data-testid="kpi-fire">
+            <h2>{t("消防控制室", "Fire control room")}</h2>
+            <p>{t("设备记录", "Status entries")} " " <strong data-testid="fire-entries">{d.fire_entries}</strong>
+                " · " {t("迟记", "late")} " " <strong class:error-text={d.fire_late > 0}>{d.fire_late}</strong>
+                {overdue.then(|| view! { " · " <strong class="error-text">{t("当前已超时", "overdue now")}</strong> })}</p>
+            {alarms}
+            <p>{t("待维修故障", "Open repairs")} " " <strong data-testid="repairs-open">{repairs_count}</strong></p>
+            <ul>{repairs}</ul>
+        </section>
     }
 }

@@ -1,27 +1,34 @@
 //! One module per screen.
 
+mod boiler;
 mod dashboard;
 mod deposits;
 mod device;
+mod fire;
 mod gate;
 mod home;
 mod onsite;
 mod password;
 mod people;
+mod procedure;
+mod rounds;
 mod screen;
 mod signin;
 mod sites;
 mod visit;
 mod watchlist;
 
+pub use boiler::Boiler;
 pub use dashboard::Dashboard;
 pub use deposits::Deposits;
 pub use device::Device;
+pub use fire::Fire;
 pub use gate::Gate;
 pub use home::Home;
 pub use onsite::OnSite;
 pub use password::ChangePassword;
 pub use people::People;
+pub use rounds::Rounds;
 pub use screen::Screen;
 pub use signin::SignIn;
 pub use sites::Sites;

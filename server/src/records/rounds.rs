@@ -48,6 +48,17 @@ pub const CHECK: Entity = Entity {
     court_wide: false,
 };
 
+/// kind, name (zh, en), days, window (minutes), checkpoints.
+type RouteSeed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    Vec<String>,
+);
+
 /// The court's starting routes, for every site that has none: the main court's checks before
 /// and after work and its courtroom patrol; each tribunal's night and rest-day checks. A
 /// supervisor edits them from then on (a removed route still counts as the site having routes).
@@ -93,59 +104,58 @@ pub async fn seed_defaults(db: &Db) -> anyhow::Result<usize> {
             A::BoilerRoom,
             A::Yard,
         ];
-        let list: Vec<(&str, &str, &str, &str, i64, i64, Vec<String>)> =
-            if SiteKind::parse(&kind) == Some(SiteKind::MainCourt) {
-                vec![
-                    (
-                        "morning",
-                        "上班前安全检查",
-                        "Morning check",
-                        "workdays",
-                        390,
-                        480,
-                        of(&public),
-                    ),
-                    (
-                        "night",
-                        "下班后夜间检查",
-                        "Night check",
-                        "workdays",
-                        1020,
-                        1260,
-                        of(&public),
-                    ),
-                    (
-                        "court_patrol",
-                        "巡庭",
-                        "Courtroom patrol",
-                        "unscheduled",
-                        480,
-                        1050,
-                        of(&[A::Courtroom]),
-                    ),
-                ]
-            } else {
-                vec![
-                    (
-                        "night",
-                        "夜间安全检查",
-                        "Night check",
-                        "workdays",
-                        1020,
-                        1260,
-                        of(&tribunal),
-                    ),
-                    (
-                        "rest_day",
-                        "休息日巡查",
-                        "Rest-day patrol",
-                        "rest_days",
-                        480,
-                        1020,
-                        of(&tribunal),
-                    ),
-                ]
-            };
+        let list: Vec<RouteSeed> = if SiteKind::parse(&kind) == Some(SiteKind::MainCourt) {
+            vec![
+                (
+                    "morning",
+                    "上班前安全检查",
+                    "Morning check",
+                    "workdays",
+                    390,
+                    480,
+                    of(&public),
+                ),
+                (
+                    "night",
+                    "下班后夜间检查",
+                    "Night check",
+                    "workdays",
+                    1020,
+                    1260,
+                    of(&public),
+                ),
+                (
+                    "court_patrol",
+                    "巡庭",
+                    "Courtroom patrol",
+                    "unscheduled",
+                    480,
+                    1050,
+                    of(&[A::Courtroom]),
+                ),
+            ]
+        } else {
+            vec![
+                (
+                    "night",
+                    "夜间安全检查",
+                    "Night check",
+                    "workdays",
+                    1020,
+                    1260,
+                    of(&tribunal),
+                ),
+                (
+                    "rest_day",
+                    "休息日巡查",
+                    "Rest-day patrol",
+                    "rest_days",
+                    480,
+                    1020,
+                    of(&tribunal),
+                ),
+            ]
+        };
         for (kind, zh, en, days, from, to, area_ids) in list {
             if area_ids.is_empty() {
                 continue;

@@ -1,0 +1,285 @@
+//! The caretakers' boiler log (锅炉运行记录): a reading per round of the boiler room, checked
+//! against the boiler's profile as it is typed; a reading past the rating or a stop condition
+//! turns the page red with the stop procedure, step by step. Duties due this shift, week and
+//! month are shown and ticked with the reading. Saved on the phone first.
+
+use super::procedure::ProcedurePanel;
+use super::visit::{new_uuid, use_my_sites, SitePicker};
+use crate::boiler::{
+    self, Duty, Medium, Profile, Reading, ReadingRow, StopCondition, WaterLevel, ACCESSORIES,
+};
+use crate::components::{field, SignedIn};
+use crate::front::FieldError;
+use crate::i18n::{pick, Key, Locale};
+use crate::model::Action;
+use crate::outbox;
+use crate::procedure::{self, ProcedureKind};
+use crate::state::use_app;
+use leptos::prelude::*;
+
+fn number(s: &str, name: &'static str, locale: Locale) -> Result<Option<f64>, FieldError> {
+    let s = s.trim().replace(['，', ','], ".");
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<f64>().map(Some).map_err(|_| FieldError {
+        field: name,
+        message: pick(locale, "请输入数字", "Enter a number").into(),
+    })
+}
+
+/// Chips choosing any number of `all`.
+fn multi<T: Copy + PartialEq + Send + Sync + 'static>(
+    legend: &'static str,
+    all: &'static [T],
+    label: impl Fn(T) -> &'static str + Copy + Send + Sync + 'static,
+    code: impl Fn(T) -> &'static str + Copy + Send + Sync + 'static,
+    chosen: RwSignal<Vec<T>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="chips"><legend>{legend}</legend>
+            {all.iter().copied().map(|x| view! {
+                <button type="button" class="chip" class:on=move || chosen.get().contains(&x)
+                    data-testid=format!("chip-{}", code(x))
+                    on:click=move |_| chosen.update(|c| if let Some(i) = c.iter().position(|y| *y == x) { c.remove(i); } else { c.push(x); })>
+                    {label(x)}</button>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn Boiler() -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let site = RwSignal::new(String::new());
+    let sites = use_my_sites(site);
+    let chosen_boiler = RwSignal::new(String::new());
+    let rows = Memo::new(move |_| {
+        app.view_rev.track();
+        outbox::rows()
+    });
+    let boilers = Memo::new(move |_| {
+        let s = site.get();
+        crate::local::list(&rows.get(), "boiler", |_: &Profile| 0)
+            .into_iter()
+            .filter(|(_, b)| b.site_id == s)
+            .collect::<Vec<_>>()
+    });
+    let current = move || {
+        let list = boilers.get();
+        let want = chosen_boiler.get();
+        list.iter()
+            .find(|(id, _)| *id == want)
+            .or(list.first())
+            .cloned()
+    };
+    let readings = Memo::new(move |_| {
+        let b = current().map(|(id, _)| id).unwrap_or_default();
+        crate::local::list(&rows.get(), "boiler_reading", |r: &ReadingRow| r.read_at)
+            .into_iter()
+            .filter(|(_, r)| r.boiler_id == b)
+            .collect::<Vec<_>>()
+    });
+    // The newest reading that called for a stop whose steps are not all recorded.
+    let open_stop = move || {
+        readings.get().into_iter().find(|(id, r)| {
+            !r.stop_reasons(app.locale).is_empty()
+                && !procedure::complete(
+                    ProcedureKind::BoilerStop,
+                    &crate::local::steps_of(&rows.get(), id),
+                )
+        })
+    };
+    let due = move || {
+        let done: Vec<(i64, Vec<Duty>)> = readings
+            .get()
+            .iter()
+            .map(|(_, r)| (r.read_at, r.duties()))
+            .collect();
+        boiler::duties_due(&done, crate::client::now_ms() as i64)
+    };
+
+    let [supply, ret, pressure, fuel, makeup, anomaly, handling] =
+        std::array::from_fn::<_, 7, _>(|_| RwSignal::new(String::new()));
+    let level = RwSignal::new(None::<WaterLevel>);
+    let pump = RwSignal::new(true);
+    let duties = RwSignal::new(Vec::<Duty>::new());
+    let faulty = RwSignal::new(Vec::<&'static str>::new());
+    let conditions = RwSignal::new(Vec::<StopCondition>::new());
+    let bad_field = RwSignal::new(String::new());
+    let message = RwSignal::new((String::new(), true));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((boiler_id, profile)) = current() else {
+            return;
+        };
+        let parsed = (|| -> Result<Reading, FieldError> {
+            Ok(Reading {
+                id: new_uuid(),
+                boiler_id,
+                supply_c: number(&supply.get_untracked(), "supply_c", app.locale)?,
+                return_c: number(&ret.get_untracked(), "return_c", app.locale)?,
+                pressure_mpa: number(&pressure.get_untracked(), "pressure_mpa", app.locale)?,
+                water_level: level.get_untracked(),
+                pump_running: pump.get_untracked(),
+                makeup_water: makeup.get_untracked(),
+                fuel: fuel.get_untracked(),
+                duties: duties.get_untracked(),
+                faulty: faulty
+                    .get_untracked()
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                stop_conditions: conditions.get_untracked(),
+                anomaly: anomaly.get_untracked(),
+                handling: handling.get_untracked(),
+            })
+        })();
+        let checked =
+            parsed.and_then(|r| boiler::check_reading(&profile, r.clone(), app.locale).map(|_| r));
+        let r = match checked {
+            Ok(r) => r,
+            Err(e) => {
+                bad_field.set(e.field.into());
+                message.set((e.message, false));
+                return;
+            }
+        };
+        match outbox::save_and_sync(app, "boiler.reading", 1, &r) {
+            Ok(_) => {
+                for s in [supply, ret, pressure, fuel, makeup, anomaly, handling] {
+                    s.set(String::new());
+                }
+                duties.set(Vec::new());
+                faulty.set(Vec::new());
+                conditions.set(Vec::new());
+                bad_field.set(String::new());
+                message.set((app.t(Key::SavedPending).into(), true));
+            }
+            Err(e) => message.set((e, false)),
+        }
+    };
+    let input =
+        move |label: &'static str, name: &'static str, s: RwSignal<String>, mode: &'static str| {
+            field(label, name, s, mode, Some(bad_field))
+        };
+    let about = move || {
+        current().map(|(_, p): (String, Profile)| {
+            let (_, m, d) = crate::front::court_date(crate::client::now_ms() as i64);
+            let season = p.in_season(m, d);
+            let rating = format!(
+                "{} · {} {} MPa · {} {} ℃",
+                p.medium().label(app.locale),
+                t("额定压力", "rated"),
+                p.rated_pressure_mpa,
+                t("额定出水温度", "outlet"),
+                p.rated_temp_c
+            );
+            view! {
+                <p class="muted" data-testid="boiler-profile">{p.name.clone()} " · " {rating}
+                    {p.special_equipment().then(|| view! { <br/><span class="tag warn">{t("特种设备：持证操作，按期年检", "Special equipment: certified operator, annual inspection")} " " {p.inspection_due.clone()}</span> })}
+                    {(!season).then(|| view! { <br/><span class="tag plain">{t("非采暖期", "Outside the heating season")} " " {p.season_start.clone()} "–" {p.season_end.clone()}</span> })}
+                </p>
+            }
+        })
+    };
+    let is_steam = move || current().is_some_and(|(_, p)| p.medium() == Medium::Steam);
+    let allowed = move || {
+        app.me
+            .get()
+            .is_some_and(|m| m.can(Action::BoilerLog) || m.can(Action::Inspect))
+    };
+
+    view! {
+        <SignedIn>
+            <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
+                <h1>{t("锅炉运行记录", "Boiler log")}</h1>
+                <SitePicker sites=sites site=site />
+                <Show when=move || { boilers.get().len() > 1 }>
+                    <select name="boiler" on:change=move |ev| chosen_boiler.set(event_target_value(&ev))>
+                        {move || boilers.get().into_iter().map(|(id, b)| view! { <option value=id>{b.name}</option> }).collect_view()}
+                    </select>
+                </Show>
+                <Show when=move || current().is_some() fallback=move || view! { <p class="muted">{t("本场所没有锅炉", "No boiler at this site")}</p> }>
+                    {about}
+                    {move || open_stop().map(|(id, r)| view! {
+                        <section class="card watch-alert" data-testid="boiler-stop">
+                            <h2>{t("立即停炉", "Stop the boiler now")}</h2>
+                            <ul>{r.stop_reasons(app.locale).into_iter().map(|x| view! { <li class="big" data-testid="stop-reason">{x}</li> }).collect_view()}</ul>
+                            <p>{t("按顺序操作，每一步点一下记录时间；已通知主管。", "Follow the steps in order; tap each to record its time. The supervisor is alerted.")}</p>
+                            <ProcedurePanel kind=ProcedureKind::BoilerStop of=id />
+                        </section>
+                    })}
+                    {move || {
+                        let d = due();
+                        (!d.is_empty()).then(|| view! {
+                            <p class="tag warn" data-testid="duties-due">{t("待做：", "Due: ")}
+                                {d.iter().map(|x| format!("{}（{}）", x.label(app.locale), x.every_label(app.locale))).collect::<Vec<_>>().join("、")}</p>
+                        })
+                    }}
+                    <form class="card form" on:submit=submit data-testid="boiler-form" novalidate>
+                        <div class="pair">
+                            {input(t("出水温度 ℃", "Outlet °C"), "supply_c", supply, "decimal")}
+                            {input(t("回水温度 ℃", "Return °C"), "return_c", ret, "decimal")}
+                        </div>
+                        {input(t("压力 MPa", "Pressure MPa"), "pressure_mpa", pressure, "decimal")}
+                        <Show when=is_steam>
+                            <fieldset class="chips"><legend>{t("水位", "Water level")}</legend>
+                                {WaterLevel::ALL.iter().copied().map(|w| view! {
+                                    <button type="button" class="chip" class:on=move || level.get() == Some(w)
+                                        on:click=move |_| level.set(Some(w))>{w.label(app.locale)}</button>
+                                }).collect_view()}
+                            </fieldset>
+                        </Show>
+                        <fieldset class="chips"><legend>{t("循环泵", "Circulation pump")}</legend>
+                            <button type="button" class="chip" class:on=move || pump.get() on:click=move |_| pump.set(true)>{t("运行", "Running")}</button>
+                            <button type="button" class="chip" class:on=move || !pump.get() on:click=move |_| pump.set(false)>{t("停止", "Stopped")}</button>
+                        </fieldset>
+                        {input(t("燃料及用量", "Fuel and amount"), "fuel", fuel, "text")}
+                        {input(t("补水", "Make-up water"), "makeup_water", makeup, "text")}
+                        {multi(t("本次完成", "Done now"), Duty::ALL, move |d| d.label(app.locale), |d| d.code(), duties)}
+                        <fieldset class="chips"><legend>{t("安全附件故障", "Faulty safety accessories")}</legend>
+                            {ACCESSORIES.iter().map(|(code, zh, en)| {
+                                let code: &'static str = code;
+                                view! {
+                                    <button type="button" class="chip" class:on=move || faulty.get().contains(&code)
+                                        on:click=move |_| faulty.update(|f| if let Some(i) = f.iter().position(|x| *x == code) { f.remove(i); } else { f.push(code); })>
+                                        {pick(app.locale, zh, en)}</button>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <details><summary data-testid="stop-conditions">{t("紧急停炉情况", "Conditions that stop the boiler")}</summary>
+                            {multi("", StopCondition::ALL, move |c| c.label(app.locale), |c| c.code(), conditions)}
+                        </details>
+                        {input(t("异常情况", "Anything wrong"), "anomaly", anomaly, "text")}
+                        {input(t("处理情况", "Handling"), "handling", handling, "text")}
+                        {move || {
+                            let (text, ok) = message.get();
+                            (!text.is_empty()).then(|| view! {
+                                <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p>
+                            })
+                        }}
+                        <button class="primary" type="submit" data-testid="save" disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
+                    </form>
+                    <h2>{t("最近记录", "Recent readings")}</h2>
+                    <ul class="records" data-testid="readings">
+                        {move || readings.get().into_iter().take(12).map(|(_, r)| {
+                            let stop = r.stop_reasons(app.locale);
+                            view! {
+                                <li class="rec" data-testid="reading-row">
+                                    <div>
+                                        <strong>{crate::client::format_local_time(r.read_at as f64)}</strong> " "
+                                        {r.supply_c.map(|x| format!("{x} ℃"))} " " {r.pressure_mpa.map(|x| format!("{x} MPa"))}
+                                        {(!stop.is_empty()).then(|| view! { <br/><span class="tag alarm">{t("停炉：", "Stop: ")}{stop.join("；")}</span> })}
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </Show>
+            </Show>
+        </SignedIn>
+    }
+}

@@ -1,0 +1,278 @@
+//! Fire control room duty (消防控制室值班): the two-hourly equipment status entry with its
+//! reminder; alarms by kind, a fire walked through its ordered steps; the fault repairs a false
+//! alarm or a fault opens, open until repaired. Saved on the phone first.
+
+use super::procedure::ProcedurePanel;
+use super::visit::{new_uuid, use_my_sites, SitePicker};
+use crate::components::{field, SignedIn};
+use crate::fire::{
+    self, Alarm, AlarmClose, AlarmKind, AlarmRow, RepairDone, RepairRow, StatusEntry,
+};
+use crate::i18n::{pick, Key};
+use crate::model::Action;
+use crate::outbox;
+use crate::procedure::{self, ProcedureKind};
+use crate::state::use_app;
+use leptos::prelude::*;
+
+#[component]
+pub fn Fire() -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let site = RwSignal::new(String::new());
+    let sites = use_my_sites(site);
+    let rows = Memo::new(move |_| {
+        app.view_rev.track();
+        outbox::rows()
+    });
+    let message = RwSignal::new((String::new(), true));
+    let say = move |r: Result<u64, String>, ok: &'static str| match r {
+        Ok(_) => {
+            message.set((ok.into(), true));
+            true
+        }
+        Err(e) => {
+            message.set((e, false));
+            false
+        }
+    };
+
+    // Status entries.
+    let last_status = move || {
+        let s = site.get();
+        rows.get()
+            .get("fire_status")
+            .map(|t| {
+                t.values()
+                    .filter(|v| v["site_id"] == s.as_str())
+                    .filter_map(|v| v["recorded_at"].as_i64())
+                    .max()
+            })
+            .unwrap_or_default()
+    };
+    let status_note = RwSignal::new(String::new());
+    let abnormal = RwSignal::new(false);
+    let record_status = move |normal: bool| {
+        let s = StatusEntry {
+            id: new_uuid(),
+            site_id: site.get_untracked(),
+            normal,
+            note: status_note.get_untracked(),
+        };
+        if let Err(e) = fire::check_status(s.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        if say(
+            outbox::save_and_sync(app, "fire.status", 1, &s),
+            app.t(Key::SavedPending),
+        ) {
+            status_note.set(String::new());
+            abnormal.set(false);
+        }
+    };
+    let status_line = move || {
+        let now = crate::client::now_ms() as i64;
+        match last_status() {
+            None => (
+                t("本班尚无设备运行记录", "No status entry yet").to_string(),
+                "warn",
+            ),
+            Some(last) => {
+                let due = fire::status_due(Some(last), last, now);
+                let when = crate::client::format_local_time(due.due_at as f64);
+                if due.late {
+                    (
+                        format!("{} {when}", t("已超时：应于", "Late: due at")),
+                        "alarm",
+                    )
+                } else {
+                    (format!("{} {when}", t("下次记录：", "Next entry:")), "ok")
+                }
+            }
+        }
+    };
+
+    // Alarms.
+    let alarms = Memo::new(move |_| {
+        let s = site.get();
+        crate::local::list(&rows.get(), "fire_alarm", |a: &AlarmRow| a.raised_at)
+            .into_iter()
+            .filter(|(_, a)| a.site_id == s)
+            .collect::<Vec<_>>()
+    });
+    let kind = RwSignal::new(AlarmKind::Fire);
+    let [place, cause, handling] = std::array::from_fn::<_, 3, _>(|_| RwSignal::new(String::new()));
+    let bad_field = RwSignal::new(String::new());
+    let raise = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let a = Alarm {
+            id: new_uuid(),
+            site_id: site.get_untracked(),
+            kind: Some(kind.get_untracked()),
+            place: place.get_untracked(),
+            cause: cause.get_untracked(),
+            handling: handling.get_untracked(),
+        };
+        if let Err(e) = fire::check_alarm(a.clone(), app.locale) {
+            bad_field.set(e.field.into());
+            message.set((e.message, false));
+            return;
+        }
+        if say(outbox::save_and_sync(app, "fire.alarm", 1, &a), "") {
+            for s in [place, cause, handling, bad_field] {
+                s.set(String::new());
+            }
+        }
+    };
+    let open_fire = move |(id, a): (String, AlarmRow)| {
+        let close_cause = RwSignal::new(String::new());
+        let close_handling = RwSignal::new(String::new());
+        let of = id.clone();
+        let complete = move || {
+            procedure::complete(
+                ProcedureKind::FireAlarm,
+                &crate::local::steps_of(&rows.get(), &of),
+            )
+        };
+        let id2 = id.clone();
+        let close = move |_| {
+            let c = AlarmClose {
+                alarm_id: id2.clone(),
+                cause: close_cause.get_untracked(),
+                handling: close_handling.get_untracked(),
+            };
+            if let Err(e) = fire::check_close(c.clone(), true, app.locale) {
+                message.set((e.message, false));
+                return;
+            }
+            say(
+                outbox::save_and_sync(app, "fire.alarm_close", 1, &c),
+                app.t(Key::SavedPending),
+            );
+        };
+        view! {
+            <section class="card watch-alert" data-testid="fire-alarm">
+                <h2>{t("火警处置", "Fire alarm")} " · " {a.place.clone()}</h2>
+                <p class="muted">{crate::client::format_local_time(a.raised_at as f64)}</p>
+                <ProcedurePanel kind=ProcedureKind::FireAlarm of=id />
+                <Show when=complete.clone()>
+                    <div class="form">
+                        {field(t("起火原因", "Cause"), "close_cause", close_cause, "text", None)}
+                        {field(t("处置情况", "What was done"), "close_handling", close_handling, "text", None)}
+                        <button class="primary" data-testid="fire-close" on:click=close.clone()>{t("结束处置", "Close the alarm")}</button>
+                    </div>
+                </Show>
+            </section>
+        }
+    };
+
+    // Repairs.
+    let repairs = Memo::new(move |_| {
+        let s = site.get();
+        crate::local::list(&rows.get(), "repair", |r: &RepairRow| r.opened_at)
+            .into_iter()
+            .filter(|(_, r)| r.site_id == s && r.repaired_at.is_none())
+            .collect::<Vec<_>>()
+    });
+    let repairing = RwSignal::new(None::<String>);
+    let repaired_by = RwSignal::new(String::new());
+    let repair_done = move |id: String| {
+        let r = RepairDone {
+            repair_id: id,
+            repaired_by: repaired_by.get_untracked(),
+            note: String::new(),
+        };
+        if let Err(e) = fire::check_repair(r.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        if say(
+            outbox::save_and_sync(app, "fire.repair_done", 1, &r),
+            app.t(Key::SavedPending),
+        ) {
+            repairing.set(None);
+            repaired_by.set(String::new());
+        }
+    };
+
+    let allowed = move || {
+        app.me
+            .get()
+            .is_some_and(|m| m.can(Action::FireDuty) || m.can(Action::Inspect))
+    };
+    view! {
+        <SignedIn>
+            <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
+                <h1>{t("消防控制室值班", "Fire-room duty")}</h1>
+                <SitePicker sites=sites site=site />
+                {move || alarms.get().into_iter().filter(|(_, a)| a.closed_at.is_none()).map(open_fire).collect_view()}
+                {move || {
+                    let (text, ok) = message.get();
+                    (!text.is_empty()).then(|| view! {
+                        <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p>
+                    })
+                }}
+                <section class="card form" data-testid="fire-status">
+                    <h2>{t("设备运行情况（每2小时）", "Equipment status (every 2 hours)")}</h2>
+                    {move || { let (text, class) = status_line(); view! { <p class=format!("tag {class}") data-testid="status-due">{text}</p> } }}
+                    <Show when=move || abnormal.get()>
+                        {field(t("异常情况", "What is not normal"), "status_note", status_note, "text", None)}
+                    </Show>
+                    <div class="row">
+                        <button type="button" class="primary" data-testid="status-ok" on:click=move |_| record_status(true)>{t("设备正常", "All normal")}</button>
+                        <button type="button" data-testid="status-fault" on:click=move |_| if abnormal.get_untracked() { record_status(false) } else { abnormal.set(true) }>{t("有异常", "Not normal")}</button>
+                    </div>
+                </section>
+                <form class="card form" on:submit=raise data-testid="alarm-form" novalidate>
+                    <h2>{t("报警记录", "Alarm")}</h2>
+                    <fieldset class="chips">
+                        {AlarmKind::ALL.iter().copied().map(|k| view! {
+                            <button type="button" class="chip" class:on=move || kind.get() == k data-testid=format!("alarm-{}", k.code())
+                                on:click=move |_| kind.set(k)>{k.label(app.locale)}</button>
+                        }).collect_view()}
+                    </fieldset>
+                    {field(t("报警部位", "Where"), "place", place, "text", Some(bad_field))}
+                    <Show when=move || kind.get() != AlarmKind::Fire>
+                        {field(t("原因", "Cause"), "cause", cause, "text", Some(bad_field))}
+                        {field(t("处理情况", "Handling"), "handling", handling, "text", Some(bad_field))}
+                    </Show>
+                    <button class="primary" type="submit" data-testid="alarm-save" disabled=move || !app.hydrated.get()>
+                        {move || if kind.get() == AlarmKind::Fire { t("火警：开始处置", "Fire: start handling") } else { app.t(Key::Save) }}</button>
+                </form>
+                <h2>{t("待维修故障", "Open repairs")} " " <strong data-testid="repair-count">{move || repairs.get().len()}</strong></h2>
+                <ul class="records" data-testid="repairs">
+                    {move || repairs.get().into_iter().map(|(id, r)| {
+                        let (id1, id2, id3) = (id.clone(), id.clone(), id);
+                        view! {
+                            <li class="rec" data-testid="repair-row">
+                                <div><strong>{r.place}</strong><br/><span class="muted">{crate::client::format_local_time(r.opened_at as f64)}</span></div>
+                                <button class="small" data-testid="repair-done" on:click=move |_| repairing.set(Some(id1.clone()))>{t("已修复", "Repaired")}</button>
+                                <Show when=move || repairing.get().as_deref() == Some(id2.as_str())>
+                                    {
+                                        let id = id3.clone();
+                                        view! {
+                                            <div class="form closing">
+                                                {field(t("维修人员或单位", "Repaired by"), "repaired_by", repaired_by, "text", None)}
+                                                <button class="primary" data-testid="repair-confirm" on:click=move |_| repair_done(id.clone())>{app.t(Key::Confirm)}</button>
+                                            </div>
+                                        }
+                                    }
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <h2>{t("最近报警", "Recent alarms")}</h2>
+                <ul class="records" data-testid="alarms">
+                    {move || alarms.get().into_iter().take(10).map(|(_, a)| view! {
+                        <li class="rec" data-testid="alarm-row">
+                            <div><strong>{AlarmKind::parse(&a.kind).map(|k| k.label(app.locale))} " · " {a.place}</strong><br/>
+                                <span class="muted">{crate::client::format_local_time(a.raised_at as f64)} " " {a.cause} " " {a.handling}</span></div>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </SignedIn>
+    }
+}

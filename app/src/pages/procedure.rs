@@ -1,0 +1,100 @@
+//! The steps of a fire alarm or a boiler stop, one big button for the next step: each tap is
+//! saved on the phone at once with its time; a step can only be passed over with a reason.
+
+use crate::components::field;
+use crate::i18n::{pick, Key};
+use crate::outbox;
+use crate::procedure::{self, ProcedureKind, Step, StepError};
+use crate::state::use_app;
+use leptos::prelude::*;
+
+#[component]
+pub fn ProcedurePanel(kind: ProcedureKind, of: String) -> impl IntoView {
+    let app = use_app();
+    let of = StoredValue::new(of);
+    let steps = Memo::new(move |_| {
+        app.view_rev.track();
+        crate::local::steps_of(&outbox::rows(), &of.get_value())
+    });
+    let next = move || procedure::next_step(kind, &steps.get());
+    let skipping = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let record = move |skip: bool| {
+        let Some(def) = procedure::next_step(kind, &steps.get_untracked()) else {
+            return;
+        };
+        let why = if skip {
+            reason.get_untracked()
+        } else {
+            String::new()
+        };
+        if skip && why.trim().is_empty() {
+            message.set(StepError::NoReason.message(app.locale));
+            return;
+        }
+        let s = Step {
+            of: of.get_value(),
+            kind,
+            step: def.code.into(),
+            skipped_because: why,
+        };
+        match outbox::save_and_sync(app, "procedure.step", 1, &s) {
+            Ok(_) => {
+                skipping.set(false);
+                reason.set(String::new());
+                message.set(String::new());
+            }
+            Err(e) => message.set(e),
+        }
+    };
+    let list = move || {
+        let done = steps.get();
+        let upcoming = next().map(|d| d.code);
+        kind.steps()
+            .iter()
+            .map(|d| {
+                let rec = done.iter().find(|r| r.step == d.code).cloned();
+                let state = match (&rec, upcoming == Some(d.code)) {
+                    (Some(_), _) => "done",
+                    (None, true) => "next",
+                    _ => "",
+                };
+                let when = rec.map(|r| {
+                    let t = crate::client::format_local_time(r.at as f64);
+                    if r.skipped_because.is_empty() {
+                        t
+                    } else {
+                        format!(
+                            "{t} {}{}",
+                            pick(app.locale, "跳过：", "skipped: "),
+                            r.skipped_because
+                        )
+                    }
+                });
+                view! {
+                    <li class=state data-testid=format!("step-{}", d.code)>
+                        <span>{d.label(app.locale)}</span>
+                        {when.map(|w| view! { <small class="muted" data-testid="step-time">{w}</small> })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <ol class="steps" data-testid="steps">{list}</ol>
+        <Show when=move || next().is_some()>
+            <button type="button" class="primary big" data-testid="step-done" on:click=move |_| record(false)>
+                {move || next().map(|d| d.label(app.locale)).unwrap_or_default()} " ✓"</button>
+            <button type="button" class="small" data-testid="step-skip" on:click=move |_| skipping.update(|s| *s = !*s)>
+                {move || pick(app.locale, "跳过此步骤…", "Skip this step…")}</button>
+            <Show when=move || skipping.get()>
+                <div class="form">
+                    {field(pick(app.locale, "跳过原因", "Why it is skipped"), "skip_reason", reason, "text", None)}
+                    <button type="button" data-testid="step-skip-confirm" on:click=move |_| record(true)>{app.t(Key::Confirm)}</button>
+                </div>
+            </Show>
+        </Show>
+        {move || (!message.get().is_empty()).then(|| view! { <p class="error" role="alert">{message.get()}</p> })}
+    }
+}

@@ -1,0 +1,535 @@
+//! Patrol rounds (巡查): the site's routes with today's state (due, done, late, missed); a round
+//! walked checkpoint by checkpoint, each scanned from its QR tag where the phone can, otherwise
+//! chosen from the list with a reason; anything found noted on the spot. Saved on the phone
+//! first. Supervisors see the same, edit the routes and print the tag sheet.
+
+use super::visit::{new_uuid, use_my_sites, SitePicker};
+use crate::components::{field, handle_error, SignedIn};
+use crate::front::court_day_start;
+use crate::i18n::{pick, Key, Locale};
+use crate::model::{Action, Site};
+use crate::outbox;
+use crate::rounds::{
+    self, Check, CheckRow, Days, Finish, How, ListReason, RoundRow, RoundStatus, RouteEdit,
+    RouteKind, RouteRow, Start,
+};
+use crate::state::use_app;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+fn area_names(sites: &[Site], site: &str, locale: Locale) -> HashMap<String, String> {
+    sites
+        .iter()
+        .filter(|s| s.id == site)
+        .flat_map(|s| s.areas.iter())
+        .map(|a| {
+            let name = if locale == Locale::En && !a.name_en.is_empty() {
+                a.name_en.clone()
+            } else {
+                a.name_zh.clone()
+            };
+            (a.id.clone(), name)
+        })
+        .collect()
+}
+
+fn status_text(s: RoundStatus, locale: Locale) -> (String, &'static str) {
+    match s {
+        RoundStatus::NotDue => (pick(locale, "今日无需", "Not due today").into(), "plain"),
+        RoundStatus::Due { window_end } => (
+            format!(
+                "{} {}",
+                pick(locale, "待巡查，截止", "Due by"),
+                crate::client::format_local_time(window_end as f64)
+            ),
+            "warn",
+        ),
+        RoundStatus::Done { late: false } => (pick(locale, "已完成", "Done").into(), "ok"),
+        RoundStatus::Done { late: true } => {
+            (pick(locale, "已完成（迟到）", "Done late").into(), "warn")
+        }
+        RoundStatus::Missed => (pick(locale, "未巡查", "Missed").into(), "alarm"),
+    }
+}
+
+#[component]
+pub fn Rounds() -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let site = RwSignal::new(String::new());
+    let sites = use_my_sites(site);
+    let message = RwSignal::new((String::new(), true));
+    let rows = Memo::new(move |_| {
+        app.view_rev.track();
+        outbox::rows()
+    });
+    let routes = Memo::new(move |_| {
+        let s = site.get();
+        let mut list: Vec<(String, RouteRow)> =
+            crate::local::list(&rows.get(), "route", |_: &RouteRow| 0)
+                .into_iter()
+                .filter(|(_, r)| r.site_id == s)
+                .collect();
+        list.sort_by_key(|(_, r)| {
+            (
+                RouteKind::ALL.iter().position(|k| k.code() == r.kind),
+                r.window_start,
+            )
+        });
+        list
+    });
+    let rounds_here = Memo::new(move |_| {
+        let s = site.get();
+        crate::local::list(&rows.get(), "round", |r: &RoundRow| r.started_at)
+            .into_iter()
+            .filter(|(_, r)| r.site_id == s)
+            .collect::<Vec<_>>()
+    });
+    let open_round = Memo::new(move |_| {
+        rounds_here
+            .get()
+            .into_iter()
+            .find(|(_, r)| r.finished_at.is_none())
+    });
+    let checks_of = move |round: &str| -> Vec<CheckRow> {
+        crate::local::list(&rows.get(), "round_check", |c: &CheckRow| -c.checked_at)
+            .into_iter()
+            .map(|(_, c)| c)
+            .filter(|c| c.round_id == round)
+            .collect()
+    };
+    let names = move || area_names(&sites.get(), &site.get(), app.locale);
+    let walks = move || app.me.get().is_some_and(|m| m.can(Action::PatrolRound));
+    let inspects = move || app.me.get().is_some_and(|m| m.can(Action::Inspect));
+
+    let editing = RwSignal::new(None::<(String, RouteRow)>);
+    let start = move |route_id: String| {
+        let s = Start {
+            id: new_uuid(),
+            route_id,
+        };
+        match outbox::save_and_sync(app, "round.start", 1, &s) {
+            Ok(_) => message.set((String::new(), true)),
+            Err(e) => message.set((e, false)),
+        }
+    };
+
+    let route_card = move |(id, r): (String, RouteRow)| {
+        let now = crate::client::now_ms() as i64;
+        let starts: Vec<i64> = rounds_here
+            .get()
+            .iter()
+            .filter(|(_, x)| x.route_id == id)
+            .map(|(_, x)| x.started_at)
+            .collect();
+        let status = rounds::round_status(r.schedule(), now, &starts, now);
+        let today = starts
+            .iter()
+            .filter(|s| **s >= court_day_start(now))
+            .count();
+        let (text, class) = if r.schedule().days == Days::Unscheduled {
+            (
+                format!("{} {today}", t("今日已巡", "Rounds today:")),
+                "plain",
+            )
+        } else {
+            status_text(status, app.locale)
+        };
+        let window = if r.schedule().days == Days::Unscheduled {
+            Days::Unscheduled.label(app.locale).to_string()
+        } else {
+            format!(
+                "{} {}–{}",
+                Days::parse(&r.days)
+                    .map(|d| d.label(app.locale))
+                    .unwrap_or_default(),
+                rounds::hhmm(r.window_start),
+                rounds::hhmm(r.window_end)
+            )
+        };
+        let count = r.areas().len();
+        let id2 = id.clone();
+        let kind = r.kind.clone();
+        let editing_route = (id.clone(), r.clone());
+        view! {
+            <li class="rec" data-testid=format!("route-{kind}")>
+                <div>
+                    <strong>{r.name(app.locale).to_string()}</strong>
+                    " " <span class=format!("tag {class}") data-testid="route-status">{text}</span><br/>
+                    <span class="muted">{window} " · " {count} {t("个检查点", " checkpoints")}</span>
+                </div>
+                <Show when=move || walks() && open_round.get().is_none()>
+                    {
+                        let id3 = id2.clone();
+                        view! { <button class="primary" data-testid="round-start" on:click=move |_| start(id3.clone())>{t("开始巡查", "Start")}</button> }
+                    }
+                </Show>
+                <Show when=inspects>
+                    {
+                        let e = editing_route.clone();
+                        view! { <button class="small" data-testid="route-edit" on:click=move |_| editing.set(Some(e.clone()))>{t("编辑", "Edit")}</button> }
+                    }
+                </Show>
+            </li>
+        }
+    };
+    let history = move || {
+        let names = names();
+        let all_routes = routes.get();
+        rounds_here
+            .get()
+            .into_iter()
+            .filter(|(_, r)| r.finished_at.is_some())
+            .take(10)
+            .map(|(id, r)| {
+                let route = all_routes.iter().find(|(rid, _)| *rid == r.route_id).map(|(_, x)| x.clone());
+                let confirmed: Vec<String> = checks_of(&id).into_iter().map(|c| c.area_id).collect();
+                let skipped = route
+                    .as_ref()
+                    .map(|x| rounds::skipped(&x.areas(), &confirmed))
+                    .unwrap_or_default();
+                let findings: Vec<String> = checks_of(&id)
+                    .into_iter()
+                    .filter(|c| !c.finding.is_empty())
+                    .map(|c| format!("{}：{}", names.get(&c.area_id).cloned().unwrap_or_default(), c.finding))
+                    .collect();
+                let skipped_names: Vec<String> = skipped.iter().filter_map(|a| names.get(a).cloned()).collect();
+                view! {
+                    <li class="rec" data-testid="round-row">
+                        <div>
+                            <strong>{route.map(|x| x.name(app.locale).to_string()).unwrap_or_default()}</strong>
+                            " " <span class="muted">{crate::client::format_local_time(r.started_at as f64)} "–"
+                                {r.finished_at.map(|f| crate::client::format_local_time(f as f64))}</span>
+                            {(!skipped_names.is_empty()).then(|| view! {
+                                <br/><span class="tag warn" data-testid="round-skipped">{t("漏检：", "Skipped: ")}{skipped_names.join("、")}</span>
+                            })}
+                            {findings.into_iter().map(|f| view! { <br/><span data-testid="round-finding">{f}</span> }).collect_view()}
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <SignedIn>
+            <Show when=move || walks() || inspects() fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
+                <h1>{t("巡逻巡查", "Patrol rounds")}</h1>
+                <SitePicker sites=sites site=site />
+                {move || open_round.get().map(|(id, r)| view! {
+                    <RoundCard id=id round=r routes=routes names=Signal::derive(names) message=message />
+                })}
+                {move || {
+                    let (text, ok) = message.get();
+                    (!text.is_empty()).then(|| view! {
+                        <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p>
+                    })
+                }}
+                <h2>{t("巡查路线", "Routes")}</h2>
+                <ul class="records" data-testid="routes">
+                    <For each=move || routes.get() key=|(id, r)| format!("{id}{}{}", r.area_ids, r.window_end) children=route_card />
+                </ul>
+                {move || editing.get().map(|(id, r)| view! { <RouteEditor id=id route=r sites=sites editing=editing /> })}
+                <Show when=inspects>
+                    <p><a class="task" target="_blank" data-testid="tag-sheet"
+                        href=move || format!("/api/v1/sites/{}/tags.svg", site.get())>{t("打印巡查点二维码", "Print checkpoint QR tags")}</a></p>
+                </Show>
+                <h2>{t("最近巡查", "Recent rounds")}</h2>
+                <ul class="records" data-testid="round-history">{history}</ul>
+            </Show>
+        </SignedIn>
+    }
+}
+
+/// The round under way: its checkpoints in order, each confirmed by a scan or from the list.
+#[component]
+fn RoundCard(
+    id: String,
+    round: RoundRow,
+    routes: Memo<Vec<(String, RouteRow)>>,
+    names: Signal<HashMap<String, String>>,
+    message: RwSignal<(String, bool)>,
+) -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let round_id = StoredValue::new(id);
+    let route_id = StoredValue::new(round.route_id.clone());
+    let started_at = round.started_at;
+    let route = move || {
+        routes
+            .get()
+            .into_iter()
+            .find(|(rid, _)| *rid == route_id.get_value())
+            .map(|(_, r)| r)
+    };
+    let checks = Memo::new(move |_| {
+        app.view_rev.track();
+        let id = round_id.get_value();
+        crate::local::list(&outbox::rows(), "round_check", |c: &CheckRow| -c.checked_at)
+            .into_iter()
+            .map(|(_, c)| c)
+            .filter(|c| c.round_id == id)
+            .collect::<Vec<_>>()
+    });
+    let can_scan = crate::scan::available();
+    let picking = RwSignal::new(None::<String>);
+    let reason = RwSignal::new((!can_scan).then_some(ListReason::NoScanner));
+    let reason_note = RwSignal::new(String::new());
+    let finding = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let scanning = RwSignal::new(false);
+    let video = NodeRef::<leptos::html::Video>::new();
+
+    let confirm = move |area_id: String, how: How| {
+        let c = Check {
+            round_id: round_id.get_value(),
+            area_id,
+            how,
+            reason: if how == How::List {
+                reason.get_untracked()
+            } else {
+                None
+            },
+            reason_note: reason_note.get_untracked(),
+            finding: finding.get_untracked(),
+        };
+        let areas = route().map(|r| r.areas()).unwrap_or_default();
+        if let Err(e) = rounds::check_check(&c, &areas, app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        match outbox::save_and_sync(app, "round.check", 1, &c) {
+            Ok(_) => {
+                picking.set(None);
+                finding.set(String::new());
+                reason_note.set(String::new());
+                message.set((String::new(), true));
+            }
+            Err(e) => message.set((e, false)),
+        }
+    };
+    let scan = move |_| {
+        scanning.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            // Let the video element render first.
+            leptos::task::tick().await;
+            let Some(v) = video.get_untracked() else {
+                return;
+            };
+            let found = crate::scan::scan(v, move || !scanning.get_untracked()).await;
+            scanning.set(false);
+            match found {
+                Ok(Some(text)) => {
+                    let areas = route().map(|r| r.areas()).unwrap_or_default();
+                    match rounds::area_from_tag(&text).filter(|a| areas.iter().any(|x| x == a)) {
+                        Some(a) => confirm(a.to_string(), How::Scan),
+                        None => message.set((
+                            pick(
+                                app.locale,
+                                "这不是本路线的检查点标签",
+                                "Not a tag of this route",
+                            )
+                            .into(),
+                            false,
+                        )),
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => message.set((
+                    pick(
+                        app.locale,
+                        "无法打开相机，请从列表选择",
+                        "The camera cannot be opened: choose from the list",
+                    )
+                    .into(),
+                    false,
+                )),
+            }
+        });
+    };
+    let finish = move |_| {
+        let f = Finish {
+            round_id: round_id.get_value(),
+            note: note.get_untracked(),
+        };
+        match outbox::save_and_sync(app, "round.finish", 1, &f) {
+            Ok(_) => message.set((app.t(Key::SavedPending).into(), true)),
+            Err(e) => message.set((e, false)),
+        }
+    };
+    let left = move || {
+        let confirmed: Vec<String> = checks.get().into_iter().map(|c| c.area_id).collect();
+        route()
+            .map(|r| rounds::skipped(&r.areas(), &confirmed).len())
+            .unwrap_or_default()
+    };
+    let checkpoint = move |area: String| {
+        let name = names.get().get(&area).cloned().unwrap_or_default();
+        let done = checks.get().into_iter().find(|c| c.area_id == area);
+        let (a1, a2, a3) = (area.clone(), area.clone(), area.clone());
+        match done {
+            Some(c) => view! {
+                <li class="rec acked" data-testid="checkpoint-done">
+                    <div><strong>"✓ " {name}</strong><br/>
+                    <span class="muted">{crate::client::format_local_time(c.checked_at as f64)} " · "
+                        {How::parse(&c.how).map(|h| h.label(app.locale))} " " {c.finding}</span></div>
+                </li>
+            }
+            .into_any(),
+            None => view! {
+                <li class="rec" data-testid="checkpoint">
+                    <div><strong>{name}</strong></div>
+                    <button class="small" data-testid="checkpoint-pick" on:click=move |_| picking.set(Some(a1.clone()))>{t("未扫码确认", "Confirm without scan")}</button>
+                    <Show when=move || picking.get().as_deref() == Some(a2.as_str())>
+                        {
+                            let a = a3.clone();
+                            view! {
+                                <div class="form closing">
+                                    <fieldset class="chips"><legend>{t("未扫码原因", "Why not scanned")}</legend>
+                                        {ListReason::ALL.iter().copied().map(|r| view! {
+                                            <button type="button" class="chip" class:on=move || reason.get() == Some(r)
+                                                on:click=move |_| reason.set(Some(r))>{r.label(app.locale)}</button>
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <Show when=move || reason.get() == Some(ListReason::Other)>
+                                        {field(t("原因说明", "Reason"), "reason_note", reason_note, "text", None)}
+                                    </Show>
+                                    {field(t("发现问题（无则不填）", "Anything found (leave empty if none)"), "finding", finding, "text", None)}
+                                    {
+                                        let a = a.clone();
+                                        view! { <button class="primary" data-testid="checkpoint-save" on:click=move |_| confirm(a.clone(), How::List)>{app.t(Key::Confirm)}</button> }
+                                    }
+                                    <button on:click=move |_| picking.set(None)>{app.t(Key::Cancel)}</button>
+                                </div>
+                            }
+                        }
+                    </Show>
+                </li>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <section class="card" data-testid="round">
+            <h2>{move || route().map(|r| r.name(app.locale).to_string())} " "
+                <span class="muted small">{t("开始于", "started")} " " {crate::client::format_local_time(started_at as f64)}</span></h2>
+            {can_scan.then(|| view! {
+                <button class="primary big" data-testid="scan" on:click=scan>{t("扫描检查点二维码", "Scan checkpoint tag")}</button>
+                <Show when=move || scanning.get()>
+                    <video node_ref=video class="scanner" autoplay=true muted=true playsinline=true></video>
+                    <button on:click=move |_| scanning.set(false)>{app.t(Key::Cancel)}</button>
+                </Show>
+            })}
+            <ul class="records">
+                {move || route().map(|r| r.areas().into_iter().map(checkpoint).collect_view())}
+            </ul>
+            {field(t("巡查小结", "Summary"), "round_note", note, "text", None)}
+            <Show when=move || { left() > 0 }>
+                <p class="tag warn" data-testid="round-left">{move || format!("{}{}{}", t("还有", ""), left(), t("个检查点未确认", " checkpoints not confirmed"))}</p>
+            </Show>
+            <button class="primary" data-testid="round-finish" on:click=finish>{t("结束巡查", "Finish round")}</button>
+        </section>
+    }
+}
+
+/// A supervisor's edit of a route: name, days, window, which of the site's areas (in the site's
+/// order). Saved to the server at once (routes are kept online).
+#[component]
+fn RouteEditor(
+    id: String,
+    route: RouteRow,
+    sites: RwSignal<Vec<Site>>,
+    editing: RwSignal<Option<(String, RouteRow)>>,
+) -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let name = RwSignal::new(route.name_zh.clone());
+    let days = RwSignal::new(Days::parse(&route.days).unwrap_or(Days::Workdays));
+    let from = RwSignal::new(rounds::hhmm(route.window_start));
+    let to = RwSignal::new(rounds::hhmm(route.window_end));
+    let chosen = RwSignal::new(route.areas());
+    let message = RwSignal::new(String::new());
+    let site_id = route.site_id.clone();
+    let areas = {
+        let site_id = site_id.clone();
+        move || {
+            sites
+                .get()
+                .into_iter()
+                .find(|s| s.id == site_id)
+                .map(|s| s.areas.into_iter().filter(|a| a.active).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
+    };
+    let all_areas = areas.clone();
+    let save = move |_| {
+        let (Some(start), Some(end)) = (
+            rounds::parse_hhmm(&from.get_untracked()),
+            rounds::parse_hhmm(&to.get_untracked()),
+        ) else {
+            message.set(
+                t(
+                    "时间格式为 时:分，例如 17:00",
+                    "Times are HH:MM, e.g. 17:00",
+                )
+                .into(),
+            );
+            return;
+        };
+        let picked = chosen.get_untracked();
+        let edit = RouteEdit {
+            site_id: site_id.clone(),
+            kind: RouteKind::parse(&route.kind).unwrap_or(RouteKind::Night),
+            name_zh: name.get_untracked(),
+            name_en: route.name_en.clone(),
+            days: days.get_untracked(),
+            window_start: start,
+            window_end: end,
+            area_ids: all_areas()
+                .into_iter()
+                .map(|a| a.id)
+                .filter(|a| picked.contains(a))
+                .collect(),
+        };
+        let path = format!("/api/v1/routes/{id}");
+        leptos::task::spawn_local(async move {
+            match crate::client::put::<_, serde_json::Value>(&path, &edit).await {
+                Ok(_) => {
+                    editing.set(None);
+                    outbox::sync(app).await;
+                }
+                Err(e) => message.set(handle_error(app, &e)),
+            }
+        });
+    };
+    view! {
+        <section class="card form" data-testid="route-editor">
+            <h2>{t("编辑路线", "Edit route")}</h2>
+            {field(t("名称", "Name"), "route_name", name, "text", None)}
+            <label><span>{t("日期", "Days")}</span>
+                <select on:change=move |ev| if let Some(d) = Days::parse(&event_target_value(&ev)) { days.set(d) }>
+                    {Days::ALL.iter().copied().map(|d| view! {
+                        <option value=d.code() selected=move || days.get() == d>{d.label(app.locale)}</option>
+                    }).collect_view()}
+                </select></label>
+            <div class="pair">
+                {field(t("最早开始", "From"), "window_start", from, "numeric", None)}
+                {field(t("最晚开始", "Until"), "window_end", to, "numeric", None)}
+            </div>
+            <fieldset class="chips"><legend>{t("检查点", "Checkpoints")}</legend>
+                {move || areas().into_iter().map(|a| {
+                    let (id1, id2) = (a.id.clone(), a.id.clone());
+                    let label = if app.locale == Locale::En { a.name_en.clone() } else { a.name_zh.clone() };
+                    view! {
+                        <button type="button" class="chip" class:on=move || chosen.get().contains(&id1)
+                            on:click=move |_| chosen.update(|c| if let Some(i) = c.iter().position(|x| *x == id2) { c.remove(i); } else { c.push(id2.clone()); })>{label}</button>
+                    }
+                }).collect_view()}
+            </fieldset>
+            {move || (!message.get().is_empty()).then(|| view! { <p class="error" role="alert">{message.get()}</p> })}
+            <button class="primary" data-testid="route-save" on:click=save>{app.t(Key::Save)}</button>
+            <button on:click=move |_| editing.set(None)>{app.t(Key::Cancel)}</button>
+        </section>
+    }
+}
