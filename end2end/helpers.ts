@@ -73,3 +73,11 @@ export async function register(page: Page, name: string, number: string = ID) {
   await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
   await expect(page.getByLabel('访客姓名')).toHaveValue('');
 }
+
+/// The page fits the phone's width: nothing pushes it sideways (a wider page is zoomed out and
+/// taps land off target).
+export async function fitsWidth(page: Page) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll, 'page wider than the phone').toBeLessThanOrEqual(width);
+  expect(width).toBeLessThanOrEqual(360);
+}

@@ -51,6 +51,19 @@ pub struct DutyDay {
     pub alarms: Vec<AlarmDay>,
     /// Fault repairs not yet done, whatever their day.
     pub repairs_open: Vec<RepairOpen>,
+    /// Checklists that day by kind.
+    #[serde(default)]
+    pub checklists: Vec<ChecklistDay>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistDay {
+    pub kind: String,
+    pub count: i64,
+    /// Items not done or not in order, over the day's checklists of the kind.
+    pub failed: i64,
+    /// Still to be countersigned (fire patrol, facility inspection).
+    pub unsigned: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

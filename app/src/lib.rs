@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod boiler;
+pub mod checklist;
 pub mod client;
 pub mod dashboard;
 pub mod fire;
@@ -45,7 +46,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 16] = [
+pub const PAGES: [&str; 17] = [
     "/",
     "/signin",
     "/password",
@@ -62,6 +63,7 @@ pub const PAGES: [&str; 16] = [
     "/rounds",
     "/boiler",
     "/fire",
+    "/duties",
 ];
 
 /// The HTML document around the app (server only).
@@ -141,6 +143,7 @@ lazy_page!(DevicePage, pages::Device);
 lazy_page!(RoundsPage, pages::Rounds);
 lazy_page!(BoilerPage, pages::Boiler);
 lazy_page!(FirePage, pages::Fire);
+lazy_page!(DutiesPage, pages::Duties);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -176,6 +179,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rounds") view={Lazy::<RoundsPage>::new()} />
                     <Route path=path!("/boiler") view={Lazy::<BoilerPage>::new()} />
                     <Route path=path!("/fire") view={Lazy::<FirePage>::new()} />
+                    <Route path=path!("/duties") view={Lazy::<DutiesPage>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -10,7 +10,7 @@ use crate::screening::{
 };
 use crate::sync::{Mutation, Rows};
 use crate::watch::{Alert, WatchRow};
-use crate::{boiler, fire, procedure, rounds};
+use crate::{boiler, checklist, fire, procedure, rounds};
 
 /// How long the phone keeps pulled records (the server sends no older ones either).
 pub const KEEP_DAYS: i64 = 14;
@@ -344,6 +344,28 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                     .insert(s.id, row);
             }
         }
+        "checklist.record" => {
+            let Ok(c) = serde_json::from_value::<checklist::Checklist>(m.args.clone()) else {
+                return;
+            };
+            if let Ok(c) = checklist::check(c, Locale::Zh) {
+                let row = checklist::ChecklistRow::from_checklist(&c, &m.author, m.client_time);
+                put(rows, "checklist", &c.id, &row);
+            }
+        }
+        "checklist.countersign" => {
+            let Ok(s) = serde_json::from_value::<checklist::Countersign>(m.args.clone()) else {
+                return;
+            };
+            if let Some(v) = rows
+                .get_mut("checklist")
+                .and_then(|t| t.get_mut(&s.checklist_id))
+            {
+                if v["countersigned_at"].is_null() && v["author_id"] != m.author.as_str() {
+                    v["countersigned_at"] = m.client_time.into();
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -417,6 +439,7 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "fire_alarm", "raised_at");
     keep(rows, "repair", "opened_at");
     keep(rows, "fire_status", "recorded_at");
+    keep(rows, "checklist", "recorded_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.

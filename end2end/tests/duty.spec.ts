@@ -55,6 +55,7 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   await round.getByTestId('round-finish').click();
   await expect(page.getByTestId('round')).toHaveCount(0);
   await expect(page.getByTestId('round-finding')).toHaveText('院落与菜园：院门锁损坏');
+  await h.fitsWidth(page);
 
   // The boiler: 92 °C out of an atmospheric boiler rated 85 °C stops it.
   await page.goto(server.url + '/boiler');
@@ -79,6 +80,7 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   await stop.getByTestId('step-done').click();
   await expect(page.getByTestId('boiler-stop')).toHaveCount(0);
   await expect(page.getByTestId('reading-row')).toContainText('停炉：出水温度92 ℃超过额定85 ℃');
+  await h.fitsWidth(page);
 
   // The fire room at the main court.
   await page.goto(server.url + '/fire');
@@ -102,6 +104,19 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   await page.getByLabel('处理情况').fill('清洁后复位');
   await page.getByTestId('alarm-save').click();
   await expect(page.getByTestId('repair-count')).toHaveText('1');
+  await h.fitsWidth(page);
+  // The daily fire patrol: one item not in order, explained.
+  await page.getByTestId('to-duties').click();
+  await page.getByTestId('kind-fire_patrol').click();
+  await page.getByTestId('checklist-item').nth(3).getByTestId('item-not-ok').click();
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('message')).toHaveText('“常闭式防火门关闭，防火卷帘下无堆放”未完成或有问题，请写明情况');
+  await page.getByTestId('checklist-item').nth(3).getByLabel('情况说明').fill('三楼防火门被楔住，已撤除');
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('checklist-row')).toContainText('✗ 常闭式防火门关闭，防火卷帘下无堆放：三楼防火门被楔住，已撤除');
+  await expect(page.getByTestId('checklist-row')).toContainText('待复核');
+  await h.fitsWidth(page);
+  await page.screenshot({ path: 'screenshots/fire-patrol-zh.png', fullPage: true });
 
   // Online: exactly those records on the server.
   await context.setOffline(false);
@@ -126,6 +141,8 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   const repairs = await h.serverRows(server, 'sup.zhao', pw, 'repair');
   expect(repairs.map((r) => [r.place, r.repaired_at])).toEqual([['二楼走廊烟感', null]]);
   expect((await h.serverRows(server, 'sup.zhao', pw, 'fire_status')).length).toBe(1);
+  const lists = await h.serverRows(server, 'sup.zhao', pw, 'checklist');
+  expect(lists.map((c) => [c.kind, c.failed, c.countersigned_at])).toEqual([['fire_patrol', 1, null]]);
 
   // The supervisor's view shows them, one tap from each record.
   await page.goto(server.url + '/dashboard');
@@ -135,6 +152,7 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   await expect(page.getByTestId('duty-alarm')).toHaveCount(2);
   await page.getByTestId('duty-alarm').first().locator('summary').click();
   await expect(page.getByTestId('duty-alarm').first()).toContainText('处置步骤 5/5');
+  await expect(page.getByTestId('duty-checklist')).toHaveText('防火巡查 1 · 异常项 1 · 待复核 1');
   await page.locator('select[name=site]').selectOption({ label: '环城人民法庭' });
   await expect(page.getByTestId('boiler-stops')).toHaveText('1');
   await expect(page.getByTestId('duty-boiler-stop')).toContainText('停炉步骤 4/4');
@@ -142,12 +160,24 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   await nightRoute.locator('summary').click();
   await expect(nightRoute.getByTestId('duty-round')).toContainText('院落与菜园：院门锁损坏');
   await page.screenshot({ path: 'screenshots/dashboard-duty-zh.png', fullPage: true });
+  await h.fitsWidth(page);
 
   await page.getByTestId('lang-switch').click();
   await expect(page.getByTestId('lang-switch')).toHaveText('中文');
   await page.goto(server.url + '/rounds');
   await page.locator('select[name=site]').selectOption({ label: 'Huancheng tribunal' });
   await page.screenshot({ path: 'screenshots/rounds-en.png', fullPage: true });
+  await h.fitsWidth(page);
   await page.goto(server.url + '/fire');
   await page.screenshot({ path: 'screenshots/fire-en.png', fullPage: true });
+  await h.fitsWidth(page);
+  await page.goto(server.url + '/duties');
+  await page.getByTestId('kind-fire_patrol').click();
+  await page.screenshot({ path: 'screenshots/duties-en.png', fullPage: true });
+  await h.fitsWidth(page);
+  await page.goto(server.url + '/boiler');
+  await page.locator('select[name=site]').selectOption({ label: 'Huancheng tribunal' });
+  await expect(page.getByTestId('boiler-profile')).toContainText('Hot-water boiler');
+  await page.screenshot({ path: 'screenshots/boiler-en.png', fullPage: true });
+  await h.fitsWidth(page);
 });

@@ -1,7 +1,9 @@
 //! The supervisor's view of a day's duty logs (#5): each route's state and rounds, the boiler
 //! readings that called for a stop, the fire room's entries, alarms and open repairs.
 
-use app::dashboard::{AlarmDay, BoilerStopDay, DutyDay, RepairOpen, RoundDay, RouteDay};
+use app::dashboard::{
+    AlarmDay, BoilerStopDay, ChecklistDay, DutyDay, RepairOpen, RoundDay, RouteDay,
+};
 use app::procedure::ProcedureKind;
 use app::rounds::{self, Days, RoundStatus, RouteRow};
 use sqlx::SqlitePool;
@@ -205,6 +207,26 @@ pub async fn day(
     .await?
     .into_iter()
     .map(|(place, opened_at)| RepairOpen { place, opened_at })
+    .collect();
+    out.checklists = sqlx::query_as::<_, (String, i64, i64, i64)>(
+        "SELECT kind, COUNT(*), SUM(failed),
+            SUM(CASE WHEN kind IN ('fire_patrol', 'facility_inspection') AND countersigned_at IS NULL
+                THEN 1 ELSE 0 END)
+         FROM checklists WHERE site_id = ? AND recorded_at >= ? AND recorded_at < ?
+         GROUP BY kind ORDER BY kind",
+    )
+    .bind(site)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|(kind, count, failed, unsigned)| ChecklistDay {
+        kind,
+        count,
+        failed,
+        unsigned,
+    })
     .collect();
     Ok(out)
 }

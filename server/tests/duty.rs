@@ -392,3 +392,198 @@ async fn fire_alarms_repairs_and_status_entries() {
     assert_eq!(duty["fire_late"], 1);
     assert!(duty["fire_entries"].as_i64().unwrap() >= 2);
 }
+
+#[tokio::test]
+async fn checklists_by_who_keeps_them_and_countersigned_by_another() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let hc = app.site_id("huancheng").await;
+    let (sup, supid) = app
+        .person(&admin, "sup", &["supervisor", "fire_operator"], &["main"])
+        .await;
+    let (op, opid) = app
+        .person(&admin, "operator", &["fire_operator"], &["main"])
+        .await;
+    let (gg, ggid) = app.person(&admin, "gate", &["gate_guard"], &["main"]).await;
+    let (ct, ctid) = app
+        .person(&admin, "caretaker", &["caretaker"], &["huancheng"])
+        .await;
+    let d = enrol(&app, &sup).await;
+    let list = |kind: &str, site: &str, skip: Option<&str>, fail: Option<(&str, &str)>| {
+        let k = app::checklist::ChecklistKind::parse(kind).unwrap();
+        let items: Vec<serde_json::Value> = k
+            .items()
+            .iter()
+            .filter(|i| Some(i.key) != skip)
+            .map(|i| match fail {
+                Some((key, note)) if key == i.key => {
+                    json!({"key": i.key, "ok": false, "note": note})
+                }
+                _ => json!({"key": i.key, "ok": true}),
+            })
+            .collect();
+        json!({"id": uuid(), "site_id": site, "kind": kind, "items": items})
+    };
+    let patrol = list(
+        "fire_patrol",
+        &main,
+        None,
+        Some(("doors", "三楼防火门被楔住，已撤除")),
+    );
+    let (_, r) = push(
+        &app,
+        &op,
+        &d,
+        json!([
+            mutation(
+                1,
+                "checklist.record",
+                1,
+                &opid,
+                list("fire_patrol", &main, Some("staff"), None)
+            ),
+            mutation(
+                2,
+                "checklist.record",
+                1,
+                &opid,
+                list("fire_patrol", &main, None, Some(("doors", " ")))
+            ),
+            mutation(3, "checklist.record", 1, &opid, patrol.clone()),
+            mutation(
+                4,
+                "checklist.record",
+                1,
+                &opid,
+                list("controller_check", &main, None, None)
+            ),
+            mutation(
+                5,
+                "checklist.countersign",
+                1,
+                &opid,
+                json!({"checklist_id": patrol["id"]})
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        ["rejected", "rejected", "applied", "applied", "rejected"]
+    );
+    assert_eq!(
+        r["results"][0]["message"],
+        "请填写“消防安全重点部位人员在岗”"
+    );
+    assert_eq!(
+        r["results"][1]["message"],
+        "“常闭式防火门关闭，防火卷帘下无堆放”未完成或有问题，请写明情况"
+    );
+    assert_eq!(
+        r["results"][4]["code"], "forbidden",
+        "an operator does not countersign"
+    );
+
+    // The supervisor countersigns the operator's patrol, not one of their own.
+    let own = list("fire_patrol", &main, None, None);
+    let (_, r) = push(
+        &app,
+        &sup,
+        &d,
+        json!([
+            mutation(
+                6,
+                "checklist.countersign",
+                1,
+                &supid,
+                json!({"checklist_id": patrol["id"], "note": "已核实"})
+            ),
+            mutation(7, "checklist.record", 1, &supid, own.clone()),
+            mutation(
+                8,
+                "checklist.countersign",
+                1,
+                &supid,
+                json!({"checklist_id": own["id"]})
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied", "applied", "rejected"]);
+    assert_eq!(r["results"][2]["message"], "不能复核自己填写的记录");
+
+    // The gate keeps the water tanks; a tribunal caretaker the housekeeping, at the tribunal.
+    let (_, r) = push(
+        &app,
+        &gg,
+        &d,
+        json!([
+            mutation(
+                9,
+                "checklist.record",
+                1,
+                &ggid,
+                list("water_tank", &main, None, None)
+            ),
+            mutation(
+                10,
+                "checklist.record",
+                1,
+                &ggid,
+                list("housekeeping", &main, None, None)
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied", "rejected"]);
+    let (_, r) = push(
+        &app,
+        &ct,
+        &d,
+        json!([mutation(
+            11,
+            "checklist.record",
+            1,
+            &ctid,
+            list(
+                "housekeeping",
+                &hc,
+                None,
+                Some(("lunch", "今日停水，改为外购"))
+            )
+        )]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied"]);
+
+    let (_, dash) = body(
+        app.get(
+            &sup,
+            &format!("/api/v1/dashboard?site={main}&day={}", today()),
+        )
+        .await,
+    )
+    .await;
+    let by_kind: Vec<(String, i64, i64, i64)> = dash["duty"]["checklists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["count"].as_i64().unwrap(),
+                c["failed"].as_i64().unwrap(),
+                c["unsigned"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_kind,
+        [
+            ("controller_check".into(), 1, 0, 0),
+            ("fire_patrol".into(), 2, 1, 1),
+            ("water_tank".into(), 1, 0, 0)
+        ]
+    );
+}

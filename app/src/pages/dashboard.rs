@@ -219,6 +219,21 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
             }
         })
         .collect_view();
+    let unsigned: i64 = d.checklists.iter().map(|c| c.unsigned).sum();
+    let checklists = d
+        .checklists
+        .into_iter()
+        .map(|c| {
+            let label = crate::checklist::ChecklistKind::parse(&c.kind)
+                .map(|k| k.label(locale))
+                .unwrap_or("?");
+            view! {
+                <li data-testid="duty-checklist">{label} " " <strong>{c.count}</strong>
+                    {(c.failed > 0).then(|| view! { " · " <span class="error-text">{t("异常项 ", "items wrong: ")}{c.failed}</span> })}
+                    {(c.unsigned > 0).then(|| view! { " · " <span class="error-text">{t("待复核 ", "to countersign: ")}{c.unsigned}</span> })}</li>
+            }
+        })
+        .collect_view();
     let repairs_count = d.repairs_open.len();
     let repairs = d
         .repairs_open
@@ -244,6 +259,11 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
             {alarms}
             <p>{t("待维修故障", "Open repairs")} " " <strong data-testid="repairs-open">{repairs_count}</strong></p>
             <ul>{repairs}</ul>
+        </section>
+        <section class="card kpi" data-testid="kpi-checklists">
+            <h2>{t("日常记录", "Daily checklists")}</h2>
+            <ul class="counts">{checklists}</ul>
+            {(unsigned > 0).then(|| view! { <a class="task" href="/duties">{t("去复核签字", "Countersign")}</a> })}
         </section>
     }
 }

@@ -206,6 +206,7 @@ pub fn Fire() -> impl IntoView {
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
                 <h1>{t("消防控制室值班", "Fire-room duty")}</h1>
                 <SitePicker sites=sites site=site />
+                <a class="task" href="/duties" data-testid="to-duties">{t("控制器日检 · 防火巡查 · 设施检查", "Controller check · fire patrol · facility inspection")}</a>
                 {move || alarms.get().into_iter().filter(|(_, a)| a.closed_at.is_none()).map(open_fire).collect_view()}
                 {move || {
                     let (text, ok) = message.get();

@@ -217,6 +217,7 @@ pub fn Gate() -> impl IntoView {
             </nav>
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
                 <SitePicker sites=sites site=site />
+                <a class="task" href="/duties">{move || crate::i18n::pick(app.locale, "水箱补水检查 · 日常记录", "Water tanks · daily checklists")}</a>
                 <form class="card form" on:submit=submit data-testid="gate-form" novalidate>
                     {form}
                     {input(Key::NoteLabel, "note", "text")}

@@ -19,7 +19,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::ReportHazard => (Key::TaskReportHazard, None),
         Action::GateLog => (Key::TaskGateLog, Some("/gate")),
         Action::BoilerLog => (Key::TaskBoilerLog, Some("/boiler")),
-        Action::Housekeeping => (Key::TaskHousekeeping, None),
+        Action::Housekeeping => (Key::TaskHousekeeping, Some("/duties")),
         Action::FireDuty => (Key::TaskFireDuty, Some("/fire")),
         Action::Inspect => (Key::TaskInspect, None),
         Action::ReviewRectification => (Key::TaskReviewRectification, None),

@@ -4,6 +4,7 @@
 //! for the checks every record shares (args, role, site, version).
 
 pub mod boiler;
+pub mod checklist;
 pub mod fire;
 pub mod gate;
 pub mod rounds;
@@ -37,6 +38,8 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("fire.alarm_close", 1),
     ("fire.repair_done", 1),
     ("fire.status", 1),
+    ("checklist.record", 1),
+    ("checklist.countersign", 1),
 ];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
@@ -71,6 +74,7 @@ pub const ENTITIES: &[Entity] = &[
     fire::STEP,
     fire::REPAIR,
     fire::STATUS,
+    checklist::ENTITY,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -261,6 +265,14 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("fire.status", _) => {
             let args = cx.args()?;
             fire::status(cx, args).await
+        }
+        ("checklist.record", _) => {
+            let args = cx.args()?;
+            checklist::record(cx, args).await
+        }
+        ("checklist.countersign", _) => {
+            let args = cx.args()?;
+            checklist::countersign(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)

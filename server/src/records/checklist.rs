@@ -1,0 +1,99 @@
+//! Daily checklists: recorded by whoever keeps the kind at the site, countersigned (fire patrol,
+//! facility inspection) by a supervisor who did not make it.
+
+use super::{Ctx, Entity, Outcome};
+use app::checklist::{self, Checklist, ChecklistKind, Countersign};
+use app::i18n::Key;
+use app::model::Action;
+
+pub const ENTITY: Entity = Entity {
+    name: "checklist",
+    table: "checklists",
+    seen_with: &[
+        Action::Housekeeping,
+        Action::GateLog,
+        Action::FireDuty,
+        Action::Inspect,
+    ],
+    hidden: &["client_id"],
+    time_column: "recorded_at",
+    max_age_days: 30,
+    court_wide: false,
+};
+
+pub async fn record(cx: &mut Ctx<'_>, c: Checklist) -> Outcome {
+    if uuid::Uuid::parse_str(&c.id).is_err() {
+        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
+    }
+    // Any of the actions that keep this kind, at the site.
+    let mut allowed = Err(cx.refuse("forbidden", Key::ErrForbidden));
+    for a in c.kind.kept_with() {
+        allowed = cx.allow(*a, &c.site_id);
+        if allowed.is_ok() {
+            break;
+        }
+    }
+    allowed?;
+    let c = checklist::check(c, cx.locale)?;
+    let failed = c.items.iter().filter(|i| !i.ok).count() as i64;
+    let version = cx.version().await?;
+    let done = sqlx::query(
+        "INSERT INTO checklists (id, site_id, kind, items, failed, note, recorded_at, author_id,
+            client_id, clock_skewed, created_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&c.id)
+    .bind(&c.site_id)
+    .bind(c.kind.code())
+    .bind(serde_json::to_string(&c.items).unwrap_or_default())
+    .bind(failed)
+    .bind(&c.note)
+    .bind(cx.event_time())
+    .bind(&cx.m.author)
+    .bind(cx.client_id)
+    .bind(cx.clock_skewed())
+    .bind(cx.now)
+    .bind(version)
+    .execute(&mut *cx.tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
+    }
+    Ok(())
+}
+
+/// A countersignature: once, by someone who inspects at the site and did not make the record.
+pub async fn countersign(cx: &mut Ctx<'_>, s: Countersign) -> Outcome {
+    let row: Option<(String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT site_id, kind, author_id, countersigned_at FROM checklists WHERE id = ?",
+    )
+    .bind(&s.checklist_id)
+    .fetch_optional(&mut *cx.tx)
+    .await?;
+    let Some((site, kind, author, signed)) = row else {
+        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
+    };
+    cx.allow(Action::Inspect, &site)?;
+    if !ChecklistKind::parse(&kind).is_some_and(|k| k.countersigned()) {
+        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
+    }
+    if author == cx.m.author {
+        return Err(cx.refuse("own_record", Key::ErrCountersignOwn).into());
+    }
+    if signed.is_some() {
+        return Ok(());
+    }
+    let version = cx.version().await?;
+    sqlx::query(
+        "UPDATE checklists SET countersigned_by = ?, countersigned_at = ?, countersign_note = ?,
+            version = ? WHERE id = ?",
+    )
+    .bind(&cx.m.author)
+    .bind(cx.event_time())
+    .bind(s.note.trim())
+    .bind(version)
+    .bind(&s.checklist_id)
+    .execute(&mut *cx.tx)
+    .await?;
+    Ok(())
+}
