@@ -71,6 +71,35 @@ pub struct StatusEntry {
     pub note: String,
 }
 
+/// `fire.handover` v1: the operator going off duty hands over, with notes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Handover {
+    pub id: String,
+    pub site_id: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// `fire.handover_accept` v1: the operator taking over signs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverAccept {
+    pub handover_id: String,
+}
+
+/// A handover as the phone pulls it (`handover`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverRow {
+    pub site_id: String,
+    #[serde(default)]
+    pub notes: String,
+    pub open_alarms: i64,
+    pub open_repairs: i64,
+    pub handed_at: i64,
+    pub author_id: String,
+    #[serde(default)]
+    pub accepted_at: Option<i64>,
+}
+
 /// The repair a false alarm or fault opens has the alarm's id with this suffix.
 pub fn repair_id(alarm_id: &str) -> String {
     format!("{alarm_id}/repair")

@@ -250,6 +250,7 @@ keys! {
     ErrRoundFinished => "该巡查已结束，不能再确认检查点", "This round is finished: no more checkpoints";
     ErrProcedureClosed => "该处置已结束或无需处置", "This procedure is closed or not needed";
     ErrCountersignOwn => "不能复核自己填写的记录", "You cannot countersign your own record";
+    ErrHandoverOwn => "接班须由另一名值班人员确认", "Another operator takes over and signs";
     ErrWatchReason => "请写明关注原因（最多200字）", "Give the reason (at most 200 characters)";
     ErrWatchTaken => "该证件已在名单中", "This document is on the list already";
     // Screening and deposits.

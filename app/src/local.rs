@@ -344,6 +344,41 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                     .insert(s.id, row);
             }
         }
+        "fire.handover" => {
+            let Ok(h) = serde_json::from_value::<fire::Handover>(m.args.clone()) else {
+                return;
+            };
+            let open = |entity: &str, column: &str| {
+                rows.get(entity).map_or(0, |t| {
+                    t.values()
+                        .filter(|v| v["site_id"] == h.site_id.as_str() && v[column].is_null())
+                        .count() as i64
+                })
+            };
+            let row = fire::HandoverRow {
+                site_id: h.site_id.clone(),
+                notes: h.notes.trim().into(),
+                open_alarms: open("fire_alarm", "closed_at"),
+                open_repairs: open("repair", "repaired_at"),
+                handed_at: m.client_time,
+                author_id: m.author.clone(),
+                accepted_at: None,
+            };
+            put(rows, "handover", &h.id, &row);
+        }
+        "fire.handover_accept" => {
+            let Ok(a) = serde_json::from_value::<fire::HandoverAccept>(m.args.clone()) else {
+                return;
+            };
+            if let Some(v) = rows
+                .get_mut("handover")
+                .and_then(|t| t.get_mut(&a.handover_id))
+            {
+                if v["accepted_at"].is_null() && v["author_id"] != m.author.as_str() {
+                    v["accepted_at"] = m.client_time.into();
+                }
+            }
+        }
         "checklist.record" => {
             let Ok(c) = serde_json::from_value::<checklist::Checklist>(m.args.clone()) else {
                 return;
@@ -440,6 +475,7 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "repair", "opened_at");
     keep(rows, "fire_status", "recorded_at");
     keep(rows, "checklist", "recorded_at");
+    keep(rows, "handover", "handed_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.

@@ -105,6 +105,11 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   await page.getByTestId('alarm-save').click();
   await expect(page.getByTestId('repair-count')).toHaveText('1');
   await h.fitsWidth(page);
+  // Handing over the shift: what stays open is on it; the next operator signs on their phone.
+  await expect(page.getByTestId('handover-open')).toHaveText('未结束报警 0 · 待维修 1');
+  await page.getByLabel('交班事项').fill('二楼烟感待维保公司更换');
+  await page.getByTestId('handover-save').click();
+  await expect(page.getByTestId('handover-waiting')).toBeVisible();
   // The daily fire patrol: one item not in order, explained.
   await page.getByTestId('to-duties').click();
   await page.getByTestId('kind-fire_patrol').click();
@@ -141,6 +146,8 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   const repairs = await h.serverRows(server, 'sup.zhao', pw, 'repair');
   expect(repairs.map((r) => [r.place, r.repaired_at])).toEqual([['二楼走廊烟感', null]]);
   expect((await h.serverRows(server, 'sup.zhao', pw, 'fire_status')).length).toBe(1);
+  const handovers = await h.serverRows(server, 'sup.zhao', pw, 'handover');
+  expect(handovers.map((x) => [x.notes, x.open_alarms, x.open_repairs, x.accepted_at])).toEqual([['二楼烟感待维保公司更换', 0, 1, null]]);
   const lists = await h.serverRows(server, 'sup.zhao', pw, 'checklist');
   expect(lists.map((c) => [c.kind, c.failed, c.countersigned_at])).toEqual([['fire_patrol', 1, null]]);
 

@@ -6,7 +6,8 @@ use super::procedure::ProcedurePanel;
 use super::visit::{new_uuid, use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
 use crate::fire::{
-    self, Alarm, AlarmClose, AlarmKind, AlarmRow, RepairDone, RepairRow, StatusEntry,
+    self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow,
+    RepairDone, RepairRow, StatusEntry,
 };
 use crate::i18n::{pick, Key};
 use crate::model::Action;
@@ -196,6 +197,58 @@ pub fn Fire() -> impl IntoView {
         }
     };
 
+    // Handover: the newest one at the site not yet signed by the one taking over.
+    let handovers = Memo::new(move |_| {
+        let s = site.get();
+        crate::local::list(&rows.get(), "handover", |h: &HandoverRow| h.handed_at)
+            .into_iter()
+            .filter(|(_, h)| h.site_id == s)
+            .collect::<Vec<_>>()
+    });
+    let me_id = move || app.me.get().map(|m| m.id).unwrap_or_default();
+    let to_accept = move || {
+        handovers
+            .get()
+            .into_iter()
+            .next()
+            .filter(|(_, h)| h.accepted_at.is_none() && h.author_id != me_id())
+    };
+    let handover_notes = RwSignal::new(String::new());
+    let hand_over = move |_| {
+        let h = Handover {
+            id: new_uuid(),
+            site_id: site.get_untracked(),
+            notes: handover_notes.get_untracked(),
+        };
+        if say(
+            outbox::save_and_sync(app, "fire.handover", 1, &h),
+            app.t(Key::SavedPending),
+        ) {
+            handover_notes.set(String::new());
+        }
+    };
+    let accept = move |id: String| {
+        let a = HandoverAccept { handover_id: id };
+        say(
+            outbox::save_and_sync(app, "fire.handover_accept", 1, &a),
+            app.t(Key::SavedPending),
+        );
+    };
+    let open_counts = move || {
+        let alarms_open = alarms
+            .get()
+            .iter()
+            .filter(|(_, a)| a.closed_at.is_none())
+            .count();
+        format!(
+            "{} {} · {} {}",
+            t("未结束报警", "Open alarms"),
+            alarms_open,
+            t("待维修", "open repairs"),
+            repairs.get().len()
+        )
+    };
+
     let allowed = move || {
         app.me
             .get()
@@ -264,6 +317,28 @@ pub fn Fire() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                <section class="card form" data-testid="handover">
+                    <h2>{t("交接班", "Handover")}</h2>
+                    {move || match to_accept() {
+                        Some((id, h)) => view! {
+                            <p data-testid="handover-pending">{crate::client::format_local_time(h.handed_at as f64)} " "
+                                {t("交班：", "Handed over: ")} {h.notes.clone()}<br/>
+                                {t("未结束报警", "Open alarms")} " " {h.open_alarms} " · " {t("待维修", "open repairs")} " " {h.open_repairs}</p>
+                            <button type="button" class="primary" data-testid="handover-accept" on:click=move |_| accept(id.clone())>{t("接班签字", "Take over and sign")}</button>
+                        }.into_any(),
+                        None => view! {
+                            {handovers.get().into_iter().next().filter(|(_, h)| h.accepted_at.is_none()).map(|_| view! {
+                                <p class="tag warn" data-testid="handover-waiting">{t("已交班，等待接班人签字", "Handed over: waiting for the next operator to sign")}</p>
+                            })}
+                            <p class="muted" data-testid="handover-open">{open_counts}</p>
+                            {field(t("交班事项", "Notes for the next shift"), "handover_notes", handover_notes, "text", None)}
+                            <button type="button" data-testid="handover-save" on:click=hand_over>{t("交班", "Hand over")}</button>
+                        }.into_any(),
+                    }}
+                    {move || handovers.get().into_iter().find(|(_, h)| h.accepted_at.is_some()).map(|(_, h)| view! {
+                        <p class="muted small">{t("上次交接：", "Last handover: ")} {crate::client::format_local_time(h.handed_at as f64)} " " {t("已签字", "signed")}</p>
+                    })}
+                </section>
                 <h2>{t("最近报警", "Recent alarms")}</h2>
                 <ul class="records" data-testid="alarms">
                     {move || alarms.get().into_iter().take(10).map(|(_, a)| view! {

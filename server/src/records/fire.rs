@@ -299,3 +299,79 @@ pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
     }
     Ok(())
 }
+
+pub const HANDOVER: Entity = Entity {
+    name: "handover",
+    table: "handovers",
+    seen_with: SEEN_WITH,
+    hidden: &["client_id"],
+    time_column: "handed_at",
+    max_age_days: 14,
+    court_wide: false,
+};
+
+/// `fire.handover`: what stays open is counted by the server at the moment it applies.
+pub async fn handover(cx: &mut Ctx<'_>, h: app::fire::Handover) -> Outcome {
+    if uuid::Uuid::parse_str(&h.id).is_err() || h.notes.chars().count() > 500 {
+        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
+    }
+    cx.allow(Action::FireDuty, &h.site_id)?;
+    let (alarms, repairs): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM fire_alarms WHERE site_id = ?1 AND closed_at IS NULL),
+                (SELECT COUNT(*) FROM repairs WHERE site_id = ?1 AND repaired_at IS NULL)",
+    )
+    .bind(&h.site_id)
+    .fetch_one(&mut *cx.tx)
+    .await?;
+    let version = cx.version().await?;
+    let done = sqlx::query(
+        "INSERT INTO handovers (id, site_id, notes, open_alarms, open_repairs, handed_at, author_id,
+            client_id, clock_skewed, created_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&h.id)
+    .bind(&h.site_id)
+    .bind(h.notes.trim())
+    .bind(alarms)
+    .bind(repairs)
+    .bind(cx.event_time())
+    .bind(&cx.m.author)
+    .bind(cx.client_id)
+    .bind(cx.clock_skewed())
+    .bind(cx.now)
+    .bind(version)
+    .execute(&mut *cx.tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
+    }
+    Ok(())
+}
+
+/// `fire.handover_accept`: signed by another operator at the site, once.
+pub async fn handover_accept(cx: &mut Ctx<'_>, a: app::fire::HandoverAccept) -> Outcome {
+    let row: Option<(String, String, Option<i64>)> =
+        sqlx::query_as("SELECT site_id, author_id, accepted_at FROM handovers WHERE id = ?")
+            .bind(&a.handover_id)
+            .fetch_optional(&mut *cx.tx)
+            .await?;
+    let Some((site, author, accepted)) = row else {
+        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
+    };
+    cx.allow(Action::FireDuty, &site)?;
+    if author == cx.m.author {
+        return Err(cx.refuse("own_record", Key::ErrHandoverOwn).into());
+    }
+    if accepted.is_some() {
+        return Ok(());
+    }
+    let version = cx.version().await?;
+    sqlx::query("UPDATE handovers SET accepted_by = ?, accepted_at = ?, version = ? WHERE id = ?")
+        .bind(&cx.m.author)
+        .bind(cx.event_time())
+        .bind(version)
+        .bind(&a.handover_id)
+        .execute(&mut *cx.tx)
+        .await?;
+    Ok(())
+}

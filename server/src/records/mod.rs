@@ -38,6 +38,8 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("fire.alarm_close", 1),
     ("fire.repair_done", 1),
     ("fire.status", 1),
+    ("fire.handover", 1),
+    ("fire.handover_accept", 1),
     ("checklist.record", 1),
     ("checklist.countersign", 1),
 ];
@@ -74,6 +76,7 @@ pub const ENTITIES: &[Entity] = &[
     fire::STEP,
     fire::REPAIR,
     fire::STATUS,
+    fire::HANDOVER,
     checklist::ENTITY,
 ];
 
@@ -265,6 +268,14 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("fire.status", _) => {
             let args = cx.args()?;
             fire::status(cx, args).await
+        }
+        ("fire.handover", _) => {
+            let args = cx.args()?;
+            fire::handover(cx, args).await
+        }
+        ("fire.handover_accept", _) => {
+            let args = cx.args()?;
+            fire::handover_accept(cx, args).await
         }
         ("checklist.record", _) => {
             let args = cx.args()?;
