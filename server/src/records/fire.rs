@@ -195,14 +195,9 @@ pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
 
 /// `fire.alarm_close`: a fire handled through every step, with its cause and handling.
 pub async fn close(cx: &mut Ctx<'_>, c: AlarmClose) -> Outcome {
-    let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT site_id, closed_at FROM fire_alarms WHERE id = ?")
-            .bind(&c.alarm_id)
-            .fetch_optional(&mut *cx.tx)
-            .await?;
-    let Some((site, closed)) = row else {
-        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
-    };
+    let (site, closed) = cx
+        .site_and_closed("fire_alarms", "closed_at", &c.alarm_id)
+        .await?;
     cx.allow(Action::FireDuty, &site)?;
     if closed.is_some() {
         return Ok(());
@@ -229,14 +224,9 @@ pub async fn close(cx: &mut Ctx<'_>, c: AlarmClose) -> Outcome {
 
 /// `fire.repair_done`: the repair is closed; twice changes nothing.
 pub async fn repair_done(cx: &mut Ctx<'_>, r: RepairDone) -> Outcome {
-    let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT site_id, repaired_at FROM repairs WHERE id = ?")
-            .bind(&r.repair_id)
-            .fetch_optional(&mut *cx.tx)
-            .await?;
-    let Some((site, repaired)) = row else {
-        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
-    };
+    let (site, repaired) = cx
+        .site_and_closed("repairs", "repaired_at", &r.repair_id)
+        .await?;
     cx.allow(Action::FireDuty, &site)?;
     let r = fire::check_repair(r, cx.locale)?;
     if repaired.is_some() {

@@ -182,6 +182,22 @@ impl Ctx<'_> {
         Ok(next_version(self.tx).await?)
     }
 
+    /// The site of row `id` in `table` and when it was closed (`closed` names the column), or a
+    /// refusal saying there is no such record. Table and column are this code's constants.
+    pub async fn site_and_closed(
+        &mut self,
+        table: &'static str,
+        closed: &'static str,
+        id: &str,
+    ) -> Result<(String, Option<i64>), Reject> {
+        let sql = format!("SELECT site_id, {closed} FROM {table} WHERE id = ?");
+        let row: Option<(String, Option<i64>)> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.ok_or_else(|| self.refuse("not_found", Key::ErrNotFound).into())
+    }
+
     /// The phone's clock is far from the server's: kept on the record, never used for order.
     pub fn clock_skewed(&self) -> bool {
         (self.m.client_time - self.now).abs() > MAX_CLOCK_SKEW_MS

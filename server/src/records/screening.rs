@@ -130,14 +130,9 @@ pub async fn record(cx: &mut Ctx<'_>, args: Screening) -> Outcome {
 
 /// Closing a deposit already closed is applied and changes nothing (two guards offline).
 pub async fn close(cx: &mut Ctx<'_>, args: DepositClose) -> Outcome {
-    let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT site_id, closed_at FROM deposits WHERE id = ?")
-            .bind(&args.deposit_id)
-            .fetch_optional(&mut *cx.tx)
-            .await?;
-    let Some((site_id, closed)) = row else {
-        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
-    };
+    let (site_id, closed) = cx
+        .site_and_closed("deposits", "closed_at", &args.deposit_id)
+        .await?;
     cx.allow(Action::RecordScreening, &site_id)?;
     screening::check_close(&args, cx.locale)?;
     if closed.is_some() {

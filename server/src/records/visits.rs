@@ -118,14 +118,9 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
 /// Checking out someone already out is applied and changes nothing: two guards tapping the
 /// same visitor offline is not an error anyone must fix.
 pub async fn check_out(cx: &mut Ctx<'_>, args: CheckOut) -> Outcome {
-    let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT site_id, checked_out_at FROM visits WHERE id = ?")
-            .bind(&args.visit_id)
-            .fetch_optional(&mut *cx.tx)
-            .await?;
-    let Some((site_id, out)) = row else {
-        return Err(cx.refuse("not_found", Key::ErrNotFound).into());
-    };
+    let (site_id, out) = cx
+        .site_and_closed("visits", "checked_out_at", &args.visit_id)
+        .await?;
     cx.allow(Action::RegisterVisitor, &site_id)?;
     if out.is_some() {
         return Ok(());
