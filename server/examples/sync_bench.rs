@@ -135,7 +135,11 @@ async fn main() -> anyhow::Result<()> {
                 Some(&key),
             )
             .await;
-            n += p["changes"].as_array().map(|a| a.len()).unwrap_or(0);
+            // The visits (the guard also pulls the site's patrol routes).
+            n += p["changes"]
+                .as_array()
+                .map(|a| a.iter().filter(|c| c["entity"] == "visit").count())
+                .unwrap_or(0);
             cursor = p["cursor"].as_i64();
             if p["has_more"] != json!(true) {
                 break;
