@@ -209,7 +209,7 @@ pub fn Boiler() -> impl IntoView {
                             <h2>{t("立即停炉", "Stop the boiler now")}</h2>
                             <ul>{r.stop_reasons(app.locale).into_iter().map(|x| view! { <li class="big" data-testid="stop-reason">{x}</li> }).collect_view()}</ul>
                             <p>{t("按顺序操作，每一步点一下记录时间；已通知主管。", "Follow the steps in order; tap each to record its time. The supervisor is alerted.")}</p>
-                            <ProcedurePanel kind=ProcedureKind::BoilerStop of=id />
+                            <ProcedurePanel kind=ProcedureKind::BoilerStop of=id rows=rows />
                         </section>
                     })}
                     {move || {

@@ -156,7 +156,7 @@ pub fn Fire() -> impl IntoView {
             <section class="card watch-alert" data-testid="fire-alarm">
                 <h2>{t("火警处置", "Fire alarm")} " · " {a.place.clone()}</h2>
                 <p class="muted">{crate::client::format_local_time(a.raised_at as f64)}</p>
-                <ProcedurePanel kind=ProcedureKind::FireAlarm of=id />
+                <ProcedurePanel kind=ProcedureKind::FireAlarm of=id rows=rows />
                 <Show when=complete.clone()>
                     <div class="form">
                         {field(t("起火原因", "Cause"), "close_cause", close_cause, "text", None)}

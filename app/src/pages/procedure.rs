@@ -6,16 +6,19 @@ use crate::i18n::{pick, Key};
 use crate::outbox;
 use crate::procedure::{self, ProcedureKind, Step, StepError};
 use crate::state::use_app;
+use crate::sync::Rows;
 use leptos::prelude::*;
 
 #[component]
-pub fn ProcedurePanel(kind: ProcedureKind, of: String) -> impl IntoView {
+pub fn ProcedurePanel(
+    kind: ProcedureKind,
+    of: String,
+    /// The phone's rows as the page already holds them.
+    rows: Memo<Rows>,
+) -> impl IntoView {
     let app = use_app();
     let of = StoredValue::new(of);
-    let steps = Memo::new(move |_| {
-        app.view_rev.track();
-        crate::local::steps_of(&outbox::rows(), &of.get_value())
-    });
+    let steps = Memo::new(move |_| crate::local::steps_of(&rows.get(), &of.get_value()));
     let next = move || procedure::next_step(kind, &steps.get());
     let skipping = RwSignal::new(false);
     let reason = RwSignal::new(String::new());

@@ -183,12 +183,13 @@ pub fn Rounds() -> impl IntoView {
             .take(10)
             .map(|(id, r)| {
                 let route = all_routes.iter().find(|(rid, _)| *rid == r.route_id).map(|(_, x)| x.clone());
-                let confirmed: Vec<String> = checks_of(&id).into_iter().map(|c| c.area_id).collect();
+                let checks = checks_of(&id);
+                let confirmed: Vec<String> = checks.iter().map(|c| c.area_id.clone()).collect();
                 let skipped = route
                     .as_ref()
                     .map(|x| rounds::skipped(&x.areas(), &confirmed))
                     .unwrap_or_default();
-                let findings: Vec<String> = checks_of(&id)
+                let findings: Vec<String> = checks
                     .into_iter()
                     .filter(|c| !c.finding.is_empty())
                     .map(|c| format!("{}：{}", names.get(&c.area_id).cloned().unwrap_or_default(), c.finding))
@@ -217,7 +218,7 @@ pub fn Rounds() -> impl IntoView {
                 <h1>{t("巡逻巡查", "Patrol rounds")}</h1>
                 <SitePicker sites=sites site=site />
                 {move || open_round.get().map(|(id, r)| view! {
-                    <RoundCard id=id round=r routes=routes names=Signal::derive(names) message=message />
+                    <RoundCard id=id round=r rows=rows routes=routes names=Signal::derive(names) message=message />
                 })}
                 {move || {
                     let (text, ok) = message.get();
@@ -246,6 +247,7 @@ pub fn Rounds() -> impl IntoView {
 fn RoundCard(
     id: String,
     round: RoundRow,
+    rows: Memo<crate::sync::Rows>,
     routes: Memo<Vec<(String, RouteRow)>>,
     names: Signal<HashMap<String, String>>,
     message: RwSignal<(String, bool)>,
@@ -263,9 +265,8 @@ fn RoundCard(
             .map(|(_, r)| r)
     };
     let checks = Memo::new(move |_| {
-        app.view_rev.track();
         let id = round_id.get_value();
-        crate::local::list(&outbox::rows(), "round_check", |c: &CheckRow| -c.checked_at)
+        crate::local::list(&rows.get(), "round_check", |c: &CheckRow| -c.checked_at)
             .into_iter()
             .map(|(_, c)| c)
             .filter(|c| c.round_id == id)

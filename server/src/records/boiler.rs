@@ -161,9 +161,7 @@ pub async fn put_boiler(
 }
 
 pub async fn reading(cx: &mut Ctx<'_>, r: Reading) -> Outcome {
-    if uuid::Uuid::parse_str(&r.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&r.id)?;
     let Some(p) = profile(cx.tx, &r.boiler_id).await? else {
         return Err(cx.refuse("not_found", Key::ErrNotFound).into());
     };
@@ -203,8 +201,5 @@ pub async fn reading(cx: &mut Ctx<'_>, r: Reading) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }

@@ -22,9 +22,7 @@ pub const ENTITY: Entity = Entity {
 };
 
 pub async fn record(cx: &mut Ctx<'_>, c: Checklist) -> Outcome {
-    if uuid::Uuid::parse_str(&c.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&c.id)?;
     // Any of the actions that keep this kind, at the site.
     let mut allowed = Err(cx.refuse("forbidden", Key::ErrForbidden));
     for a in c.kind.kept_with() {
@@ -56,10 +54,7 @@ pub async fn record(cx: &mut Ctx<'_>, c: Checklist) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }
 
 /// A countersignature: once, by someone who inspects at the site and did not make the record.

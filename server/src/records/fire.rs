@@ -52,9 +52,7 @@ pub const STATUS: Entity = Entity {
 };
 
 pub async fn alarm(cx: &mut Ctx<'_>, a: Alarm) -> Outcome {
-    if uuid::Uuid::parse_str(&a.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&a.id)?;
     cx.allow(Action::FireDuty, &a.site_id)?;
     let a = fire::check_alarm(a, cx.locale)?;
     let kind = a.kind.unwrap_or(AlarmKind::Fire);
@@ -82,9 +80,7 @@ pub async fn alarm(cx: &mut Ctx<'_>, a: Alarm) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
+    cx.inserted(done)?;
     if kind.opens_repair() {
         sqlx::query(
             "INSERT INTO repairs (id, site_id, alarm_id, place, opened_at, version)
@@ -249,9 +245,7 @@ pub async fn repair_done(cx: &mut Ctx<'_>, r: RepairDone) -> Outcome {
 /// `fire.status`: the entry is marked late when the one before it at the site (within a day)
 /// is more than two hours older.
 pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
-    if uuid::Uuid::parse_str(&s.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&s.id)?;
     cx.allow(Action::FireDuty, &s.site_id)?;
     let s = fire::check_status(s, cx.locale)?;
     let at = cx.event_time();
@@ -284,10 +278,7 @@ pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }
 
 pub const HANDOVER: Entity = Entity {
@@ -302,7 +293,8 @@ pub const HANDOVER: Entity = Entity {
 
 /// `fire.handover`: what stays open is counted by the server at the moment it applies.
 pub async fn handover(cx: &mut Ctx<'_>, h: app::fire::Handover) -> Outcome {
-    if uuid::Uuid::parse_str(&h.id).is_err() || h.notes.chars().count() > 500 {
+    cx.new_id(&h.id)?;
+    if h.notes.chars().count() > 500 {
         return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
     }
     cx.allow(Action::FireDuty, &h.site_id)?;
@@ -332,10 +324,7 @@ pub async fn handover(cx: &mut Ctx<'_>, h: app::fire::Handover) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }
 
 /// `fire.handover_accept`: signed by another operator at the site, once.

@@ -17,9 +17,7 @@ pub const ENTITY: Entity = Entity {
 };
 
 pub async fn arrive(cx: &mut Ctx<'_>, args: Arrive) -> Outcome {
-    if uuid::Uuid::parse_str(&args.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&args.id)?;
     cx.allow(Action::GateLog, &args.site_id)?;
     let a = gate::check_arrive(args, cx.locale)?;
     let kind = a.kind.map(GateKind::code).unwrap_or_default();
@@ -54,10 +52,7 @@ pub async fn arrive(cx: &mut Ctx<'_>, args: Arrive) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }
 
 /// Leaving twice (two guards offline) is applied and changes nothing.

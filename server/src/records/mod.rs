@@ -159,6 +159,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// A new record's id, made by the phone, must be a UUID.
+    pub fn new_id(&self, id: &str) -> Result<(), Refusal> {
+        uuid::Uuid::parse_str(id)
+            .map(|_| ())
+            .map_err(|_| self.refuse("invalid", Key::ErrBadRequest))
+    }
+
+    /// An `INSERT … ON CONFLICT (id) DO NOTHING` that inserted nothing: the id is taken.
+    pub fn inserted(&self, done: sqlx::sqlite::SqliteQueryResult) -> Outcome {
+        if done.rows_affected() == 0 {
+            return Err(self.refuse("exists", Key::ErrBadRequest).into());
+        }
+        Ok(())
+    }
+
     /// The args as `T`, or a refusal saying they are malformed.
     pub fn args<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
         serde_json::from_value(self.m.args.clone())

@@ -363,9 +363,7 @@ async fn route_areas(cx: &mut Ctx<'_>, route_id: &str) -> Result<Vec<String>, su
 }
 
 pub async fn start(cx: &mut Ctx<'_>, s: Start) -> Outcome {
-    if uuid::Uuid::parse_str(&s.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&s.id)?;
     let site: Option<String> =
         sqlx::query_scalar("SELECT site_id FROM routes WHERE id = ? AND deleted_at IS NULL")
             .bind(&s.route_id)
@@ -391,10 +389,7 @@ pub async fn start(cx: &mut Ctx<'_>, s: Start) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }
 
 /// A checkpoint confirmed twice (a second scan) is applied and changes nothing.

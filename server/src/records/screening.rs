@@ -39,9 +39,7 @@ pub const SELF_TEST: Entity = Entity {
 };
 
 pub async fn record(cx: &mut Ctx<'_>, args: Screening) -> Outcome {
-    if uuid::Uuid::parse_str(&args.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&args.id)?;
     cx.allow(Action::RecordScreening, &args.site_id)?;
     let mut s = screening::check(args, cx.locale)?;
     // The registration it belongs to, at the same site. One the server refused (and the guard
@@ -161,9 +159,7 @@ pub async fn close(cx: &mut Ctx<'_>, args: DepositClose) -> Outcome {
 }
 
 pub async fn self_test(cx: &mut Ctx<'_>, args: SelfTest) -> Outcome {
-    if uuid::Uuid::parse_str(&args.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&args.id)?;
     cx.allow(Action::RecordScreening, &args.site_id)?;
     screening::check_self_test(&args, cx.locale)?;
     let version = cx.version().await?;
@@ -185,8 +181,5 @@ pub async fn self_test(cx: &mut Ctx<'_>, args: SelfTest) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }

@@ -28,9 +28,7 @@ pub const ENTITY: Entity = Entity {
 };
 
 pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
-    if uuid::Uuid::parse_str(&args.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&args.id)?;
     cx.allow(Action::RegisterVisitor, &args.site_id)?;
     // A returning visitor's document comes from the earlier visit, at a site the author works.
     let mut earlier: Option<(String, String, String, bool)> = None;

@@ -203,9 +203,7 @@ pub async fn remove(
 
 /// `watch.alert`: what the guard did about an alert at a registration.
 pub async fn alert(cx: &mut Ctx<'_>, a: Alert) -> Outcome {
-    if uuid::Uuid::parse_str(&a.id).is_err() {
-        return Err(cx.refuse("invalid", Key::ErrBadRequest).into());
-    }
+    cx.new_id(&a.id)?;
     cx.allow(Action::RegisterVisitor, &a.site_id)?;
     watch::check_alert(&a, cx.locale)?;
     let visit: Option<i64> =
@@ -240,10 +238,7 @@ pub async fn alert(cx: &mut Ctx<'_>, a: Alert) -> Outcome {
     .bind(version)
     .execute(&mut *cx.tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(cx.refuse("exists", Key::ErrBadRequest).into());
-    }
-    Ok(())
+    cx.inserted(done)
 }
 
 #[cfg(test)]
