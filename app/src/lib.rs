@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod fire;
 pub mod front;
 pub mod gate;
+pub mod hazard;
 pub mod i18n;
 pub mod idcard;
 pub mod known;
@@ -46,7 +47,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 17] = [
+pub const PAGES: [&str; 19] = [
     "/",
     "/signin",
     "/password",
@@ -64,6 +65,8 @@ pub const PAGES: [&str; 17] = [
     "/boiler",
     "/fire",
     "/duties",
+    "/hazard",
+    "/rectify",
 ];
 
 /// The HTML document around the app (server only).
@@ -134,6 +137,8 @@ macro_rules! lazy_page {
 }
 
 lazy_page!(PasswordPage, pages::ChangePassword);
+lazy_page!(HazardPage, pages::HazardReport);
+lazy_page!(RectifyPage, pages::Rectify);
 lazy_page!(SitesPage, pages::Sites);
 lazy_page!(PeoplePage, pages::People);
 lazy_page!(WatchlistPage, pages::Watchlist);
@@ -180,6 +185,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/boiler") view={Lazy::<BoilerPage>::new()} />
                     <Route path=path!("/fire") view={Lazy::<FirePage>::new()} />
                     <Route path=path!("/duties") view={Lazy::<DutiesPage>::new()} />
+                    <Route path=path!("/hazard") view={Lazy::<HazardPage>::new()} />
+                    <Route path=path!("/rectify") view={Lazy::<RectifyPage>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -10,7 +10,7 @@ use crate::screening::{
 };
 use crate::sync::{Mutation, Rows};
 use crate::watch::{Alert, WatchRow};
-use crate::{boiler, checklist, fire, procedure, rounds};
+use crate::{boiler, checklist, fire, hazard, procedure, rounds};
 
 /// How long the phone keeps pulled records (the server sends no older ones either).
 pub const KEEP_DAYS: i64 = 14;
@@ -401,8 +401,149 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 }
             }
         }
+        "hazard.report" => {
+            // The form checked it before saving (its rules stay out of the first download);
+            // the server checks it again.
+            let Ok(r) = serde_json::from_value::<hazard::Report>(m.args.clone()) else {
+                return;
+            };
+            if r.category.is_none() || r.grade.is_none() {
+                return;
+            }
+            if !r.fixed_on_spot {
+                let row = hazard::RectRow::from_report(&r, &m.author, m.client_time);
+                put(rows, "rectification", &hazard::rect_id(&r.id), &row);
+            }
+            let row = hazard::HazardRow {
+                site_id: r.site_id.clone(),
+                place: r.place,
+                category: r.category.map(|c| c.code()).unwrap_or_default().into(),
+                grade: r.grade.map(|g| g.code()).unwrap_or_default().into(),
+                description: r.description,
+                fixed_on_spot: r.fixed_on_spot,
+                fix_note: r.fix_note,
+                reported_at: m.client_time,
+                author_id: m.author.clone(),
+            };
+            put(rows, "hazard", &r.id, &row);
+        }
+        "rect.issue" | "rect.edit" => {
+            let Ok(c) = serde_json::from_value::<hazard::LedgerChange>(m.args.clone()) else {
+                return;
+            };
+            let today = hazard::date_text(front::court_date(m.client_time));
+            let issue = m.name == "rect.issue";
+            rect_move(rows, m, &c.rect_id.clone(), |r| {
+                let next = if issue {
+                    hazard::after(r.state(), hazard::Move::Issue)?
+                } else if r.state() == hazard::RectState::Closed {
+                    return None;
+                } else {
+                    r.state()
+                };
+                let l = c.ledger;
+                if l.responsible_id.is_empty() || l.deadline.as_str() < today.as_str() {
+                    return None;
+                }
+                let text = format!("{} · {}", l.measures, l.deadline);
+                r.state = next.code().into();
+                r.department = l.department;
+                r.responsible_id = l.responsible_id;
+                r.measures = l.measures;
+                r.deadline = l.deadline;
+                r.funding = l.funding;
+                r.safeguards = l.safeguards;
+                r.plan = serde_json::to_string(&l.plan).unwrap_or_default();
+                Some((if issue { "issue" } else { "edit" }, text))
+            });
+        }
+        "rect.progress" => {
+            let Ok(p) = serde_json::from_value::<hazard::Progress>(m.args.clone()) else {
+                return;
+            };
+            rect_move(rows, m, &p.rect_id, |r| {
+                if p.done {
+                    r.state = hazard::after(r.state(), hazard::Move::Complete)?
+                        .code()
+                        .into();
+                    r.completion = p.note.clone();
+                    r.completed_at = Some(m.client_time);
+                    Some(("complete", p.note))
+                } else if r.state() == hazard::RectState::InProgress {
+                    Some(("note", p.note))
+                } else {
+                    r.state = hazard::after(r.state(), hazard::Move::Start)?.code().into();
+                    Some(("start", p.note))
+                }
+            });
+        }
+        "rect.review" => {
+            let Ok(v) = serde_json::from_value::<hazard::Review>(m.args.clone()) else {
+                return;
+            };
+            rect_move(rows, m, &v.rect_id, |r| {
+                if r.responsible_id == m.author {
+                    return None;
+                }
+                let mv = if v.approve {
+                    hazard::Move::Approve
+                } else {
+                    hazard::Move::Return
+                };
+                r.state = hazard::after(r.state(), mv)?.code().into();
+                r.reviewer_id = Some(m.author.clone());
+                r.reviewed_at = Some(m.client_time);
+                r.closed_at = v.approve.then_some(m.client_time);
+                Some((if v.approve { "approve" } else { "return" }, v.comment))
+            });
+        }
+        "rect.comment" => {
+            let Ok(c) = serde_json::from_value::<hazard::Comment>(m.args.clone()) else {
+                return;
+            };
+            let Some(site) =
+                row_as::<hazard::RectRow>(rows, "rectification", &c.rect_id).map(|r| r.site_id)
+            else {
+                return;
+            };
+            let row = hazard::ThreadRow {
+                rect_id: c.rect_id,
+                site_id: site,
+                kind: "comment".into(),
+                text: c.text,
+                at: m.client_time,
+                author_id: Some(m.author.clone()),
+            };
+            put(rows, "rect_comment", &c.id, &row);
+        }
         _ => {}
     }
+}
+
+/// Changes the rectification `id` as `f` says (nothing when `f` answers `None`: the move does
+/// not apply), and adds the move to its thread as the server will.
+fn rect_move(
+    rows: &mut Rows,
+    m: &Mutation,
+    id: &str,
+    f: impl FnOnce(&mut hazard::RectRow) -> Option<(&'static str, String)>,
+) {
+    let Some(mut r) = row_as::<hazard::RectRow>(rows, "rectification", id) else {
+        return;
+    };
+    let Some((kind, text)) = f(&mut r) else {
+        return;
+    };
+    let entry = hazard::ThreadRow {
+        rect_id: id.into(),
+        site_id: r.site_id.clone(),
+        kind: kind.into(),
+        text,
+        at: m.client_time,
+        author_id: Some(m.author.clone()),
+    };
+    put(rows, "rectification", id, &r);
+    put(rows, "rect_comment", &format!("{id}#{}", m.id), &entry);
 }
 
 /// Puts `row` as `entity`/`id` in the phone's copy.
@@ -476,6 +617,7 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "fire_status", "recorded_at");
     keep(rows, "checklist", "recorded_at");
     keep(rows, "handover", "handed_at");
+    keep(rows, "hazard", "reported_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.
@@ -709,5 +851,67 @@ mod tests {
         );
         assert!(rows["repair"].contains_key("al/repair"));
         assert!(rows["fire_alarm"].is_empty());
+    }
+
+    #[test]
+    fn a_hazard_and_its_rectification_move_on_the_phone() {
+        let numbered = |id: u64, mut m: Mutation| {
+            m.id = id;
+            m
+        };
+        let mut rows = Rows::new();
+        let report = json!({"id": "h", "site_id": "s", "place": "大厅", "category": "fire",
+            "grade": "general", "description": "灭火器压力不足", "fixed_on_spot": false});
+        apply(&mut rows, &m("hazard.report", 1, report));
+        let rect =
+            |rows: &Rows| row_as::<hazard::RectRow>(rows, "rectification", "h/rect").unwrap();
+        assert_eq!(rect(&rows).state, "registered");
+        // Work cannot be reported before the notice is issued: the view does not move.
+        let done = json!({"rect_id": "h/rect", "note": "已更换", "done": true});
+        apply(&mut rows, &m("rect.progress", 1, done.clone()));
+        assert_eq!(rect(&rows).state, "registered");
+        // 2026-11-29 in the court at the mutation's time: a deadline after it is valid.
+        let issue = json!({"rect_id": "h/rect", "ledger": {"department": "物业部",
+            "responsible_id": "g", "measures": "更换灭火器", "deadline": "2026-12-01"}});
+        apply(&mut rows, &numbered(2, m("rect.issue", 1, issue)));
+        assert_eq!(
+            (rect(&rows).state.as_str(), rect(&rows).rev),
+            ("issued", 1),
+            "rev stays the server's"
+        );
+        apply(&mut rows, &numbered(3, m("rect.progress", 1, done)));
+        assert_eq!(rect(&rows).state, "awaiting_review");
+        // The person responsible cannot approve their own work, even on the phone.
+        let mut own = m(
+            "rect.review",
+            1,
+            json!({"rect_id": "h/rect", "approve": true}),
+        );
+        own.author = "g".into();
+        apply(&mut rows, &own);
+        assert_eq!(rect(&rows).state, "awaiting_review");
+        apply(
+            &mut rows,
+            &m(
+                "rect.review",
+                1,
+                json!({"rect_id": "h/rect", "approve": true}),
+            ),
+        );
+        assert_eq!(rect(&rows).state, "closed");
+        apply(
+            &mut rows,
+            &m(
+                "rect.comment",
+                1,
+                json!({"id": "c", "rect_id": "h/rect", "text": "好"}),
+            ),
+        );
+        assert_eq!(
+            rows["rect_comment"].len(),
+            4,
+            "issue, complete, approve, the comment"
+        );
+        assert_eq!(rows["hazard"]["h"]["place"], "大厅");
     }
 }

@@ -51,7 +51,7 @@ pub fn save(
     author: &str,
     args: serde_json::Value,
 ) -> Result<u64, SaveError> {
-    save_replacing(app, name, v, author, args, None)
+    save_replacing(app, name, v, author, args, None, None)
 }
 
 /// Saves a record by the signed-in person and starts sending it; on failure, the text to show.
@@ -61,12 +61,24 @@ pub fn save_and_sync(
     v: u32,
     args: &impl serde::Serialize,
 ) -> Result<u64, String> {
+    save_and_sync_on(app, name, v, args, None)
+}
+
+/// As [`save_and_sync`], for a change to a record the server may have changed meanwhile:
+/// `base_version` is the revision the person read (the server refuses it if stale).
+pub fn save_and_sync_on(
+    app: AppState,
+    name: &str,
+    v: u32,
+    args: &impl serde::Serialize,
+    base_version: Option<i64>,
+) -> Result<u64, String> {
     let me = app
         .me
         .get_untracked()
         .ok_or_else(|| app.t(Key::ErrNotSignedIn).to_string())?;
     let json = serde_json::to_value(args).map_err(|e| e.to_string())?;
-    match save(app, name, v, &me.id, json) {
+    match save_replacing(app, name, v, &me.id, json, None, base_version) {
         Ok(id) => {
             leptos::task::spawn_local(sync(app));
             Ok(id)
@@ -84,9 +96,13 @@ pub fn save_replacing(
     author: &str,
     args: serde_json::Value,
     replaces: Option<u64>,
+    base_version: Option<i64>,
 ) -> Result<u64, SaveError> {
     let current = load();
     let (mut next, id) = current.with_new(name, v, author, args, client::now_ms() as i64);
+    if let Some(e) = next.entries.last_mut() {
+        e.mutation.base_version = base_version;
+    }
     if let Some(old) = replaces {
         next.dismiss(old);
     }

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod db;
 pub mod duty_day;
 pub mod error;
+pub mod ledger;
 pub mod people;
 pub mod records;
 pub mod retention;
@@ -131,6 +132,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind(settings.addr).await?;
         let addr = listener.local_addr()?;
         retention::spawn_daily(db.clone(), settings.retention_days);
+        records::hazard::spawn_hourly(db.clone());
         let handle = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, service).await {

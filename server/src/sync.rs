@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
             axum::routing::put(crate::records::boiler::put_boiler),
         )
         .route("/api/v1/dashboard", get(crate::dashboard::get))
+        .route("/api/v1/ledger.xlsx", get(crate::ledger::xlsx))
+        .route("/ledger/print", get(crate::ledger::print))
         .route(
             "/api/v1/watchlist",
             get(crate::records::watch::list).post(crate::records::watch::add),

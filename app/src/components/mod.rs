@@ -184,7 +184,9 @@ pub fn SyncBar() -> impl IntoView {
                     <For each=move || app.rejected.get() key=|e| e.mutation.id let:e>
                         {
                             let id = e.mutation.id;
-                            let what = e.mutation.args["name"].as_str().unwrap_or("").to_string();
+                            let what = e.mutation.args["name"].as_str().filter(|n| !n.is_empty())
+                                .map(str::to_string)
+                                .unwrap_or_else(|| crate::pages::record_label(&e.mutation.name, app.locale).into());
                             let why = match &e.state {
                                 crate::sync::EntryState::Rejected { message, .. } => message.clone(),
                                 _ => String::new(),

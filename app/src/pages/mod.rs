@@ -7,6 +7,7 @@ mod device;
 mod duties;
 mod fire;
 mod gate;
+mod hazard;
 mod home;
 mod onsite;
 mod password;
@@ -26,6 +27,7 @@ pub use device::Device;
 pub use duties::Duties;
 pub use fire::Fire;
 pub use gate::Gate;
+pub use hazard::{HazardReport, Rectify};
 pub use home::Home;
 pub use onsite::OnSite;
 pub use password::ChangePassword;
@@ -47,6 +49,21 @@ pub fn fix_route(mutation: &str) -> Option<&'static str> {
         "visit.check_in" => Some("/visit"),
         _ => None,
     }
+}
+
+/// What kind of record a mutation is about, for a refusal that names no visitor.
+pub fn record_label(mutation: &str, locale: crate::i18n::Locale) -> &'static str {
+    let (zh, en) = match mutation.split('.').next().unwrap_or_default() {
+        "rect" => ("整改单", "Rectification"),
+        "hazard" => ("隐患上报", "Hazard report"),
+        "round" => ("巡查", "Round"),
+        "boiler" => ("锅炉记录", "Boiler log"),
+        "fire" | "procedure" => ("消防值班", "Fire duty"),
+        "checklist" => ("日常记录", "Checklist"),
+        "gate" => ("门卫登记", "Gate log"),
+        _ => ("记录", "Record"),
+    };
+    crate::i18n::pick(locale, zh, en)
 }
 
 #[component]

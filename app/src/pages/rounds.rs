@@ -372,9 +372,13 @@ fn RoundCard(
         match done {
             Some(c) => view! {
                 <li class="rec acked" data-testid="checkpoint-done">
-                    <div><strong>"✓ " {name}</strong><br/>
+                    <div><strong>"✓ " {name.clone()}</strong><br/>
                     <span class="muted">{crate::client::format_local_time(c.checked_at as f64)} " · "
-                        {How::parse(&c.how).map(|h| h.label(app.locale))} " " {c.finding}</span></div>
+                        {How::parse(&c.how).map(|h| h.label(app.locale))} " " {c.finding.clone()}</span>
+                    {(!c.finding.is_empty() && app.me.get_untracked().is_some_and(|m| m.can(crate::model::Action::ReportHazard))).then(|| {
+                        let href = crate::hazard::from_finding_href(&rounds::check_id(&c.round_id, &c.area_id), &name, &c.finding);
+                        view! { <br/><a class="button small" data-testid="finding-hazard" href=href>{t("转为隐患上报", "Report as a hazard")}</a> }
+                    })}</div>
                 </li>
             }
             .into_any(),

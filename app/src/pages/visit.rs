@@ -375,6 +375,7 @@ pub fn Visit() -> impl IntoView {
             &me.id,
             json,
             fixing.get_untracked(),
+            None,
         ) {
             Ok(_) => {
                 // The watchlist, matched on the phone without any number kept on it.

@@ -7,6 +7,7 @@ pub mod boiler;
 pub mod checklist;
 pub mod fire;
 pub mod gate;
+pub mod hazard;
 pub mod rounds;
 pub mod screening;
 pub mod visits;
@@ -42,6 +43,12 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("fire.handover_accept", 1),
     ("checklist.record", 1),
     ("checklist.countersign", 1),
+    ("hazard.report", 1),
+    ("rect.issue", 1),
+    ("rect.edit", 1),
+    ("rect.progress", 1),
+    ("rect.review", 1),
+    ("rect.comment", 1),
 ];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
@@ -78,6 +85,9 @@ pub const ENTITIES: &[Entity] = &[
     fire::STATUS,
     fire::HANDOVER,
     checklist::ENTITY,
+    hazard::HAZARD,
+    hazard::RECT,
+    hazard::COMMENT,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -315,6 +325,30 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("checklist.countersign", _) => {
             let args = cx.args()?;
             checklist::countersign(cx, args).await
+        }
+        ("hazard.report", _) => {
+            let args = cx.args()?;
+            hazard::report(cx, args).await
+        }
+        ("rect.issue", _) => {
+            let args = cx.args()?;
+            hazard::ledger(cx, args, true).await
+        }
+        ("rect.edit", _) => {
+            let args = cx.args()?;
+            hazard::ledger(cx, args, false).await
+        }
+        ("rect.progress", _) => {
+            let args = cx.args()?;
+            hazard::progress(cx, args).await
+        }
+        ("rect.review", _) => {
+            let args = cx.args()?;
+            hazard::review(cx, args).await
+        }
+        ("rect.comment", _) => {
+            let args = cx.args()?;
+            hazard::comment(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)

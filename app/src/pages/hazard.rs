@@ -1,0 +1,586 @@
+//! Hazards and the rectification ledger on the phone: the report form (from anywhere, or from a
+//! patrol finding in one tap), and the ledger with the supervisor's queue: issue with the plan,
+//! record the work, approve or return in two taps, comment. Every change is saved on the phone
+//! first with the revision it was read at; the server refuses one made on a stale revision.
+
+use super::visit::{new_uuid, use_my_sites, SitePicker};
+use crate::components::{field, SignedIn};
+use crate::hazard::{
+    self, Category, Comment, Grade, Ledger, LedgerChange, Plan, Progress, RectRow, RectState,
+    Report, Review, ThreadRow,
+};
+use crate::i18n::{pick, Key, Locale};
+use crate::model::{Action, PersonView};
+use crate::outbox;
+use crate::state::{use_app, AppState};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+type Say = RwSignal<(String, bool)>;
+
+fn message_line(message: Say) -> impl IntoView {
+    move || {
+        let (text, ok) = message.get();
+        (!text.is_empty()).then(|| {
+            view! { <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p> }
+        })
+    }
+}
+
+fn area(label: &'static str, name: &'static str, value: RwSignal<String>) -> AnyView {
+    view! {
+        <label><span>{label}</span>
+            <textarea name=name rows="3" prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))></textarea></label>
+    }
+    .into_any()
+}
+
+/// `/hazard`: report a hazard in under a minute. `?place=&text=&check=` come from a patrol
+/// finding.
+#[component]
+pub fn HazardReport() -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let query = use_query_map();
+    let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
+    let site = RwSignal::new(String::new());
+    let sites = use_my_sites(site);
+    let place = RwSignal::new(q("place"));
+    let description = RwSignal::new(q("text"));
+    let from_check = q("check");
+    let category = RwSignal::new(None::<Category>);
+    let grade = RwSignal::new(Some(Grade::General));
+    let fixed = RwSignal::new(false);
+    let fix_note = RwSignal::new(String::new());
+    let message = RwSignal::new((String::new(), true));
+    let areas = move || {
+        let s = site.get();
+        sites
+            .get()
+            .into_iter()
+            .find(|x| x.id == s)
+            .map(|x| {
+                x.areas
+                    .into_iter()
+                    .filter(|a| a.active)
+                    .map(|a| match app.locale {
+                        Locale::Zh => a.name_zh,
+                        Locale::En => a.name_en,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let from_check = StoredValue::new(from_check);
+    let save = move |_| {
+        let r = Report {
+            id: new_uuid(),
+            site_id: site.get_untracked(),
+            place: place.get_untracked(),
+            category: category.get_untracked(),
+            grade: grade.get_untracked(),
+            description: description.get_untracked(),
+            fixed_on_spot: fixed.get_untracked(),
+            fix_note: fix_note.get_untracked(),
+            from_check: Some(from_check.get_value()).filter(|c| !c.is_empty()),
+        };
+        if let Err(e) = hazard::check_report(r.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        match outbox::save_and_sync(app, "hazard.report", 1, &r) {
+            Ok(_) => {
+                place.set(String::new());
+                description.set(String::new());
+                fix_note.set(String::new());
+                fixed.set(false);
+                category.set(None);
+                message.set((
+                    if r.fixed_on_spot {
+                        app.t(Key::SavedPending).to_string()
+                    } else {
+                        t(
+                            "已保存，已登记整改（待主管下达）",
+                            "Saved; a rectification is registered for the supervisor",
+                        )
+                        .to_string()
+                    },
+                    true,
+                ));
+            }
+            Err(e) => message.set((e, false)),
+        }
+    };
+    view! {
+        <SignedIn>
+            <h1>{t("隐患上报", "Report a hazard")}</h1>
+            <SitePicker sites=sites site=site />
+            <section class="card form" data-testid="hazard-form">
+                {field(t("地点", "Place"), "place", place, "text", None)}
+                <div class="chips" data-testid="place-chips">
+                    {move || areas().into_iter().map(|name| {
+                        let n = name.clone();
+                        view! { <button type="button" class="chip" class:on=move || place.get() == n
+                            on:click=move |_| place.set(name.clone())>{name.clone()}</button> }
+                    }).collect_view()}
+                </div>
+                <span class="label">{t("类别", "Category")}</span>
+                <div class="chips" data-testid="category">
+                    {Category::ALL.iter().map(|c| {
+                        let c = *c;
+                        view! { <button type="button" class="chip" class:on=move || category.get() == Some(c)
+                            data-testid=format!("category-{}", c.code())
+                            on:click=move |_| category.set(Some(c))>{c.label(app.locale)}</button> }
+                    }).collect_view()}
+                </div>
+                <span class="label">{t("等级", "Grade")}</span>
+                <div class="chips" data-testid="grade">
+                    {Grade::ALL.iter().map(|g| {
+                        let g = *g;
+                        view! { <button type="button" class="chip" class:on=move || grade.get() == Some(g)
+                            data-testid=format!("grade-{}", g.code())
+                            on:click=move |_| grade.set(Some(g))>{g.label(app.locale)}</button> }
+                    }).collect_view()}
+                </div>
+                {area(t("隐患描述", "What is wrong"), "description", description)}
+                <label class="check"><input type="checkbox" name="fixed_on_spot" prop:checked=move || fixed.get()
+                    on:change=move |ev| fixed.set(event_target_checked(&ev)) />
+                    <span>{t("已当场整改", "Fixed on the spot")}</span></label>
+                <Show when=move || fixed.get()>
+                    {field(t("如何整改", "How it was fixed"), "fix_note", fix_note, "text", None)}
+                </Show>
+                {message_line(message)}
+                <button class="primary big" data-testid="save" on:click=save disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
+            </section>
+            <p><a href="/rectify">{t("整改台账 →", "Rectification ledger →")}</a></p>
+        </SignedIn>
+    }
+}
+
+const PEOPLE: &str = "gp.people";
+
+/// The people a supervisor may make responsible: fetched when online, kept for offline use.
+fn use_people(app: AppState) -> RwSignal<Vec<PersonView>> {
+    let people =
+        RwSignal::new(crate::client::store::get::<Vec<PersonView>>(PEOPLE).unwrap_or_default());
+    Effect::new(move |_| {
+        if !app.me.get().is_some_and(|m| m.can(Action::ViewPeople)) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::client::get::<Vec<PersonView>>("/api/v1/people").await {
+                crate::client::store::set(PEOPLE, &list);
+                people.set(list);
+            }
+        });
+    });
+    people
+}
+
+fn this_month() -> String {
+    let (y, m, _) = crate::front::court_date(crate::client::now_ms() as i64);
+    format!("{y:04}-{m:02}")
+}
+
+/// `/rectify`: the queue and the ledger of a site.
+#[component]
+pub fn Rectify() -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let site = RwSignal::new(String::new());
+    let sites = use_my_sites(site);
+    let people = use_people(app);
+    let rows = Memo::new(move |_| {
+        app.view_rev.track();
+        outbox::rows()
+    });
+    let me = move || app.me.get().map(|m| m.id).unwrap_or_default();
+    let reviewer = move || {
+        app.me
+            .get()
+            .is_some_and(|m| m.can(Action::ReviewRectification))
+    };
+    let today = move || hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
+    let items = move || {
+        let s = site.get();
+        crate::local::list(&rows.get(), "rectification", |r: &RectRow| r.found_at)
+            .into_iter()
+            .filter(|(_, r)| r.site_id == s)
+            .collect::<Vec<_>>()
+    };
+    // The queue, in the order a supervisor works it.
+    let group = move |which: &'static str| {
+        let (me, rev, today) = (me(), reviewer(), today());
+        items()
+            .into_iter()
+            .filter(|(_, r)| {
+                let st = r.state();
+                match which {
+                    "overdue" => hazard::overdue(st, &r.deadline, &today),
+                    "review" => rev && st == RectState::AwaitingReview && r.responsible_id != me,
+                    "issue" => rev && st == RectState::Registered,
+                    "mine" => {
+                        r.responsible_id == me
+                            && matches!(st, RectState::Issued | RectState::InProgress)
+                    }
+                    _ => true,
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let from = RwSignal::new(this_month());
+    let to = RwSignal::new(this_month());
+    let exports = move || {
+        app.me
+            .get()
+            .is_some_and(|m| m.can(Action::ViewReports) || m.can(Action::ReviewRectification))
+    };
+    let section = move |which: &'static str, zh: &'static str, en: &'static str| {
+        view! {
+            <Show when=move || !group(which).is_empty()>
+                <section class="card" data-testid=format!("queue-{which}")>
+                    <h2 class:error=which == "overdue">{t(zh, en)} " " <span class="count">{move || group(which).len()}</span></h2>
+                    <ul class="records">
+                        <For each=move || group(which) key=|(id, r)| format!("{id}{r:?}") let:item>
+                            <RectCard id=item.0 row=item.1 rows=rows people=people />
+                        </For>
+                    </ul>
+                </section>
+            </Show>
+        }
+    };
+    view! {
+        <SignedIn>
+            <h1>{t("隐患整改", "Rectifications")}</h1>
+            <SitePicker sites=sites site=site />
+            <p><a class="button" href="/hazard" data-testid="report-link">{t("+ 上报隐患", "+ Report a hazard")}</a></p>
+            {section("overdue", "已逾期", "Overdue")}
+            {section("review", "待验收", "Awaiting review")}
+            {section("issue", "待下达", "To issue")}
+            {section("mine", "我负责整改", "Mine to fix")}
+            <section class="card">
+                <h2>{t("整改台账", "Ledger")}</h2>
+                <ul class="records" data-testid="ledger">
+                    <For each=items key=|(id, r)| format!("{id}{r:?}") let:item>
+                        <RectCard id=item.0 row=item.1 rows=rows people=people />
+                    </For>
+                </ul>
+                <Show when=move || items().is_empty()>
+                    <p class="muted">{t("暂无整改记录", "No rectifications yet")}</p>
+                </Show>
+            </section>
+            <Show when=exports>
+                <section class="card form no-print" data-testid="export">
+                    <h2>{t("导出台账", "Export the ledger")}</h2>
+                    <label><span>{t("起始月份", "From month")}</span>
+                        <input type="month" name="from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) /></label>
+                    <label><span>{t("截止月份", "To month")}</span>
+                        <input type="month" name="to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) /></label>
+                    <p class="chips">
+                        <a class="button" data-testid="export-xlsx" href=move || format!("/api/v1/ledger.xlsx?site={}&from={}&to={}", site.get(), from.get(), to.get())>{t("Excel 文件", "Excel file")}</a>
+                        <a class="button" data-testid="export-print" target="_blank" href=move || format!("/ledger/print?site={}&from={}&to={}", site.get(), from.get(), to.get())>{t("打印页", "Printable page")}</a>
+                    </p>
+                </section>
+            </Show>
+        </SignedIn>
+    }
+}
+
+fn person_name(people: &[PersonView], id: &str, fallback: &str) -> String {
+    if !fallback.is_empty() {
+        return fallback.into();
+    }
+    people
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.display_name.clone())
+        .unwrap_or_default()
+}
+
+/// One rectification: its ledger fields, its thread, and what the signed-in person may do.
+#[component]
+fn RectCard(
+    id: String,
+    row: RectRow,
+    rows: Memo<crate::sync::Rows>,
+    people: RwSignal<Vec<PersonView>>,
+) -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let me = app.me.get_untracked().map(|m| m.id).unwrap_or_default();
+    let reviewer = app
+        .me
+        .get_untracked()
+        .is_some_and(|m| m.can(Action::ReviewRectification));
+    let state = row.state();
+    let today = hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
+    let late = hazard::overdue(state, &row.deadline, &today);
+    let message = RwSignal::new((String::new(), true));
+    let base = Some(row.rev);
+    let id = StoredValue::new(id);
+    let send = move |name: &'static str, args: serde_json::Value| -> bool {
+        match outbox::save_and_sync_on(app, name, 1, &args, base) {
+            Ok(_) => {
+                message.set((app.t(Key::SavedPending).into(), true));
+                true
+            }
+            Err(e) => {
+                message.set((e, false));
+                false
+            }
+        }
+    };
+    let thread = move || {
+        let rid = id.get_value();
+        let mut list = crate::local::list(&rows.get(), "rect_comment", |c: &ThreadRow| c.at)
+            .into_iter()
+            .filter(|(_, c)| c.rect_id == rid)
+            .collect::<Vec<_>>();
+        list.reverse();
+        list
+    };
+    let kind_label = move |k: &str| match k {
+        "issue" => t("下达", "Issued"),
+        "edit" => t("修改", "Edited"),
+        "start" => t("开始整改", "Started"),
+        "note" => t("进展", "Progress"),
+        "complete" => t("完成，申请验收", "Done, to review"),
+        "approve" => t("验收通过", "Approved"),
+        "return" => t("退回", "Returned"),
+        "escalate" => t("逾期上报", "Escalated: overdue"),
+        _ => t("留言", "Comment"),
+    };
+    let responsible = person_name(
+        &people.get_untracked(),
+        &row.responsible_id,
+        &row.responsible_name,
+    );
+    let is_responsible = !row.responsible_id.is_empty() && row.responsible_id == me;
+    let plan = row.plan();
+    let major = row.grade() == Grade::Major;
+    let notice = if row.notice_no.is_empty() {
+        t("未编号", "No number yet").to_string()
+    } else {
+        row.notice_no.clone()
+    };
+    let summary = format!(
+        "{} · {} · {}",
+        notice,
+        Category::parse(&row.category)
+            .map(|c| c.label(app.locale))
+            .unwrap_or_default(),
+        row.place
+    );
+
+    // Issue, or correct the ledger fields.
+    let l = row.ledger();
+    let department = RwSignal::new(if l.department.is_empty() {
+        t("物业部", "Facilities").to_string()
+    } else {
+        l.department
+    });
+    let responsible_id = RwSignal::new(l.responsible_id);
+    let measures = RwSignal::new(l.measures);
+    let deadline = RwSignal::new(l.deadline);
+    let funding = RwSignal::new(l.funding);
+    let safeguards = RwSignal::new(l.safeguards);
+    let p = l.plan;
+    let plan_fields = [
+        RwSignal::new(p.goal),
+        RwSignal::new(p.method),
+        RwSignal::new(p.materials),
+        RwSignal::new(p.people),
+        RwSignal::new(p.safety),
+        RwSignal::new(p.contingency),
+    ];
+    let issue = state == RectState::Registered;
+    let grade = row.grade();
+    let site = row.site_id.clone();
+    let save_ledger = move |_| {
+        let ledger = Ledger {
+            department: department.get_untracked(),
+            responsible_id: responsible_id.get_untracked(),
+            measures: measures.get_untracked(),
+            deadline: deadline.get_untracked(),
+            funding: funding.get_untracked(),
+            safeguards: safeguards.get_untracked(),
+            plan: Plan {
+                goal: plan_fields[0].get_untracked(),
+                method: plan_fields[1].get_untracked(),
+                materials: plan_fields[2].get_untracked(),
+                people: plan_fields[3].get_untracked(),
+                safety: plan_fields[4].get_untracked(),
+                contingency: plan_fields[5].get_untracked(),
+            },
+        };
+        let today = hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
+        if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today, app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        let c = LedgerChange {
+            rect_id: id.get_value(),
+            ledger,
+        };
+        let name = if issue { "rect.issue" } else { "rect.edit" };
+        send(name, serde_json::to_value(c).unwrap_or_default());
+    };
+    let candidates = move || {
+        let s = site.clone();
+        people
+            .get()
+            .into_iter()
+            .filter(|p| !p.disabled && p.site_ids.contains(&s))
+            .collect::<Vec<_>>()
+    };
+
+    // The work, by the person responsible (or a supervisor on their behalf).
+    let note = RwSignal::new(String::new());
+    let progress = move |done: bool| {
+        let p = Progress {
+            rect_id: id.get_value(),
+            note: note.get_untracked(),
+            done,
+        };
+        if let Err(e) = hazard::check_progress(p.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        if send("rect.progress", serde_json::to_value(p).unwrap_or_default()) {
+            note.set(String::new());
+        }
+    };
+    // Review: approve in one tap, or return with a comment.
+    let comment = RwSignal::new(String::new());
+    let review = move |approve: bool| {
+        let r = Review {
+            rect_id: id.get_value(),
+            approve,
+            comment: comment.get_untracked(),
+        };
+        if let Err(e) = hazard::check_review(r.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        send("rect.review", serde_json::to_value(r).unwrap_or_default());
+    };
+    let say = RwSignal::new(String::new());
+    let add_comment = move |_| {
+        let c = Comment {
+            id: new_uuid(),
+            rect_id: id.get_value(),
+            text: say.get_untracked(),
+        };
+        if let Err(e) = hazard::check_comment(c.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        if let Ok(args) = serde_json::to_value(c) {
+            if outbox::save_and_sync(app, "rect.comment", 1, &args).is_ok() {
+                say.set(String::new());
+            }
+        }
+    };
+    let may_edit = reviewer && state != RectState::Closed;
+    let may_work =
+        (is_responsible || reviewer) && matches!(state, RectState::Issued | RectState::InProgress);
+    let may_review = reviewer && !is_responsible && state == RectState::AwaitingReview;
+    let own_review = reviewer && is_responsible && state == RectState::AwaitingReview;
+    let state_class = match state {
+        RectState::Closed => "tag plain",
+        _ if late => "tag",
+        RectState::AwaitingReview => "tag warn",
+        _ => "tag plain",
+    };
+    view! {
+        <li class="rec rect" class:late=late data-testid="rect">
+            <details>
+                <summary>
+                    <span class=state_class data-testid="rect-state">{state.label(app.locale)}</span>
+                    " " <strong>{summary}</strong>
+                    {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t("期限 ", "Due ")}{row.deadline.clone()}{late.then(|| t("（已逾期）", " (overdue)"))}</span> })}
+                </summary>
+                <dl class="facts">
+                    <dt>{t("等级", "Grade")}</dt><dd>{row.grade().label(app.locale)}</dd>
+                    <dt>{t("描述", "Description")}</dt><dd>{row.description.clone()}</dd>
+                    <dt>{t("发现", "Found")}</dt><dd>{crate::client::format_local_time(row.found_at as f64)} " " {row.finder_name.clone()}</dd>
+                    {(!row.responsible_id.is_empty()).then(|| view! {
+                        <dt>{t("责任", "Responsible")}</dt><dd data-testid="responsible">{row.department.clone()} " · " {responsible.clone()}</dd>
+                        <dt>{t("措施", "Measures")}</dt><dd>{row.measures.clone()}</dd>
+                        <dt>{t("资金", "Funding")}</dt><dd>{row.funding.clone()}</dd>
+                        <dt>{t("防范措施", "Safeguards")}</dt><dd>{row.safeguards.clone()}</dd>
+                    })}
+                    {(major && !plan.goal.is_empty()).then(|| plan.parts().into_iter().map(|(_, v, zh, en)| {
+                        let v = v.to_string();
+                        view! { <dt>{t(zh, en)}</dt><dd>{v}</dd> }
+                    }).collect_view())}
+                    {(!row.completion.is_empty()).then(|| view! { <dt>{t("完成情况", "Work done")}</dt><dd>{row.completion.clone()}</dd> })}
+                </dl>
+                <ol class="thread" data-testid="thread">
+                    {move || thread().into_iter().map(|(_, c)| view! {
+                        <li><span class="muted">{crate::client::format_local_time(c.at as f64)}</span> " "
+                            <strong>{kind_label(&c.kind)}</strong> " " {c.text}</li>
+                    }).collect_view()}
+                </ol>
+                {may_review.then(|| view! {
+                    <div class="form" data-testid="review">
+                        {field(t("验收意见（退回必填）", "Comment (needed to return)"), "review_comment", comment, "text", None)}
+                        <div class="chips">
+                            <button class="primary big" data-testid="approve" on:click=move |_| review(true)>{t("✓ 验收通过", "✓ Approve")}</button>
+                            <button class="big" data-testid="return" on:click=move |_| review(false)>{t("↩ 退回", "↩ Return")}</button>
+                        </div>
+                    </div>
+                })}
+                {own_review.then(|| view! { <p class="muted">{t("您是整改责任人，须由其他主管验收", "You are responsible: another supervisor reviews it")}</p> })}
+                {may_work.then(|| view! {
+                    <div class="form" data-testid="work">
+                        {area(t("整改情况", "What was done"), "work_note", note)}
+                        <div class="chips">
+                            {(state == RectState::Issued).then(|| view! {
+                                <button data-testid="start" on:click=move |_| progress(false)>{t("开始整改", "Start")}</button>
+                            })}
+                            {(state == RectState::InProgress).then(|| view! {
+                                <button data-testid="note" on:click=move |_| progress(false)>{t("记录进展", "Add progress")}</button>
+                            })}
+                            <button class="primary" data-testid="complete" on:click=move |_| progress(true)>{t("整改完成，申请验收", "Done: ask for review")}</button>
+                        </div>
+                    </div>
+                })}
+                {may_edit.then(|| view! {
+                    <details class="form" data-testid="ledger-form" open=issue>
+                        <summary>{if issue { t("下达整改通知", "Issue the notice") } else { t("修改台账信息", "Correct the ledger") }}</summary>
+                        {field(t("责任部门", "Department"), "department", department, "text", None)}
+                        <label><span>{t("责任人", "Person responsible")}</span>
+                            <select name="responsible_id" on:change=move |ev| responsible_id.set(event_target_value(&ev))>
+                                <option value="" selected=move || responsible_id.get().is_empty()>{t("请选择", "Choose")}</option>
+                                {move || candidates().into_iter().map(|p| {
+                                    let pid = p.id.clone();
+                                    let sel = responsible_id.get() == pid;
+                                    view! { <option value=pid selected=sel>{p.display_name}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        {area(t("整改措施", "Measures"), "measures", measures)}
+                        <label><span>{t("整改期限", "Deadline")}</span>
+                            <input type="date" name="deadline" prop:value=move || deadline.get() on:input=move |ev| deadline.set(event_target_value(&ev)) /></label>
+                        {field(t("整改资金", "Funding"), "funding", funding, "text", None)}
+                        {field(t("整改期间防范措施", "Interim safeguards"), "safeguards", safeguards, "text", None)}
+                        {major.then(|| {
+                            let empty = Plan::default();
+                            empty.parts().into_iter().zip(plan_fields).map(|((name, _, zh, en), sig)| {
+                                view! { <label><span>{t(zh, en)}</span>
+                                    <input type="text" name=name prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) /></label> }
+                            }).collect_view()
+                        })}
+                        <button class="primary" data-testid="save-ledger" on:click=save_ledger>{if issue { t("下达", "Issue") } else { t("保存修改", "Save changes") }}</button>
+                    </details>
+                })}
+                <div class="form comment">
+                    {field(t("留言", "Comment"), "comment", say, "text", None)}
+                    <button class="small" data-testid="add-comment" on:click=add_comment>{t("发表", "Post")}</button>
+                </div>
+                {message_line(message)}
+            </details>
+        </li>
+    }
+}

@@ -1,0 +1,382 @@
+//! The hazard and rectification ledger (隐患排查整改台账) for a site and a period of months, as
+//! an Excel workbook (one sheet per month, Chinese headers) and as a printable page the court
+//! files. Both read the same rows and columns; every export is recorded.
+
+use crate::auth::Caller;
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use app::hazard::{Category, Grade, RectState};
+use app::i18n::{Key, Locale};
+use app::model::Action;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+#[derive(Deserialize)]
+pub struct LedgerQuery {
+    pub site: String,
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM` (included).
+    pub to: String,
+}
+
+/// The columns, in the ledger's order.
+pub const HEADERS: [&str; 22] = [
+    "序号",
+    "发现时间",
+    "发现人",
+    "地点",
+    "类别",
+    "隐患描述",
+    "等级",
+    "是否当场整改",
+    "当场整改情况",
+    "整改通知书编号",
+    "责任部门",
+    "责任人",
+    "整改措施",
+    "整改期限",
+    "整改资金",
+    "整改期间防范措施",
+    "完成情况",
+    "验收人",
+    "验收日期",
+    "状态",
+    "销号日期",
+    "是否逾期",
+];
+
+/// One month of the ledger: its `YYYY-MM` and its rows, each as the cells under [`HEADERS`].
+pub struct Month {
+    pub month: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+const OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+fn month_start(ym: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{ym}-01"), "%Y-%m-%d").ok()
+}
+
+fn court_time(ms: Option<i64>, fmt: &str) -> String {
+    ms.and_then(|ms| chrono::DateTime::from_timestamp_millis(ms + OFFSET_MS))
+        .map(|t| t.format(fmt).to_string())
+        .unwrap_or_default()
+}
+
+/// The months from `from` to `to` (at most 24), or `None` when they are not valid.
+fn months(from: &str, to: &str) -> Option<Vec<NaiveDate>> {
+    let (mut m, end) = (month_start(from)?, month_start(to)?);
+    let mut out = Vec::new();
+    while m <= end {
+        out.push(m);
+        if out.len() > 24 {
+            return None;
+        }
+        m = m.checked_add_months(chrono::Months::new(1))?;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    reported_at: i64,
+    finder: String,
+    place: String,
+    category: String,
+    description: String,
+    grade: String,
+    fixed_on_spot: bool,
+    fix_note: String,
+    notice_no: Option<String>,
+    department: Option<String>,
+    responsible: Option<String>,
+    measures: Option<String>,
+    deadline: Option<String>,
+    funding: Option<String>,
+    safeguards: Option<String>,
+    completion: Option<String>,
+    reviewer: Option<String>,
+    reviewed_at: Option<i64>,
+    state: Option<String>,
+    closed_at: Option<i64>,
+}
+
+/// The ledger of `site` month by month.
+pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResult<Vec<Month>> {
+    let months = months(from, to).ok_or_else(bad_period)?;
+    let today = app::hazard::date_text(app::front::court_date(db::now_ms()));
+    let mut out = Vec::new();
+    for m in months {
+        let next = m
+            .checked_add_months(chrono::Months::new(1))
+            .ok_or_else(bad_period)?;
+        let (start, end) = (court_midnight(m), court_midnight(next));
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT h.reported_at, f.display_name AS finder, h.place, h.category, h.description,
+                h.grade, h.fixed_on_spot, h.fix_note, r.notice_no, r.department,
+                p.display_name AS responsible, r.measures, r.deadline, r.funding, r.safeguards,
+                r.completion, v.display_name AS reviewer, r.reviewed_at, r.state, r.closed_at
+             FROM hazards h JOIN people f ON f.id = h.author_id
+             LEFT JOIN rectifications r ON r.hazard_id = h.id
+             LEFT JOIN people p ON p.id = r.responsible_id
+             LEFT JOIN people v ON v.id = r.reviewer_id
+             WHERE h.site_id = ? AND h.reported_at >= ? AND h.reported_at < ?
+             ORDER BY h.reported_at, h.id",
+        )
+        .bind(site)
+        .bind(start)
+        .bind(end)
+        .fetch_all(db)
+        .await?;
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let zh = Locale::Zh;
+                let state = r.state.as_deref().and_then(RectState::parse);
+                let deadline = r.deadline.unwrap_or_default();
+                let late = state.is_some_and(|s| app::hazard::overdue(s, &deadline, &today));
+                vec![
+                    (i + 1).to_string(),
+                    court_time(Some(r.reported_at), "%Y-%m-%d %H:%M"),
+                    r.finder,
+                    r.place,
+                    Category::parse(&r.category)
+                        .map(|c| c.label(zh))
+                        .unwrap_or_default()
+                        .into(),
+                    r.description,
+                    Grade::parse(&r.grade)
+                        .map(|g| g.label(zh))
+                        .unwrap_or_default()
+                        .into(),
+                    if r.fixed_on_spot { "是" } else { "否" }.into(),
+                    r.fix_note,
+                    r.notice_no.unwrap_or_default(),
+                    r.department.unwrap_or_default(),
+                    r.responsible.unwrap_or_default(),
+                    r.measures.unwrap_or_default(),
+                    deadline,
+                    r.funding.unwrap_or_default(),
+                    r.safeguards.unwrap_or_default(),
+                    r.completion.unwrap_or_default(),
+                    r.reviewer.unwrap_or_default(),
+                    court_time(r.reviewed_at, "%Y-%m-%d"),
+                    match state {
+                        Some(s) => s.label(zh).into(),
+                        None => "当场整改完毕".into(),
+                    },
+                    court_time(
+                        r.closed_at.or(r.fixed_on_spot.then_some(r.reported_at)),
+                        "%Y-%m-%d",
+                    ),
+                    if late { "逾期" } else { "" }.into(),
+                ]
+            })
+            .collect();
+        out.push(Month {
+            month: m.format("%Y-%m").to_string(),
+            rows,
+        });
+    }
+    Ok(out)
+}
+
+fn court_midnight(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis() - OFFSET_MS)
+        .unwrap_or_default()
+}
+
+/// The workbook: one sheet per month named `YYYY年MM月`, the headers in bold, frozen.
+pub fn workbook(site_name: &str, months: &[Month]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold().set_text_wrap();
+    let wrap = Format::new().set_text_wrap();
+    for m in months {
+        let sheet = book.add_worksheet();
+        sheet.set_name(format!("{}年{}月", &m.month[..4], &m.month[5..]))?;
+        sheet.write_string_with_format(
+            0,
+            0,
+            format!("{site_name} 安全隐患排查整改台账 {}", m.month),
+            &bold,
+        )?;
+        for (c, h) in HEADERS.iter().enumerate() {
+            sheet.write_string_with_format(1, c as u16, *h, &bold)?;
+        }
+        for (r, row) in m.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string_with_format(r as u32 + 2, c as u16, cell, &wrap)?;
+            }
+        }
+        sheet.set_freeze_panes(2, 0)?;
+        for (c, width) in [(5u16, 30.0), (12, 30.0), (16, 30.0)] {
+            sheet.set_column_width(c, width)?;
+        }
+    }
+    book.save_to_buffer()
+}
+
+async fn site_name(state: &AppState, caller: &Caller, q: &LedgerQuery) -> ApiResult<String> {
+    if caller.require_site(Action::ViewReports, &q.site).is_err() {
+        caller.require_site(Action::ReviewRectification, &q.site)?;
+    }
+    let name: Option<String> = sqlx::query_scalar("SELECT name_zh FROM sites WHERE id = ?")
+        .bind(&q.site)
+        .fetch_optional(&state.db)
+        .await?;
+    name.ok_or(ApiError::NotFound(Key::ErrNotFound))
+}
+
+fn bad_period() -> ApiError {
+    ApiError::BadRequest {
+        key: Key::ErrBadRequest,
+        field: Some("from"),
+    }
+}
+
+/// `GET /api/v1/ledger.xlsx?site=&from=YYYY-MM&to=YYYY-MM`: for those who see reports or review
+/// rectifications at the site.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<LedgerQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let name = site_name(&state, &caller, &q).await?;
+    let months = read(&state.db, &q.site, &q.from, &q.to).await?;
+    let bytes = workbook(&name, &months).map_err(|e| ApiError::Internal(e.into()))?;
+    let period = format!("{} {}..{}", q.site, q.from, q.to);
+    db::audit(
+        &state.db,
+        Some(&caller.id),
+        "ledger_export",
+        &period,
+        "xlsx",
+    )
+    .await?;
+    let file = format!("attachment; filename=\"ledger-{}-{}.xlsx\"", q.from, q.to);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, file),
+        ],
+        bytes,
+    ))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The printable page: the same columns, A4 landscape, a signature line under each month.
+pub fn page(site_name: &str, months: &[Month]) -> String {
+    let mut html = String::from(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>安全隐患排查整改台账</title><style>\
+         @page{size:A4 landscape;margin:10mm}\
+         body{font-family:sans-serif;font-size:10px;margin:0 8px}\
+         h1{font-size:16px;text-align:center}h2{font-size:13px;break-before:page}\
+         h2:first-of-type{break-before:auto}\
+         table{border-collapse:collapse;width:100%}\
+         th,td{border:1px solid #000;padding:2px;vertical-align:top}\
+         th{background:#eee}.sign{margin:10px 0 20px}\
+         </style></head><body>",
+    );
+    html.push_str(&format!(
+        "<h1>{} 安全隐患排查整改台账</h1>",
+        escape(site_name)
+    ));
+    for m in months {
+        html.push_str(&format!(
+            "<h2>{}年{}月</h2><table><thead><tr>",
+            &m.month[..4],
+            &m.month[5..]
+        ));
+        for h in HEADERS {
+            html.push_str(&format!("<th>{h}</th>"));
+        }
+        html.push_str("</tr></thead><tbody>");
+        if m.rows.is_empty() {
+            html.push_str(&format!(
+                "<tr><td colspan=\"{}\">本月无记录</td></tr>",
+                HEADERS.len()
+            ));
+        }
+        for row in &m.rows {
+            html.push_str("<tr>");
+            for cell in row {
+                html.push_str(&format!("<td>{}</td>", escape(cell)));
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str(
+            "</tbody></table><p class=\"sign\">项目负责人（签字）：__________　\
+             法院联络人（签字）：__________　日期：__________</p>",
+        );
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+/// `GET /ledger/print?site=&from=&to=`: the printable page.
+pub async fn print(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<LedgerQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let name = site_name(&state, &caller, &q).await?;
+    let months = read(&state.db, &q.site, &q.from, &q.to).await?;
+    let period = format!("{} {}..{}", q.site, q.from, q.to);
+    db::audit(
+        &state.db,
+        Some(&caller.id),
+        "ledger_export",
+        &period,
+        "print",
+    )
+    .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page(&name, &months),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        assert_eq!(months("2026-11", "2027-01").map(|m| m.len()), Some(3));
+        assert!(months("2026-12", "2026-11").is_none());
+        assert!(months("2026-13", "2026-12").is_none());
+        assert!(months("2024-01", "2026-12").is_none(), "at most two years");
+    }
+
+    #[test]
+    fn the_page_escapes_what_people_typed() {
+        let m = Month {
+            month: "2026-11".into(),
+            rows: vec![vec!["<script>".into()]],
+        };
+        let html = page("主院", &[m]);
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("2026年11月"));
+    }
+}

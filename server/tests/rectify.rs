@@ -1,0 +1,490 @@
+//! Hazards and the rectification ledger against the real server: the state machine enforced
+//! whatever a phone sends, the reviewer never the person responsible, a major hazard's plan,
+//! stale changes refused with their message, escalation past the deadline with a chosen clock,
+//! and the ledger exported as a workbook that is read back.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use common::{body, changes_of, enrol, mutation, pull, push, spawn_app, Device, TestApp};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+fn uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A person on their own phone, numbering their mutations.
+struct Phone {
+    c: Client,
+    d: Device,
+    who: String,
+    next: u64,
+}
+
+impl Phone {
+    async fn new(app: &TestApp, enrol_by: &Client, c: Client, who: String) -> Phone {
+        let d = enrol(app, enrol_by).await;
+        Phone { c, d, who, next: 0 }
+    }
+
+    /// Sends one mutation (read at `base`, if given) and returns its result.
+    async fn send(&mut self, app: &TestApp, name: &str, args: Value, base: Option<i64>) -> Value {
+        self.next += 1;
+        let mut m = mutation(self.next, name, 1, &self.who, args);
+        if let Some(b) = base {
+            m["base_version"] = json!(b);
+        }
+        let (s, r) = push(app, &self.c, &self.d, json!([m])).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        r["results"][0].clone()
+    }
+}
+
+async fn rect(app: &TestApp, id: &str) -> (String, i64, Option<String>) {
+    sqlx::query_as("SELECT state, rev, notice_no FROM rectifications WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+fn hazard(id: &str, site: &str, grade: &str, fixed: bool) -> Value {
+    json!({"id": id, "site_id": site, "place": "二楼走廊东侧", "category": "electrical",
+           "grade": grade, "description": "插座面板破损，线头外露", "fixed_on_spot": fixed,
+           "fix_note": if fixed { "已断电并贴封条" } else { "" }})
+}
+
+fn ledger(rect: &str, responsible: &str, deadline: &str) -> Value {
+    json!({"rect_id": rect, "ledger": {"department": "物业部", "responsible_id": responsible,
+           "measures": "更换插座面板并整理线路", "deadline": deadline, "funding": "",
+           "safeguards": "张贴警示标识"}})
+}
+
+fn today_plus(days: i64) -> String {
+    let ms = chrono::Utc::now().timestamp_millis() + days * 24 * 3600 * 1000;
+    app::hazard::date_text(app::front::court_date(ms))
+}
+
+#[tokio::test]
+async fn the_ledger_moves_forward_only_and_refuses_stale_changes() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup_c, sup_id) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (sup2_c, sup2_id) = app.person(&admin, "sup2", &["supervisor"], &["main"]).await;
+    let (g_c, g_id) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let (g2_c, g2_id) = app.person(&admin, "guard2", &["guard"], &["main"]).await;
+    let (_, other_site_guard) = app
+        .person(&admin, "hcguard", &["guard"], &["huancheng"])
+        .await;
+    let (liaison_c, liaison_id) = app
+        .person(&admin, "liaison", &["court_liaison"], &["main"])
+        .await;
+    let mut sup = Phone::new(&app, &sup_c, sup_c.clone(), sup_id.clone()).await;
+    let mut sup2 = Phone::new(&app, &sup_c, sup2_c, sup2_id.clone()).await;
+    let mut g = Phone::new(&app, &sup_c, g_c, g_id.clone()).await;
+    let mut g2 = Phone::new(&app, &sup_c, g2_c, g2_id.clone()).await;
+
+    // Reports: one fixed on the spot opens nothing; one not fixed opens a registered item; a
+    // major hazard is never "fixed on the spot".
+    let fixed = uuid();
+    let r = g
+        .send(
+            &app,
+            "hazard.report",
+            hazard(&fixed, &main, "general", true),
+            None,
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let h = uuid();
+    let r = g
+        .send(
+            &app,
+            "hazard.report",
+            hazard(&h, &main, "general", false),
+            None,
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = g
+        .send(
+            &app,
+            "hazard.report",
+            hazard(&uuid(), &main, "major", true),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r["status"].as_str(), r["field"].as_str()),
+        (Some("rejected"), Some("fixed_on_spot"))
+    );
+    let rid = format!("{h}/rect");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rectifications")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        rect(&app, &rid).await,
+        ("registered".into(), 1, Some(String::new()))
+    );
+
+    // A guard cannot issue; a change without the revision it was read at is refused as stale;
+    // the person responsible must work at the site; the deadline cannot be past.
+    let deadline = today_plus(7);
+    let r = g
+        .send(&app, "rect.issue", ledger(&rid, &g_id, &deadline), Some(1))
+        .await;
+    assert_eq!(r["code"], "forbidden", "{r}");
+    let r = sup
+        .send(&app, "rect.issue", ledger(&rid, &g_id, &deadline), None)
+        .await;
+    assert_eq!(r["code"], "stale", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "rect.issue",
+            ledger(&rid, &other_site_guard, &deadline),
+            Some(1),
+        )
+        .await;
+    assert_eq!(r["field"], "responsible_id", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "rect.issue",
+            ledger(&rid, &g_id, &today_plus(-1)),
+            Some(1),
+        )
+        .await;
+    assert_eq!(r["field"], "deadline", "{r}");
+    let r = sup
+        .send(&app, "rect.issue", ledger(&rid, &g_id, &deadline), Some(1))
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let (state, rev, notice) = rect(&app, &rid).await;
+    assert_eq!((state.as_str(), rev), ("issued", 2));
+    let year = &deadline[..4];
+    assert_eq!(notice.unwrap(), format!("ZG-{year}-0001"));
+    // Issued twice: the state does not allow it.
+    let r = sup
+        .send(&app, "rect.issue", ledger(&rid, &g_id, &deadline), Some(2))
+        .await;
+    assert_eq!(r["code"], "state", "{r}");
+
+    // Approving what was not sent to review is refused; a guard who is not responsible cannot
+    // record the work; a guard can never review.
+    let r = sup
+        .send(
+            &app,
+            "rect.review",
+            json!({"rect_id": rid, "approve": true}),
+            Some(2),
+        )
+        .await;
+    assert_eq!(r["code"], "state", "{r}");
+    let done = json!({"rect_id": rid, "note": "已更换面板，线路入槽", "done": true});
+    let r = g2.send(&app, "rect.progress", done.clone(), Some(2)).await;
+    assert_eq!(r["code"], "not_responsible", "{r}");
+
+    // Both change the same item read at revision 2: the supervisor's edit lands first, the
+    // guard's report of the work is refused with the stale message, in the guard's language.
+    let r = sup
+        .send(
+            &app,
+            "rect.edit",
+            ledger(&rid, &g_id, &today_plus(10)),
+            Some(2),
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = g.send(&app, "rect.progress", done.clone(), Some(2)).await;
+    assert_eq!(r["code"], "stale", "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("在您查看之后已被他人修改"),
+        "{r}"
+    );
+    assert_eq!(rect(&app, &rid).await.0, "issued", "nothing merged");
+    // The supervisor's own second change on the same read is theirs, not stale.
+    let r = sup
+        .send(&app, "rect.edit", ledger(&rid, &g_id, &deadline), Some(2))
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    assert_eq!(rect(&app, &rid).await.1, 4);
+
+    // The guard reads again and sends the work to review.
+    let r = g.send(&app, "rect.progress", done.clone(), Some(4)).await;
+    assert_eq!(r["status"], "applied", "{r}");
+    assert_eq!(rect(&app, &rid).await.0, "awaiting_review");
+    let r = g
+        .send(
+            &app,
+            "rect.review",
+            json!({"rect_id": rid, "approve": true}),
+            Some(5),
+        )
+        .await;
+    assert_eq!(r["code"], "forbidden", "{r}");
+    // Returned without a reason: refused; with one: back in progress.
+    let r = sup
+        .send(
+            &app,
+            "rect.review",
+            json!({"rect_id": rid, "approve": false}),
+            Some(5),
+        )
+        .await;
+    assert_eq!(r["field"], "comment", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "rect.review",
+            json!({"rect_id": rid, "approve": false, "comment": "面板未固定"}),
+            Some(5),
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    assert_eq!(
+        rect(&app, &rid).await,
+        ("in_progress".into(), 6, Some(format!("ZG-{year}-0001")))
+    );
+    let r = g.send(&app, "rect.progress", done.clone(), Some(6)).await;
+    assert_eq!(r["status"], "applied", "{r}");
+    // Approved by the supervisor: closed, once. The same approval again is refused.
+    let approve = json!({"rect_id": rid, "approve": true, "comment": "复查合格"});
+    let r = sup
+        .send(&app, "rect.review", approve.clone(), Some(7))
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = sup2
+        .send(&app, "rect.review", approve.clone(), Some(8))
+        .await;
+    assert_eq!(r["code"], "state", "{r}");
+    let row: (String, String, Option<i64>) =
+        sqlx::query_as("SELECT state, reviewer_id, closed_at FROM rectifications WHERE id = ?")
+            .bind(&rid)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (row.0.as_str(), row.1.as_str(), row.2.is_some()),
+        ("closed", sup_id.as_str(), true)
+    );
+
+    // A supervisor responsible for the work cannot review it; another supervisor can.
+    let h2 = uuid();
+    g.send(
+        &app,
+        "hazard.report",
+        hazard(&h2, &main, "major", false),
+        None,
+    )
+    .await;
+    let r2 = format!("{h2}/rect");
+    let r = sup
+        .send(
+            &app,
+            "rect.issue",
+            ledger(&r2, &sup2_id, &deadline),
+            Some(1),
+        )
+        .await;
+    assert_eq!(
+        (r["code"].as_str(), r["field"].as_str()),
+        (Some("invalid"), Some("plan.goal")),
+        "{r}"
+    );
+    let mut plan = ledger(&r2, &sup2_id, &deadline);
+    plan["ledger"]["funding"] = json!("3000元");
+    plan["ledger"]["plan"] = json!({"goal": "消除隐患", "method": "更换配电箱", "materials": "配电箱一台",
+        "people": "物业电工", "safety": "断电作业", "contingency": "备用电源"});
+    let r = sup.send(&app, "rect.issue", plan, Some(1)).await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = sup2
+        .send(
+            &app,
+            "rect.progress",
+            json!({"rect_id": r2, "note": "配电箱已更换", "done": true}),
+            Some(2),
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = sup2
+        .send(&app, "rect.review", approve_of(&r2), Some(3))
+        .await;
+    assert_eq!(r["code"], "own_work", "{r}");
+    assert!(r["message"]
+        .as_str()
+        .unwrap()
+        .contains("验收人不能是整改责任人"));
+
+    // The thread is append-only: comments and every move, in order.
+    let cid = uuid();
+    let r = g
+        .send(
+            &app,
+            "rect.comment",
+            json!({"id": cid, "rect_id": rid, "text": "已拍照存档"}),
+            None,
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM rect_comments WHERE rect_id = ? ORDER BY version, at")
+            .bind(&rid)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        kinds,
+        ["issue", "edit", "edit", "complete", "return", "complete", "approve", "comment"]
+    );
+
+    // Escalation with a chosen clock: the open major item is past its deadline 30 days on,
+    // marked once; the liaison's phone pulls it with the escalation.
+    let later = chrono::Utc::now().timestamp_millis() + 30 * 24 * 3600 * 1000;
+    assert_eq!(
+        server::records::hazard::escalate(&app.db, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        server::records::hazard::escalate(&app.db, later)
+            .await
+            .unwrap(),
+        0
+    );
+    let liaison = Phone::new(&app, &sup_c, liaison_c, liaison_id).await;
+    let (_, p) = pull(&app, &liaison.c, &liaison.d, None).await;
+    let rects = changes_of(&p, "rectification");
+    assert_eq!(rects.len(), 2, "{p}");
+    let escalated: Vec<_> = rects
+        .iter()
+        .filter(|c| !c["data"]["escalated_at"].is_null())
+        .collect();
+    assert_eq!(escalated.len(), 1);
+    assert_eq!(escalated[0]["id"], r2.as_str());
+    assert!(
+        escalated[0]["data"].get("last_client_id").is_none(),
+        "kept on the server"
+    );
+    assert_eq!(changes_of(&p, "hazard").len(), 3);
+}
+
+fn approve_of(rect: &str) -> Value {
+    json!({"rect_id": rect, "approve": true, "comment": "合格"})
+}
+
+#[tokio::test]
+async fn the_ledger_exports_as_a_workbook_and_a_printable_page() {
+    use calamine::Reader;
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup_c, sup_id) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g_c, g_id) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let (liaison_c, _) = app
+        .person(&admin, "liaison", &["court_liaison"], &["main"])
+        .await;
+    let mut sup = Phone::new(&app, &sup_c, sup_c.clone(), sup_id).await;
+    let mut g = Phone::new(&app, &sup_c, g_c.clone(), g_id.clone()).await;
+    let (a, b) = (uuid(), uuid());
+    g.send(
+        &app,
+        "hazard.report",
+        hazard(&a, &main, "general", true),
+        None,
+    )
+    .await;
+    g.send(
+        &app,
+        "hazard.report",
+        hazard(&b, &main, "general", false),
+        None,
+    )
+    .await;
+    let r = sup
+        .send(
+            &app,
+            "rect.issue",
+            ledger(&format!("{b}/rect"), &g_id, &today_plus(3)),
+            Some(1),
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+
+    let month = &today_plus(0)[..7];
+    let prev = {
+        let d = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap();
+        d.checked_sub_months(chrono::Months::new(1))
+            .unwrap()
+            .format("%Y-%m")
+            .to_string()
+    };
+    let q = format!("site={main}&from={prev}&to={month}");
+    let r = app
+        .get(&liaison_c, &format!("/api/v1/ledger.xlsx?{q}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = book.sheet_names();
+    let want: Vec<String> = [&prev, month]
+        .iter()
+        .map(|m| format!("{}年{}月", &m[..4], &m[5..]))
+        .collect();
+    assert_eq!(names, want);
+    let this = book.worksheet_range(&want[1]).unwrap();
+    let rows: Vec<Vec<String>> = this
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[1][..4], ["序号", "发现时间", "发现人", "地点"]);
+    assert_eq!(rows.len(), 4, "title, headers, two hazards");
+    assert_eq!(rows[2][7], "是", "fixed on the spot");
+    assert_eq!(rows[2][19], "当场整改完毕");
+    assert_eq!(rows[3][9], format!("ZG-{}-0001", &month[..4]));
+    assert_eq!(rows[3][11], "guard");
+    assert_eq!(rows[3][19], "已下达");
+    let earlier = book.worksheet_range(&want[0]).unwrap();
+    assert_eq!(
+        earlier.rows().count(),
+        2,
+        "an empty month keeps its headers"
+    );
+
+    let r = app.get(&sup_c, &format!("/ledger/print?{q}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("安全隐患排查整改台账") && html.contains("本月无记录"));
+    assert_eq!(html.matches("二楼走廊东侧").count(), 2);
+
+    // A guard may not export; a period that is not one is a clear 400; each export is recorded.
+    let (s, _) = body(app.get(&g_c, &format!("/api/v1/ledger.xlsx?{q}")).await).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = body(
+        app.get(
+            &sup_c,
+            &format!("/api/v1/ledger.xlsx?site={main}&from=2026-13&to=2026-12"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("from"))
+    );
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'ledger_export'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(n, 2);
+}
