@@ -634,21 +634,6 @@ pub struct ThreadRow {
     pub author_id: Option<String>,
 }
 
-/// A hazard report as the phone pulls it (`hazard`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HazardRow {
-    pub site_id: String,
-    pub place: String,
-    pub category: String,
-    pub grade: String,
-    pub description: String,
-    pub fixed_on_spot: bool,
-    #[serde(default)]
-    pub fix_note: String,
-    pub reported_at: i64,
-    pub author_id: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -407,24 +407,21 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             let Ok(r) = serde_json::from_value::<hazard::Report>(m.args.clone()) else {
                 return;
             };
-            if r.category.is_none() || r.grade.is_none() {
+            let (Some(category), Some(grade)) = (r.category, r.grade) else {
                 return;
-            }
+            };
+            let (category, grade) = (category.code(), grade.code());
             if !r.fixed_on_spot {
-                let row = hazard::RectRow::from_report(&r, &m.author, m.client_time);
+                let row = serde_json::json!({"site_id": r.site_id, "hazard_id": r.id,
+                    "state": "registered", "rev": 1, "category": category, "grade": grade,
+                    "place": r.place, "description": r.description, "found_at": m.client_time,
+                    "finder_id": m.author});
                 put(rows, "rectification", &hazard::rect_id(&r.id), &row);
             }
-            let row = hazard::HazardRow {
-                site_id: r.site_id.clone(),
-                place: r.place,
-                category: r.category.map(|c| c.code()).unwrap_or_default().into(),
-                grade: r.grade.map(|g| g.code()).unwrap_or_default().into(),
-                description: r.description,
-                fixed_on_spot: r.fixed_on_spot,
-                fix_note: r.fix_note,
-                reported_at: m.client_time,
-                author_id: m.author.clone(),
-            };
+            let row = serde_json::json!({"site_id": r.site_id, "place": r.place,
+                "category": category, "grade": grade, "description": r.description,
+                "fixed_on_spot": r.fixed_on_spot, "fix_note": r.fix_note,
+                "reported_at": m.client_time, "author_id": m.author});
             put(rows, "hazard", &r.id, &row);
         }
         "rect.issue" | "rect.edit" => {
@@ -433,27 +430,24 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             };
             let today = hazard::date_text(front::court_date(m.client_time));
             let issue = m.name == "rect.issue";
-            rect_move(rows, m, &c.rect_id.clone(), |r| {
-                let next = if issue {
-                    hazard::after(r.state(), hazard::Move::Issue)?
-                } else if r.state() == hazard::RectState::Closed {
-                    return None;
-                } else {
-                    r.state()
-                };
-                let l = c.ledger;
-                if l.responsible_id.is_empty() || l.deadline.as_str() < today.as_str() {
+            let l = c.ledger;
+            if l.responsible_id.is_empty() || l.deadline < today {
+                return;
+            }
+            rect_move(rows, m, &c.rect_id, |r, state| {
+                if issue {
+                    r["state"] = hazard::after(state, hazard::Move::Issue)?.code().into();
+                } else if state == hazard::RectState::Closed {
                     return None;
                 }
                 let text = format!("{} · {}", l.measures, l.deadline);
-                r.state = next.code().into();
-                r.department = l.department;
-                r.responsible_id = l.responsible_id;
-                r.measures = l.measures;
-                r.deadline = l.deadline;
-                r.funding = l.funding;
-                r.safeguards = l.safeguards;
-                r.plan = serde_json::to_string(&l.plan).unwrap_or_default();
+                r["plan"] = serde_json::to_string(&l.plan).unwrap_or_default().into();
+                r["department"] = l.department.into();
+                r["responsible_id"] = l.responsible_id.into();
+                r["measures"] = l.measures.into();
+                r["deadline"] = l.deadline.into();
+                r["funding"] = l.funding.into();
+                r["safeguards"] = l.safeguards.into();
                 Some((if issue { "issue" } else { "edit" }, text))
             });
         }
@@ -461,18 +455,16 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             let Ok(p) = serde_json::from_value::<hazard::Progress>(m.args.clone()) else {
                 return;
             };
-            rect_move(rows, m, &p.rect_id, |r| {
+            rect_move(rows, m, &p.rect_id, |r, state| {
                 if p.done {
-                    r.state = hazard::after(r.state(), hazard::Move::Complete)?
-                        .code()
-                        .into();
-                    r.completion = p.note.clone();
-                    r.completed_at = Some(m.client_time);
+                    r["state"] = hazard::after(state, hazard::Move::Complete)?.code().into();
+                    r["completion"] = p.note.clone().into();
+                    r["completed_at"] = m.client_time.into();
                     Some(("complete", p.note))
-                } else if r.state() == hazard::RectState::InProgress {
+                } else if state == hazard::RectState::InProgress {
                     Some(("note", p.note))
                 } else {
-                    r.state = hazard::after(r.state(), hazard::Move::Start)?.code().into();
+                    r["state"] = hazard::after(state, hazard::Move::Start)?.code().into();
                     Some(("start", p.note))
                 }
             });
@@ -481,8 +473,8 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             let Ok(v) = serde_json::from_value::<hazard::Review>(m.args.clone()) else {
                 return;
             };
-            rect_move(rows, m, &v.rect_id, |r| {
-                if r.responsible_id == m.author {
+            rect_move(rows, m, &v.rect_id, |r, state| {
+                if r["responsible_id"] == m.author.as_str() {
                     return None;
                 }
                 let mv = if v.approve {
@@ -490,10 +482,12 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 } else {
                     hazard::Move::Return
                 };
-                r.state = hazard::after(r.state(), mv)?.code().into();
-                r.reviewer_id = Some(m.author.clone());
-                r.reviewed_at = Some(m.client_time);
-                r.closed_at = v.approve.then_some(m.client_time);
+                r["state"] = hazard::after(state, mv)?.code().into();
+                r["reviewer_id"] = m.author.clone().into();
+                r["reviewed_at"] = m.client_time.into();
+                if v.approve {
+                    r["closed_at"] = m.client_time.into();
+                }
                 Some((if v.approve { "approve" } else { "return" }, v.comment))
             });
         }
@@ -501,48 +495,41 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
             let Ok(c) = serde_json::from_value::<hazard::Comment>(m.args.clone()) else {
                 return;
             };
-            let Some(site) =
-                row_as::<hazard::RectRow>(rows, "rectification", &c.rect_id).map(|r| r.site_id)
+            let Some(site) = rows
+                .get("rectification")
+                .and_then(|t| t.get(&c.rect_id))
+                .map(|r| r["site_id"].clone())
             else {
                 return;
             };
-            let row = hazard::ThreadRow {
-                rect_id: c.rect_id,
-                site_id: site,
-                kind: "comment".into(),
-                text: c.text,
-                at: m.client_time,
-                author_id: Some(m.author.clone()),
-            };
+            let row = serde_json::json!({"rect_id": c.rect_id, "site_id": site,
+                "kind": "comment", "text": c.text, "at": m.client_time, "author_id": m.author});
             put(rows, "rect_comment", &c.id, &row);
         }
         _ => {}
     }
 }
 
-/// Changes the rectification `id` as `f` says (nothing when `f` answers `None`: the move does
-/// not apply), and adds the move to its thread as the server will.
+/// Changes the rectification `id` (its pulled JSON, given with its state) as `f` says
+/// (nothing when `f` answers `None`: the move does not apply), and adds the move to its thread
+/// as the server will. The row's `rev` stays the server's: changes are sent on it.
 fn rect_move(
     rows: &mut Rows,
     m: &Mutation,
     id: &str,
-    f: impl FnOnce(&mut hazard::RectRow) -> Option<(&'static str, String)>,
+    f: impl FnOnce(&mut serde_json::Value, hazard::RectState) -> Option<(&'static str, String)>,
 ) {
-    let Some(mut r) = row_as::<hazard::RectRow>(rows, "rectification", id) else {
+    let Some(r) = rows.get_mut("rectification").and_then(|t| t.get_mut(id)) else {
         return;
     };
-    let Some((kind, text)) = f(&mut r) else {
+    let Some(state) = r["state"].as_str().and_then(hazard::RectState::parse) else {
         return;
     };
-    let entry = hazard::ThreadRow {
-        rect_id: id.into(),
-        site_id: r.site_id.clone(),
-        kind: kind.into(),
-        text,
-        at: m.client_time,
-        author_id: Some(m.author.clone()),
+    let Some((kind, text)) = f(r, state) else {
+        return;
     };
-    put(rows, "rectification", id, &r);
+    let entry = serde_json::json!({"rect_id": id, "site_id": r["site_id"].clone(),
+        "kind": kind, "text": text, "at": m.client_time, "author_id": m.author});
     put(rows, "rect_comment", &format!("{id}#{}", m.id), &entry);
 }
 

@@ -56,11 +56,6 @@ pub fn record_label(mutation: &str, locale: crate::i18n::Locale) -> &'static str
     let (zh, en) = match mutation.split('.').next().unwrap_or_default() {
         "rect" => ("整改单", "Rectification"),
         "hazard" => ("隐患上报", "Hazard report"),
-        "round" => ("巡查", "Round"),
-        "boiler" => ("锅炉记录", "Boiler log"),
-        "fire" | "procedure" => ("消防值班", "Fire duty"),
-        "checklist" => ("日常记录", "Checklist"),
-        "gate" => ("门卫登记", "Gate log"),
         _ => ("记录", "Record"),
     };
     crate::i18n::pick(locale, zh, en)
