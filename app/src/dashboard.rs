@@ -33,6 +33,31 @@ pub struct Dashboard {
     /// Rounds, the boiler and the fire control room that day.
     #[serde(default)]
     pub duty: DutyDay,
+    /// That day's screenings re-checked by a supervisor, and those confirmed correct; the same
+    /// over the month so far (the screening-accuracy KPI is the month's share, ≥ 95%).
+    #[serde(default)]
+    pub sampled: i64,
+    #[serde(default)]
+    pub sampled_correct: i64,
+    #[serde(default)]
+    pub month_sampled: i64,
+    #[serde(default)]
+    pub month_sampled_correct: i64,
+    /// Hazards and the rectification ledger.
+    #[serde(default)]
+    pub rectify: RectifyDay,
+}
+
+/// Hazards reported that day, and the site's ledger as it stands (#6).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RectifyDay {
+    pub reported: i64,
+    /// Not closed, whatever their day.
+    pub open: i64,
+    /// Not closed and past their deadline on that day.
+    pub overdue: i64,
+    pub awaiting_review: i64,
+    pub closed: i64,
 }
 
 /// The duty logs behind the supervisor's view of a day (#5).

@@ -16,6 +16,7 @@ pub mod gate;
 pub mod hazard;
 pub mod i18n;
 pub mod idcard;
+pub mod inspect;
 pub mod known;
 pub mod local;
 pub mod model;
@@ -47,7 +48,7 @@ use state::AppState;
 pub struct BuildId(pub String);
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 19] = [
+pub const PAGES: [&str; 20] = [
     "/",
     "/signin",
     "/password",
@@ -67,6 +68,7 @@ pub const PAGES: [&str; 19] = [
     "/duties",
     "/hazard",
     "/rectify",
+    "/inspect",
 ];
 
 /// The HTML document around the app (server only).
@@ -139,6 +141,7 @@ macro_rules! lazy_page {
 lazy_page!(PasswordPage, pages::ChangePassword);
 lazy_page!(HazardPage, pages::HazardReport);
 lazy_page!(RectifyPage, pages::Rectify);
+lazy_page!(InspectPage, pages::Inspect);
 lazy_page!(SitesPage, pages::Sites);
 lazy_page!(PeoplePage, pages::People);
 lazy_page!(WatchlistPage, pages::Watchlist);
@@ -187,6 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/duties") view={Lazy::<DutiesPage>::new()} />
                     <Route path=path!("/hazard") view={Lazy::<HazardPage>::new()} />
                     <Route path=path!("/rectify") view={Lazy::<RectifyPage>::new()} />
+                    <Route path=path!("/inspect") view={Lazy::<InspectPage>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -401,54 +401,56 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 }
             }
         }
+        // Hazards and rectifications read their args as JSON: the structs' code stays out of
+        // the first download. The form checked them before saving; the server checks again.
         "hazard.report" => {
-            // The form checked it before saving (its rules stay out of the first download);
-            // the server checks it again.
-            let Ok(r) = serde_json::from_value::<hazard::Report>(m.args.clone()) else {
+            let r = &m.args;
+            let (Some(id), Some(category), Some(grade)) = (
+                r["id"].as_str(),
+                r["category"].as_str(),
+                r["grade"].as_str(),
+            ) else {
                 return;
             };
-            let (Some(category), Some(grade)) = (r.category, r.grade) else {
-                return;
-            };
-            let (category, grade) = (category.code(), grade.code());
-            if !r.fixed_on_spot {
-                let row = serde_json::json!({"site_id": r.site_id, "hazard_id": r.id,
-                    "state": "registered", "rev": 1, "category": category, "grade": grade,
-                    "place": r.place, "description": r.description, "found_at": m.client_time,
-                    "finder_id": m.author});
-                put(rows, "rectification", &hazard::rect_id(&r.id), &row);
+            let fixed = r["fixed_on_spot"] == true;
+            if !fixed {
+                open_rect(rows, m, id, r, category, grade);
             }
-            let row = serde_json::json!({"site_id": r.site_id, "place": r.place,
-                "category": category, "grade": grade, "description": r.description,
-                "fixed_on_spot": r.fixed_on_spot, "fix_note": r.fix_note,
+            let row = serde_json::json!({"site_id": r["site_id"], "place": r["place"],
+                "category": category, "grade": grade, "description": r["description"],
+                "fixed_on_spot": fixed, "fix_note": r["fix_note"],
                 "reported_at": m.client_time, "author_id": m.author});
-            put(rows, "hazard", &r.id, &row);
+            put(rows, "hazard", id, &row);
         }
         "rect.issue" | "rect.edit" => {
-            let Ok(c) = serde_json::from_value::<hazard::LedgerChange>(m.args.clone()) else {
+            let (Some(id), l) = (m.args["rect_id"].as_str(), &m.args["ledger"]) else {
                 return;
             };
             let today = hazard::date_text(front::court_date(m.client_time));
             let issue = m.name == "rect.issue";
-            let l = c.ledger;
-            if l.responsible_id.is_empty() || l.deadline < today {
+            let text = |k: &str| l[k].as_str().unwrap_or_default().trim().to_string();
+            if text("responsible_id").is_empty() || text("deadline") < today {
                 return;
             }
-            rect_move(rows, m, &c.rect_id, |r, state| {
+            rect_move(rows, m, id, |r, state| {
                 if issue {
                     r["state"] = hazard::after(state, hazard::Move::Issue)?.code().into();
                 } else if state == hazard::RectState::Closed {
                     return None;
                 }
-                let text = format!("{} · {}", l.measures, l.deadline);
-                r["plan"] = serde_json::to_string(&l.plan).unwrap_or_default().into();
-                r["department"] = l.department.into();
-                r["responsible_id"] = l.responsible_id.into();
-                r["measures"] = l.measures.into();
-                r["deadline"] = l.deadline.into();
-                r["funding"] = l.funding.into();
-                r["safeguards"] = l.safeguards.into();
-                Some((if issue { "issue" } else { "edit" }, text))
+                r["plan"] = l["plan"].to_string().into();
+                for k in [
+                    "department",
+                    "responsible_id",
+                    "measures",
+                    "deadline",
+                    "funding",
+                    "safeguards",
+                ] {
+                    r[k] = text(k).into();
+                }
+                let said = format!("{} · {}", text("measures"), text("deadline"));
+                Some((if issue { "issue" } else { "edit" }, said))
             });
         }
         "rect.progress" => {
@@ -506,8 +508,78 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 "kind": "comment", "text": c.text, "at": m.client_time, "author_id": m.author});
             put(rows, "rect_comment", &c.id, &row);
         }
+        // These two read their args as JSON: their structs' code stays out of the first
+        // download. The page checked them; the server checks again.
+        "inspection.record" => {
+            let a = &m.args;
+            let (Some(id), Some(site), Some(list_id), Some(items)) = (
+                a["id"].as_str(),
+                a["site_id"].as_str(),
+                a["checklist_id"].as_str(),
+                a["items"].as_array(),
+            ) else {
+                return;
+            };
+            let Some(list) = rows
+                .get("inspection_checklist")
+                .and_then(|t| t.get(list_id))
+                .cloned()
+            else {
+                return;
+            };
+            let name = list["name_zh"].as_str().unwrap_or_default();
+            let category = list["category"].as_str().unwrap_or_default();
+            let failed = items.iter().filter(|x| x["ok"] == false).count();
+            for (n, item) in items.iter().enumerate() {
+                if item["ok"] == false && item["rectify"] == true {
+                    let finding = serde_json::json!({"site_id": site, "place": name,
+                    "description": format!(
+                        "{}：{}",
+                        item["text"].as_str().unwrap_or_default(),
+                        item["note"].as_str().unwrap_or_default().trim()
+                    )});
+                    open_rect(rows, m, &format!("{id}/{n}"), &finding, category, "general");
+                }
+            }
+            let row = serde_json::json!({"site_id": site, "kind": a["kind"],
+                "checklist_id": list_id, "name_zh": name, "failed": failed,
+                "recorded_at": m.client_time, "author_id": m.author});
+            put(rows, "inspection", id, &row);
+        }
+        "screening.sample" => {
+            let Some(sid) = m.args["screening_id"].as_str() else {
+                return;
+            };
+            let Some(site) = rows
+                .get("screening")
+                .and_then(|t| t.get(sid))
+                .map(|v| v["site_id"].clone())
+            else {
+                return;
+            };
+            let row = serde_json::json!({"screening_id": sid, "site_id": site,
+                "correct": m.args["correct"], "note": m.args["note"], "sampled_at": m.client_time});
+            put(rows, "screening_sample", &format!("{sid}/sample"), &row);
+        }
         _ => {}
     }
+}
+
+/// The registered rectification a hazard report `id` (or an inspection's failed item) opens;
+/// `r` holds its site, place and description.
+fn open_rect(
+    rows: &mut Rows,
+    m: &Mutation,
+    id: &str,
+    r: &serde_json::Value,
+    category: &str,
+    grade: &str,
+) {
+    let row = serde_json::json!({"site_id": r["site_id"], "hazard_id": id,
+        "state": "registered", "rev": 1, "category": category, "grade": grade,
+        "place": r["place"], "description": r["description"], "found_at": m.client_time,
+        "finder_id": m.author});
+    put(rows, "rectification", &hazard::rect_id(id), &row);
 }
 
 /// Changes the rectification `id` (its pulled JSON, given with its state) as `f` says
@@ -605,6 +677,8 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "checklist", "recorded_at");
     keep(rows, "handover", "handed_at");
     keep(rows, "hazard", "reported_at");
+    keep(rows, "inspection", "recorded_at");
+    keep(rows, "screening_sample", "sampled_at");
 }
 
 /// Rows of `entity` as `T`, newest first by `time`.
@@ -900,5 +974,36 @@ mod tests {
             "issue, complete, approve, the comment"
         );
         assert_eq!(rows["hazard"]["h"]["place"], "大厅");
+    }
+
+    #[test]
+    fn an_inspection_opens_its_failed_items_on_the_phone() {
+        let mut rows = Rows::new();
+        rows.entry("inspection_checklist".into())
+            .or_default()
+            .insert(
+                "c".into(),
+                json!({"name_zh": "安检流程", "name_en": "", "category": "public_order",
+                   "items": "[\"甲\",\"乙\"]", "sort": 0}),
+            );
+        let items = json!([{"text": "甲", "ok": true, "rectify": true},
+            {"text": "乙", "ok": false, "note": "未开包", "rectify": true}]);
+        apply(
+            &mut rows,
+            &m(
+                "inspection.record",
+                1,
+                json!({"id": "i", "site_id": "s", "kind": "weekly",
+                "checklist_id": "c", "items": items}),
+            ),
+        );
+        assert_eq!(rows["inspection"]["i"]["failed"], 1);
+        assert_eq!(rows["rectification"].len(), 1, "a pass opens nothing");
+        let r = &rows["rectification"]["i/1/rect"];
+        assert_eq!(
+            (r["description"].as_str(), r["category"].as_str()),
+            (Some("乙：未开包"), Some("public_order"))
+        );
+        assert_eq!(crate::inspect::finding_id("i", 1), "i/1");
     }
 }

@@ -159,6 +159,27 @@ test('a hazard reported offline is issued, fixed, approved offline and closed on
   const second = rects.find((r) => r.place === '三楼档案室');
   expect([second.state, second.deadline]).toEqual(['issued', courtDate(2)]);
 
+  // An inspection: a failed item becomes a rectification to issue, in the same tap.
+  await s.goto(server.url + '/inspect');
+  await expect(s.getByTestId('inspection-due')).toContainText('每周现场检查');
+  await expect(s.getByTestId('inspect-item')).toHaveCount(5);
+  const failing = s.getByTestId('inspect-item').nth(1);
+  await failing.getByTestId('item-fail').click();
+  await s.getByTestId('save').click();
+  await expect(s.getByTestId('message')).toContainText('不合格，请写明问题');
+  await failing.getByLabel('问题').fill('手持探测器未使用');
+  await s.getByTestId('save').click();
+  await expect(s.getByTestId('message')).toHaveText('已保存，转整改 1 项');
+  await expect(s.getByTestId('inspection-due')).not.toContainText('每周现场检查');
+  await h.fitsWidth(s);
+  await s.screenshot({ path: 'screenshots/inspect-zh.png', fullPage: true });
+  await s.goto(server.url + '/rectify');
+  await expect(s.getByTestId('queue-issue').getByTestId('rect')).toContainText('安检流程');
+  await sync(s);
+  rects = await h.serverRows(server, 'sup.qian', supPw, 'rectification');
+  expect(rects.filter((r) => r.place === '安检流程').map((r) => [r.state, r.description]))
+    .toEqual([['registered', '人员均经安检门和手持金属探测器检查：手持探测器未使用']]);
+
   // English, at phone width.
   await s.getByTestId('lang-switch').click();
   await expect(s.getByTestId('lang-switch')).toHaveText('中文');

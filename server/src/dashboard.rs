@@ -95,6 +95,32 @@ pub async fn get(
     let gate = grouped(db, "SELECT kind, COUNT(*) FROM gate_entries WHERE site_id = ? AND arrived_at >= ? AND arrived_at < ? GROUP BY kind ORDER BY kind", s, from, to).await?;
     let custody_open = count(db, "SELECT COUNT(*) FROM gate_entries WHERE kind = 'custody' AND left_at IS NULL AND site_id = ? AND arrived_at >= ? AND arrived_at < ?", s, 0, to).await?;
     let duty = crate::duty_day::day(db, s, from, to, crate::db::now_ms()).await?;
+    let sampled_sql = "SELECT COUNT(*) FROM screening_samples WHERE site_id = ? AND screened_at >= ? AND screened_at < ?";
+    let correct_sql = "SELECT COUNT(*) FROM screening_samples WHERE correct = 1 AND site_id = ? AND screened_at >= ? AND screened_at < ?";
+    let sampled = count(db, sampled_sql, s, from, to).await?;
+    let sampled_correct = count(db, correct_sql, s, from, to).await?;
+    let month_sampled = count(db, sampled_sql, s, month_from, to).await?;
+    let month_sampled_correct = count(db, correct_sql, s, month_from, to).await?;
+    let ledger: (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(state != 'closed'), 0),
+                COALESCE(SUM(state != 'closed' AND deadline != '' AND deadline < ?), 0),
+                COALESCE(SUM(state = 'awaiting_review'), 0),
+                COALESCE(SUM(state = 'closed' AND closed_at >= ? AND closed_at < ?), 0)
+         FROM rectifications WHERE site_id = ?",
+    )
+    .bind(&q.day)
+    .bind(from)
+    .bind(to)
+    .bind(s)
+    .fetch_one(db)
+    .await?;
+    let rectify = app::dashboard::RectifyDay {
+        reported: count(db, "SELECT COUNT(*) FROM hazards WHERE site_id = ? AND reported_at >= ? AND reported_at < ?", s, from, to).await?,
+        open: ledger.0,
+        overdue: ledger.1,
+        awaiting_review: ledger.2,
+        closed: ledger.3,
+    };
     Ok(Json(Dashboard {
         site_id: q.site,
         day: q.day,
@@ -114,6 +140,11 @@ pub async fn get(
         gate,
         custody_open,
         duty,
+        sampled,
+        sampled_correct,
+        month_sampled,
+        month_sampled_correct,
+        rectify,
     }))
 }
 

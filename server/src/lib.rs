@@ -115,8 +115,14 @@ impl Server {
         }
         let routes = records::rounds::seed_defaults(&db).await?;
         let boilers = records::boiler::seed_defaults(&db).await?;
-        if routes + boilers > 0 {
-            tracing::info!(routes, boilers, "loaded starting patrol routes and boilers");
+        let checklists = records::inspect::seed_defaults(&db).await?;
+        if routes + boilers + checklists > 0 {
+            tracing::info!(
+                routes,
+                boilers,
+                checklists,
+                "loaded starting patrol routes, boilers and inspection checklists"
+            );
         }
         let first_admin = auth::bootstrap_admin(&db).await?;
         let options = leptos_options(&settings);

@@ -50,6 +50,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/dashboard", get(crate::dashboard::get))
         .route("/api/v1/ledger.xlsx", get(crate::ledger::xlsx))
+        .route(
+            "/api/v1/inspection-checklists/{id}",
+            axum::routing::put(crate::records::inspect::put_checklist),
+        )
         .route("/ledger/print", get(crate::ledger::print))
         .route(
             "/api/v1/watchlist",

@@ -488,3 +488,202 @@ async fn the_ledger_exports_as_a_workbook_and_a_printable_page() {
             .unwrap();
     assert_eq!(n, 2);
 }
+
+#[tokio::test]
+async fn inspections_open_rectifications_and_samples_measure_screening() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup_c, sup_id) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g_c, g_id) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let mut sup = Phone::new(&app, &sup_c, sup_c.clone(), sup_id).await;
+    let mut g = Phone::new(&app, &sup_c, g_c.clone(), g_id).await;
+
+    // The bid's nine checklists are there, on the supervisor's phone.
+    let (_, p) = pull(&app, &sup.c, &sup.d, None).await;
+    let lists = changes_of(&p, "inspection_checklist");
+    assert_eq!(lists.len(), 9);
+    let screening_list = lists
+        .iter()
+        .find(|c| c["data"]["name_zh"] == "安检流程")
+        .unwrap();
+    let list_id = screening_list["id"].as_str().unwrap().to_string();
+    let old_items: Vec<String> =
+        serde_json::from_str(screening_list["data"]["items"].as_str().unwrap()).unwrap();
+
+    // The supervisor edits it; a guard may not; an empty list is refused.
+    let mut items = old_items.join("\n");
+    items.push_str("\n安检记录本填写规范");
+    let path = format!("/api/v1/inspection-checklists/{list_id}");
+    let (s, v) = body(
+        app.put(
+            &sup_c,
+            &path,
+            json!({"name_zh": "安检流程", "items": items}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, _) = body(
+        app.put(&g_c, &path, json!({"name_zh": "安检流程", "items": "一"}))
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = body(
+        app.put(
+            &sup_c,
+            &path,
+            json!({"name_zh": "安检流程", "items": " \n"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("items"))
+    );
+
+    // An inspection made on the old items is refused; on the current ones, its failed item
+    // becomes a registered rectification in the ledger, once.
+    let answer = |texts: &[String]| -> Vec<Value> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if i == 1 {
+                    json!({"text": t, "ok": false, "note": "手持探测器未使用", "rectify": true})
+                } else {
+                    json!({"text": t, "ok": true})
+                }
+            })
+            .collect()
+    };
+    let id = uuid();
+    let inspection = |items: Vec<Value>| json!({"id": id, "site_id": main, "kind": "weekly", "checklist_id": list_id, "items": items});
+    let r = sup
+        .send(
+            &app,
+            "inspection.record",
+            inspection(answer(&old_items)),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r["code"].as_str(), r["field"].as_str()),
+        (Some("invalid"), Some("items")),
+        "{r}"
+    );
+    let mut new_items = old_items.clone();
+    new_items.push("安检记录本填写规范".into());
+    let r = sup
+        .send(
+            &app,
+            "inspection.record",
+            inspection(answer(&new_items)),
+            None,
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "inspection.record",
+            inspection(answer(&new_items)),
+            None,
+        )
+        .await;
+    assert_eq!(r["code"], "exists", "{r}");
+    let rect: (String, String, String, String) = sqlx::query_as(
+        "SELECT state, category, place, description FROM rectifications WHERE id = ?",
+    )
+    .bind(format!("{id}/1/rect"))
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rect.0, "registered");
+    assert_eq!(rect.1, "public_order");
+    assert_eq!(rect.2, "安检流程");
+    assert!(rect.3.ends_with("：手持探测器未使用"), "{}", rect.3);
+    // A guard cannot inspect.
+    let r = g.send(&app, "inspection.record", json!({"id": uuid(), "site_id": main, "kind": "spot", "checklist_id": list_id, "items": answer(&new_items)}), None).await;
+    assert_eq!(r["code"], "forbidden", "{r}");
+
+    // Sampling: two of the guard's screenings re-checked, one found wrong (with a note); the
+    // second re-check of one changes nothing; a guard cannot sample.
+    let screening = |sid: &str| {
+        json!({"id": sid, "site_id": main, "visit_id": null, "name": "张三",
+        "equipment": ["gate", "xray"], "outcome": "passed", "items": []})
+    };
+    let (a, b) = (uuid(), uuid());
+    assert_eq!(
+        g.send(&app, "screening.record", screening(&a), None).await["status"],
+        "applied"
+    );
+    assert_eq!(
+        g.send(&app, "screening.record", screening(&b), None).await["status"],
+        "applied"
+    );
+    let r = sup
+        .send(
+            &app,
+            "screening.sample",
+            json!({"screening_id": a, "correct": true}),
+            None,
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "screening.sample",
+            json!({"screening_id": b, "correct": false}),
+            None,
+        )
+        .await;
+    assert_eq!(r["field"], "note", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "screening.sample",
+            json!({"screening_id": b, "correct": false, "note": "未开包复查"}),
+            None,
+        )
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let r = sup
+        .send(
+            &app,
+            "screening.sample",
+            json!({"screening_id": a, "correct": false, "note": "x"}),
+            None,
+        )
+        .await;
+    assert_eq!(r["code"], "exists", "{r}");
+    let r = g
+        .send(
+            &app,
+            "screening.sample",
+            json!({"screening_id": a, "correct": true}),
+            None,
+        )
+        .await;
+    assert_eq!(r["code"], "forbidden", "{r}");
+    let today = today_plus(0);
+    let (s, d) = body(
+        app.get(
+            &sup_c,
+            &format!("/api/v1/dashboard?site={main}&day={today}"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(
+        (d["sampled"].as_i64(), d["sampled_correct"].as_i64()),
+        (Some(2), Some(1)),
+        "{d}"
+    );
+    assert_eq!(d["rectify"]["open"].as_i64(), Some(1), "{d}");
+}

@@ -87,6 +87,10 @@ pub fn Dashboard() -> impl IntoView {
                 })
                 .collect_view();
             let unhandled = f.watch_hits > f.watch_alerts;
+            let t = move |zh: &'static str, en: &'static str| crate::i18n::pick(app.locale, zh, en);
+            let accuracy = Figures::percent(f.month_sampled_correct, f.month_sampled);
+            let accuracy_low = accuracy.is_some_and(|p| p < 95.0);
+            let r = f.rectify.clone();
             view! {
                 <section class="card kpi" data-testid="kpi-visits">
                     <h2>{app.t(Key::TaskRegisterVisitor)}</h2>
@@ -105,6 +109,16 @@ pub fn Dashboard() -> impl IntoView {
                     <p>{app.t(Key::DepositsTitle)} " " <strong>{f.deposits_made}</strong>
                         " · " {app.t(Key::DashWaiting)} " "<strong data-testid="deposits-open">{f.deposits_open}</strong></p>
                     <p class:error-text=f.self_tests == 0>{app.t(Key::DashSelfTests)} " " <strong>{f.self_tests}</strong></p>
+                    <p data-testid="screening-accuracy">{t("抽查复核 ", "Re-checked ")} <strong>{f.sampled}</strong>
+                        {t("，正确 ", ", correct ")} <strong>{f.sampled_correct}</strong> " · " {app.t(Key::DashMonth)} " "
+                        <strong class:error-text=accuracy_low>{pct(f.month_sampled_correct, f.month_sampled)}</strong>
+                        <span class="muted">{t("（目标≥95%）", " (target ≥ 95%)")}</span></p>
+                </section>
+                <section class="card kpi" class:alarm={r.overdue > 0} data-testid="kpi-rectify">
+                    <h2><a href="/rectify">{t("隐患整改", "Hazards and rectifications")}</a></h2>
+                    <p>{t("当日上报 ", "Reported ")} <strong>{r.reported}</strong> " · " {t("未销号 ", "Open ")} <strong data-testid="rect-open">{r.open}</strong>
+                        " · " {t("待验收 ", "To review ")} <strong>{r.awaiting_review}</strong> " · " {t("当日销号 ", "Closed ")} <strong>{r.closed}</strong></p>
+                    <p class:error-text={r.overdue > 0}>{t("已逾期 ", "Overdue ")} <strong data-testid="rect-overdue">{r.overdue}</strong></p>
                 </section>
                 <section class="card kpi" class:alarm=unhandled>
                     <h2>{app.t(Key::TaskWatchlist)}</h2>

@@ -229,6 +229,34 @@ pub fn Rectify() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
+    // Inspections due at the site, for those who inspect.
+    let inspections_due = move || {
+        if !app.me.get().is_some_and(|m| m.can(Action::Inspect)) {
+            return Vec::new();
+        }
+        let s = site.get();
+        let now = crate::client::now_ms() as i64;
+        let list = crate::local::list(
+            &rows.get(),
+            "inspection",
+            |r: &crate::inspect::InspectionRow| r.recorded_at,
+        );
+        [
+            crate::inspect::InspectionKind::Weekly,
+            crate::inspect::InspectionKind::Monthly,
+        ]
+        .into_iter()
+        .filter(|k| {
+            let last = list
+                .iter()
+                .filter(|(_, r)| r.site_id == s && r.kind == k.code())
+                .map(|(_, r)| r.recorded_at)
+                .max();
+            k.due(last, now)
+        })
+        .map(|k| k.label(app.locale))
+        .collect::<Vec<_>>()
+    };
     let from = RwSignal::new(this_month());
     let to = RwSignal::new(this_month());
     let exports = move || {
@@ -255,6 +283,9 @@ pub fn Rectify() -> impl IntoView {
             <h1>{t("隐患整改", "Rectifications")}</h1>
             <SitePicker sites=sites site=site />
             <p><a class="button" href="/hazard" data-testid="report-link">{t("+ 上报隐患", "+ Report a hazard")}</a></p>
+            <Show when=move || !inspections_due().is_empty()>
+                <p><a class="tag warn" href="/inspect" data-testid="queue-inspections">{t("待检查：", "Inspections due: ")}{move || inspections_due().join("、")}</a></p>
+            </Show>
             {section("overdue", "已逾期", "Overdue")}
             {section("review", "待验收", "Awaiting review")}
             {section("issue", "待下达", "To issue")}

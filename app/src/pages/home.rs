@@ -21,7 +21,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::BoilerLog => (Key::TaskBoilerLog, Some("/boiler")),
         Action::Housekeeping => (Key::TaskHousekeeping, Some("/duties")),
         Action::FireDuty => (Key::TaskFireDuty, Some("/fire")),
-        Action::Inspect => (Key::TaskInspect, None),
+        Action::Inspect => (Key::TaskInspect, Some("/inspect")),
         Action::ReviewRectification => (Key::TaskReviewRectification, Some("/rectify")),
         Action::ViewKpis => (Key::TaskViewKpis, Some("/dashboard")),
         Action::FileRequest => (Key::TaskFileRequest, None),

@@ -55,8 +55,14 @@ pub async fn report(cx: &mut Ctx<'_>, r: Report) -> Outcome {
     cx.new_id(&r.id)?;
     cx.allow(Action::ReportHazard, &r.site_id)?;
     let r = hazard::check_report(r, cx.locale)?;
-    let at = cx.event_time();
     let version = cx.version().await?;
+    insert(cx, &r, version).await
+}
+
+/// Stores a checked report (from a person, or an inspection's failed item) and, when it was
+/// not fixed on the spot, its rectification.
+pub async fn insert(cx: &mut Ctx<'_>, r: &Report, version: i64) -> Outcome {
+    let at = cx.event_time();
     let done = sqlx::query(
         "INSERT INTO hazards (id, site_id, place, category, grade, description, fixed_on_spot,
             fix_note, from_check, reported_at, author_id, client_id, clock_skewed, created_at,
@@ -82,7 +88,7 @@ pub async fn report(cx: &mut Ctx<'_>, r: Report) -> Outcome {
     .await?;
     cx.inserted(done)?;
     if !r.fixed_on_spot {
-        let row = hazard::RectRow::from_report(&r, &cx.m.author, at);
+        let row = hazard::RectRow::from_report(r, &cx.m.author, at);
         sqlx::query(
             "INSERT INTO rectifications (id, site_id, hazard_id, state, rev, last_client_id,
                 category, grade, place, description, found_at, finder_id, finder_name, version)

@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod fire;
 pub mod gate;
 pub mod hazard;
+pub mod inspect;
 pub mod rounds;
 pub mod screening;
 pub mod visits;
@@ -49,6 +50,8 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("rect.progress", 1),
     ("rect.review", 1),
     ("rect.comment", 1),
+    ("inspection.record", 1),
+    ("screening.sample", 1),
 ];
 
 /// A table phones pull: who may see its rows, and which columns never leave the server.
@@ -88,6 +91,9 @@ pub const ENTITIES: &[Entity] = &[
     hazard::HAZARD,
     hazard::RECT,
     hazard::COMMENT,
+    inspect::CHECKLIST,
+    inspect::INSPECTION,
+    inspect::SAMPLE,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -349,6 +355,14 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("rect.comment", _) => {
             let args = cx.args()?;
             hazard::comment(cx, args).await
+        }
+        ("inspection.record", _) => {
+            let args = cx.args()?;
+            inspect::record(cx, args).await
+        }
+        ("screening.sample", _) => {
+            let args = cx.args()?;
+            inspect::sample(cx, args).await
         }
         _ => Err(cx
             .refuse("unknown_mutation", Key::ErrUnknownMutation)
