@@ -18,10 +18,10 @@ pub struct DashboardQuery {
     pub day: String,
 }
 
-const OFFSET_MS: i64 = 8 * 3600 * 1000;
+pub const OFFSET_MS: i64 = 8 * 3600 * 1000;
 
 /// The court day's start in milliseconds (UTC+8 midnight).
-fn day_start(d: NaiveDate) -> i64 {
+pub fn day_start(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc().timestamp_millis() - OFFSET_MS)
         .unwrap_or_default()

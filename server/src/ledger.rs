@@ -3,8 +3,10 @@
 //! files. Both read the same rows and columns; every export is recorded.
 
 use crate::auth::Caller;
+use crate::dashboard::{day_start, OFFSET_MS};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::records::rounds::escape;
 use crate::AppState;
 use app::hazard::{Category, Grade, RectState};
 use app::i18n::{Key, Locale};
@@ -56,8 +58,6 @@ pub struct Month {
     pub month: String,
     pub rows: Vec<Vec<String>>,
 }
-
-const OFFSET_MS: i64 = 8 * 3600 * 1000;
 
 fn month_start(ym: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(&format!("{ym}-01"), "%Y-%m-%d").ok()
@@ -116,7 +116,7 @@ pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResul
         let next = m
             .checked_add_months(chrono::Months::new(1))
             .ok_or_else(bad_period)?;
-        let (start, end) = (court_midnight(m), court_midnight(next));
+        let (start, end) = (day_start(m), day_start(next));
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT h.reported_at, f.display_name AS finder, h.place, h.category, h.description,
                 h.grade, h.fixed_on_spot, h.fix_note, r.notice_no, r.department,
@@ -186,12 +186,6 @@ pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResul
         });
     }
     Ok(out)
-}
-
-fn court_midnight(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp_millis() - OFFSET_MS)
-        .unwrap_or_default()
 }
 
 /// The workbook: one sheet per month named `YYYY年MM月`, the headers in bold, frozen.
@@ -273,13 +267,6 @@ pub async fn xlsx(
         ],
         bytes,
     ))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The printable page: the same columns, A4 landscape, a signature line under each month.

@@ -150,14 +150,7 @@ impl Ctx<'_> {
         let Some((site, state, rev, last_client, grade, responsible)) = row else {
             return Err(self.refuse("not_found", Key::ErrNotFound).into());
         };
-        let mut allowed = Err(self.refuse("forbidden", Key::ErrForbidden));
-        for a in actions {
-            allowed = self.allow(*a, &site);
-            if allowed.is_ok() {
-                break;
-            }
-        }
-        allowed?;
+        self.allow_any(actions, &site)?;
         let state = RectState::parse(&state).unwrap_or(RectState::Registered);
         if !hazard::fresh(self.m.base_version, rev, &last_client, self.client_id) {
             return Err(self.refused(Refused::Stale, state).into());
@@ -375,14 +368,7 @@ pub async fn comment(cx: &mut Ctx<'_>, c: Comment) -> Outcome {
     let (site, _) = cx
         .site_and_closed("rectifications", "closed_at", &c.rect_id)
         .await?;
-    let mut allowed = Err(cx.refuse("forbidden", Key::ErrForbidden));
-    for a in SEEN_WITH {
-        allowed = cx.allow(*a, &site);
-        if allowed.is_ok() {
-            break;
-        }
-    }
-    allowed?;
+    cx.allow_any(SEEN_WITH, &site)?;
     let version = cx.version().await?;
     let done = sqlx::query(
         "INSERT INTO rect_comments (id, rect_id, site_id, kind, text, at, author_id, version)

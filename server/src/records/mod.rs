@@ -208,6 +208,18 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Any one of `actions` allows the author to act at `site_id`; otherwise the last refusal.
+    pub fn allow_any(&self, actions: &[Action], site_id: &str) -> Result<(), Refusal> {
+        let mut allowed = Err(self.refuse("forbidden", Key::ErrForbidden));
+        for a in actions {
+            allowed = self.allow(*a, site_id);
+            if allowed.is_ok() {
+                break;
+            }
+        }
+        allowed
+    }
+
     /// The next global version, for the rows this mutation changes.
     pub async fn version(&mut self) -> Result<i64, Reject> {
         Ok(next_version(self.tx).await?)

@@ -295,7 +295,8 @@ pub async fn tag_sheet(
     ))
 }
 
-fn escape(s: &str) -> String {
+/// Text made safe inside XML or HTML (the tag sheet, the printable ledger).
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
