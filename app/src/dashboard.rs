@@ -79,6 +79,30 @@ pub struct DutyDay {
     /// Checklists that day by kind.
     #[serde(default)]
     pub checklists: Vec<ChecklistDay>,
+    /// Fire-room shifts on duty that day, with what was wrong when each started.
+    #[serde(default)]
+    pub shifts: Vec<ShiftDay>,
+    /// Courtroom duties (值庭) begun that day.
+    #[serde(default)]
+    pub court_duties: Vec<CourtDutyDay>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CourtDutyDay {
+    pub courtroom: String,
+    pub case_no: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub outcome: Option<String>,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShiftDay {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub operators: String,
+    pub warnings: Vec<crate::fire::ShiftWarning>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -260,56 +260,145 @@ pub struct RepairRow {
 
 const HOUR: i64 = 3600 * 1000;
 
-/// An operator on a planned shift, with the expiry of their fire-facility operator certificate.
-#[derive(Clone, Debug, PartialEq)]
+/// A fire-room operator of a site, as the shift form lists them, with the last day their
+/// fire-facility operator certificate is valid (`YYYY-MM-DD`; empty if it does not expire;
+/// `None` when they hold none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operator {
+    pub id: String,
     pub name: String,
-    pub certificate_until: Option<i64>,
+    #[serde(default)]
+    pub certificate_until: Option<String>,
 }
 
-/// What is wrong with a planned shift, each said in the person's language; empty when fine.
-pub fn shift_warnings(operators: &[Operator], start: i64, end: i64, locale: Locale) -> Vec<String> {
-    let mut w = Vec::new();
-    if operators.len() < 2 {
-        w.push(
-            pick(
+/// What is wrong with a shift about to start: it may start anyway, but only once the operator
+/// has seen this, and the supervisor sees it too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ShiftWarning {
+    /// Fewer than two operators.
+    Staffing,
+    /// Longer than eight hours.
+    TooLong,
+    Uncertified {
+        name: String,
+    },
+    Expires {
+        name: String,
+    },
+}
+
+impl ShiftWarning {
+    pub fn message(&self, locale: Locale) -> String {
+        match (self, locale) {
+            (ShiftWarning::Staffing, _) => pick(
                 locale,
                 "每班至少2名值班人员",
                 "A shift needs at least 2 operators",
             )
-            .to_string(),
-        );
+            .into(),
+            (ShiftWarning::TooLong, _) => {
+                pick(locale, "每班不超过8小时", "A shift lasts at most 8 hours").into()
+            }
+            (ShiftWarning::Uncertified { name }, Locale::Zh) => {
+                format!("{name}没有消防设施操作员证书")
+            }
+            (ShiftWarning::Uncertified { name }, Locale::En) => {
+                format!("{name} holds no fire-facility operator certificate")
+            }
+            (ShiftWarning::Expires { name }, Locale::Zh) => {
+                format!("{name}的消防设施操作员证书在本班结束前过期")
+            }
+            (ShiftWarning::Expires { name }, Locale::En) => {
+                format!("{name}'s operator certificate expires before the shift ends")
+            }
+        }
+    }
+}
+
+/// What is wrong with a shift of `operators` from `start` to `end`; empty when fine. A
+/// certificate is valid through the court day it ends on.
+pub fn shift_warnings(operators: &[Operator], start: i64, end: i64) -> Vec<ShiftWarning> {
+    let mut w = Vec::new();
+    if operators.len() < 2 {
+        w.push(ShiftWarning::Staffing);
     }
     if end - start > 8 * HOUR {
-        w.push(pick(locale, "每班不超过8小时", "A shift lasts at most 8 hours").to_string());
+        w.push(ShiftWarning::TooLong);
     }
-    if end <= start {
-        w.push(
-            pick(
-                locale,
-                "结束时间应晚于开始时间",
-                "The end is after the start",
-            )
-            .to_string(),
-        );
-    }
+    let last_day = crate::hazard::date_text(crate::front::court_date(end - 1));
     for o in operators {
-        match o.certificate_until {
-            Some(until) if until >= end => {}
-            Some(_) => w.push(match locale {
-                Locale::Zh => format!("{}的消防设施操作员证书在本班结束前过期", o.name),
-                Locale::En => format!(
-                    "{}'s operator certificate expires before the shift ends",
-                    o.name
-                ),
-            }),
-            None => w.push(match locale {
-                Locale::Zh => format!("{}没有消防设施操作员证书", o.name),
-                Locale::En => format!("{} holds no fire-facility operator certificate", o.name),
-            }),
+        let name = o.name.clone();
+        match o.certificate_until.as_deref() {
+            None => w.push(ShiftWarning::Uncertified { name }),
+            Some(until) if !until.is_empty() && until < last_day.as_str() => {
+                w.push(ShiftWarning::Expires { name })
+            }
+            Some(_) => {}
         }
     }
     w
+}
+
+/// `fire.shift` v1: a fire-room shift starts, with who is on it and when it ends. Started
+/// despite its warnings only when `acknowledged`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shift {
+    pub id: String,
+    pub site_id: String,
+    pub operator_ids: Vec<String>,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    #[serde(default)]
+    pub acknowledged: bool,
+}
+
+/// Checks a shift's form at `now`: someone on it, each once; it starts within 12 hours of now
+/// and ends after it starts, within a day.
+pub fn check_shift(mut s: Shift, now: i64, locale: Locale) -> Result<Shift, FieldError> {
+    s.operator_ids.retain(|id| !id.trim().is_empty());
+    let mut ids = s.operator_ids.clone();
+    ids.sort();
+    ids.dedup();
+    if s.operator_ids.is_empty() || ids.len() != s.operator_ids.len() || ids.len() > 8 {
+        return Err(field_err(
+            locale,
+            "operators",
+            "请选择本班值班人员",
+            "Choose the operators on this shift",
+        ));
+    }
+    if (s.starts_at - now).abs() > 12 * HOUR {
+        return Err(field_err(
+            locale,
+            "starts_at",
+            "开始时间应在当前时间前后12小时内",
+            "The start is within 12 hours of now",
+        ));
+    }
+    if s.ends_at <= s.starts_at || s.ends_at - s.starts_at > 24 * HOUR {
+        return Err(field_err(
+            locale,
+            "ends_at",
+            "结束时间应晚于开始时间，且不超过24小时",
+            "The end is after the start, within 24 hours",
+        ));
+    }
+    Ok(s)
+}
+
+/// A shift as the phone pulls it (`fire_shift`). `operator_ids` and `warnings` are JSON text;
+/// a shift still on the phone has no `warnings` yet (the server judges them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShiftRow {
+    pub site_id: String,
+    pub operator_ids: String,
+    #[serde(default)]
+    pub operator_names: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    #[serde(default)]
+    pub warnings: Option<String>,
 }
 
 /// The equipment status entry due after `last` (or from the shift's `start`): due two hours on,
@@ -384,28 +473,111 @@ mod tests {
 
     #[test]
     fn shifts_need_two_certified_operators_for_at_most_eight_hours() {
-        let ok = |name: &str| Operator {
+        // 2026-11-28 08:00 at the court.
+        let start = 1_795_824_000_000;
+        let op = |name: &str, until: Option<&str>| Operator {
+            id: name.into(),
             name: name.into(),
-            certificate_until: Some(100 * HOUR),
+            certificate_until: until.map(Into::into),
         };
-        assert!(shift_warnings(&[ok("甲"), ok("乙")], 0, 8 * HOUR, Locale::Zh).is_empty());
-        let w = shift_warnings(&[ok("甲")], 0, 9 * HOUR, Locale::Zh);
-        assert_eq!(w, ["每班至少2名值班人员", "每班不超过8小时"]);
-        let expiring = Operator {
-            name: "丙".into(),
-            certificate_until: Some(4 * HOUR),
-        };
-        let none = Operator {
-            name: "丁".into(),
-            certificate_until: None,
-        };
-        let w = shift_warnings(&[expiring, none], 0, 8 * HOUR, Locale::Zh);
+        let ok = |name: &str| op(name, Some("2027-01-01"));
+        assert!(shift_warnings(&[ok("甲"), ok("乙")], start, start + 8 * HOUR).is_empty());
+        // No expiry date: valid.
+        assert!(
+            shift_warnings(&[ok("甲"), op("乙", Some(""))], start, start + 8 * HOUR).is_empty()
+        );
+        assert_eq!(
+            shift_warnings(&[ok("甲")], start, start + 9 * HOUR),
+            [ShiftWarning::Staffing, ShiftWarning::TooLong]
+        );
+        // Valid through its last day: a shift ending at 24:00 that day is fine, one running
+        // past midnight is not.
+        let today = op("丙", Some("2026-11-28"));
+        assert!(shift_warnings(
+            &[ok("甲"), today.clone()],
+            start + 8 * HOUR,
+            start + 16 * HOUR
+        )
+        .is_empty());
+        let w = shift_warnings(
+            &[today, op("丁", None)],
+            start + 8 * HOUR + 1,
+            start + 16 * HOUR + 1,
+        );
         assert_eq!(
             w,
+            [
+                ShiftWarning::Expires { name: "丙".into() },
+                ShiftWarning::Uncertified { name: "丁".into() }
+            ]
+        );
+        let said: Vec<String> = w.iter().map(|w| w.message(Locale::Zh)).collect();
+        assert_eq!(
+            said,
             [
                 "丙的消防设施操作员证书在本班结束前过期",
                 "丁没有消防设施操作员证书"
             ]
+        );
+        assert_eq!(
+            ShiftWarning::Staffing.message(Locale::En),
+            "A shift needs at least 2 operators"
+        );
+        // Stored as codes, so each reader says it in their own language.
+        assert_eq!(
+            serde_json::to_string(&w[0]).unwrap(),
+            r#"{"code":"expires","name":"丙"}"#
+        );
+    }
+
+    #[test]
+    fn a_shift_form_needs_operators_once_each_and_a_sane_time() {
+        let now = 1_000 * HOUR;
+        let s = Shift {
+            id: "s".into(),
+            site_id: "x".into(),
+            operator_ids: vec!["a".into(), "b".into()],
+            starts_at: now,
+            ends_at: now + 8 * HOUR,
+            acknowledged: false,
+        };
+        assert!(check_shift(s.clone(), now, Locale::Zh).is_ok());
+        let field = |s: Shift| check_shift(s, now, Locale::Zh).unwrap_err().field;
+        assert_eq!(
+            field(Shift {
+                operator_ids: vec![],
+                ..s.clone()
+            }),
+            "operators"
+        );
+        assert_eq!(
+            field(Shift {
+                operator_ids: vec!["a".into(), "a".into()],
+                ..s.clone()
+            }),
+            "operators"
+        );
+        assert_eq!(
+            field(Shift {
+                starts_at: now - 13 * HOUR,
+                ends_at: now,
+                ..s.clone()
+            }),
+            "starts_at"
+        );
+        assert_eq!(
+            field(Shift {
+                ends_at: now,
+                ..s.clone()
+            }),
+            "ends_at"
+        );
+        assert_eq!(
+            field(Shift {
+                ends_at: now + 25 * HOUR,
+                ..s
+            }),
+            "ends_at"
         );
     }
 

@@ -91,6 +91,30 @@ pub struct Report {
     pub from_check: Option<String>,
 }
 
+/// What `from_check` holds on a court complaint (法院投诉).
+pub const COMPLAINT: &str = "complaint";
+
+/// A complaint that needs work, as a report: graded general, never fixed on the spot.
+pub fn as_complaint(r: Report) -> Report {
+    Report {
+        grade: Some(Grade::General),
+        fixed_on_spot: false,
+        fix_note: String::new(),
+        from_check: Some(COMPLAINT.into()),
+        ..r
+    }
+}
+
+/// Where a hazard came from, for the ledger (隐患来源), by its `from_check`.
+pub fn source_label(from_check: Option<&str>) -> &'static str {
+    match from_check {
+        None => "日常上报",
+        Some(COMPLAINT) => "法院投诉",
+        Some(c) if c.starts_with("inspection:") => "监督检查",
+        Some(_) => "巡查发现",
+    }
+}
+
 /// The id of the rectification a report opens.
 pub fn rect_id(hazard_id: &str) -> String {
     format!("{hazard_id}/rect")
@@ -947,5 +971,30 @@ mod tests {
             text: "  ".into(),
         };
         assert!(check_comment(c, Locale::Zh).is_err());
+    }
+
+    #[test]
+    fn a_complaint_is_a_general_rectification_marked_as_the_courts() {
+        let r = Report {
+            id: "c".into(),
+            site_id: "s".into(),
+            place: "三楼卫生间".into(),
+            category: Some(Category::Sanitation),
+            grade: Some(Grade::Major),
+            description: "长期无人清扫".into(),
+            fixed_on_spot: true,
+            fix_note: "x".into(),
+            from_check: None,
+        };
+        let c = as_complaint(r);
+        assert_eq!(
+            (c.grade, c.fixed_on_spot, c.fix_note.as_str()),
+            (Some(Grade::General), false, "")
+        );
+        assert!(check_report(c.clone(), Locale::Zh).is_ok());
+        assert_eq!(source_label(c.from_check.as_deref()), "法院投诉");
+        assert_eq!(source_label(None), "日常上报");
+        assert_eq!(source_label(Some("inspection:abc/1")), "监督检查");
+        assert_eq!(source_label(Some("round-check-id")), "巡查发现");
     }
 }

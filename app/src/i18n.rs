@@ -247,10 +247,12 @@ keys! {
     Incomplete => "不完整", "Incomplete";
     PeopleCount => "人", "people";
     ErrNotFound => "找不到该记录", "No such record";
+    ErrDutyFinished => "此次值庭已结束", "This courtroom duty is already finished";
     ErrRoundFinished => "该巡查已结束，不能再确认检查点", "This round is finished: no more checkpoints";
     ErrProcedureClosed => "该处置已结束或无需处置", "This procedure is closed or not needed";
     ErrCountersignOwn => "不能复核自己填写的记录", "You cannot countersign your own record";
     ErrHandoverOwn => "接班须由另一名值班人员确认", "Another operator takes over and signs";
+    ErrNotOperator => "所选人员不是本点在岗的消防值班人员", "Someone chosen is not an active fire-room operator of this site";
     ErrWatchReason => "请写明关注原因（最多200字）", "Give the reason (at most 200 characters)";
     ErrWatchTaken => "该证件已在名单中", "This document is on the list already";
     // Screening and deposits.

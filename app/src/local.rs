@@ -379,6 +379,35 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
                 }
             }
         }
+        // The server judges the warnings; the page shows the form's own until then.
+        "fire.shift" => {
+            let a = &m.args;
+            if let Some(id) = a["id"].as_str() {
+                let row = serde_json::json!({"site_id": a["site_id"],
+                    "operator_ids": a["operator_ids"].to_string(),
+                    "starts_at": a["starts_at"], "ends_at": a["ends_at"]});
+                put(rows, "fire_shift", id, &row);
+            }
+        }
+        "court_duty.start" => {
+            let a = &m.args;
+            if let Some(id) = a["id"].as_str() {
+                let row = serde_json::json!({"site_id": a["site_id"], "courtroom": a["courtroom"],
+                    "case_no": a["case_no"], "started_at": m.client_time, "author_id": m.author});
+                put(rows, "court_duty", id, &row);
+            }
+        }
+        "court_duty.finish" => {
+            let a = &m.args;
+            let duty = a["duty_id"].as_str().unwrap_or_default();
+            if let Some(v) = rows.get_mut("court_duty").and_then(|t| t.get_mut(duty)) {
+                if v["finished_at"].is_null() {
+                    v["finished_at"] = m.client_time.into();
+                    v["outcome"] = a["outcome"].clone();
+                    v["note"] = a["note"].clone();
+                }
+            }
+        }
         "checklist.record" => {
             let Ok(c) = serde_json::from_value::<checklist::Checklist>(m.args.clone()) else {
                 return;
@@ -403,7 +432,7 @@ pub fn apply(rows: &mut Rows, m: &Mutation) {
         }
         // Hazards and rectifications read their args as JSON: the structs' code stays out of
         // the first download. The form checked them before saving; the server checks again.
-        "hazard.report" => {
+        "hazard.report" | "complaint.file" => {
             let r = &m.args;
             let (Some(id), Some(category), Some(grade)) = (
                 r["id"].as_str(),
@@ -676,6 +705,8 @@ pub fn prune(rows: &mut Rows, now: i64) {
     keep(rows, "fire_status", "recorded_at");
     keep(rows, "checklist", "recorded_at");
     keep(rows, "handover", "handed_at");
+    keep(rows, "fire_shift", "starts_at");
+    keep(rows, "court_duty", "started_at");
     keep(rows, "hazard", "reported_at");
     keep(rows, "inspection", "recorded_at");
     keep(rows, "screening_sample", "sampled_at");

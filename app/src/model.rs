@@ -318,6 +318,120 @@ pub struct PersonView {
     pub site_ids: Vec<String>,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// The person's certificates (资质证书), one per kind.
+    #[serde(default)]
+    pub certificates: Vec<Certificate>,
+}
+
+crate::i18n::coded!(
+    /// The certificates the domain rules ask of the service's people.
+    CertKind {
+        GuardLicense = "guard_license", "保安员证", "Security guard licence";
+        Skill = "skill", "保安员职业技能证书", "Guard skill certificate";
+        FireOperator = "fire_operator", "消防设施操作员证", "Fire-facility operator certificate";
+    }
+);
+
+/// A certificate a person holds: its number and the last day it is valid (`YYYY-MM-DD`;
+/// empty when it does not expire).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub kind: CertKind,
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub valid_until: String,
+}
+
+/// Certificates as typed on the people page: trimmed, one per kind, a number each, and a real
+/// date or none.
+pub fn check_certificates(
+    certs: Vec<Certificate>,
+    locale: crate::i18n::Locale,
+) -> Result<Vec<Certificate>, crate::front::FieldError> {
+    use crate::i18n::pick;
+    let err = |zh: &'static str, en: &'static str, kind: CertKind| crate::front::FieldError {
+        field: "certificates",
+        message: format!("{}：{}", kind.label(locale), pick(locale, zh, en)),
+    };
+    let mut out: Vec<Certificate> = Vec::new();
+    for mut c in certs {
+        c.number = c.number.trim().into();
+        c.valid_until = c.valid_until.trim().into();
+        if out.iter().any(|o| o.kind == c.kind) {
+            return Err(err("重复", "listed twice", c.kind));
+        }
+        if c.number.is_empty() || c.number.chars().count() > 40 {
+            return Err(err(
+                "请填写证书编号（不超过40字）",
+                "enter the certificate number (at most 40 characters)",
+                c.kind,
+            ));
+        }
+        if !c.valid_until.is_empty() && !crate::hazard::valid_date(&c.valid_until) {
+            return Err(err(
+                "有效期应为日期，如 2027-06-30",
+                "valid until must be a date such as 2027-06-30",
+                c.kind,
+            ));
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// What is wrong with a person's certificates on `today` (`YYYY-MM-DD`), for rostering: a
+/// certificate their roles need and they lack, or one expired or expiring within 30 days
+/// (`soon` is the date 30 days on).
+pub fn certificate_flags(
+    p: &PersonView,
+    today: &str,
+    soon: &str,
+    locale: crate::i18n::Locale,
+) -> Vec<String> {
+    use crate::i18n::pick;
+    let mut needed = Vec::new();
+    if p.roles.iter().any(|r| {
+        matches!(
+            r,
+            Role::Guard | Role::TeamLeader | Role::GateGuard | Role::Caretaker | Role::FireOperator
+        )
+    }) {
+        needed.push(CertKind::GuardLicense);
+    }
+    if p.roles.contains(&Role::FireOperator) {
+        needed.push(CertKind::FireOperator);
+    }
+    let mut flags = Vec::new();
+    for k in needed {
+        if !p.certificates.iter().any(|c| c.kind == k) {
+            flags.push(format!(
+                "{}{}",
+                pick(locale, "缺少", "Missing: "),
+                k.label(locale)
+            ));
+        }
+    }
+    for c in &p.certificates {
+        let until = c.valid_until.as_str();
+        if until.is_empty() {
+            continue;
+        }
+        if until < today {
+            flags.push(format!(
+                "{}{}",
+                c.kind.label(locale),
+                pick(locale, "已过期", " expired")
+            ));
+        } else if until <= soon {
+            flags.push(format!(
+                "{}{} {until}",
+                c.kind.label(locale),
+                pick(locale, "将到期", " expires")
+            ));
+        }
+    }
+    flags
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -346,6 +460,9 @@ pub struct PersonUpdate {
     pub roles: Vec<Role>,
     pub site_ids: Vec<String>,
     pub disabled: bool,
+    /// Replaces the person's certificates.
+    #[serde(default)]
+    pub certificates: Vec<Certificate>,
 }
 
 /// The answer when an administrator creates a person or resets a password: the one-time
@@ -423,6 +540,76 @@ pub fn validate_display_name(name: &str) -> Result<(), crate::i18n::Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    fn cert(kind: CertKind, number: &str, until: &str) -> Certificate {
+        Certificate {
+            kind,
+            number: number.into(),
+            valid_until: until.into(),
+        }
+    }
+
+    #[test]
+    fn certificates_need_a_number_a_real_date_and_one_per_kind() {
+        let ok = check_certificates(
+            vec![cert(CertKind::FireOperator, " 消操-1 ", " 2028-02-29 ")],
+            Locale::Zh,
+        )
+        .unwrap();
+        assert_eq!(ok, [cert(CertKind::FireOperator, "消操-1", "2028-02-29")]);
+        let wrong = |c: Vec<Certificate>| check_certificates(c, Locale::Zh).unwrap_err().message;
+        assert_eq!(
+            wrong(vec![cert(CertKind::FireOperator, "1", "2027-02-29")]),
+            "消防设施操作员证：有效期应为日期，如 2027-06-30"
+        );
+        assert_eq!(
+            wrong(vec![cert(CertKind::Skill, "", "")]),
+            "保安员职业技能证书：请填写证书编号（不超过40字）"
+        );
+        assert_eq!(
+            wrong(vec![
+                cert(CertKind::Skill, "1", ""),
+                cert(CertKind::Skill, "2", "")
+            ]),
+            "保安员职业技能证书：重复"
+        );
+    }
+
+    #[test]
+    fn missing_expired_and_expiring_certificates_are_flagged() {
+        let mut p = PersonView {
+            id: "p".into(),
+            login: "p".into(),
+            display_name: "甲".into(),
+            roles: vec![Role::FireOperator],
+            site_ids: vec![],
+            disabled: false,
+            must_change_password: false,
+            certificates: vec![],
+        };
+        let flags = |p: &PersonView| certificate_flags(p, "2026-11-28", "2026-12-28", Locale::Zh);
+        assert_eq!(flags(&p), ["缺少保安员证", "缺少消防设施操作员证"]);
+        p.certificates = vec![
+            cert(CertKind::GuardLicense, "1", ""),
+            cert(CertKind::FireOperator, "2", "2026-12-28"),
+            cert(CertKind::Skill, "3", "2026-11-27"),
+        ];
+        assert_eq!(
+            flags(&p),
+            [
+                "消防设施操作员证将到期 2026-12-28",
+                "保安员职业技能证书已过期"
+            ]
+        );
+        p.certificates[1].valid_until = "2026-12-29".into();
+        p.certificates.pop();
+        assert!(flags(&p).is_empty());
+        // A supervisor needs none of them.
+        p.roles = vec![Role::Supervisor];
+        p.certificates.clear();
+        assert!(flags(&p).is_empty());
+    }
 
     #[test]
     fn role_and_kind_strings_round_trip() {

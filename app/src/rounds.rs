@@ -345,6 +345,106 @@ pub fn parse_hhmm(s: &str) -> Option<i64> {
     ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 1440).then_some(h * 60 + m)
 }
 
+coded!(
+    /// How a hearing's order was kept (值庭).
+    DutyOutcome {
+        Orderly = "orderly", "秩序良好", "Orderly";
+        Stopped = "stopped", "有违反法庭纪律行为，已制止", "Misconduct stopped";
+        Police = "police", "已报告司法警察处置", "Handed to the judicial police";
+    }
+);
+
+/// `court_duty.start` v1: a guard takes up courtroom duty (值庭) for a hearing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyStart {
+    pub id: String,
+    pub site_id: String,
+    /// The courtroom (an area of the site, by name).
+    pub courtroom: String,
+    #[serde(default)]
+    pub case_no: String,
+}
+
+/// `court_duty.finish` v1: the hearing over, how order was kept and what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyFinish {
+    pub duty_id: String,
+    pub outcome: Option<DutyOutcome>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A courtroom duty as the phone pulls it (`court_duty`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyRow {
+    pub site_id: String,
+    pub courtroom: String,
+    #[serde(default)]
+    pub case_no: String,
+    pub started_at: i64,
+    #[serde(default)]
+    pub finished_at: Option<i64>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub note: String,
+    pub author_id: String,
+}
+
+fn text_err(field: &'static str, zh: &'static str, en: &'static str, locale: Locale) -> FieldError {
+    FieldError {
+        field,
+        message: pick(locale, zh, en).into(),
+    }
+}
+
+pub fn check_duty_start(mut d: DutyStart, locale: Locale) -> Result<DutyStart, FieldError> {
+    d.courtroom = d.courtroom.trim().into();
+    d.case_no = d.case_no.trim().into();
+    if d.courtroom.is_empty() || d.courtroom.chars().count() > 40 {
+        return Err(text_err(
+            "courtroom",
+            "请选择法庭",
+            "Choose the courtroom",
+            locale,
+        ));
+    }
+    if d.case_no.chars().count() > 40 {
+        return Err(text_err(
+            "case_no",
+            "案号过长",
+            "The case number is too long",
+            locale,
+        ));
+    }
+    Ok(d)
+}
+
+/// Anything but an orderly hearing says what happened.
+pub fn check_duty_finish(mut f: DutyFinish, locale: Locale) -> Result<DutyFinish, FieldError> {
+    f.note = f.note.trim().into();
+    let Some(outcome) = f.outcome else {
+        return Err(text_err(
+            "outcome",
+            "请选择庭审秩序情况",
+            "Choose how the hearing went",
+            locale,
+        ));
+    };
+    if outcome != DutyOutcome::Orderly && f.note.is_empty() {
+        return Err(text_err(
+            "note",
+            "请写明发生的情况及处置",
+            "Say what happened and what was done",
+            locale,
+        ));
+    }
+    if f.note.chars().count() > 500 {
+        return Err(text_err("note", "内容过长", "Too long", locale));
+    }
+    Ok(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,5 +589,53 @@ mod tests {
         );
         assert_eq!(hhmm(17 * 60 + 5), "17:05");
         assert_eq!(parse_hhmm("25:00"), None);
+    }
+
+    #[test]
+    fn courtroom_duty_needs_a_courtroom_and_says_what_went_wrong() {
+        let start = DutyStart {
+            id: "d".into(),
+            site_id: "s".into(),
+            courtroom: " 第一审判庭 ".into(),
+            case_no: " (2026)吉0323民初1号 ".into(),
+        };
+        let ok = check_duty_start(start.clone(), Locale::Zh).unwrap();
+        assert_eq!(
+            (ok.courtroom.as_str(), ok.case_no.as_str()),
+            ("第一审判庭", "(2026)吉0323民初1号")
+        );
+        let empty = DutyStart {
+            courtroom: " ".into(),
+            ..start
+        };
+        assert_eq!(
+            check_duty_start(empty, Locale::Zh).unwrap_err().field,
+            "courtroom"
+        );
+        let finish = |outcome, note: &str| DutyFinish {
+            duty_id: "d".into(),
+            outcome,
+            note: note.into(),
+        };
+        assert!(check_duty_finish(finish(Some(DutyOutcome::Orderly), ""), Locale::Zh).is_ok());
+        assert_eq!(
+            check_duty_finish(finish(None, ""), Locale::Zh)
+                .unwrap_err()
+                .field,
+            "outcome"
+        );
+        let e = check_duty_finish(finish(Some(DutyOutcome::Stopped), " "), Locale::Zh).unwrap_err();
+        assert_eq!(
+            (e.field, e.message.as_str()),
+            ("note", "请写明发生的情况及处置")
+        );
+        assert!(check_duty_finish(
+            finish(
+                Some(DutyOutcome::Police),
+                "旁听人员喧哗，经劝阻无效移交法警"
+            ),
+            Locale::Zh
+        )
+        .is_ok());
     }
 }

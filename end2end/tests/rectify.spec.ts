@@ -13,6 +13,7 @@ test.beforeAll(async () => {
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.qian', name: '钱主管', roles: ['supervisor'], sites: ['main'] },
     { login: 'guard.li', name: '李安保', roles: ['guard'], sites: ['main'] },
+    { login: 'liaison.zhou', name: '周联络', roles: ['court_liaison'], sites: ['main'] },
   ]);
 });
 test.afterAll(async () => { if (server) await stopServer(server); });
@@ -189,4 +190,34 @@ test('a hazard reported offline is issued, fixed, approved offline and closed on
   await h.fitsWidth(s);
   await sup.context.close();
   await guard.context.close();
+});
+
+test('a court complaint that needs work becomes a rectification in the supervisor\'s queue', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const liaison = await phone(browser);
+  const p = liaison.page;
+  // The liaison's phone is enrolled by the supervisor.
+  await h.signIn(p, server.url, 'sup.qian', supPw);
+  await expect(p.getByTestId('hello')).toBeVisible();
+  await h.enrolPhone(p, server.url, '法院联络人手机');
+  await p.getByTestId('sign-out').click();
+  await h.firstSignIn(p, server.url, 'liaison.zhou', otps['liaison.zhou'], 'liaison.zhou-password-1');
+  await p.goto(server.url + '/rectify');
+  // The liaison files complaints; reporting hazards is the guards'.
+  await expect(p.getByTestId('report-link')).toHaveCount(0);
+  await p.getByTestId('complaint-link').click();
+  await expect(p.getByRole('heading', { name: '法院投诉转整改' })).toBeVisible();
+  await expect(p.getByTestId('grade')).toHaveCount(0);
+  await p.getByTestId('place-chips').getByRole('button', { name: '当事人等候大厅', exact: true }).click();
+  await p.getByTestId('category-sanitation').click();
+  await p.getByLabel('投诉内容及需整改的问题').fill('当事人反映等候区座椅长期未清洁');
+  await p.getByTestId('save').click();
+  await expect(p.getByTestId('message')).toHaveText('已保存，已登记整改（待主管下达）');
+  await h.fitsWidth(p);
+  await p.screenshot({ path: 'screenshots/complaint-zh.png', fullPage: true });
+  await sync(p);
+  const rects = await h.serverRows(server, 'sup.qian', supPw, 'rectification');
+  const filed = rects.filter((r) => r.description === '当事人反映等候区座椅长期未清洁');
+  expect(filed.map((r) => [r.state, r.grade, r.category, r.finder_name])).toEqual([['registered', 'general', 'sanitation', '周联络']]);
+  await liaison.context.close();
 });

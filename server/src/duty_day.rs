@@ -2,7 +2,8 @@
 //! readings that called for a stop, the fire room's entries, alarms and open repairs.
 
 use app::dashboard::{
-    AlarmDay, BoilerStopDay, ChecklistDay, DutyDay, RepairOpen, RoundDay, RouteDay,
+    AlarmDay, BoilerStopDay, ChecklistDay, CourtDutyDay, DutyDay, RepairOpen, RoundDay, RouteDay,
+    ShiftDay,
 };
 use app::procedure::ProcedureKind;
 use app::rounds::{self, Days, RoundStatus, RouteRow};
@@ -199,6 +200,45 @@ pub async fn day(
             },
         )
         .collect();
+    out.court_duties =
+        sqlx::query_as::<_, (String, String, i64, Option<i64>, Option<String>, String)>(
+            "SELECT courtroom, case_no, started_at, finished_at, outcome, note FROM court_duties
+         WHERE site_id = ? AND started_at >= ? AND started_at < ? ORDER BY started_at",
+        )
+        .bind(site)
+        .bind(from)
+        .bind(to)
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(
+            |(courtroom, case_no, started_at, finished_at, outcome, note)| CourtDutyDay {
+                courtroom,
+                case_no,
+                started_at,
+                finished_at,
+                outcome,
+                note,
+            },
+        )
+        .collect();
+    out.shifts = sqlx::query_as::<_, (i64, i64, String, String)>(
+        "SELECT starts_at, ends_at, operator_names, warnings FROM fire_shifts
+         WHERE site_id = ? AND starts_at < ? AND ends_at > ? ORDER BY starts_at",
+    )
+    .bind(site)
+    .bind(to)
+    .bind(from)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|(starts_at, ends_at, operators, warnings)| ShiftDay {
+        starts_at,
+        ends_at,
+        operators,
+        warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+    })
+    .collect();
     out.repairs_open = sqlx::query_as::<_, (String, i64)>(
         "SELECT place, opened_at FROM repairs WHERE site_id = ? AND repaired_at IS NULL ORDER BY opened_at",
     )

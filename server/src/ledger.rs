@@ -28,7 +28,7 @@ pub struct LedgerQuery {
 }
 
 /// The columns, in the ledger's order.
-pub const HEADERS: [&str; 22] = [
+pub const HEADERS: [&str; 23] = [
     "序号",
     "发现时间",
     "发现人",
@@ -51,12 +51,29 @@ pub const HEADERS: [&str; 22] = [
     "状态",
     "销号日期",
     "是否逾期",
+    "隐患来源",
 ];
 
-/// One month of the ledger: its `YYYY-MM` and its rows, each as the cells under [`HEADERS`].
+/// The inspection results' columns (检查记录), under the ledger on each month's sheet.
+pub const INSPECTION_HEADERS: [&str; 9] = [
+    "序号",
+    "检查时间",
+    "检查类型",
+    "检查表",
+    "检查人",
+    "检查项数",
+    "不合格项数",
+    "不合格项及情况",
+    "备注",
+];
+
+/// One month of the ledger: its `YYYY-MM`, its rows (the cells under [`HEADERS`]), the
+/// inspections made (under [`INSPECTION_HEADERS`]) and the screening-accuracy sampling line.
 pub struct Month {
     pub month: String,
     pub rows: Vec<Vec<String>>,
+    pub inspections: Vec<Vec<String>>,
+    pub accuracy: String,
 }
 
 fn month_start(ym: &str) -> Option<NaiveDate> {
@@ -105,6 +122,7 @@ struct Row {
     reviewed_at: Option<i64>,
     state: Option<String>,
     closed_at: Option<i64>,
+    from_check: Option<String>,
 }
 
 /// The ledger of `site` month by month.
@@ -121,7 +139,8 @@ pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResul
             "SELECT h.reported_at, f.display_name AS finder, h.place, h.category, h.description,
                 h.grade, h.fixed_on_spot, h.fix_note, r.notice_no, r.department,
                 p.display_name AS responsible, r.measures, r.deadline, r.funding, r.safeguards,
-                r.completion, v.display_name AS reviewer, r.reviewed_at, r.state, r.closed_at
+                r.completion, v.display_name AS reviewer, r.reviewed_at, r.state, r.closed_at,
+                h.from_check
              FROM hazards h JOIN people f ON f.id = h.author_id
              LEFT JOIN rectifications r ON r.hazard_id = h.id
              LEFT JOIN people p ON p.id = r.responsible_id
@@ -177,15 +196,88 @@ pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResul
                         "%Y-%m-%d",
                     ),
                     if late { "逾期" } else { "" }.into(),
+                    app::hazard::source_label(r.from_check.as_deref()).into(),
                 ]
             })
             .collect();
+        let inspections = inspections(db, site, start, end).await?;
+        let (sampled, correct): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM screening_samples
+             WHERE site_id = ? AND screened_at >= ? AND screened_at < ?",
+        )
+        .bind(site)
+        .bind(start)
+        .bind(end)
+        .fetch_one(db)
+        .await?;
         out.push(Month {
             month: m.format("%Y-%m").to_string(),
             rows,
+            inspections,
+            accuracy: accuracy_line(sampled, correct),
         });
     }
     Ok(out)
+}
+
+/// The inspections of `site` in `[start, end)`, each as the cells under [`INSPECTION_HEADERS`].
+async fn inspections(
+    db: &SqlitePool,
+    site: &str,
+    start: i64,
+    end: i64,
+) -> ApiResult<Vec<Vec<String>>> {
+    let rows: Vec<(i64, String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT i.recorded_at, i.kind, i.name_zh, p.display_name, i.items, i.failed, i.note
+         FROM inspections i JOIN people p ON p.id = i.author_id
+         WHERE i.site_id = ? AND i.recorded_at >= ? AND i.recorded_at < ?
+         ORDER BY i.recorded_at, i.id",
+    )
+    .bind(site)
+    .bind(start)
+    .bind(end)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(n, (at, kind, name, who, items, failed, note))| {
+            let items: Vec<app::inspect::ItemResult> =
+                serde_json::from_str(&items).unwrap_or_default();
+            let wrong: Vec<String> = items
+                .iter()
+                .filter(|i| !i.ok)
+                .map(|i| {
+                    let rect = if i.rectify { "（转整改）" } else { "" };
+                    format!("{}：{}{rect}", i.text, i.note)
+                })
+                .collect();
+            vec![
+                (n + 1).to_string(),
+                court_time(Some(at), "%Y-%m-%d %H:%M"),
+                app::inspect::InspectionKind::parse(&kind)
+                    .map(|k| k.label(Locale::Zh))
+                    .unwrap_or_default()
+                    .into(),
+                name,
+                who,
+                items.len().to_string(),
+                failed.to_string(),
+                wrong.join("；"),
+                note,
+            ]
+        })
+        .collect())
+}
+
+/// The month's screening-accuracy sampling (安检准确率抽检), said in one line.
+fn accuracy_line(sampled: i64, correct: i64) -> String {
+    if sampled == 0 {
+        return "安检准确率抽检：本月未抽检".into();
+    }
+    let share = correct as f64 * 100.0 / sampled as f64;
+    let verdict = if share >= 95.0 { "达标" } else { "未达标" };
+    format!("安检准确率抽检：抽检{sampled}人次，正确{correct}人次，准确率{share:.1}%（目标≥95%，{verdict}）")
 }
 
 /// The workbook: one sheet per month named `YYYY年MM月`, the headers in bold, frozen.
@@ -209,6 +301,21 @@ pub fn workbook(site_name: &str, months: &[Month]) -> Result<Vec<u8>, rust_xlsxw
         for (r, row) in m.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 sheet.write_string_with_format(r as u32 + 2, c as u16, cell, &wrap)?;
+            }
+        }
+        // Under the ledger: the screening-accuracy line, then the month's inspections.
+        let mut r = m.rows.len() as u32 + 3;
+        sheet.write_string_with_format(r, 0, &m.accuracy, &bold)?;
+        r += 2;
+        sheet.write_string_with_format(r, 0, "检查记录", &bold)?;
+        r += 1;
+        for (c, h) in INSPECTION_HEADERS.iter().enumerate() {
+            sheet.write_string_with_format(r, c as u16, *h, &bold)?;
+        }
+        for row in &m.inspections {
+            r += 1;
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string_with_format(r, c as u16, cell, &wrap)?;
             }
         }
         sheet.set_freeze_panes(2, 0)?;
@@ -278,7 +385,7 @@ pub fn page(site_name: &str, months: &[Month]) -> String {
          @page{size:A4 landscape;margin:10mm}\
          body{font-family:sans-serif;font-size:10px;margin:0 8px}\
          h1{font-size:16px;text-align:center}h2{font-size:13px;break-before:page}\
-         h2:first-of-type{break-before:auto}\
+         h2:first-of-type{break-before:auto}h3{font-size:12px}\
          table{border-collapse:collapse;width:100%}\
          th,td{border:1px solid #000;padding:2px;vertical-align:top}\
          th{background:#eee}.sign{margin:10px 0 20px}\
@@ -305,6 +412,28 @@ pub fn page(site_name: &str, months: &[Month]) -> String {
             ));
         }
         for row in &m.rows {
+            html.push_str("<tr>");
+            for cell in row {
+                html.push_str(&format!("<td>{}</td>", escape(cell)));
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table>");
+        html.push_str(&format!(
+            "<p>{}</p><h3>检查记录</h3><table><thead><tr>",
+            escape(&m.accuracy)
+        ));
+        for h in INSPECTION_HEADERS {
+            html.push_str(&format!("<th>{h}</th>"));
+        }
+        html.push_str("</tr></thead><tbody>");
+        if m.inspections.is_empty() {
+            html.push_str(&format!(
+                "<tr><td colspan=\"{}\">本月无检查记录</td></tr>",
+                INSPECTION_HEADERS.len()
+            ));
+        }
+        for row in &m.inspections {
             html.push_str("<tr>");
             for cell in row {
                 html.push_str(&format!("<td>{}</td>", escape(cell)));
@@ -360,10 +489,26 @@ mod tests {
         let m = Month {
             month: "2026-11".into(),
             rows: vec![vec!["<script>".into()]],
+            inspections: vec![vec!["<b>".into()]],
+            accuracy: accuracy_line(0, 0),
         };
         let html = page("主院", &[m]);
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;b&gt;"));
         assert!(html.contains("2026年11月"));
+        assert!(html.contains("安检准确率抽检：本月未抽检"));
+    }
+
+    #[test]
+    fn the_accuracy_line_says_whether_the_target_is_met() {
+        assert_eq!(
+            accuracy_line(40, 38),
+            "安检准确率抽检：抽检40人次，正确38人次，准确率95.0%（目标≥95%，达标）"
+        );
+        assert_eq!(
+            accuracy_line(3, 2),
+            "安检准确率抽检：抽检3人次，正确2人次，准确率66.7%（目标≥95%，未达标）"
+        );
     }
 }

@@ -8,10 +8,11 @@ use crate::web::ApiJson;
 use crate::AppState;
 use app::i18n::Key;
 use app::model::{
-    validate_display_name, validate_login, Action, NewPerson, OneTimePassword, PersonUpdate,
-    PersonView, Role,
+    check_certificates, validate_display_name, validate_login, Action, CertKind, Certificate,
+    NewPerson, OneTimePassword, PersonUpdate, PersonView, Role,
 };
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
@@ -20,6 +21,94 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/people", get(list).post(create))
         .route("/api/v1/people/{id}", put(update))
         .route("/api/v1/people/{id}/reset-password", post(reset_password))
+        .route("/api/v1/fire-operators", get(fire_operators))
+}
+
+async fn certificates(db: &Db, id: &str) -> ApiResult<Vec<Certificate>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT kind, number, valid_until FROM certificates WHERE person_id = ? ORDER BY kind",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, number, valid_until)| {
+            Some(Certificate {
+                kind: CertKind::parse(&kind)?,
+                number,
+                valid_until,
+            })
+        })
+        .collect())
+}
+
+async fn write_certificates(
+    tx: &mut sqlx::SqliteConnection,
+    id: &str,
+    certs: &[Certificate],
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM certificates WHERE person_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for c in certs {
+        sqlx::query(
+            "INSERT INTO certificates (person_id, kind, number, valid_until, updated_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(c.kind.code())
+        .bind(&c.number)
+        .bind(&c.valid_until)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct SiteQuery {
+    site: String,
+}
+
+/// The active fire-room operators of a site with their operator certificate's last day, for
+/// the shift form (kept on the phone for offline use).
+async fn fire_operators(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<SiteQuery>,
+) -> ApiResult<Json<Vec<app::fire::Operator>>> {
+    if caller.require_site(Action::FireDuty, &q.site).is_err() {
+        caller.require_site(Action::Inspect, &q.site)?;
+    }
+    Ok(Json(operators_at(&state.db, &q.site).await?))
+}
+
+/// The active people with the fire-operator role at `site`, by name.
+pub async fn operators_at<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    site: &str,
+) -> sqlx::Result<Vec<app::fire::Operator>> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT p.id, p.display_name, c.valid_until FROM people p
+           JOIN person_roles r ON r.person_id = p.id AND r.role = 'fire_operator'
+           JOIN person_sites s ON s.person_id = p.id AND s.site_id = ?
+           LEFT JOIN certificates c ON c.person_id = p.id AND c.kind = 'fire_operator'
+         WHERE p.disabled = 0 ORDER BY p.display_name",
+    )
+    .bind(site)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, certificate_until)| app::fire::Operator {
+            id,
+            name,
+            certificate_until,
+        })
+        .collect())
 }
 
 async fn person(db: &Db, id: &str) -> ApiResult<PersonView> {
@@ -32,6 +121,7 @@ async fn person(db: &Db, id: &str) -> ApiResult<PersonView> {
     let (id, login, display_name, disabled, must_change_password) =
         row.ok_or(ApiError::NotFound(Key::ErrUnknownPerson))?;
     let (roles, site_ids) = roles_and_sites(db, &id).await?;
+    let certificates = certificates(db, &id).await?;
     Ok(PersonView {
         id,
         login,
@@ -40,6 +130,7 @@ async fn person(db: &Db, id: &str) -> ApiResult<PersonView> {
         site_ids,
         disabled,
         must_change_password,
+        certificates,
     })
 }
 
@@ -170,12 +261,14 @@ async fn admins_after(db: &Db, id: &str, roles: &[Role], disabled: bool) -> ApiR
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<PersonUpdate>,
 ) -> ApiResult<Json<PersonView>> {
     caller.require(Action::ManagePeople)?;
     person(&state.db, &id).await?;
     validate_display_name(&req.display_name).map_err(|k| ApiError::bad(k, "display_name"))?;
+    let certs = check_certificates(req.certificates, crate::auth::locale_of(&headers))?;
     check_assignment(&state.db, &req.roles, &req.site_ids).await?;
     if admins_after(&state.db, &id, &req.roles, req.disabled).await? == 0 {
         return Err(ApiError::Conflict {
@@ -192,6 +285,7 @@ async fn update(
         .execute(&mut *tx)
         .await?;
     write_assignment(&mut tx, &id, &req.roles, &req.site_ids).await?;
+    write_certificates(&mut tx, &id, &certs).await?;
     if req.disabled {
         sqlx::query("DELETE FROM sessions WHERE person_id = ?")
             .bind(&id)
@@ -199,11 +293,13 @@ async fn update(
             .await?;
     }
     let roles: Vec<&str> = req.roles.iter().map(|r| r.as_str()).collect();
+    let kinds: Vec<&str> = certs.iter().map(|c| c.kind.code()).collect();
     let detail = format!(
-        "roles={} sites={} disabled={}",
+        "roles={} sites={} disabled={} certificates={}",
         roles.join(","),
         req.site_ids.len(),
-        req.disabled
+        req.disabled,
+        kinds.join(",")
     );
     db::audit(&mut *tx, Some(&caller.id), "update_person", &id, &detail).await?;
     tx.commit().await?;

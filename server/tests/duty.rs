@@ -587,3 +587,299 @@ async fn checklists_by_who_keeps_them_and_countersigned_by_another() {
         ]
     );
 }
+
+/// Certificates are kept per person by an administrator; a fire-room shift is judged on the
+/// server's own records of them: short-staffed, too long or uncertified shifts start only when
+/// the operator acknowledged the warnings, and the supervisor sees them.
+#[tokio::test]
+async fn fire_shifts_are_judged_on_the_operators_certificates() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (op, opid) = app
+        .person(&admin, "operator", &["fire_operator"], &["main"])
+        .await;
+    let (_, op2id) = app
+        .person(&admin, "operator2", &["fire_operator"], &["main"])
+        .await;
+    let (_, hcop) = app
+        .person(&admin, "hcop", &["fire_operator"], &["huancheng"])
+        .await;
+    let (g, _) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+
+    // The administrator records certificates; a bad date or a missing number is refused with
+    // what is wrong, and nothing is saved.
+    let update = |certs: serde_json::Value| {
+        json!({"display_name": "值班员甲", "roles": ["fire_operator"], "site_ids": [main],
+               "disabled": false, "certificates": certs})
+    };
+    let (s, r) = body(
+        app.put(
+            &admin,
+            &format!("/api/v1/people/{opid}"),
+            update(json!([{"kind": "fire_operator", "number": "X1", "valid_until": "2027-02-30"}])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert_eq!(
+        r["message"],
+        "消防设施操作员证：有效期应为日期，如 2027-06-30"
+    );
+    let (s, r) = body(
+        app.put(
+            &admin,
+            &format!("/api/v1/people/{opid}"),
+            update(json!([{"kind": "fire_operator", "number": " ", "valid_until": ""}])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    let (s, r) = body(
+        app.put(
+            &admin,
+            &format!("/api/v1/people/{opid}"),
+            update(json!([{"kind": "fire_operator", "number": " 消操-2201 ", "valid_until": "2099-12-31"},
+                          {"kind": "guard_license", "number": "吉保-1", "valid_until": ""}])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["certificates"].as_array().unwrap().len(), 2);
+    let audited: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'update_person' AND target = ?",
+    )
+    .bind(&opid)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        audited.ends_with("certificates=fire_operator,guard_license"),
+        "{audited}"
+    );
+
+    // The shift form's list: the site's operators with their certificate; a guard may not read it.
+    let (s, ops) = body(
+        app.get(&op, &format!("/api/v1/fire-operators?site={main}"))
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{ops}");
+    let ops = ops.as_array().unwrap();
+    assert_eq!(ops.len(), 2);
+    let me = ops.iter().find(|o| o["id"] == opid.as_str()).unwrap();
+    assert_eq!(me["certificate_until"], "2099-12-31");
+    let other = ops.iter().find(|o| o["id"] == op2id.as_str()).unwrap();
+    assert!(other["certificate_until"].is_null());
+    let r = app
+        .get(&g, &format!("/api/v1/fire-operators?site={main}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let now = chrono::Utc::now().timestamp_millis();
+    let hour = 3_600_000;
+    let shift = |id: &str, ops: &[&str], hours: i64, ack: bool| {
+        json!({"id": id, "site_id": main, "operator_ids": ops, "starts_at": now,
+               "ends_at": now + hours * hour, "acknowledged": ack})
+    };
+    let (a, b, c) = (uuid(), uuid(), uuid());
+    let (_, r) = push(
+        &app,
+        &op,
+        &d,
+        json!([
+            // Not an operator of this site.
+            mutation(
+                1,
+                "fire.shift",
+                1,
+                &opid,
+                shift(&a, &[&opid, &hcop], 8, true)
+            ),
+            // Alone for ten hours, with a colleague uncertified: warned, not acknowledged.
+            mutation(2, "fire.shift", 1, &opid, shift(&a, &[&opid], 10, false)),
+            mutation(
+                3,
+                "fire.shift",
+                1,
+                &opid,
+                shift(&b, &[&opid, &op2id], 8, false)
+            ),
+            // Acknowledged: starts, with its warnings kept.
+            mutation(
+                4,
+                "fire.shift",
+                1,
+                &opid,
+                shift(&b, &[&opid, &op2id], 8, true)
+            ),
+            // Ends before it starts.
+            mutation(5, "fire.shift", 1, &opid, shift(&c, &[&opid], 0, true)),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        ["rejected", "rejected", "rejected", "applied", "rejected"],
+        "{r}"
+    );
+    assert_eq!(r["results"][0]["code"], "not_operator");
+    assert_eq!(r["results"][1]["code"], "shift_warnings");
+    assert_eq!(
+        r["results"][1]["message"],
+        "每班至少2名值班人员；每班不超过8小时"
+    );
+    assert_eq!(
+        r["results"][2]["message"],
+        "operator2没有消防设施操作员证书"
+    );
+    assert_eq!(r["results"][4]["field"], "ends_at");
+
+    // The certified pair's shift needs no acknowledgement once the colleague is certified.
+    app.put(
+        &admin,
+        &format!("/api/v1/people/{op2id}"),
+        json!({"display_name": "operator2", "roles": ["fire_operator"], "site_ids": [main],
+               "disabled": false,
+               "certificates": [{"kind": "fire_operator", "number": "消操-2202", "valid_until": "2099-01-01"}]}),
+    )
+    .await;
+    let (_, r) = push(
+        &app,
+        &op,
+        &d,
+        json!([mutation(
+            6,
+            "fire.shift",
+            1,
+            &opid,
+            shift(&c, &[&opid, &op2id], 8, false)
+        )]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied"], "{r}");
+
+    let (_, p) = pull(&app, &op, &d, None).await;
+    let shifts = common::changes_of(&p, "fire_shift");
+    assert_eq!(shifts.len(), 2);
+    assert!(shifts.iter().all(|s| s["client_id"].is_null()));
+
+    let (s, dash) = body(
+        app.get(
+            &sup,
+            &format!("/api/v1/dashboard?site={main}&day={}", today()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{dash}");
+    let shifts = dash["duty"]["shifts"].as_array().unwrap();
+    assert_eq!(shifts.len(), 2, "{dash}");
+    let warned: Vec<&serde_json::Value> = shifts
+        .iter()
+        .filter(|s| s["warnings"] != json!([]))
+        .collect();
+    assert_eq!(warned.len(), 1);
+    assert_eq!(
+        warned[0]["warnings"],
+        json!([{"code": "uncertified", "name": "operator2"}])
+    );
+    assert_eq!(warned[0]["operators"], "值班员甲、operator2");
+}
+
+/// Courtroom duty (值庭): started by a guard of the site, finished once with how order was kept
+/// (anything but orderly says what happened), and shown on the supervisor's view.
+#[tokio::test]
+async fn courtroom_duty_is_finished_once_and_seen_by_the_supervisor() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let (hc, hcid) = app
+        .person(&admin, "hcguard", &["guard"], &["huancheng"])
+        .await;
+    let d = enrol(&app, &sup).await;
+    let duty = uuid();
+    let (_, r) = push(
+        &app,
+        &g,
+        &d,
+        json!([
+            mutation(1, "court_duty.start", 1, &gid,
+                json!({"id": duty, "site_id": main, "courtroom": " ", "case_no": ""})),
+            mutation(2, "court_duty.start", 1, &gid,
+                json!({"id": duty, "site_id": main, "courtroom": "第一审判庭", "case_no": "(2026)吉0323民初88号"})),
+            mutation(3, "court_duty.finish", 1, &gid,
+                json!({"duty_id": duty, "outcome": "stopped", "note": " "})),
+            mutation(4, "court_duty.finish", 1, &gid,
+                json!({"duty_id": duty, "outcome": "stopped", "note": "旁听人员录音，经制止后删除"})),
+            mutation(5, "court_duty.finish", 1, &gid,
+                json!({"duty_id": duty, "outcome": "orderly"})),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        statuses(&r),
+        ["rejected", "applied", "rejected", "applied", "rejected"],
+        "{r}"
+    );
+    assert_eq!(r["results"][0]["field"], "courtroom");
+    assert_eq!(r["results"][2]["message"], "请写明发生的情况及处置");
+    assert_eq!(r["results"][4]["message"], "此次值庭已结束");
+    // A guard of another site can neither start nor finish one here.
+    let (_, r) = push(
+        &app,
+        &hc,
+        &d,
+        json!([
+            mutation(
+                6,
+                "court_duty.start",
+                1,
+                &hcid,
+                json!({"id": uuid(), "site_id": main, "courtroom": "第二审判庭"})
+            ),
+            mutation(
+                7,
+                "court_duty.finish",
+                1,
+                &hcid,
+                json!({"duty_id": duty, "outcome": "orderly"})
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(r["results"][0]["code"], "site_forbidden", "{r}");
+    assert_eq!(r["results"][1]["code"], "site_forbidden", "{r}");
+    let row: (String, String, Option<i64>) =
+        sqlx::query_as("SELECT outcome, note, finished_at FROM court_duties WHERE id = ?")
+            .bind(&duty)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (row.0.as_str(), row.1.as_str()),
+        ("stopped", "旁听人员录音，经制止后删除")
+    );
+    assert!(row.2.is_some());
+
+    let (s, dash) = body(
+        app.get(
+            &sup,
+            &format!("/api/v1/dashboard?site={main}&day={}", today()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{dash}");
+    let duties = dash["duty"]["court_duties"].as_array().unwrap();
+    assert_eq!(duties.len(), 1, "{dash}");
+    assert_eq!(duties[0]["outcome"], "stopped");
+    assert_eq!(duties[0]["case_no"], "(2026)吉0323民初88号");
+}

@@ -390,11 +390,12 @@ async fn the_ledger_exports_as_a_workbook_and_a_printable_page() {
     let main = app.site_id("main").await;
     let (sup_c, sup_id) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
     let (g_c, g_id) = app.person(&admin, "guard", &["guard"], &["main"]).await;
-    let (liaison_c, _) = app
+    let (liaison_c, liaison_id) = app
         .person(&admin, "liaison", &["court_liaison"], &["main"])
         .await;
     let mut sup = Phone::new(&app, &sup_c, sup_c.clone(), sup_id).await;
     let mut g = Phone::new(&app, &sup_c, g_c.clone(), g_id.clone()).await;
+    let mut liaison = Phone::new(&app, &sup_c, liaison_c.clone(), liaison_id).await;
     let (a, b) = (uuid(), uuid());
     g.send(
         &app,
@@ -419,6 +420,30 @@ async fn the_ledger_exports_as_a_workbook_and_a_printable_page() {
         )
         .await;
     assert_eq!(r["status"], "applied", "{r}");
+
+    // A complaint of the court's that needs work: a registered rectification, graded general
+    // whatever the phone says; a guard may not file one.
+    let c = uuid();
+    let mut complaint = hazard(&c, &main, "major", true);
+    complaint["description"] = json!("法官反映三楼卫生间长期无人清扫");
+    complaint["category"] = json!("sanitation");
+    let r = liaison
+        .send(&app, "complaint.file", complaint.clone(), None)
+        .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    complaint["id"] = json!(uuid());
+    let r = g.send(&app, "complaint.file", complaint, None).await;
+    assert_eq!(r["code"], "forbidden", "{r}");
+    let filed: (String, String, String) =
+        sqlx::query_as("SELECT state, grade, finder_name FROM rectifications WHERE id = ?")
+            .bind(format!("{c}/rect"))
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        filed,
+        ("registered".into(), "general".into(), "liaison".into())
+    );
 
     let month = &today_plus(0)[..7];
     let prev = {
@@ -447,24 +472,44 @@ async fn the_ledger_exports_as_a_workbook_and_a_printable_page() {
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
     assert_eq!(rows[1][..4], ["序号", "发现时间", "发现人", "地点"]);
-    assert_eq!(rows.len(), 4, "title, headers, two hazards");
+    assert_eq!(rows[1][22], "隐患来源");
     assert_eq!(rows[2][7], "是", "fixed on the spot");
     assert_eq!(rows[2][19], "当场整改完毕");
+    assert_eq!(rows[2][22], "日常上报");
     assert_eq!(rows[3][9], format!("ZG-{}-0001", &month[..4]));
     assert_eq!(rows[3][11], "guard");
     assert_eq!(rows[3][19], "已下达");
-    let earlier = book.worksheet_range(&want[0]).unwrap();
     assert_eq!(
-        earlier.rows().count(),
-        2,
-        "an empty month keeps its headers"
+        (
+            rows[4][2].as_str(),
+            rows[4][19].as_str(),
+            rows[4][22].as_str()
+        ),
+        ("liaison", "已登记", "法院投诉")
     );
+    assert!(
+        rows[5].iter().all(|c| c.is_empty()),
+        "three hazards, then a gap"
+    );
+    assert_eq!(rows[6][0], "安检准确率抽检：本月未抽检");
+    let earlier: Vec<Vec<String>> = book
+        .worksheet_range(&want[0])
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    // An empty month keeps its headers, and says no sampling and no inspection.
+    assert_eq!(earlier[1][0], "序号");
+    assert!(earlier[2].iter().all(|c| c.is_empty()));
+    assert_eq!(earlier[3][0], "安检准确率抽检：本月未抽检");
+    assert_eq!(earlier.last().unwrap()[1], "检查时间");
 
     let r = app.get(&sup_c, &format!("/ledger/print?{q}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("安全隐患排查整改台账") && html.contains("本月无记录"));
-    assert_eq!(html.matches("二楼走廊东侧").count(), 2);
+    assert_eq!(html.matches("二楼走廊东侧").count(), 3);
+    assert!(html.contains("本月无检查记录") && html.contains("法院投诉"));
 
     // A guard may not export; a period that is not one is a clear 400; each export is recorded.
     let (s, _) = body(app.get(&g_c, &format!("/api/v1/ledger.xlsx?{q}")).await).await;
@@ -686,4 +731,51 @@ async fn inspections_open_rectifications_and_samples_measure_screening() {
         "{d}"
     );
     assert_eq!(d["rectify"]["open"].as_i64(), Some(1), "{d}");
+
+    // The month's export carries the inspection and the sampling under the ledger.
+    use calamine::Reader;
+    let month = &today[..7];
+    let q = format!("site={main}&from={month}&to={month}");
+    let r = app.get(&sup_c, &format!("/api/v1/ledger.xlsx?{q}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book
+        .worksheet_range(&format!("{}年{}月", &month[..4], &month[5..]))
+        .unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let at = |first: &str| rows.iter().position(|r| r[0] == first);
+    let accuracy = "安检准确率抽检：抽检2人次，正确1人次，准确率50.0%（目标≥95%，未达标）";
+    assert!(at(accuracy).is_some(), "{rows:?}");
+    let heading = at("检查记录").expect("the inspections' heading");
+    assert_eq!(
+        rows[heading + 1][..4],
+        ["序号", "检查时间", "检查类型", "检查表"]
+    );
+    let inspected = &rows[heading + 2];
+    assert_eq!(
+        inspected[2..7],
+        [
+            "每周现场检查",
+            "安检流程",
+            "sup",
+            &new_items.len().to_string(),
+            "1"
+        ]
+    );
+    assert!(
+        inspected[7].ends_with("：手持探测器未使用（转整改）"),
+        "{inspected:?}"
+    );
+    assert_eq!(rows.len(), heading + 3, "one inspection in the month");
+    let html = app
+        .get(&sup_c, &format!("/ledger/print?{q}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(accuracy) && html.contains("手持探测器未使用（转整改）"));
 }

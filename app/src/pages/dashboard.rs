@@ -248,6 +248,31 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
             }
         })
         .collect_view();
+    let duty_count = d.court_duties.len();
+    let duty_incidents = d
+        .court_duties
+        .into_iter()
+        .filter(|x| x.outcome.as_deref() != Some("orderly"))
+        .map(|x| {
+            let what = match x.outcome.as_deref().and_then(crate::rounds::DutyOutcome::parse) {
+                Some(o) => format!("{}：{}", o.label(locale), x.note),
+                None => t("值庭中", "on duty now").to_string(),
+            };
+            view! { <li data-testid="duty-court">{time(x.started_at)} " " {x.courtroom} " " {x.case_no} " · " {what}</li> }
+        })
+        .collect_view();
+    let shift_warned = d.shifts.iter().any(|s| !s.warnings.is_empty());
+    let shifts = d
+        .shifts
+        .into_iter()
+        .map(|s| {
+            let said: Vec<String> = s.warnings.iter().map(|w| w.message(locale)).collect();
+            view! {
+                <li data-testid="duty-shift">{time(s.starts_at)} "–" {time(s.ends_at)} " " {s.operators}
+                    {(!said.is_empty()).then(|| view! { " · " <span class="error-text">{said.join("；")}</span> })}</li>
+            }
+        })
+        .collect_view();
     let repairs_count = d.repairs_open.len();
     let repairs = d
         .repairs_open
@@ -258,6 +283,8 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
         <section class="card kpi" data-testid="kpi-rounds">
             <h2>{t("巡逻巡查", "Patrol rounds")}</h2>
             {routes}
+            <p>{t("值庭", "Courtroom duty")} " " <strong data-testid="court-duties">{duty_count}</strong></p>
+            <ul>{duty_incidents}</ul>
         </section>
         <section class="card kpi" class:alarm={stop_count > 0} data-testid="kpi-boiler">
             <h2>{t("锅炉", "Boiler")}</h2>
@@ -265,8 +292,9 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
                 " · " {t("超限停炉", "stops")} " " <strong data-testid="boiler-stops">{stop_count}</strong></p>
             <ul>{boiler}</ul>
         </section>
-        <section class="card kpi" class:alarm={overdue || open_fire || repairs_count > 0} data-testid="kpi-fire">
+        <section class="card kpi" class:alarm={overdue || open_fire || repairs_count > 0 || shift_warned} data-testid="kpi-fire">
             <h2>{t("消防控制室", "Fire control room")}</h2>
+            <ul data-testid="duty-shifts">{shifts}</ul>
             <p>{t("设备记录", "Status entries")} " " <strong data-testid="fire-entries">{d.fire_entries}</strong>
                 " · " {t("迟记", "late")} " " <strong class:error-text={d.fire_late > 0}>{d.fire_late}</strong>
                 {overdue.then(|| view! { " · " <strong class="error-text">{t("当前已超时", "overdue now")}</strong> })}</p>

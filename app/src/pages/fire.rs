@@ -6,8 +6,8 @@ use super::procedure::ProcedurePanel;
 use super::visit::{new_uuid, use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
 use crate::fire::{
-    self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow,
-    RepairDone, RepairRow, StatusEntry,
+    self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow, Operator,
+    RepairDone, RepairRow, Shift, ShiftRow, ShiftWarning, StatusEntry,
 };
 use crate::i18n::{pick, Key};
 use crate::model::Action;
@@ -35,6 +35,123 @@ pub fn Fire() -> impl IntoView {
         Err(e) => {
             message.set((e, false));
             false
+        }
+    };
+
+    // Shifts: the site's operators with their certificates, kept for offline use.
+    let operators = RwSignal::new(Vec::<Operator>::new());
+    Effect::new(move |_| {
+        let s = site.get();
+        if s.is_empty() {
+            return;
+        }
+        let key = format!("gp.fire_operators.{s}");
+        operators.set(crate::client::store::get(&key).unwrap_or_default());
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/fire-operators?site={s}");
+            if let Ok(list) = crate::client::get::<Vec<Operator>>(&url).await {
+                crate::client::store::set(&key, &list);
+                operators.set(list);
+            }
+        });
+    });
+    let names_of = move |ids: &[String]| {
+        let ops = operators.get();
+        ids.iter()
+            .map(|id| {
+                ops.iter()
+                    .find(|o| &o.id == id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+    };
+    // The shift on now (or the latest not yet ended) at this site.
+    let current = Memo::new(move |_| {
+        let s = site.get();
+        let now = crate::client::now_ms() as i64;
+        crate::local::list(&rows.get(), "fire_shift", |r: &ShiftRow| r.starts_at)
+            .into_iter()
+            .find(|(_, r)| r.site_id == s && r.ends_at > now && r.starts_at <= now + 3_600_000)
+            .map(|(_, r)| r)
+    });
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let hours = RwSignal::new(8i64);
+    // The operator starting the shift is on it, when they are one of the site's operators.
+    Effect::new(move |_| {
+        let me = app.me.get().map(|m| m.id).unwrap_or_default();
+        if operators.get().iter().any(|o| o.id == me) {
+            chosen.update(|c| {
+                if c.is_empty() {
+                    c.push(me)
+                }
+            });
+        }
+    });
+    let planned = move || {
+        let ops = operators.get();
+        let on: Vec<Operator> = chosen
+            .get()
+            .iter()
+            .filter_map(|id| ops.iter().find(|o| &o.id == id).cloned())
+            .collect();
+        let now = crate::client::now_ms() as i64;
+        fire::shift_warnings(&on, now, now + hours.get() * 3_600_000)
+    };
+    let start_shift = move |_| {
+        let now = crate::client::now_ms() as i64;
+        let warned = !planned().is_empty();
+        let s = Shift {
+            id: new_uuid(),
+            site_id: site.get_untracked(),
+            operator_ids: chosen.get_untracked(),
+            starts_at: now,
+            ends_at: now + hours.get_untracked() * 3_600_000,
+            acknowledged: warned,
+        };
+        if let Err(e) = fire::check_shift(s.clone(), now, app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        say(
+            outbox::save_and_sync(app, "fire.shift", 1, &s),
+            app.t(Key::SavedPending),
+        );
+    };
+    let warning_list = move |w: Vec<ShiftWarning>| {
+        (!w.is_empty()).then(|| {
+            view! {
+                <ul class="warnings" data-testid="shift-warnings">
+                    {w.iter().map(|w| view! { <li>{w.message(app.locale)}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    let shift_card = move |r: ShiftRow| {
+        let ids: Vec<String> = serde_json::from_str(&r.operator_ids).unwrap_or_default();
+        let mut names = names_of(&ids).join("、");
+        if !r.operator_names.is_empty() {
+            names = r.operator_names.clone();
+        }
+        // Judged by the server once synced; until then as the form judged it.
+        let warnings: Vec<ShiftWarning> = match &r.warnings {
+            Some(w) => serde_json::from_str(w).unwrap_or_default(),
+            None => {
+                let ops = operators.get();
+                let on: Vec<Operator> = ids
+                    .iter()
+                    .filter_map(|id| ops.iter().find(|o| &o.id == id).cloned())
+                    .collect();
+                fire::shift_warnings(&on, r.starts_at, r.ends_at)
+            }
+        };
+        view! {
+            <div data-testid="shift-current">
+                <p><strong>{t("本班：", "On duty: ")} {names}</strong><br/>
+                    <span class="muted">{crate::client::format_local_time(r.starts_at as f64)} " – "
+                        {crate::client::format_local_time(r.ends_at as f64)}</span></p>
+                {warning_list(warnings)}
+            </div>
         }
     };
 
@@ -74,7 +191,13 @@ pub fn Fire() -> impl IntoView {
     };
     let status_line = move || {
         let now = crate::client::now_ms() as i64;
-        match last_status() {
+        // On a shift, entries are due from its start.
+        let since = current.get().map(|r| r.starts_at);
+        let last = match since {
+            Some(start) => Some(last_status().filter(|l| *l >= start).unwrap_or(start)),
+            None => last_status(),
+        };
+        match last {
             None => (
                 t("本班尚无设备运行记录", "No status entry yet").to_string(),
                 "warn",
@@ -267,6 +390,39 @@ pub fn Fire() -> impl IntoView {
                         <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p>
                     })
                 }}
+                <section class="card form" data-testid="shift">
+                    <h2>{t("值班班次", "Shift")}</h2>
+                    {move || current.get().map(shift_card)}
+                    <details open=move || current.get().is_none()>
+                        <summary>{t("开始新班次", "Start a shift")}</summary>
+                        <p class="muted small">{t("本班值班人员（每班至少2人，持消防设施操作员证）", "Operators on this shift (at least 2, each certified)")}</p>
+                        <fieldset class="chips" data-testid="shift-operators">
+                            {move || operators.get().into_iter().map(|o| {
+                                let id = o.id.clone();
+                                let id2 = o.id.clone();
+                                view! {
+                                    <button type="button" class="chip" class:on=move || chosen.get().contains(&id)
+                                        on:click=move |_| { let id = id2.clone(); chosen.update(|c| if c.contains(&id) { c.retain(|x| *x != id) } else { c.push(id) }) }>{o.name}</button>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        {move || operators.get().is_empty().then(|| view! { <p class="muted">{t("本点尚无消防值班人员（请管理员在人员中设置）", "No fire-room operators at this site yet (an administrator sets them under People)")}</p> })}
+                        <fieldset class="chips">
+                            {[4i64, 6, 8, 12].into_iter().map(|h| view! {
+                                <button type="button" class="chip" class:on=move || hours.get() == h data-testid=format!("shift-hours-{h}")
+                                    on:click=move |_| hours.set(h)>{h} {t("小时", " h")}</button>
+                            }).collect_view()}
+                        </fieldset>
+                        {move || warning_list(planned())}
+                        {move || {
+                            let warned = !planned().is_empty();
+                            view! {
+                                <button type="button" class="primary" class:warn=warned data-testid="shift-start" on:click=start_shift>
+                                    {if warned { t("知晓以上问题，仍然开始值班", "Start anyway, knowing the above") } else { t("现在开始值班", "Start the shift now") }}</button>
+                            }
+                        }}
+                    </details>
+                </section>
                 <section class="card form" data-testid="fire-status">
                     <h2>{t("设备运行情况（每2小时）", "Equipment status (every 2 hours)")}</h2>
                     {move || { let (text, class) = status_line(); view! { <p class=format!("tag {class}") data-testid="status-due">{text}</p> } }}

@@ -49,6 +49,8 @@ pub fn HazardReport() -> impl IntoView {
     let place = RwSignal::new(q("place"));
     let description = RwSignal::new(q("text"));
     let from_check = q("check");
+    // `?complaint=1`: the court liaison files a complaint that needs work (法院投诉转整改).
+    let complaint = q("complaint") == "1";
     let category = RwSignal::new(None::<Category>);
     let grade = RwSignal::new(Some(Grade::General));
     let fixed = RwSignal::new(false);
@@ -85,11 +87,16 @@ pub fn HazardReport() -> impl IntoView {
             fix_note: fix_note.get_untracked(),
             from_check: Some(from_check.get_value()).filter(|c| !c.is_empty()),
         };
+        let (r, name) = if complaint {
+            (hazard::as_complaint(r), "complaint.file")
+        } else {
+            (r, "hazard.report")
+        };
         if let Err(e) = hazard::check_report(r.clone(), app.locale) {
             message.set((e.message, false));
             return;
         }
-        match outbox::save_and_sync(app, "hazard.report", 1, &r) {
+        match outbox::save_and_sync(app, name, 1, &r) {
             Ok(_) => {
                 place.set(String::new());
                 description.set(String::new());
@@ -114,7 +121,7 @@ pub fn HazardReport() -> impl IntoView {
     };
     view! {
         <SignedIn>
-            <h1>{t("隐患上报", "Report a hazard")}</h1>
+            <h1>{if complaint { t("法院投诉转整改", "A court complaint to rectify") } else { t("隐患上报", "Report a hazard") }}</h1>
             <SitePicker sites=sites site=site />
             <section class="card form" data-testid="hazard-form">
                 {field(t("地点", "Place"), "place", place, "text", None)}
@@ -134,6 +141,7 @@ pub fn HazardReport() -> impl IntoView {
                             on:click=move |_| category.set(Some(c))>{c.label(app.locale)}</button> }
                     }).collect_view()}
                 </div>
+                <Show when=move || !complaint>
                 <span class="label">{t("等级", "Grade")}</span>
                 <div class="chips" data-testid="grade">
                     {Grade::ALL.iter().map(|g| {
@@ -143,12 +151,15 @@ pub fn HazardReport() -> impl IntoView {
                             on:click=move |_| grade.set(Some(g))>{g.label(app.locale)}</button> }
                     }).collect_view()}
                 </div>
-                {area(t("隐患描述", "What is wrong"), "description", description)}
+                </Show>
+                {area(if complaint { t("投诉内容及需整改的问题", "The complaint and what needs work") } else { t("隐患描述", "What is wrong") }, "description", description)}
+                <Show when=move || !complaint>
                 <label class="check"><input type="checkbox" name="fixed_on_spot" prop:checked=move || fixed.get()
                     on:change=move |ev| fixed.set(event_target_checked(&ev)) />
                     <span>{t("已当场整改", "Fixed on the spot")}</span></label>
                 <Show when=move || fixed.get()>
                     {field(t("如何整改", "How it was fixed"), "fix_note", fix_note, "text", None)}
+                </Show>
                 </Show>
                 {message_line(message)}
                 <button class="primary big" data-testid="save" on:click=save disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
@@ -259,11 +270,8 @@ pub fn Rectify() -> impl IntoView {
     };
     let from = RwSignal::new(this_month());
     let to = RwSignal::new(this_month());
-    let exports = move || {
-        app.me
-            .get()
-            .is_some_and(|m| m.can(Action::ViewReports) || m.can(Action::ReviewRectification))
-    };
+    let can = move |a: Action| app.me.get().is_some_and(|m| m.can(a));
+    let exports = move || can(Action::ViewReports) || can(Action::ReviewRectification);
     let section = move |which: &'static str, zh: &'static str, en: &'static str| {
         view! {
             <Show when=move || !group(which).is_empty()>
@@ -282,7 +290,14 @@ pub fn Rectify() -> impl IntoView {
         <SignedIn>
             <h1>{t("隐患整改", "Rectifications")}</h1>
             <SitePicker sites=sites site=site />
-            <p><a class="button" href="/hazard" data-testid="report-link">{t("+ 上报隐患", "+ Report a hazard")}</a></p>
+            <p class="chips">
+                <Show when=move || can(Action::ReportHazard)>
+                    <a class="button" href="/hazard" data-testid="report-link">{t("+ 上报隐患", "+ Report a hazard")}</a>
+                </Show>
+                <Show when=move || can(Action::FileRequest)>
+                    <a class="button" href="/hazard?complaint=1" data-testid="complaint-link">{t("+ 法院投诉转整改", "+ A court complaint to rectify")}</a>
+                </Show>
+            </p>
             <Show when=move || !inspections_due().is_empty()>
                 <p><a class="tag warn" href="/inspect" data-testid="queue-inspections">{t("待检查：", "Inspections due: ")}{move || inspections_due().join("、")}</a></p>
             </Show>
@@ -303,7 +318,7 @@ pub fn Rectify() -> impl IntoView {
             </section>
             <Show when=exports>
                 <section class="card form no-print" data-testid="export">
-                    <h2>{t("导出台账", "Export the ledger")}</h2>
+                    <h2>{t("导出台账及检查记录", "Export the ledger and inspections")}</h2>
                     <label><span>{t("起始月份", "From month")}</span>
                         <input type="month" name="from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) /></label>
                     <label><span>{t("截止月份", "To month")}</span>

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 mod boiler;
+mod court_duty;
 mod dashboard;
 mod deposits;
 mod device;

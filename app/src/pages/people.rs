@@ -4,8 +4,8 @@ use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::{role_key, Key, Locale};
 use crate::model::{
-    validate_display_name, validate_login, NewPerson, OneTimePassword, PersonUpdate, PersonView,
-    Role, Site,
+    certificate_flags, check_certificates, validate_display_name, validate_login, CertKind,
+    Certificate, NewPerson, OneTimePassword, PersonUpdate, PersonView, Role, Site,
 };
 use crate::state::{use_app, AppState};
 use leptos::prelude::*;
@@ -86,6 +86,10 @@ fn PersonRow(
     };
     let editing = RwSignal::new(false);
     let p2 = person.clone();
+    // Flagged before rostering: needed certificates missing, expired or expiring in 30 days.
+    let now = crate::client::now_ms() as i64;
+    let day = |ms: i64| crate::hazard::date_text(crate::front::court_date(ms));
+    let flags = certificate_flags(&person, &day(now), &day(now + 30 * 86_400_000), app.locale);
     view! {
         <li class=class data-testid="person">
             <div class="row spread">
@@ -94,6 +98,7 @@ fn PersonRow(
                     <span class="muted">" @" {person.login.clone()}</span>
                     {person.disabled.then(|| view! { <span class="tag">{app.t(Key::Disabled)}</span> })}
                     <div class="muted small">{roles}</div>
+                    {flags.into_iter().map(|f| view! { <span class="tag warn" data-testid="cert-flag">{f}</span> " " }).collect_view()}
                 </div>
                 <Show when=move || !editing.get()>
                     <button class="small" on:click=move |_| editing.set(true)>{app.t(Key::Edit)}</button>
@@ -130,6 +135,36 @@ fn PersonForm(
             .unwrap_or_default(),
     );
     let disabled = RwSignal::new(person.as_ref().map(|p| p.disabled).unwrap_or(false));
+    // Number and last valid day per kind of certificate.
+    let certs: Vec<(CertKind, RwSignal<String>, RwSignal<String>)> = CertKind::ALL
+        .iter()
+        .map(|k| {
+            let held = person
+                .as_ref()
+                .and_then(|p| p.certificates.iter().find(|c| c.kind == *k));
+            (
+                *k,
+                RwSignal::new(held.map(|c| c.number.clone()).unwrap_or_default()),
+                RwSignal::new(held.map(|c| c.valid_until.clone()).unwrap_or_default()),
+            )
+        })
+        .collect();
+    let certs_typed = {
+        let certs = certs.clone();
+        move || {
+            certs
+                .iter()
+                .filter(|(_, n, d)| {
+                    !n.get_untracked().trim().is_empty() || !d.get_untracked().is_empty()
+                })
+                .map(|(k, n, d)| Certificate {
+                    kind: *k,
+                    number: n.get_untracked(),
+                    valid_until: d.get_untracked(),
+                })
+                .collect::<Vec<_>>()
+        }
+    };
     let message = RwSignal::new(String::new());
     let id = person.as_ref().map(|p| p.id.clone());
     let is_new = id.is_none();
@@ -149,6 +184,13 @@ fn PersonForm(
             message.set(app.t(key).into());
             return;
         }
+        let certificates = match check_certificates(certs_typed(), app.locale) {
+            Ok(c) => c,
+            Err(e) => {
+                message.set(e.message);
+                return;
+            }
+        };
         let id = id.clone();
         leptos::task::spawn_local(async move {
             let res = match id {
@@ -177,6 +219,7 @@ fn PersonForm(
                         roles: roles.get_untracked(),
                         site_ids: site_ids.get_untracked(),
                         disabled: disabled.get_untracked(),
+                        certificates,
                     },
                 )
                 .await
@@ -251,6 +294,24 @@ fn PersonForm(
                 </For>
             </fieldset>
             <Show when=move || !is_new>
+                <fieldset data-testid="certificates">
+                    <legend>{crate::i18n::pick(app.locale, "资质证书（编号 · 有效期至）", "Certificates (number · valid until)")}</legend>
+                    {certs.iter().map(|(k, number, until)| {
+                        let (k, number, until) = (*k, *number, *until);
+                        view! {
+                            <div class="cert">
+                                <span>{k.label(app.locale)}</span>
+                                <input name=format!("cert-{}", k.code()) autocomplete="off"
+                                    placeholder=crate::i18n::pick(app.locale, "证书编号", "Number")
+                                    aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "编号", "number"))
+                                    prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+                                <input type="date" name=format!("cert-{}-until", k.code())
+                                    aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "有效期至", "valid until"))
+                                    prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
                 <label class="check"><input type="checkbox" name="disabled" prop:checked=move || disabled.get()
                     on:change=move |ev| disabled.set(event_target_checked(&ev)) /><span>{app.t(Key::DisableAccount)}</span></label>
             </Show>

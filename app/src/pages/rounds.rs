@@ -226,6 +226,9 @@ pub fn Rounds() -> impl IntoView {
                         <p class=if ok { "ok" } else { "error" } role="status" data-testid="message">{text}</p>
                     })
                 }}
+                <Show when=walks>
+                    <super::court_duty::CourtDuty site=site sites=sites rows=rows message=message />
+                </Show>
                 <h2>{t("巡查路线", "Routes")}</h2>
                 <ul class="records" data-testid="routes">
                     <For each=move || routes.get() key=|(id, r)| format!("{id}{}{}", r.area_ids, r.window_end) children=route_card />

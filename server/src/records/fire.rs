@@ -354,3 +354,66 @@ pub async fn handover_accept(cx: &mut Ctx<'_>, a: app::fire::HandoverAccept) -> 
         .await?;
     Ok(())
 }
+
+pub const SHIFT: Entity = Entity {
+    name: "fire_shift",
+    table: "fire_shifts",
+    seen_with: SEEN_WITH,
+    hidden: &["client_id"],
+    time_column: "starts_at",
+    max_age_days: 7,
+    court_wide: false,
+};
+
+/// `fire.shift`: the operators must be the site's active fire-room operators; staffing, length
+/// and certificates are judged again on the server's own records, and a shift with warnings
+/// starts only when the operator acknowledged them. The warnings are kept for the supervisor.
+pub async fn shift(cx: &mut Ctx<'_>, s: fire::Shift) -> Outcome {
+    cx.new_id(&s.id)?;
+    cx.allow(Action::FireDuty, &s.site_id)?;
+    let s = fire::check_shift(s, cx.event_time(), cx.locale)?;
+    let known = crate::people::operators_at(&mut *cx.tx, &s.site_id).await?;
+    let mut on = Vec::new();
+    for id in &s.operator_ids {
+        match known.iter().find(|o| &o.id == id) {
+            Some(o) => on.push(o.clone()),
+            None => {
+                let mut r = cx.refuse("not_operator", Key::ErrNotOperator);
+                r.field = Some("operators");
+                return Err(r.into());
+            }
+        }
+    }
+    let warnings = fire::shift_warnings(&on, s.starts_at, s.ends_at);
+    if !warnings.is_empty() && !s.acknowledged {
+        let said: Vec<String> = warnings.iter().map(|w| w.message(cx.locale)).collect();
+        return Err(Refusal {
+            code: "shift_warnings",
+            message: said.join("；"),
+            field: Some("operators"),
+        }
+        .into());
+    }
+    let names: Vec<&str> = on.iter().map(|o| o.name.as_str()).collect();
+    let version = cx.version().await?;
+    let done = sqlx::query(
+        "INSERT INTO fire_shifts (id, site_id, operator_ids, operator_names, starts_at, ends_at,
+            warnings, author_id, client_id, clock_skewed, created_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&s.id)
+    .bind(&s.site_id)
+    .bind(serde_json::to_string(&s.operator_ids).unwrap_or_default())
+    .bind(names.join("、"))
+    .bind(s.starts_at)
+    .bind(s.ends_at)
+    .bind(serde_json::to_string(&warnings).unwrap_or_default())
+    .bind(&cx.m.author)
+    .bind(cx.client_id)
+    .bind(cx.clock_skewed())
+    .bind(cx.now)
+    .bind(version)
+    .execute(&mut *cx.tx)
+    .await?;
+    cx.inserted(done)
+}

@@ -59,6 +59,16 @@ pub async fn report(cx: &mut Ctx<'_>, r: Report) -> Outcome {
     insert(cx, &r, version).await
 }
 
+/// `complaint.file`: a complaint of the court's (by its liaison) that needs work becomes a
+/// registered rectification, like a hazard not fixed on the spot; marked as a complaint.
+pub async fn complaint(cx: &mut Ctx<'_>, r: Report) -> Outcome {
+    cx.new_id(&r.id)?;
+    cx.allow(Action::FileRequest, &r.site_id)?;
+    let r = hazard::check_report(hazard::as_complaint(r), cx.locale)?;
+    let version = cx.version().await?;
+    insert(cx, &r, version).await
+}
+
 /// Stores a checked report (from a person, or an inspection's failed item) and, when it was
 /// not fixed on the spot, its rectification.
 pub async fn insert(cx: &mut Ctx<'_>, r: &Report, version: i64) -> Outcome {

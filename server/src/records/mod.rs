@@ -42,6 +42,10 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("fire.status", 1),
     ("fire.handover", 1),
     ("fire.handover_accept", 1),
+    ("fire.shift", 1),
+    ("complaint.file", 1),
+    ("court_duty.start", 1),
+    ("court_duty.finish", 1),
     ("checklist.record", 1),
     ("checklist.countersign", 1),
     ("hazard.report", 1),
@@ -87,6 +91,8 @@ pub const ENTITIES: &[Entity] = &[
     fire::REPAIR,
     fire::STATUS,
     fire::HANDOVER,
+    fire::SHIFT,
+    rounds::COURT_DUTY,
     checklist::ENTITY,
     hazard::HAZARD,
     hazard::RECT,
@@ -335,6 +341,22 @@ pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
         ("fire.handover_accept", _) => {
             let args = cx.args()?;
             fire::handover_accept(cx, args).await
+        }
+        ("fire.shift", _) => {
+            let args = cx.args()?;
+            fire::shift(cx, args).await
+        }
+        ("complaint.file", _) => {
+            let args = cx.args()?;
+            hazard::complaint(cx, args).await
+        }
+        ("court_duty.start", _) => {
+            let args = cx.args()?;
+            rounds::duty_start(cx, args).await
+        }
+        ("court_duty.finish", _) => {
+            let args = cx.args()?;
+            rounds::duty_finish(cx, args).await
         }
         ("checklist.record", _) => {
             let args = cx.args()?;
