@@ -14,6 +14,7 @@ test.beforeAll(async () => {
     { login: 'sup.qian', name: '钱主管', roles: ['supervisor'], sites: ['main'] },
     { login: 'guard.li', name: '李安保', roles: ['guard'], sites: ['main'] },
     { login: 'liaison.zhou', name: '周联络', roles: ['court_liaison'], sites: ['main'] },
+    { login: 'sup.wu', name: '吴主管', roles: ['supervisor'], sites: ['main'] },
   ]);
 });
 test.afterAll(async () => { if (server) await stopServer(server); });
@@ -146,6 +147,8 @@ test('a hazard reported offline is issued, fixed, approved offline and closed on
   await rect.getByLabel('整改期限').fill(courtDate(2));
   await rect.getByTestId('save-ledger').click();
   await expect(s.getByTestId('ledger').getByTestId('rect').first()).toContainText('期限 ' + courtDate(2));
+  // The card stays open after the save, saying what became of it.
+  await expect(s.getByTestId('ledger').getByTestId('rect').first().getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
   rect = await openRect(g, 'queue-mine');
   await rect.getByLabel('整改情况').fill('已更换两具灭火器');
   await rect.getByTestId('complete').click();
@@ -196,9 +199,8 @@ test('a court complaint that needs work becomes a rectification in the superviso
   test.setTimeout(120_000);
   const liaison = await phone(browser);
   const p = liaison.page;
-  // The liaison's phone is enrolled by the supervisor.
-  await h.signIn(p, server.url, 'sup.qian', supPw);
-  await expect(p.getByTestId('hello')).toBeVisible();
+  // The liaison's phone is enrolled by a supervisor.
+  await h.firstSignIn(p, server.url, 'sup.wu', otps['sup.wu'], 'sup.wu-password-1');
   await h.enrolPhone(p, server.url, '法院联络人手机');
   await p.getByTestId('sign-out').click();
   await h.firstSignIn(p, server.url, 'liaison.zhou', otps['liaison.zhou'], 'liaison.zhou-password-1');
@@ -216,7 +218,7 @@ test('a court complaint that needs work becomes a rectification in the superviso
   await h.fitsWidth(p);
   await p.screenshot({ path: 'screenshots/complaint-zh.png', fullPage: true });
   await sync(p);
-  const rects = await h.serverRows(server, 'sup.qian', supPw, 'rectification');
+  const rects = await h.serverRows(server, 'sup.wu', 'sup.wu-password-1', 'rectification');
   const filed = rects.filter((r) => r.description === '当事人反映等候区座椅长期未清洁');
   expect(filed.map((r) => [r.state, r.grade, r.category, r.finder_name])).toEqual([['registered', 'general', 'sanitation', '周联络']]);
   await liaison.context.close();

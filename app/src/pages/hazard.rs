@@ -272,6 +272,7 @@ pub fn Rectify() -> impl IntoView {
     let to = RwSignal::new(this_month());
     let can = move |a: Action| app.me.get().is_some_and(|m| m.can(a));
     let exports = move || can(Action::ViewReports) || can(Action::ReviewRectification);
+    let opened = RwSignal::new(None::<(String, (String, bool))>);
     let section = move |which: &'static str, zh: &'static str, en: &'static str| {
         view! {
             <Show when=move || !group(which).is_empty()>
@@ -279,7 +280,7 @@ pub fn Rectify() -> impl IntoView {
                     <h2 class:error=which == "overdue">{t(zh, en)} " " <span class="count">{move || group(which).len()}</span></h2>
                     <ul class="records">
                         <For each=move || group(which) key=|(id, r)| format!("{id}{r:?}") let:item>
-                            <RectCard id=item.0 row=item.1 rows=rows people=people />
+                            <RectCard id=item.0 row=item.1 rows=rows people=people section=which opened=opened />
                         </For>
                     </ul>
                 </section>
@@ -309,7 +310,7 @@ pub fn Rectify() -> impl IntoView {
                 <h2>{t("整改台账", "Ledger")}</h2>
                 <ul class="records" data-testid="ledger">
                     <For each=items key=|(id, r)| format!("{id}{r:?}") let:item>
-                        <RectCard id=item.0 row=item.1 rows=rows people=people />
+                        <RectCard id=item.0 row=item.1 rows=rows people=people section="ledger" opened=opened />
                     </For>
                 </ul>
                 <Show when=move || items().is_empty()>
@@ -333,6 +334,11 @@ pub fn Rectify() -> impl IntoView {
     }
 }
 
+/// Whether the card left open is `key`.
+fn o_is(opened: RwSignal<Option<(String, (String, bool))>>, key: String) -> bool {
+    opened.with_untracked(|o| o.as_ref().is_some_and(|(k, _)| *k == key))
+}
+
 fn person_name(people: &[PersonView], id: &str, fallback: &str) -> String {
     if !fallback.is_empty() {
         return fallback.into();
@@ -351,6 +357,11 @@ fn RectCard(
     row: RectRow,
     rows: Memo<crate::sync::Rows>,
     people: RwSignal<Vec<PersonView>>,
+    /// Where the card is (a queue or the ledger).
+    section: &'static str,
+    /// The card left open, and what its last action said: a save changes the row, which
+    /// renders the card anew, and it must stay open with its message.
+    opened: RwSignal<Option<(String, (String, bool))>>,
 ) -> impl IntoView {
     let app = use_app();
     let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
@@ -362,17 +373,35 @@ fn RectCard(
     let state = row.state();
     let today = hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
     let late = hazard::overdue(state, &row.deadline, &today);
-    let message = RwSignal::new((String::new(), true));
+    let key = format!("{section}/{id}");
+    let kept = opened
+        .get_untracked()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, m)| m);
+    let was_open = kept.is_some();
+    let message = RwSignal::new(kept.unwrap_or_default());
+    let key = StoredValue::new(key);
+    // Said on the card and kept for it: a save renders the card anew at once.
+    let tell = move |m: (String, bool)| {
+        opened.update_untracked(|o| {
+            if let Some((k, said)) = o {
+                if *k == key.get_value() {
+                    *said = m.clone();
+                }
+            }
+        });
+        message.set(m);
+    };
     let base = Some(row.rev);
     let id = StoredValue::new(id);
     let send = move |name: &'static str, args: serde_json::Value| -> bool {
         match outbox::save_and_sync_on(app, name, 1, &args, base) {
             Ok(_) => {
-                message.set((app.t(Key::SavedPending).into(), true));
+                tell((app.t(Key::SavedPending).into(), true));
                 true
             }
             Err(e) => {
-                message.set((e, false));
+                tell((e, false));
                 false
             }
         }
@@ -462,7 +491,7 @@ fn RectCard(
         };
         let today = hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
         if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today, app.locale) {
-            message.set((e.message, false));
+            tell((e.message, false));
             return;
         }
         let c = LedgerChange {
@@ -490,7 +519,7 @@ fn RectCard(
             done,
         };
         if let Err(e) = hazard::check_progress(p.clone(), app.locale) {
-            message.set((e.message, false));
+            tell((e.message, false));
             return;
         }
         if send("rect.progress", serde_json::to_value(p).unwrap_or_default()) {
@@ -506,7 +535,7 @@ fn RectCard(
             comment: comment.get_untracked(),
         };
         if let Err(e) = hazard::check_review(r.clone(), app.locale) {
-            message.set((e.message, false));
+            tell((e.message, false));
             return;
         }
         send("rect.review", serde_json::to_value(r).unwrap_or_default());
@@ -519,7 +548,7 @@ fn RectCard(
             text: say.get_untracked(),
         };
         if let Err(e) = hazard::check_comment(c.clone(), app.locale) {
-            message.set((e.message, false));
+            tell((e.message, false));
             return;
         }
         if let Ok(args) = serde_json::to_value(c) {
@@ -541,7 +570,15 @@ fn RectCard(
     };
     view! {
         <li class="rec rect" class:late=late data-testid="rect">
-            <details>
+            <details open=was_open on:toggle=move |ev| {
+                let open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+                let mine = o_is(opened, key.get_value());
+                opened.update_untracked(|o| match (open, mine) {
+                    (true, false) => *o = Some((key.get_value(), Default::default())),
+                    (false, true) => *o = None,
+                    _ => {}
+                });
+            }>
                 <summary>
                     <span class=state_class data-testid="rect-state">{state.label(app.locale)}</span>
                     " " <strong>{summary}</strong>

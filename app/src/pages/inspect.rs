@@ -293,6 +293,9 @@ pub fn Inspect() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                <Show when=move || screenings().is_empty()>
+                    <p class="muted" data-testid="sampling-empty">{t("今日本点尚无安检记录可复核", "No screenings at this site today to re-check")}</p>
+                </Show>
             </section>
             <section class="card">
                 <h2>{t("近期检查", "Recent inspections")}</h2>
