@@ -169,7 +169,7 @@ pub async fn reading(cx: &mut Ctx<'_>, r: Reading) -> Outcome {
     let (r, stop) = boiler::check_reading(&p, r, cx.locale)?;
     let codes = |v: Vec<&str>| serde_json::to_string(&v).unwrap_or_default();
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO boiler_readings (id, site_id, boiler_id, read_at, supply_c, return_c,
             pressure_mpa, water_level, pump_running, makeup_water, fuel, duties, faulty,
             stop_conditions, stop_reasons, anomaly, handling, author_id, client_id, clock_skewed,
@@ -193,13 +193,6 @@ pub async fn reading(cx: &mut Ctx<'_>, r: Reading) -> Outcome {
     .bind(codes(r.stop_conditions.iter().map(|c| c.code()).collect()))
     .bind(boiler::reasons_json(&stop))
     .bind(&r.anomaly)
-    .bind(&r.handling)
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(&r.handling);
+    cx.insert_new(q, version).await
 }

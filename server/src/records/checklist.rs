@@ -28,7 +28,7 @@ pub async fn record(cx: &mut Ctx<'_>, c: Checklist) -> Outcome {
     let c = checklist::check(c, cx.locale)?;
     let failed = c.items.iter().filter(|i| !i.ok).count() as i64;
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO checklists (id, site_id, kind, items, failed, note, recorded_at, author_id,
             client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -39,15 +39,8 @@ pub async fn record(cx: &mut Ctx<'_>, c: Checklist) -> Outcome {
     .bind(serde_json::to_string(&c.items).unwrap_or_default())
     .bind(failed)
     .bind(&c.note)
-    .bind(cx.event_time())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(cx.event_time());
+    cx.insert_new(q, version).await
 }
 
 /// A countersignature: once, by someone who inspects at the site and did not make the record.

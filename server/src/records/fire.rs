@@ -60,7 +60,7 @@ pub async fn alarm(cx: &mut Ctx<'_>, a: Alarm) -> Outcome {
     // Anything but a fire is recorded whole, and so closed as it is raised.
     let closed = (kind != AlarmKind::Fire).then_some(at);
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO fire_alarms (id, site_id, kind, place, cause, handling, raised_at, closed_at,
             author_id, client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -72,15 +72,8 @@ pub async fn alarm(cx: &mut Ctx<'_>, a: Alarm) -> Outcome {
     .bind(&a.cause)
     .bind(&a.handling)
     .bind(at)
-    .bind(closed)
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)?;
+    .bind(closed);
+    cx.insert_new(q, version).await?;
     if kind.opens_repair() {
         sqlx::query(
             "INSERT INTO repairs (id, site_id, alarm_id, place, opened_at, version)
@@ -260,7 +253,7 @@ pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
     .await?;
     let late = previous.is_some_and(|p| fire::entry_late(Some(p), p, at));
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO fire_status (id, site_id, normal, note, recorded_at, late, author_id,
             client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -270,15 +263,8 @@ pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
     .bind(s.normal)
     .bind(&s.note)
     .bind(at)
-    .bind(late)
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(late);
+    cx.insert_new(q, version).await
 }
 
 pub const HANDOVER: Entity = Entity {
@@ -306,7 +292,7 @@ pub async fn handover(cx: &mut Ctx<'_>, h: app::fire::Handover) -> Outcome {
     .fetch_one(&mut *cx.tx)
     .await?;
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO handovers (id, site_id, notes, open_alarms, open_repairs, handed_at, author_id,
             client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -316,15 +302,8 @@ pub async fn handover(cx: &mut Ctx<'_>, h: app::fire::Handover) -> Outcome {
     .bind(h.notes.trim())
     .bind(alarms)
     .bind(repairs)
-    .bind(cx.event_time())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(cx.event_time());
+    cx.insert_new(q, version).await
 }
 
 /// `fire.handover_accept`: signed by another operator at the site, once.
@@ -396,7 +375,7 @@ pub async fn shift(cx: &mut Ctx<'_>, s: fire::Shift) -> Outcome {
     }
     let names: Vec<&str> = on.iter().map(|o| o.name.as_str()).collect();
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO fire_shifts (id, site_id, operator_ids, operator_names, starts_at, ends_at,
             warnings, author_id, client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -407,13 +386,6 @@ pub async fn shift(cx: &mut Ctx<'_>, s: fire::Shift) -> Outcome {
     .bind(names.join("、"))
     .bind(s.starts_at)
     .bind(s.ends_at)
-    .bind(serde_json::to_string(&warnings).unwrap_or_default())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(serde_json::to_string(&warnings).unwrap_or_default());
+    cx.insert_new(q, version).await
 }

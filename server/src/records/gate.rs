@@ -22,7 +22,7 @@ pub async fn arrive(cx: &mut Ctx<'_>, args: Arrive) -> Outcome {
     let a = gate::check_arrive(args, cx.locale)?;
     let kind = a.kind.map(GateKind::code).unwrap_or_default();
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO gate_entries (id, site_id, kind, plate, unit, driver, purpose, parking, carrier,
             tracking, recipient, case_number, description, handed_by, note, arrived_at, author_id,
             client_id, clock_skewed, created_at, version)
@@ -44,15 +44,8 @@ pub async fn arrive(cx: &mut Ctx<'_>, args: Arrive) -> Outcome {
     .bind(&a.description)
     .bind(&a.handed_by)
     .bind(&a.note)
-    .bind(cx.event_time())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(cx.event_time());
+    cx.insert_new(q, version).await
 }
 
 /// Leaving twice (two guards offline) is applied and changes nothing.

@@ -73,7 +73,7 @@ pub async fn complaint(cx: &mut Ctx<'_>, r: Report) -> Outcome {
 /// not fixed on the spot, its rectification.
 pub async fn insert(cx: &mut Ctx<'_>, r: &Report, version: i64) -> Outcome {
     let at = cx.event_time();
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO hazards (id, site_id, place, category, grade, description, fixed_on_spot,
             fix_note, from_check, reported_at, author_id, client_id, clock_skewed, created_at,
             version)
@@ -88,15 +88,8 @@ pub async fn insert(cx: &mut Ctx<'_>, r: &Report, version: i64) -> Outcome {
     .bind(r.fixed_on_spot)
     .bind(&r.fix_note)
     .bind(&r.from_check)
-    .bind(at)
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)?;
+    .bind(at);
+    cx.insert_new(q, version).await?;
     if !r.fixed_on_spot {
         let row = hazard::RectRow::from_report(r, &cx.m.author, at);
         sqlx::query(

@@ -147,7 +147,7 @@ pub async fn record(cx: &mut Ctx<'_>, i: Inspection) -> Outcome {
     let i = inspect::check(i, &expected, cx.locale)?;
     let failed = i.items.iter().filter(|x| !x.ok).count() as i64;
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO inspections (id, site_id, kind, checklist_id, name_zh, items, failed, note,
             recorded_at, author_id, client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -160,15 +160,8 @@ pub async fn record(cx: &mut Ctx<'_>, i: Inspection) -> Outcome {
     .bind(serde_json::to_string(&i.items).unwrap_or_default())
     .bind(failed)
     .bind(&i.note)
-    .bind(cx.event_time())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)?;
+    .bind(cx.event_time());
+    cx.insert_new(q, version).await?;
     for (n, item) in i.items.iter().enumerate().filter(|(_, x)| x.rectify) {
         let r = finding(&i, n, &name, &category, item);
         super::hazard::insert(cx, &r, version).await?;

@@ -172,7 +172,10 @@ pub struct Ctx<'a> {
     pub locale: Locale,
 }
 
-impl Ctx<'_> {
+/// A query being built, its arguments bound so far.
+pub type Insert<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+impl<'a> Ctx<'a> {
     pub fn refuse(&self, code: &'static str, key: Key) -> Refusal {
         Refusal {
             code,
@@ -186,6 +189,25 @@ impl Ctx<'_> {
         uuid::Uuid::parse_str(id)
             .map(|_| ())
             .map_err(|_| self.refuse("invalid", Key::ErrBadRequest))
+    }
+
+    /// Ends a new record's `INSERT … ON CONFLICT (id) DO NOTHING` with what every record
+    /// carries, in this order: author, client, clock skewed, server time, version; runs it and
+    /// refuses an id already taken.
+    pub async fn insert_new<'q>(&mut self, q: Insert<'q>, version: i64) -> Outcome
+    where
+        'a: 'q,
+    {
+        let (m, client) = (self.m, self.client_id);
+        let done = q
+            .bind(&m.author)
+            .bind(client)
+            .bind(self.clock_skewed())
+            .bind(self.now)
+            .bind(version)
+            .execute(&mut *self.tx)
+            .await?;
+        self.inserted(done)
     }
 
     /// An `INSERT … ON CONFLICT (id) DO NOTHING` that inserted nothing: the id is taken.

@@ -375,22 +375,15 @@ pub async fn start(cx: &mut Ctx<'_>, s: Start) -> Outcome {
     };
     cx.allow(Action::PatrolRound, &site)?;
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO rounds (id, site_id, route_id, started_at, author_id, client_id, clock_skewed,
             created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&s.id)
     .bind(&site)
     .bind(&s.route_id)
-    .bind(cx.event_time())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(cx.event_time());
+    cx.insert_new(q, version).await
 }
 
 /// A checkpoint confirmed twice (a second scan) is applied and changes nothing.
@@ -471,7 +464,7 @@ pub async fn duty_start(cx: &mut Ctx<'_>, d: rounds::DutyStart) -> Outcome {
     cx.allow(Action::PatrolRound, &d.site_id)?;
     let d = rounds::check_duty_start(d, cx.locale)?;
     let version = cx.version().await?;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO court_duties (id, site_id, courtroom, case_no, started_at, author_id,
             client_id, clock_skewed, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -480,15 +473,8 @@ pub async fn duty_start(cx: &mut Ctx<'_>, d: rounds::DutyStart) -> Outcome {
     .bind(&d.site_id)
     .bind(&d.courtroom)
     .bind(&d.case_no)
-    .bind(cx.event_time())
-    .bind(&cx.m.author)
-    .bind(cx.client_id)
-    .bind(cx.clock_skewed())
-    .bind(cx.now)
-    .bind(version)
-    .execute(&mut *cx.tx)
-    .await?;
-    cx.inserted(done)
+    .bind(cx.event_time());
+    cx.insert_new(q, version).await
 }
 
 /// `court_duty.finish`: once, by a guard of the site (the one who took over, if need be).
