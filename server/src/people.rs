@@ -140,8 +140,13 @@ async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<V
         .fetch_all(&state.db)
         .await?;
     let mut out = Vec::with_capacity(ids.len());
+    // Certificate numbers are for administrators; others see kinds and dates (for rostering).
+    let numbers = caller.can(Action::ManagePeople);
     for id in ids {
-        let p = person(&state.db, &id).await?;
+        let mut p = person(&state.db, &id).await?;
+        if !numbers {
+            p.certificates.iter_mut().for_each(|c| c.number.clear());
+        }
         // Outside administrators, people are seen only when they share a site with the caller.
         if scope == SiteScope::All || p.site_ids.iter().any(|s| scope.contains(s)) {
             out.push(p);

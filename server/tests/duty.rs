@@ -663,6 +663,19 @@ async fn fire_shifts_are_judged_on_the_operators_certificates() {
         "{audited}"
     );
 
+    // A supervisor sees the kinds and dates (for rostering), not the numbers.
+    let (_, people) = body(app.get(&sup, "/api/v1/people").await).await;
+    let seen = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == opid.as_str())
+        .unwrap();
+    assert_eq!(
+        seen["certificates"][0],
+        json!({"kind": "fire_operator", "number": "", "valid_until": "2099-12-31"})
+    );
+
     // The shift form's list: the site's operators with their certificate; a guard may not read it.
     let (s, ops) = body(
         app.get(&op, &format!("/api/v1/fire-operators?site={main}"))
