@@ -105,22 +105,10 @@ pub fn repair_id(alarm_id: &str) -> String {
     format!("{alarm_id}/repair")
 }
 
-fn field_err(
-    locale: Locale,
-    field: &'static str,
-    zh: &'static str,
-    en: &'static str,
-) -> FieldError {
-    FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    }
-}
-
 fn trimmed(s: &mut String, max: usize, locale: Locale) -> Result<(), FieldError> {
     *s = s.trim().to_string();
     if s.chars().count() > max {
-        return Err(field_err(locale, "handling", "内容过长", "Too long"));
+        return Err(FieldError::said(locale, "handling", "内容过长", "Too long"));
     }
     Ok(())
 }
@@ -129,7 +117,7 @@ fn trimmed(s: &mut String, max: usize, locale: Locale) -> Result<(), FieldError>
 /// (which is closed after its steps).
 pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
     let Some(kind) = a.kind else {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "kind",
             "请选择报警类型",
@@ -140,7 +128,7 @@ pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
         trimmed(s, 200, locale)?;
     }
     if a.place.is_empty() {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "place",
             "请填写报警部位",
@@ -149,7 +137,7 @@ pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
     }
     if kind != AlarmKind::Fire {
         if a.cause.is_empty() {
-            return Err(field_err(
+            return Err(FieldError::said(
                 locale,
                 "cause",
                 "请填写报警原因",
@@ -157,7 +145,7 @@ pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
             ));
         }
         if a.handling.is_empty() {
-            return Err(field_err(
+            return Err(FieldError::said(
                 locale,
                 "handling",
                 "请填写处理情况",
@@ -175,7 +163,7 @@ pub fn check_close(
     locale: Locale,
 ) -> Result<AlarmClose, FieldError> {
     if !steps_complete {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "steps",
             "处置步骤尚未全部完成",
@@ -185,7 +173,7 @@ pub fn check_close(
     trimmed(&mut c.cause, 200, locale)?;
     trimmed(&mut c.handling, 200, locale)?;
     if c.cause.is_empty() {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "cause",
             "请填写报警原因",
@@ -193,7 +181,7 @@ pub fn check_close(
         ));
     }
     if c.handling.is_empty() {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "handling",
             "请填写处理情况",
@@ -208,7 +196,7 @@ pub fn check_repair(mut r: RepairDone, locale: Locale) -> Result<RepairDone, Fie
     trimmed(&mut r.repaired_by, 40, locale)?;
     trimmed(&mut r.note, 200, locale)?;
     if r.repaired_by.is_empty() {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "repaired_by",
             "请填写维修人员或单位",
@@ -222,7 +210,7 @@ pub fn check_repair(mut r: RepairDone, locale: Locale) -> Result<RepairDone, Fie
 pub fn check_status(mut s: StatusEntry, locale: Locale) -> Result<StatusEntry, FieldError> {
     trimmed(&mut s.note, 200, locale)?;
     if !s.normal && s.note.is_empty() {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "note",
             "设备异常时须写明情况",
@@ -361,7 +349,7 @@ pub fn check_shift(mut s: Shift, now: i64, locale: Locale) -> Result<Shift, Fiel
     ids.sort();
     ids.dedup();
     if s.operator_ids.is_empty() || ids.len() != s.operator_ids.len() || ids.len() > 8 {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "operators",
             "请选择本班值班人员",
@@ -369,7 +357,7 @@ pub fn check_shift(mut s: Shift, now: i64, locale: Locale) -> Result<Shift, Fiel
         ));
     }
     if (s.starts_at - now).abs() > 12 * HOUR {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "starts_at",
             "开始时间应在当前时间前后12小时内",
@@ -377,7 +365,7 @@ pub fn check_shift(mut s: Shift, now: i64, locale: Locale) -> Result<Shift, Fiel
         ));
     }
     if s.ends_at <= s.starts_at || s.ends_at - s.starts_at > 24 * HOUR {
-        return Err(field_err(
+        return Err(FieldError::said(
             locale,
             "ends_at",
             "结束时间应晚于开始时间，且不超过24小时",

@@ -152,6 +152,16 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// The fault with `field`, said in the person's language.
+    pub fn said(locale: Locale, field: &'static str, zh: &'static str, en: &'static str) -> Self {
+        FieldError {
+            field,
+            message: crate::i18n::pick(locale, zh, en).to_string(),
+        }
+    }
+}
+
 /// What the checks found: the registration as it will be stored, or the first field to fix.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checked {

@@ -391,30 +391,23 @@ pub struct DutyRow {
     pub author_id: String,
 }
 
-fn text_err(field: &'static str, zh: &'static str, en: &'static str, locale: Locale) -> FieldError {
-    FieldError {
-        field,
-        message: pick(locale, zh, en).into(),
-    }
-}
-
 pub fn check_duty_start(mut d: DutyStart, locale: Locale) -> Result<DutyStart, FieldError> {
     d.courtroom = d.courtroom.trim().into();
     d.case_no = d.case_no.trim().into();
     if d.courtroom.is_empty() || d.courtroom.chars().count() > 40 {
-        return Err(text_err(
+        return Err(FieldError::said(
+            locale,
             "courtroom",
             "请选择法庭",
             "Choose the courtroom",
-            locale,
         ));
     }
     if d.case_no.chars().count() > 40 {
-        return Err(text_err(
+        return Err(FieldError::said(
+            locale,
             "case_no",
             "案号过长",
             "The case number is too long",
-            locale,
         ));
     }
     Ok(d)
@@ -424,23 +417,23 @@ pub fn check_duty_start(mut d: DutyStart, locale: Locale) -> Result<DutyStart, F
 pub fn check_duty_finish(mut f: DutyFinish, locale: Locale) -> Result<DutyFinish, FieldError> {
     f.note = f.note.trim().into();
     let Some(outcome) = f.outcome else {
-        return Err(text_err(
+        return Err(FieldError::said(
+            locale,
             "outcome",
             "请选择庭审秩序情况",
             "Choose how the hearing went",
-            locale,
         ));
     };
     if outcome != DutyOutcome::Orderly && f.note.is_empty() {
-        return Err(text_err(
+        return Err(FieldError::said(
+            locale,
             "note",
             "请写明发生的情况及处置",
             "Say what happened and what was done",
-            locale,
         ));
     }
     if f.note.chars().count() > 500 {
-        return Err(text_err("note", "内容过长", "Too long", locale));
+        return Err(FieldError::said(locale, "note", "内容过长", "Too long"));
     }
     Ok(f)
 }

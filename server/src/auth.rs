@@ -200,6 +200,18 @@ impl Caller {
             Err(ApiError::Forbidden(Key::ErrSiteForbidden))
         }
     }
+
+    /// Any one of `actions` allows the caller at `site_id`; otherwise the last refusal.
+    pub fn require_site_any(&self, actions: &[Action], site_id: &str) -> ApiResult<()> {
+        let mut allowed = Err(ApiError::Forbidden(Key::ErrForbidden));
+        for a in actions {
+            allowed = self.require_site(*a, site_id);
+            if allowed.is_ok() {
+                break;
+            }
+        }
+        allowed
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -327,9 +327,7 @@ pub fn workbook(site_name: &str, months: &[Month]) -> Result<Vec<u8>, rust_xlsxw
 }
 
 async fn site_name(state: &AppState, caller: &Caller, q: &LedgerQuery) -> ApiResult<String> {
-    if caller.require_site(Action::ViewReports, &q.site).is_err() {
-        caller.require_site(Action::ReviewRectification, &q.site)?;
-    }
+    caller.require_site_any(&[Action::ViewReports, Action::ReviewRectification], &q.site)?;
     let name: Option<String> = sqlx::query_scalar("SELECT name_zh FROM sites WHERE id = ?")
         .bind(&q.site)
         .fetch_optional(&state.db)

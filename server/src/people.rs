@@ -80,9 +80,7 @@ async fn fire_operators(
     caller: Caller,
     Query(q): Query<SiteQuery>,
 ) -> ApiResult<Json<Vec<app::fire::Operator>>> {
-    if caller.require_site(Action::FireDuty, &q.site).is_err() {
-        caller.require_site(Action::Inspect, &q.site)?;
-    }
+    caller.require_site_any(&[Action::FireDuty, Action::Inspect], &q.site)?;
     Ok(Json(operators_at(&state.db, &q.site).await?))
 }
 

@@ -55,16 +55,12 @@ pub fn Fire() -> impl IntoView {
             }
         });
     });
-    let names_of = move |ids: &[String]| {
+    // The site's operators with these ids, in this order (unknown ids left out).
+    let on_shift = move |ids: &[String]| {
         let ops = operators.get();
         ids.iter()
-            .map(|id| {
-                ops.iter()
-                    .find(|o| &o.id == id)
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
+            .filter_map(|id| ops.iter().find(|o| &o.id == id).cloned())
+            .collect::<Vec<Operator>>()
     };
     // The shift on now (or the latest not yet ended) at this site.
     let current = Memo::new(move |_| {
@@ -89,14 +85,8 @@ pub fn Fire() -> impl IntoView {
         }
     });
     let planned = move || {
-        let ops = operators.get();
-        let on: Vec<Operator> = chosen
-            .get()
-            .iter()
-            .filter_map(|id| ops.iter().find(|o| &o.id == id).cloned())
-            .collect();
         let now = crate::client::now_ms() as i64;
-        fire::shift_warnings(&on, now, now + hours.get() * 3_600_000)
+        fire::shift_warnings(&on_shift(&chosen.get()), now, now + hours.get() * 3_600_000)
     };
     let start_shift = move |_| {
         let now = crate::client::now_ms() as i64;
@@ -129,21 +119,19 @@ pub fn Fire() -> impl IntoView {
     };
     let shift_card = move |r: ShiftRow| {
         let ids: Vec<String> = serde_json::from_str(&r.operator_ids).unwrap_or_default();
-        let mut names = names_of(&ids).join("、");
-        if !r.operator_names.is_empty() {
-            names = r.operator_names.clone();
-        }
-        // Judged by the server once synced; until then as the form judged it.
+        // Named and judged by the server once synced; until then as the form did.
+        let names = if r.operator_names.is_empty() {
+            let on = on_shift(&ids);
+            on.iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        } else {
+            r.operator_names.clone()
+        };
         let warnings: Vec<ShiftWarning> = match &r.warnings {
             Some(w) => serde_json::from_str(w).unwrap_or_default(),
-            None => {
-                let ops = operators.get();
-                let on: Vec<Operator> = ids
-                    .iter()
-                    .filter_map(|id| ops.iter().find(|o| &o.id == id).cloned())
-                    .collect();
-                fire::shift_warnings(&on, r.starts_at, r.ends_at)
-            }
+            None => fire::shift_warnings(&on_shift(&ids), r.starts_at, r.ends_at),
         };
         view! {
             <div data-testid="shift-current">
