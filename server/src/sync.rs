@@ -348,15 +348,16 @@ async fn apply_one(
     match step(last, m.id) {
         Step::Gap { expected } => Ok(Err(expected)),
         Step::Duplicate => {
-            let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT status, code, message FROM sync_mutations WHERE client_id = ? AND mutation_id = ?",
+            type Outcome = (String, Option<String>, Option<String>, Option<String>);
+            let row: Option<Outcome> = sqlx::query_as(
+                "SELECT status, code, message, field FROM sync_mutations WHERE client_id = ? AND mutation_id = ?",
             )
             .bind(client_id)
             .bind(m.id as i64)
             .fetch_optional(&mut *tx)
             .await?;
-            let (original, code, message) = match row {
-                Some((s, code, message)) => (
+            let (original, code, message, field) = match row {
+                Some((s, code, message, field)) => (
                     Some(if s == "rejected" {
                         Status::Rejected
                     } else {
@@ -364,8 +365,9 @@ async fn apply_one(
                     }),
                     code,
                     message,
+                    field,
                 ),
-                None => (None, None, None),
+                None => (None, None, None, None),
             };
             Ok(Ok(MutationResult {
                 id: m.id,
@@ -373,7 +375,7 @@ async fn apply_one(
                 original,
                 code,
                 message,
-                field: None,
+                field,
             }))
         }
         Step::Apply => {
@@ -411,8 +413,8 @@ async fn apply_one(
                 ),
             };
             sqlx::query(
-                "INSERT INTO sync_mutations (client_id, mutation_id, name, v, author, args, status, code, message, client_time, server_time)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sync_mutations (client_id, mutation_id, name, v, author, args, status, code, message, field, client_time, server_time)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(client_id)
             .bind(m.id as i64)
@@ -423,6 +425,7 @@ async fn apply_one(
             .bind(status.as_str())
             .bind(&code)
             .bind(&message)
+            .bind(&field)
             .bind(m.client_time)
             .bind(now)
             .execute(&mut *tx)

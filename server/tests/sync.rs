@@ -82,6 +82,10 @@ async fn mutations_apply_exactly_once_and_refusals_are_recorded() {
             ("duplicate", "rejected")
         ]
     );
+    // The refusal comes back whole: the phone marks the same box as the first time.
+    assert_eq!(r["results"][2]["code"], "invalid");
+    assert_eq!(r["results"][2]["field"], "name");
+    assert_eq!(r["results"][2]["message"], "姓名须为1至40个字");
     assert_eq!(visits(&app).await, 1);
 
     // A gap stops the batch; nothing after it is applied.
