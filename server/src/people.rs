@@ -1,7 +1,7 @@
 //! People and accounts: administrators create people, set their roles and sites, reset
 //! passwords and disable accounts; supervisors and team leaders may read the list of their sites.
 
-use crate::auth::{hash_password_blocking, one_time_password, roles_and_sites, Caller, SiteScope};
+use crate::auth::{hash_password_blocking, one_time_password, Caller, SiteScope};
 use crate::db::{self, now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::web::ApiJson;
@@ -22,25 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/people/{id}", put(update))
         .route("/api/v1/people/{id}/reset-password", post(reset_password))
         .route("/api/v1/fire-operators", get(fire_operators))
-}
-
-async fn certificates(db: &Db, id: &str) -> ApiResult<Vec<Certificate>> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT kind, number, valid_until FROM certificates WHERE person_id = ? ORDER BY kind",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(kind, number, valid_until)| {
-            Some(Certificate {
-                kind: CertKind::parse(&kind)?,
-                number,
-                valid_until,
-            })
-        })
-        .collect())
 }
 
 async fn write_certificates(
@@ -109,39 +90,92 @@ pub async fn operators_at<'e, E: sqlx::SqliteExecutor<'e>>(
         .collect())
 }
 
-async fn person(db: &Db, id: &str) -> ApiResult<PersonView> {
-    let row: Option<(String, String, String, bool, bool)> = sqlx::query_as(
-        "SELECT id, login, display_name, disabled, must_change_password FROM people WHERE id = ?",
+/// People with their roles, sites and certificates: everyone (`one` = `None`) or one person.
+/// Four queries whatever the number of people (the list read each person's three one by one).
+async fn people(db: &Db, one: Option<&str>) -> ApiResult<Vec<PersonView>> {
+    let rows: Vec<(String, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT id, login, display_name, disabled, must_change_password FROM people
+         WHERE ?1 IS NULL OR id = ?1 ORDER BY disabled, login",
     )
-    .bind(id)
-    .fetch_optional(db)
+    .bind(one)
+    .fetch_all(db)
     .await?;
-    let (id, login, display_name, disabled, must_change_password) =
-        row.ok_or(ApiError::NotFound(Key::ErrUnknownPerson))?;
-    let (roles, site_ids) = roles_and_sites(db, &id).await?;
-    let certificates = certificates(db, &id).await?;
-    Ok(PersonView {
-        id,
-        login,
-        display_name,
-        roles,
-        site_ids,
-        disabled,
-        must_change_password,
-        certificates,
-    })
+    let roles: Vec<(String, String)> = sqlx::query_as(
+        "SELECT person_id, role FROM person_roles WHERE ?1 IS NULL OR person_id = ?1",
+    )
+    .bind(one)
+    .fetch_all(db)
+    .await?;
+    let sites: Vec<(String, String)> = sqlx::query_as(
+        "SELECT ps.person_id, ps.site_id FROM person_sites ps JOIN sites s ON s.id = ps.site_id
+         WHERE ?1 IS NULL OR ps.person_id = ?1 ORDER BY s.sort",
+    )
+    .bind(one)
+    .fetch_all(db)
+    .await?;
+    let certs: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT person_id, kind, number, valid_until FROM certificates
+         WHERE ?1 IS NULL OR person_id = ?1 ORDER BY kind",
+    )
+    .bind(one)
+    .fetch_all(db)
+    .await?;
+    let mut out: Vec<PersonView> = rows
+        .into_iter()
+        .map(
+            |(id, login, display_name, disabled, must_change_password)| PersonView {
+                id,
+                login,
+                display_name,
+                roles: Vec::new(),
+                site_ids: Vec::new(),
+                disabled,
+                must_change_password,
+                certificates: Vec::new(),
+            },
+        )
+        .collect();
+    let at: std::collections::HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    for (person, role) in roles {
+        if let (Some(&i), Some(r)) = (at.get(&person), Role::parse(&role)) {
+            out[i].roles.push(r);
+        }
+    }
+    for (person, site) in sites {
+        if let Some(&i) = at.get(&person) {
+            out[i].site_ids.push(site);
+        }
+    }
+    for (person, kind, number, valid_until) in certs {
+        if let (Some(&i), Some(kind)) = (at.get(&person), CertKind::parse(&kind)) {
+            out[i].certificates.push(Certificate {
+                kind,
+                number,
+                valid_until,
+            });
+        }
+    }
+    out.iter_mut().for_each(|p| p.roles.sort());
+    Ok(out)
+}
+
+async fn person(db: &Db, id: &str) -> ApiResult<PersonView> {
+    people(db, Some(id))
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound(Key::ErrUnknownPerson))
 }
 
 async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PersonView>>> {
     let scope = caller.scope(Action::ViewPeople)?;
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM people ORDER BY disabled, login")
-        .fetch_all(&state.db)
-        .await?;
-    let mut out = Vec::with_capacity(ids.len());
+    let mut out = Vec::new();
     // Certificate numbers are for administrators; others see kinds and dates (for rostering).
     let numbers = caller.can(Action::ManagePeople);
-    for id in ids {
-        let mut p = person(&state.db, &id).await?;
+    for mut p in people(&state.db, None).await? {
         if !numbers {
             p.certificates.iter_mut().for_each(|c| c.number.clear());
         }

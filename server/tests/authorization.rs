@@ -207,4 +207,21 @@ async fn people_see_only_their_own_sites() {
         .collect();
     assert!(logins.contains(&"main.guard"));
     assert!(!logins.contains(&"tribunal.guard"));
+
+    // The administrator's list: everyone once, each with their own roles and sites.
+    let (_, people) = body(app.get(&admin, "/api/v1/people").await).await;
+    let of = |login: &str| {
+        let p = people
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["login"] == login)
+            .collect::<Vec<_>>();
+        assert_eq!(p.len(), 1, "{login} once");
+        (p[0]["roles"].clone(), p[0]["site_ids"].clone())
+    };
+    assert_eq!(of("tribunal.guard"), (json!(["guard"]), json!([huancheng])));
+    assert_eq!(of("main.sup"), (json!(["supervisor"]), json!([main])));
+    assert_eq!(of("main.guard"), (json!(["guard"]), json!([main])));
+    assert_eq!(of("admin").0, json!(["admin"]));
 }
