@@ -452,6 +452,9 @@ pub struct NewPerson {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub site_ids: Vec<String>,
+    /// Held from the start (a fire operator's certificate before their first shift).
+    #[serde(default)]
+    pub certificates: Vec<Certificate>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -125,8 +125,16 @@ test('the new-person form is empty again after a person is created', async ({ pa
   await form.getByLabel('姓名').fill('孙门卫');
   await form.getByLabel('门卫', { exact: true }).check();
   await form.getByLabel('院本级').check();
+  // The guard licence goes in with the person: no "missing licence" flag on the new row.
+  await form.getByLabel('保安员证 编号').fill('吉保-2026-0031');
+  await form.getByLabel('保安员证 有效期至').fill('2099-06-30');
   await form.getByRole('button', { name: '保存' }).click();
   await expect(page.getByTestId('one-time-password')).toContainText('gate.sun');
   await expect(form.getByLabel('账号')).toHaveValue('');
   await expect(form.getByLabel('门卫', { exact: true })).not.toBeChecked();
+  await expect(form.getByLabel('保安员证 编号')).toHaveValue('');
+  await expect(form.getByLabel('保安员证 有效期至')).toHaveValue('');
+  const row = page.getByTestId('person').filter({ hasText: '@gate.sun' });
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('cert-flag')).toHaveCount(0);
 });

@@ -44,8 +44,11 @@ test('a waiting build is offered and taken only when the person agrees', async (
   // Still the old build in charge until the person agrees.
   expect(await page.evaluate(() => caches.keys())).toEqual(expect.arrayContaining(oldCaches));
 
+  // Listening before the tap: the reload can finish loading while the click still waits for
+  // its navigation, and a listener added after it would wait forever (1 run in 3 did).
+  const reloaded = page.waitForEvent('load');
   await page.getByRole('button', { name: '更新' }).click();
-  await page.waitForEvent('load');
+  await reloaded;
   await expect(page.getByTestId('update-banner')).toHaveCount(0);
   const now = await page.evaluate(async () => caches.keys());
   expect(now).toHaveLength(1);

@@ -49,6 +49,12 @@ async fn write_certificates(
     Ok(())
 }
 
+/// The kinds of certificates saved, for the audit line (never their numbers).
+fn cert_kinds(certs: &[Certificate]) -> String {
+    let kinds: Vec<&str> = certs.iter().map(|c| c.kind.code()).collect();
+    kinds.join(",")
+}
+
 #[derive(serde::Deserialize)]
 struct SiteQuery {
     site: String,
@@ -249,12 +255,14 @@ async fn write_assignment(
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<NewPerson>,
 ) -> ApiResult<Json<OneTimePassword>> {
     caller.require(Action::ManagePeople)?;
     let login = req.login.trim().to_string();
     validate_login(&login).map_err(|k| ApiError::bad(k, "login"))?;
     validate_display_name(&req.display_name).map_err(|k| ApiError::bad(k, "display_name"))?;
+    let certs = check_certificates(req.certificates, crate::auth::locale_of(&headers))?;
     check_assignment(&state.db, &req.roles, &req.site_ids).await?;
     let password = one_time_password();
     let hash = hash_password_blocking(password.clone()).await?;
@@ -275,7 +283,9 @@ async fn create(
     .await
     .map_err(|e| ApiError::conflict_on_unique(e, Key::ErrLoginTaken, "login"))?;
     write_assignment(&mut tx, &id, &req.roles, &req.site_ids).await?;
-    db::audit(&mut *tx, Some(&caller.id), "create_person", &id, &login).await?;
+    write_certificates(&mut tx, &id, &certs).await?;
+    let detail = format!("{login} certificates={}", cert_kinds(&certs));
+    db::audit(&mut *tx, Some(&caller.id), "create_person", &id, &detail).await?;
     tx.commit().await?;
     Ok(Json(OneTimePassword {
         person: person(&state.db, &id).await?,
@@ -330,13 +340,12 @@ async fn update(
             .await?;
     }
     let roles: Vec<&str> = req.roles.iter().map(|r| r.as_str()).collect();
-    let kinds: Vec<&str> = certs.iter().map(|c| c.kind.code()).collect();
     let detail = format!(
         "roles={} sites={} disabled={} certificates={}",
         roles.join(","),
         req.site_ids.len(),
         req.disabled,
-        kinds.join(",")
+        cert_kinds(&certs)
     );
     db::audit(&mut *tx, Some(&caller.id), "update_person", &id, &detail).await?;
     tx.commit().await?;

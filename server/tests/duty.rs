@@ -662,6 +662,55 @@ async fn fire_shifts_are_judged_on_the_operators_certificates() {
         audited.ends_with("certificates=fire_operator,guard_license"),
         "{audited}"
     );
+    // Or with a new person from the start: a faulty certificate refuses the whole person.
+    let yidan = app.site_id("yidan").await;
+    let new = |certs: serde_json::Value| {
+        json!({"login": "operator3", "display_name": "值班员丙", "roles": ["fire_operator"],
+               "site_ids": [yidan], "certificates": certs})
+    };
+    let (s, r) = body(
+        app.post(
+            &admin,
+            "/api/v1/people",
+            new(json!([{"kind": "fire_operator", "number": "", "valid_until": "2099-12-31"}])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert_eq!(
+        r["message"],
+        "消防设施操作员证：请填写证书编号（不超过40字）"
+    );
+    let none: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE login = 'operator3'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+    let (s, r) = body(
+        app.post(
+            &admin,
+            "/api/v1/people",
+            new(
+                json!([{"kind": "fire_operator", "number": "消操-3", "valid_until": "2099-12-31"}]),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        r["person"]["certificates"],
+        json!([{"kind": "fire_operator", "number": "消操-3", "valid_until": "2099-12-31"}])
+    );
+    let audited: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'create_person' AND target = ?",
+    )
+    .bind(r["person"]["id"].as_str().unwrap())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, "operator3 certificates=fire_operator");
 
     // A supervisor sees the kinds and dates (for rostering), not the numbers.
     let (_, people) = body(app.get(&sup, "/api/v1/people").await).await;

@@ -170,6 +170,7 @@ fn PersonForm(
     let is_new = id.is_none();
     let id2 = id.clone();
 
+    let form_certs = certs.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         message.set(String::new());
@@ -192,6 +193,7 @@ fn PersonForm(
             }
         };
         let id = id.clone();
+        let cleared = form_certs.clone();
         leptos::task::spawn_local(async move {
             let res = match id {
                 None => client::post::<_, OneTimePassword>(
@@ -201,6 +203,7 @@ fn PersonForm(
                         display_name: name.get_untracked(),
                         roles: roles.get_untracked(),
                         site_ids: site_ids.get_untracked(),
+                        certificates,
                     },
                 )
                 .await
@@ -210,6 +213,10 @@ fn PersonForm(
                     name.set(String::new());
                     roles.set(Vec::new());
                     site_ids.set(Vec::new());
+                    for (_, n, d) in &cleared {
+                        n.set(String::new());
+                        d.set(String::new());
+                    }
                     on_password.run(otp)
                 }),
                 Some(id) => client::put::<_, PersonView>(
@@ -293,25 +300,25 @@ fn PersonForm(
                     }
                 </For>
             </fieldset>
+            <fieldset data-testid="certificates">
+                <legend>{crate::i18n::pick(app.locale, "资质证书（编号 · 有效期至）", "Certificates (number · valid until)")}</legend>
+                {certs.iter().map(|(k, number, until)| {
+                    let (k, number, until) = (*k, *number, *until);
+                    view! {
+                        <div class="cert">
+                            <span>{k.label(app.locale)}</span>
+                            <input name=format!("cert-{}", k.code()) autocomplete="off"
+                                placeholder=crate::i18n::pick(app.locale, "证书编号", "Number")
+                                aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "编号", "number"))
+                                prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+                            <input type="date" name=format!("cert-{}-until", k.code())
+                                aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "有效期至", "valid until"))
+                                prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
             <Show when=move || !is_new>
-                <fieldset data-testid="certificates">
-                    <legend>{crate::i18n::pick(app.locale, "资质证书（编号 · 有效期至）", "Certificates (number · valid until)")}</legend>
-                    {certs.iter().map(|(k, number, until)| {
-                        let (k, number, until) = (*k, *number, *until);
-                        view! {
-                            <div class="cert">
-                                <span>{k.label(app.locale)}</span>
-                                <input name=format!("cert-{}", k.code()) autocomplete="off"
-                                    placeholder=crate::i18n::pick(app.locale, "证书编号", "Number")
-                                    aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "编号", "number"))
-                                    prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
-                                <input type="date" name=format!("cert-{}-until", k.code())
-                                    aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "有效期至", "valid until"))
-                                    prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
                 <label class="check"><input type="checkbox" name="disabled" prop:checked=move || disabled.get()
                     on:change=move |ev| disabled.set(event_target_checked(&ev)) /><span>{app.t(Key::DisableAccount)}</span></label>
             </Show>
