@@ -128,6 +128,7 @@ test('the new-person form is empty again after a person is created', async ({ pa
   // The guard licence goes in with the person: no "missing licence" flag on the new row.
   await form.getByLabel('保安员证 编号').fill('吉保-2026-0031');
   await form.getByLabel('保安员证 有效期至').fill('2099-06-30');
+  await form.screenshot({ path: 'screenshots/person-new-zh.png' });
   await form.getByRole('button', { name: '保存' }).click();
   await expect(page.getByTestId('one-time-password')).toContainText('gate.sun');
   await expect(form.getByLabel('账号')).toHaveValue('');

@@ -46,7 +46,7 @@ test('a shift with an uncertified colleague and a courtroom duty, offline, then 
   await h.fitsWidth(page);
   await page.screenshot({ path: 'screenshots/people-certificates-zh.png', fullPage: true });
   await page.getByTestId('person').filter({ hasText: '李消防' }).getByRole('button', { name: '编辑' }).click();
-  await page.getByTestId('certificates').screenshot({ path: 'screenshots/people-certificate-form-zh.png' });
+  await page.getByTestId('person').filter({ hasText: '李消防' }).getByTestId('certificates').screenshot({ path: 'screenshots/people-certificate-form-zh.png' });
   await h.enrolPhone(page, server.url, '消防控制室1号机');
   await page.getByTestId('sign-out').click();
 
