@@ -281,6 +281,26 @@ fn accuracy_line(sampled: i64, correct: i64) -> String {
 }
 
 /// The workbook: one sheet per month named `YYYY年MM月`, the headers in bold, frozen.
+/// Writes `headers` at row `at` and `rows` under it; returns the first row after them.
+fn sheet_table(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    at: u32,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    bold: &rust_xlsxwriter::Format,
+    wrap: &rust_xlsxwriter::Format,
+) -> Result<u32, rust_xlsxwriter::XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(at, c as u16, *h, bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string_with_format(at + 1 + r as u32, c as u16, cell, wrap)?;
+        }
+    }
+    Ok(at + 1 + rows.len() as u32)
+}
+
 pub fn workbook(site_name: &str, months: &[Month]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
@@ -295,29 +315,18 @@ pub fn workbook(site_name: &str, months: &[Month]) -> Result<Vec<u8>, rust_xlsxw
             format!("{site_name} 安全隐患排查整改台账 {}", m.month),
             &bold,
         )?;
-        for (c, h) in HEADERS.iter().enumerate() {
-            sheet.write_string_with_format(1, c as u16, *h, &bold)?;
-        }
-        for (r, row) in m.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                sheet.write_string_with_format(r as u32 + 2, c as u16, cell, &wrap)?;
-            }
-        }
+        let end = sheet_table(sheet, 1, &HEADERS, &m.rows, &bold, &wrap)?;
         // Under the ledger: the screening-accuracy line, then the month's inspections.
-        let mut r = m.rows.len() as u32 + 3;
-        sheet.write_string_with_format(r, 0, &m.accuracy, &bold)?;
-        r += 2;
-        sheet.write_string_with_format(r, 0, "检查记录", &bold)?;
-        r += 1;
-        for (c, h) in INSPECTION_HEADERS.iter().enumerate() {
-            sheet.write_string_with_format(r, c as u16, *h, &bold)?;
-        }
-        for row in &m.inspections {
-            r += 1;
-            for (c, cell) in row.iter().enumerate() {
-                sheet.write_string_with_format(r, c as u16, cell, &wrap)?;
-            }
-        }
+        sheet.write_string_with_format(end + 1, 0, &m.accuracy, &bold)?;
+        sheet.write_string_with_format(end + 3, 0, "检查记录", &bold)?;
+        sheet_table(
+            sheet,
+            end + 4,
+            &INSPECTION_HEADERS,
+            &m.inspections,
+            &bold,
+            &wrap,
+        )?;
         sheet.set_freeze_panes(2, 0)?;
         for (c, width) in [(5u16, 30.0), (12, 30.0), (16, 30.0)] {
             sheet.set_column_width(c, width)?;
@@ -375,6 +384,29 @@ pub async fn xlsx(
 }
 
 /// The printable page: the same columns, A4 landscape, a signature line under each month.
+/// One table of the printable page: `headers`, then `rows` (escaped), or `empty` across it.
+fn html_table(html: &mut String, headers: &[&str], rows: &[Vec<String>], empty: &str) {
+    html.push_str("<table><thead><tr>");
+    for h in headers {
+        html.push_str(&format!("<th>{h}</th>"));
+    }
+    html.push_str("</tr></thead><tbody>");
+    if rows.is_empty() {
+        html.push_str(&format!(
+            "<tr><td colspan=\"{}\">{empty}</td></tr>",
+            headers.len()
+        ));
+    }
+    for row in rows {
+        html.push_str("<tr>");
+        for cell in row {
+            html.push_str(&format!("<td>{}</td>", escape(cell)));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+}
+
 pub fn page(site_name: &str, months: &[Month]) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
@@ -394,52 +426,17 @@ pub fn page(site_name: &str, months: &[Month]) -> String {
         escape(site_name)
     ));
     for m in months {
-        html.push_str(&format!(
-            "<h2>{}年{}月</h2><table><thead><tr>",
-            &m.month[..4],
-            &m.month[5..]
-        ));
-        for h in HEADERS {
-            html.push_str(&format!("<th>{h}</th>"));
-        }
-        html.push_str("</tr></thead><tbody>");
-        if m.rows.is_empty() {
-            html.push_str(&format!(
-                "<tr><td colspan=\"{}\">本月无记录</td></tr>",
-                HEADERS.len()
-            ));
-        }
-        for row in &m.rows {
-            html.push_str("<tr>");
-            for cell in row {
-                html.push_str(&format!("<td>{}</td>", escape(cell)));
-            }
-            html.push_str("</tr>");
-        }
-        html.push_str("</tbody></table>");
-        html.push_str(&format!(
-            "<p>{}</p><h3>检查记录</h3><table><thead><tr>",
-            escape(&m.accuracy)
-        ));
-        for h in INSPECTION_HEADERS {
-            html.push_str(&format!("<th>{h}</th>"));
-        }
-        html.push_str("</tr></thead><tbody>");
-        if m.inspections.is_empty() {
-            html.push_str(&format!(
-                "<tr><td colspan=\"{}\">本月无检查记录</td></tr>",
-                INSPECTION_HEADERS.len()
-            ));
-        }
-        for row in &m.inspections {
-            html.push_str("<tr>");
-            for cell in row {
-                html.push_str(&format!("<td>{}</td>", escape(cell)));
-            }
-            html.push_str("</tr>");
-        }
+        html.push_str(&format!("<h2>{}年{}月</h2>", &m.month[..4], &m.month[5..]));
+        html_table(&mut html, &HEADERS, &m.rows, "本月无记录");
+        html.push_str(&format!("<p>{}</p><h3>检查记录</h3>", escape(&m.accuracy)));
+        html_table(
+            &mut html,
+            &INSPECTION_HEADERS,
+            &m.inspections,
+            "本月无检查记录",
+        );
         html.push_str(
-            "</tbody></table><p class=\"sign\">项目负责人（签字）：__________　\
+            "<p class=\"sign\">项目负责人（签字）：__________　\
              法院联络人（签字）：__________　日期：__________</p>",
         );
     }
