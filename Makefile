@@ -2,14 +2,16 @@
 # Both install what is missing (see .ci/tools.sh) and skip what is there.
 
 SHELL := /bin/bash
-SIZE_BUDGET_KB ?= 400
+# First visit, brotli. 405 since the offline contract (#14: clocks, limits, recovery on the
+# phone, about 5 KB); the fast-first-visit issue (#19) takes it to 250.
+SIZE_BUDGET_KB ?= 405
 export GUARDPOST_DATA_DIR ?= data
 export GUARDPOST_ADDR ?= 127.0.0.1:3000
 export LEPTOS_SITE_ROOT ?= target/site
 # wasm-opt from .ci/tools.sh comes before any other on PATH.
 export PATH := $(CURDIR)/target/tools/node_modules/.bin:$(PATH)
 
-.PHONY: run build tools test-tools test unit lint e2e size bench clean-data
+.PHONY: run build tools test-tools test unit lint e2e size bench soak clean-data
 
 tools:
 	@.ci/tools.sh
@@ -31,8 +33,13 @@ lint:
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+# The sync schedule model runs 10,000 random schedules here (GUARDPOST_SCHEDULES).
 unit:
 	cargo test -p app -p server
+
+# 100,000 schedules of the sync model (about 15 minutes on 2 cores).
+soak:
+	GUARDPOST_SCHEDULES=100000 cargo test -p app --test sync_schedules -- --nocapture
 
 size:
 	@.ci/size-report.sh --budget $(SIZE_BUDGET_KB)

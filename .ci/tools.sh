@@ -3,7 +3,7 @@
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI of the version in Cargo.lock,
 # wasm-opt (binaryen 132 from npm, into target/tools: Debian's 108 breaks wasm-bindgen's externref
 # table) and brotli. With `--test` also what the tests need:
-# Debian's Chromium, a CJK font for screenshots, and the end2end npm packages.
+# Debian's Chromium, a CJK font for screenshots, libfaketime, and the end2end npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,8 @@ have brotli || need_apt+=(brotli)
 have npm || need_apt+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   have chromium || need_apt+=(chromium)
+  # libfaketime: the offline-time spec runs a server three hours in the past, then moves it on.
+  [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need_apt+=(faketime)
   fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || need_apt+=(fonts-wqy-microhei)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then

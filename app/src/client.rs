@@ -110,6 +110,8 @@ async fn send_with<B: Serialize, T: DeserializeOwned>(
                 message: String::new(),
                 field: None,
                 retry_after_secs: None,
+                limits: None,
+                min_build: None,
             },
         })
     } else if status == 0 {
@@ -120,6 +122,8 @@ async fn send_with<B: Serialize, T: DeserializeOwned>(
             message: format!("HTTP {status}"),
             field: None,
             retry_after_secs: None,
+            limits: None,
+            min_build: None,
         });
         Err(ApiError::Refused { status, body })
     }

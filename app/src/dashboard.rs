@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 /// `GET /api/v1/dashboard?site=<id>&day=YYYY-MM-DD`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
+    /// Records that day whose time the phone's clock put in doubt (off by over ten minutes,
+    /// changed before sending, or outside what the server knows): placed at the best estimate,
+    /// flagged for the supervisor.
+    #[serde(default)]
+    pub clock_flagged: i64,
     pub site_id: String,
     pub day: String,
     /// Registrations that day, and the people they brought (companions counted).

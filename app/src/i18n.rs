@@ -367,6 +367,9 @@ keys! {
     ErrDeviceNotEnrolled => "本机尚未登记，请项目负责人或管理员登记本机", "This phone is not enrolled; a supervisor or administrator must enrol it";
     ErrDeviceRevoked => "本机已被停用（挂失），不能再同步", "This phone has been revoked and can no longer sync";
     ErrUnknownMutation => "无法识别的记录类型，请更新应用", "Unknown record type; update the app";
+    ErrTooLarge => "内容过多，超出服务器一次可接收的大小", "Too much at once for the server to take";
+    ErrRecordTooLarge => "这条记录内容过多，服务器无法接收：请删减备注或说明后重新保存", "This record is too long for the server: shorten its notes, then save again";
+    ServerBehind => "服务器尚未升级，部分记录暂存手机上，服务器升级后自动发送", "The server is not updated yet; some records wait on this phone and go once it is";
 }
 
 pub fn role_key(role: Role) -> Key {

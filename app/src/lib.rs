@@ -9,6 +9,7 @@
 pub mod boiler;
 pub mod checklist;
 pub mod client;
+pub mod clock;
 pub mod dashboard;
 pub mod fire;
 pub mod front;

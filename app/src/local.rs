@@ -789,7 +789,10 @@ mod tests {
             author: "p".into(),
             args,
             client_time: 1_795_885_200_000,
+            clock: None,
             base_version: None,
+            oversized: None,
+            replay_of: Vec::new(),
         }
     }
 

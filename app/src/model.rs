@@ -501,6 +501,13 @@ pub struct ApiErrorBody {
     pub field: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+    /// With a 413 from the sync push: what the server takes (`sync::Limits`; the phone halves
+    /// its batch and reads the limits from the next answer, so it does not parse this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<serde_json::Value>,
+    /// With a 426: the build the phone must update to before it syncs again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_build: Option<String>,
 }
 
 /// Login names: 3–32 of a–z, 0–9, `.`, `_`, `-`, so they are easy to type with gloves and

@@ -8,7 +8,7 @@ use crate::client::{self, store};
 use crate::i18n::Key;
 use crate::state::AppState;
 use crate::sync::{
-    Outbox, PullRequest, PullResponse, PushRequest, PushResponse, Rows, View, MAX_BATCH, PROTOCOL,
+    Limits, Outbox, PullRequest, PullResponse, PushRequest, PushResponse, Rows, View, PROTOCOL,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,8 @@ pub struct Device {
 pub enum SaveError {
     /// The phone refused the write (storage full or disabled).
     StorageFull,
+    /// The record is larger than the server takes in one mutation.
+    TooLarge,
 }
 
 pub fn load() -> Outbox {
@@ -73,17 +75,31 @@ pub fn save_and_sync_on(
     args: &impl serde::Serialize,
     base_version: Option<i64>,
 ) -> Result<u64, String> {
+    // Only this line is per record type: the rest is one copy in the download, not one per
+    // form (it was 30 copies of 876 bytes).
+    let json = serde_json::to_value(args).map_err(|e| e.to_string())?;
+    save_json_and_sync(app, name, v, json, base_version)
+}
+
+#[inline(never)]
+fn save_json_and_sync(
+    app: AppState,
+    name: &str,
+    v: u32,
+    json: serde_json::Value,
+    base_version: Option<i64>,
+) -> Result<u64, String> {
     let me = app
         .me
         .get_untracked()
         .ok_or_else(|| app.t(Key::ErrNotSignedIn).to_string())?;
-    let json = serde_json::to_value(args).map_err(|e| e.to_string())?;
     match save_replacing(app, name, v, &me.id, json, None, base_version) {
         Ok(id) => {
             leptos::task::spawn_local(sync(app));
             Ok(id)
         }
         Err(SaveError::StorageFull) => Err(app.t(Key::ErrStorageFull).into()),
+        Err(SaveError::TooLarge) => Err(app.t(Key::ErrRecordTooLarge).into()),
     }
 }
 
@@ -99,9 +115,16 @@ pub fn save_replacing(
     base_version: Option<i64>,
 ) -> Result<u64, SaveError> {
     let current = load();
-    let (mut next, id) = current.with_new(name, v, author, args, client::now_ms() as i64);
+    let (client_time, clock) = crate::clock::made();
+    let (mut next, id) = current.with_new(name, v, author, args, client_time);
     if let Some(e) = next.entries.last_mut() {
         e.mutation.base_version = base_version;
+        e.mutation.clock = clock;
+        // A safety net: the forms keep within the limits; a record the server could not take
+        // is refused here, with the form kept, rather than queued.
+        if e.mutation.wire_bytes() > limits().mutation_bytes {
+            return Err(SaveError::TooLarge);
+        }
     }
     if let Some(old) = replaces {
         next.dismiss(old);
@@ -118,17 +141,33 @@ pub fn rejected_entry(id: u64) -> Option<crate::sync::Entry> {
     load().rejected().find(|e| e.mutation.id == id).cloned()
 }
 
-/// Takes the enrolment: the outbox now belongs to this client id (mutations saved before
-/// enrolment keep their numbers; the server starts this client at 0).
-pub fn enrolled(app: AppState, device: Device) -> bool {
-    let ok = store::set(DEVICE, &device)
-        && update(|o| {
-            if o.client_id.is_empty() {
-                o.client_id = device.client_id.clone();
-            }
-        });
+/// What an enrolment asks the server: the phone's name, and the last id its outbox gave out,
+/// after which the new client counts (so what waits is sent under the new enrolment).
+pub fn enrol_request(label: &str) -> serde_json::Value {
+    serde_json::json!({"label": label, "resume_after": load().last_id})
+}
+
+/// Takes the enrolment: the outbox now belongs to this client id. A phone enrolled again (lost
+/// and found, or a server that lost its enrolment) keeps what waits and sends it under the new
+/// one, numbered after `resume_after`, the id the enrolment request said.
+pub fn enrolled(app: AppState, device: Device, resume_after: u64) -> bool {
+    let ok =
+        store::set(DEVICE, &device) && update(|o| o.reenrolled(&device.client_id, resume_after));
+    // The new enrolment starts its pull afresh.
+    store::delete(VIEW);
+    app.sync_blocked.set(None);
     refresh_counts(app);
     ok
+}
+
+thread_local! {
+    /// What the server last said it takes, in this page (every push answer says it again).
+    static SERVER_LIMITS: std::cell::Cell<Limits> = const { std::cell::Cell::new(crate::sync::LIMITS) };
+}
+
+/// What the server last said it takes (this build's own limits until it said).
+pub fn limits() -> Limits {
+    SERVER_LIMITS.with(|l| l.get())
 }
 
 pub fn device() -> Option<Device> {
@@ -185,6 +224,8 @@ pub enum Blocked {
     NotEnrolled,
     Revoked,
     Update,
+    /// The server does not know a record this build makes yet: it waits on the phone.
+    ServerBehind,
 }
 
 /// Sends what waits, then brings the phone's copy up to date: holding the phone-wide sync lock,
@@ -194,21 +235,31 @@ pub async fn sync(app: AppState) {
         return;
     }
     client::with_sync_lock(async move {
-        flush(app).await;
-        if app.sync_blocked.get_untracked().is_none() && !app.offline_session.get_untracked() {
-            pull(app).await;
+        // A pull may find that the server lost records (restored from a backup): they are
+        // sent again, then the pull goes on.
+        for _ in 0..3 {
+            flush(app).await;
+            let may_pull = matches!(
+                app.sync_blocked.get_untracked(),
+                None | Some(Blocked::ServerBehind)
+            );
+            if !may_pull || app.offline_session.get_untracked() || !pull(app).await {
+                break;
+            }
         }
     })
     .await;
 }
 
 /// Pulls every page of changes since the phone's cursor into its copy (a different person
-/// than the one it was pulled for starts from nothing: their scope may differ).
-pub async fn pull(app: AppState) {
+/// than the one it was pulled for starts from nothing: their scope may differ; a reset answer,
+/// after a change of roles or sites or a restored server, drops what was there). `true` when
+/// the server turned out to have lost records this phone sent: they wait to be sent again.
+pub async fn pull(app: AppState) -> bool {
     let (Some(dev), Some(me)) = (device(), app.me.get_untracked()) else {
-        return;
+        return false;
     };
-    for _ in 0..100 {
+    for _ in 0..200 {
         let view = store::get::<View>(VIEW).unwrap_or_default();
         let cursor = if view.person == me.id {
             view.cursor
@@ -218,7 +269,9 @@ pub async fn pull(app: AppState) {
         let req = PullRequest {
             client_id: dev.client_id.clone(),
             cursor,
+            made_up_to: Some(load().last_id),
         };
+        let started = crate::clock::mono_now();
         let resp = match client::post_with_device::<_, PullResponse>(
             "/api/sync/v1/pull",
             &req,
@@ -229,11 +282,22 @@ pub async fn pull(app: AppState) {
             Ok(r) => r,
             Err(client::ApiError::Network) => {
                 app.online.set(false);
-                return;
+                return false;
             }
-            Err(_) => return,
+            Err(_) => return false,
         };
+        crate::clock::contact(resp.server_time, crate::clock::mono_now() - started);
         app.contact();
+        let mut resend = false;
+        update(|o| {
+            let before = o.pending();
+            o.on_pull(resp.last_mutation_id, resp.backed_up_to);
+            resend = o.pending() > before;
+        });
+        if resend {
+            refresh_counts(app);
+            return true;
+        }
         // Read again: another tab may have pulled meanwhile; applying twice is harmless.
         let mut view = store::get::<View>(VIEW).unwrap_or_default();
         if view.person != me.id {
@@ -253,6 +317,7 @@ pub async fn pull(app: AppState) {
         }
     }
     refresh_counts(app);
+    false
 }
 
 /// Drops what the phone may no longer keep, even when it has not reached the server for days
@@ -272,6 +337,10 @@ pub fn prune_view() {
 /// Sends what waits, batch by batch, until nothing is pending or something stops it.
 /// One flush at a time in this tab; another tab flushing at once is harmless (the server
 /// answers its duplicates) and cannot lose a save (see the module docs).
+///
+/// No answer but 426 stops the queue for good: a 413 shrinks the batch, a mutation the server
+/// does not know yet waits for the server's update, a malformed envelope or a server error is
+/// tried again after a backoff. One record too big goes as a refusal its author corrects.
 pub async fn flush(app: AppState) {
     if app.flushing.get_untracked() {
         return;
@@ -282,20 +351,25 @@ pub async fn flush(app: AppState) {
     };
     app.flushing.set(true);
     let mut ok = true;
-    for _ in 0..50 {
+    let mut limits = limits();
+    for _ in 0..100 {
         let o = load();
-        let batch = o.batch(MAX_BATCH);
+        let batch = o.batch(&limits);
         if batch.is_empty() {
             break;
         }
+        let sent = batch.len();
         let ids: Vec<u64> = batch.iter().map(|m| m.id).collect();
         update(|o| o.mark_sent(&ids));
         let req = PushRequest {
             client_id: dev.client_id.clone(),
             protocol: PROTOCOL,
             app_build: build_id(),
+            sent_at: Some(client::now_ms() as i64),
+            made_up_to: Some(o.last_id),
             mutations: batch,
         };
+        let started = crate::clock::mono_now();
         match client::post_with_device::<_, PushResponse>(
             "/api/sync/v1/push",
             &req,
@@ -304,14 +378,25 @@ pub async fn flush(app: AppState) {
         .await
         {
             Ok(resp) => {
+                crate::clock::contact(resp.server_time, crate::clock::mono_now() - started);
                 app.contact();
                 let now = client::now_ms() as i64;
                 update(|o| {
                     o.on_push_response(&resp, now);
-                    o.prune(now);
+                    o.prune();
                 });
+                let said = Limits::read(&resp.limits);
+                if said != limits {
+                    limits = said;
+                    SERVER_LIMITS.with(|l| l.set(limits));
+                }
+                if resp.server_behind.is_some() {
+                    app.sync_blocked.set(Some(Blocked::ServerBehind));
+                    ok = false;
+                    break;
+                }
                 app.sync_blocked.set(None);
-                if resp.gap_expected.is_some() || resp.results.is_empty() {
+                if resp.gap_expected.is_none() && resp.results.is_empty() {
                     break;
                 }
             }
@@ -320,6 +405,17 @@ pub async fn flush(app: AppState) {
                 ok = false;
                 break;
             }
+            Err(client::ApiError::Refused { status: 413, .. }) => {
+                // Too big for this server: send half as many (its next answer states its
+                // limits).
+                app.contact();
+                limits.batch = (sent / 2).max(1);
+                limits.batch_bytes /= 2;
+                if sent == 1 {
+                    ok = false;
+                    break;
+                }
+            }
             Err(err) => {
                 app.contact();
                 ok = false;
@@ -327,7 +423,7 @@ pub async fn flush(app: AppState) {
                     (Some(401), _) => Some(Blocked::SignIn),
                     (_, Some("device_revoked")) => Some(Blocked::Revoked),
                     (_, Some("device_not_enrolled")) => Some(Blocked::NotEnrolled),
-                    (Some(426), _) | (_, Some("bad_request")) => Some(Blocked::Update),
+                    (Some(426), _) => Some(Blocked::Update),
                     _ => None,
                 });
                 break;

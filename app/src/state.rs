@@ -197,6 +197,7 @@ impl AppState {
         let _ = set_interval_with_handle(
             move || {
                 ticks.set(ticks.get().wrapping_add(1));
+                crate::clock::tick();
                 if !self.online.get_untracked() || ticks.get().is_multiple_of(6) {
                     spawn_local(self.refresh_me());
                 } else if self.pending.get_untracked() > 0 && client::now_ms() >= next_try.get() {

@@ -8,15 +8,96 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const PROTOCOL: u32 = 1;
-/// Most mutations in one push.
-pub const MAX_BATCH: usize = 100;
-/// Largest `args` of one mutation, in bytes of JSON.
-pub const MAX_ARGS_BYTES: usize = 8 * 1024;
+/// The protocol this build speaks. 2: records carry the phone's clock (`clock`, `sent_at`),
+/// the server states its limits, pull cursors resume inside a version. A phone on 1 is told to
+/// update (426) and keeps its outbox; the updated app reads the old outbox and sends it.
+pub const PROTOCOL: u32 = 2;
 /// Most changes in one pull page.
 pub const PULL_PAGE: usize = 500;
 /// Device clocks further than this from the server's are flagged on the record.
 pub const MAX_CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
+/// Two estimates of when a record was made that differ by more than this mean the phone's clock
+/// was changed in between (network delays and clock drift stay well under it).
+pub const CLOCK_AGREE_MS: i64 = 2 * 60 * 1000;
+
+/// What the server accepts in one push, stated in every answer (and in a 413) so the phone
+/// builds batches that fit. Every record the forms accept fits `mutation_bytes`
+/// (`the_largest_records_the_forms_make_fit_the_limits_and_apply` in `server/tests/sync.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Most mutations in one push.
+    pub batch: usize,
+    /// Most bytes of JSON in one push body.
+    pub batch_bytes: usize,
+    /// Most bytes of one mutation's JSON (its args and envelope).
+    pub mutation_bytes: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    batch: 100,
+    batch_bytes: 512 * 1024,
+    mutation_bytes: 48 * 1024,
+};
+
+impl Default for Limits {
+    fn default() -> Self {
+        LIMITS
+    }
+}
+
+impl Limits {
+    /// The limits a push answer states; this build's own where it says none.
+    pub fn read(v: &serde_json::Value) -> Limits {
+        let n = |k: &str, d: usize| v.get(k).and_then(|x| x.as_u64()).map_or(d, |x| x as usize);
+        Limits {
+            batch: n("batch", LIMITS.batch),
+            batch_bytes: n("batch_bytes", LIMITS.batch_bytes),
+            mutation_bytes: n("mutation_bytes", LIMITS.mutation_bytes),
+        }
+    }
+
+    pub fn to_value(self) -> serde_json::Value {
+        serde_json::json!({"batch": self.batch, "batch_bytes": self.batch_bytes,
+                           "mutation_bytes": self.mutation_bytes})
+    }
+}
+
+/// How the phone's clock stood when it made a record, as the phone measured it. On the wire
+/// and in storage `[est, mono (0 or 1), contact, behind]`: an array of numbers is what the
+/// phone reads with the least code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[i64; 4]", into = "[i64; 4]")]
+pub struct MadeClock {
+    /// The phone's estimate of the server's time when the record was made: the server's time at
+    /// the last contact carried forward (by monotonic time when `mono`, else by the phone's
+    /// clock).
+    pub est: i64,
+    /// The estimate was carried by monotonic time: the app ran from that contact to the save,
+    /// so a change of the phone's clock meanwhile does not touch it.
+    pub mono: bool,
+    /// The server's time at that contact (the record was made after it).
+    pub contact: i64,
+    /// How far the phone's clock stood behind the latest time the app had seen on it (a clock
+    /// turned back since); 0 when it had not gone back.
+    pub behind: i64,
+}
+
+impl From<[i64; 4]> for MadeClock {
+    fn from(a: [i64; 4]) -> Self {
+        MadeClock {
+            est: a[0],
+            mono: a[1] != 0,
+            contact: a[2],
+            behind: a[3],
+        }
+    }
+}
+
+impl From<MadeClock> for [i64; 4] {
+    fn from(c: MadeClock) -> Self {
+        [c.est, c.mono as i64, c.contact, c.behind]
+    }
+}
 
 /// One thing a person did on the phone, numbered by the phone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,10 +109,33 @@ pub struct Mutation {
     /// The person who made it (their id), whoever is signed in when it is sent.
     pub author: String,
     pub args: serde_json::Value,
-    /// The phone's clock when it was made (kept, never used for order).
+    /// The phone's clock when it was made (kept with the record; see [`place`]).
     pub client_time: i64,
+    /// The phone's estimate of the server's time then (absent from a phone that never reached
+    /// the server, and from queues made by builds before protocol 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<MadeClock>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_version: Option<i64>,
+    /// Set by the phone instead of sending args larger than the server takes (their size in
+    /// bytes): the server records the refusal, the phone keeps the args for its author to
+    /// shorten. One record too big never holds back the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oversized: Option<u64>,
+    /// Carried over from earlier enrolments of this phone: `client_id/mutation_id` of each
+    /// (a string each: small to read on the phone). The server answers it as a duplicate of one it has, and applies it
+    /// if it has none (restored from a backup): nothing doubles, nothing is lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replay_of: Vec<String>,
+}
+
+impl Mutation {
+    /// Bytes of this mutation as sent.
+    pub fn wire_bytes(&self) -> usize {
+        serde_json::to_string(self)
+            .map(|s| s.len())
+            .unwrap_or(usize::MAX)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +143,13 @@ pub struct PushRequest {
     pub client_id: String,
     pub protocol: u32,
     pub app_build: String,
+    /// The phone's clock as it sent this push.
+    #[serde(default)]
+    pub sent_at: Option<i64>,
+    /// The last mutation id the phone had given out when it sent this: every mutation made
+    /// later has a higher id (the server bounds record times by it).
+    #[serde(default)]
+    pub made_up_to: Option<u64>,
     pub mutations: Vec<Mutation>,
 }
 
@@ -81,16 +192,110 @@ pub struct PushResponse {
     pub last_mutation_id: u64,
     pub results: Vec<MutationResult>,
     /// Set when the batch skipped ids: the id the server expects next. Nothing after the gap
-    /// was applied.
+    /// was applied. After a restore from a backup the server may expect an id the phone holds
+    /// as acknowledged: it sends those again from its receipts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap_expected: Option<u64>,
+    /// Set when the batch reached a mutation this server does not know yet (a phone newer than
+    /// its server): its id. Nothing from it on was applied; the phone keeps it and retries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_behind: Option<u64>,
+    /// This client's mutations up to this id are held by a finished backup: their receipts
+    /// need not be kept for a resend.
+    #[serde(default)]
+    pub backed_up_to: u64,
+    /// The server's [`Limits`] (read with [`Limits::read`]: the phone reads three numbers
+    /// rather than carrying a parser for one more struct in its download).
+    #[serde(default)]
+    pub limits: serde_json::Value,
     pub server_time: i64,
+}
+
+/// Where a pull stands: every change up to `(version, entity, id)` in the order
+/// `(version, entity, id)` was sent, so one write that stamps many rows with one version still
+/// pages without skipping any. `epoch` and `scope` make an older cursor a reset: a server
+/// restored from a backup starts a new epoch, and a change of a person's roles or sites a new
+/// scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub epoch: String,
+    pub scope: String,
+    pub version: i64,
+    /// Inside `version`: the last (entity, id) sent; `None` when all of `version` was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<(String, String)>,
+}
+
+impl Cursor {
+    /// The cursor a phone sent back, if this server can read it: one from the build before
+    /// protocol 2 (a bare number) or from elsewhere is none, and the pull starts afresh. The
+    /// phone keeps the cursor as it came, unread (its code stays out of the phone's download).
+    pub fn read(v: &serde_json::Value) -> Option<Cursor> {
+        serde_json::from_value(v.clone()).ok()
+    }
+
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Is the change `(version, entity, id)` (entity by its index in the server's list) past
+    /// this cursor, in the order `(version, entity, id)`? `entity_index` is the index of the
+    /// cursor's own entity. The server's SQL asks the same per table.
+    pub fn before(
+        &self,
+        entity_index: Option<usize>,
+        entity: usize,
+        version: i64,
+        id: &str,
+    ) -> bool {
+        match (entity_index, &self.after) {
+            (Some(ci), Some((_, cid))) => (version, entity, id) > (self.version, ci, cid.as_str()),
+            _ => version > self.version,
+        }
+    }
+}
+
+/// Cuts one pull page from the changes past the cursor, each with its entity's index: each
+/// entity read up to `page + 1` of its own (`part_full` when one had more than `page`). Sorted
+/// by `(version, entity, id)`, cut at `page`; the next cursor is the last change sent when
+/// more remain, else `head` (the server's version now). Returns the page, the next cursor and
+/// whether more remain.
+pub fn cut_page(
+    mut changes: Vec<(usize, Change)>,
+    part_full: bool,
+    page: usize,
+    head: Cursor,
+) -> (Vec<Change>, Cursor, bool) {
+    changes.sort_by(|a, b| (a.1.version, a.0, &a.1.id).cmp(&(b.1.version, b.0, &b.1.id)));
+    let mut has_more = part_full;
+    if changes.len() > page {
+        has_more = true;
+        changes.truncate(page);
+    }
+    let next = match (has_more, changes.last()) {
+        (true, Some((_, c))) => Cursor {
+            version: c.version,
+            after: Some((c.entity.clone(), c.id.clone())),
+            ..head
+        },
+        _ => head,
+    };
+    (
+        changes.into_iter().map(|(_, c)| c).collect(),
+        next,
+        has_more,
+    )
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PullRequest {
     pub client_id: String,
-    pub cursor: Option<i64>,
+    /// The last answer's cursor as it came ([`Cursor`], opaque to the phone).
+    #[serde(default)]
+    pub cursor: Option<serde_json::Value>,
+    /// As in [`PushRequest::made_up_to`]: a pull is a contact too.
+    #[serde(default)]
+    pub made_up_to: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,12 +316,104 @@ pub struct Change {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
-    pub cursor: i64,
+    /// A [`Cursor`], for the phone to send back.
+    pub cursor: serde_json::Value,
     pub last_mutation_id: u64,
     pub changes: Vec<Change>,
+    /// The phone drops what it had pulled before this answer and keeps only what follows.
     pub reset: bool,
     pub has_more: bool,
+    #[serde(default)]
+    pub backed_up_to: u64,
     pub server_time: i64,
+}
+
+/// How the server placed a record in time, when the phone's clock gave it reason to doubt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockFlag {
+    /// The phone's clock was off from the server's by more than [`MAX_CLOCK_SKEW_MS`], but
+    /// steadily: the record is placed at the true time.
+    Skewed,
+    /// The phone's clock was changed between the last contact and the sending (turned back,
+    /// reset after a flat battery, another time zone): both times are kept.
+    Changed,
+    /// The phone's times put the record before its previous record or contact, or after its
+    /// arrival: it is placed at that bound.
+    Bounded,
+}
+
+impl ClockFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockFlag::Skewed => "skewed",
+            ClockFlag::Changed => "changed",
+            ClockFlag::Bounded => "bounded",
+        }
+    }
+}
+
+/// When the server holds a record to have been made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub at: i64,
+    pub flag: Option<ClockFlag>,
+}
+
+/// Places a record in time from what the phone said and what the server knows.
+///
+/// Two estimates: the phone's own (`clock.est`, the server's time at the last contact carried
+/// forward), and the send-based one (`client_time` moved by the offset between the phone's
+/// clock at sending, `sent_at`, and the arrival). They agree unless the phone's clock changed
+/// in between; then the monotonic estimate is trusted, else the later of those inside the
+/// bounds (a clock turned back cannot make a record earlier than both). The record is never
+/// placed before `lower` (the phone's previous record, its contact before it was made) nor
+/// after `arrival`.
+pub fn place(
+    client_time: i64,
+    clock: Option<MadeClock>,
+    sent_at: Option<i64>,
+    arrival: i64,
+    lower: i64,
+) -> Placed {
+    let mut lo = lower;
+    let turned_back = clock.is_some_and(|c| c.behind > CLOCK_AGREE_MS);
+    if let Some(c) = clock {
+        // The record was made after its contact, and (unless monotonic time carried the
+        // estimate past the change) after the latest time the app had shown on the phone's
+        // clock since that contact, before the clock went back.
+        lo = lo.max(c.contact);
+        if turned_back && !c.mono {
+            lo = lo.max(c.est.saturating_add(c.behind));
+        }
+    }
+    let lo = lo.min(arrival);
+    let sent_based = sent_at.map(|s| client_time.saturating_add(arrival.saturating_sub(s)));
+    let inside = |t: &i64| (lo..=arrival).contains(t);
+    let (t, changed) = match (clock, sent_based) {
+        (Some(c), Some(e2)) if (c.est - e2).abs() <= CLOCK_AGREE_MS => (c.est, turned_back),
+        (Some(c), Some(_)) if c.mono => (c.est, true),
+        (Some(c), Some(e2)) => {
+            let best = [c.est, e2].into_iter().filter(inside).max();
+            (best.unwrap_or(c.est.max(e2)), true)
+        }
+        (Some(c), None) => (c.est, turned_back),
+        (None, Some(e2)) => (e2, false),
+        (None, None) => (client_time, false),
+    };
+    let at = t.clamp(lo, arrival);
+    let flag = if changed {
+        Some(ClockFlag::Changed)
+    } else if (at - t).abs() > CLOCK_AGREE_MS {
+        // (A record made while the request before it was on its way is placed a moment after
+        // that contact: not worth a supervisor's look.)
+        Some(ClockFlag::Bounded)
+    } else if (client_time - at).abs() > MAX_CLOCK_SKEW_MS {
+        Some(ClockFlag::Skewed)
+    } else {
+        None
+    };
+    Placed { at, flag }
 }
 
 /// What the server does with a mutation id, given the last one it applied for the client.
@@ -166,28 +463,75 @@ pub struct Entry {
     pub state: EntryState,
     #[serde(default)]
     pub attempts: u32,
+    /// A refusal the server lost (restored from a backup): sent again as a [`SKIP`] so the
+    /// server's count moves past it; the refusal stays as it was for its author.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resend_skip: bool,
+}
+
+/// The name of the no-op a phone sends for an id the server lost and the phone no longer
+/// sends as it was (a refusal, or one its author dismissed): recorded as skipped, so no hole
+/// in the numbering can hold back the queue.
+pub const SKIP: &str = "sync.skip";
+
+impl Entry {
+    /// The mutation as the next batch sends it.
+    fn to_send(&self) -> Mutation {
+        if self.resend_skip {
+            skip(
+                self.mutation.id,
+                &self.mutation.author,
+                self.mutation.client_time,
+            )
+        } else {
+            self.mutation.clone()
+        }
+    }
+
+    fn sendable(&self) -> bool {
+        self.state == EntryState::Pending || self.resend_skip
+    }
+}
+
+fn skip(id: u64, author: &str, client_time: i64) -> Mutation {
+    Mutation {
+        id,
+        name: SKIP.into(),
+        v: 1,
+        author: author.into(),
+        args: serde_json::Value::Null,
+        client_time,
+        clock: None,
+        base_version: None,
+        oversized: None,
+        replay_of: Vec::new(),
+    }
 }
 
 /// The phone's outbox: saved before the screen says "saved", sent in id order, never dropped
-/// while unacknowledged. Stored whole under one key, so a save is one write: nothing
-/// half-written.
+/// while unacknowledged. Acknowledged entries stay as receipts until the server reports a
+/// finished backup that holds them (`backed_up_to`): a server restored from an older backup
+/// gets them again.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outbox {
     pub client_id: String,
     /// The last id given out (the next mutation gets `last_id + 1`).
     pub last_id: u64,
     pub entries: Vec<Entry>,
+    /// The server's last word on which of this client's mutations a backup holds.
+    #[serde(default)]
+    pub backed_up_to: u64,
 }
 
-/// Acknowledged entries are kept this long as receipts.
-pub const RECEIPT_MS: i64 = 7 * 24 * 3600 * 1000;
+/// What a push body carries besides its mutations (client id, build, times), with room to
+/// spare: a batch's mutations stay within `batch_bytes` less this.
+pub const ENVELOPE_BYTES: usize = 1024;
 
 impl Outbox {
     pub fn new(client_id: impl Into<String>) -> Self {
         Outbox {
             client_id: client_id.into(),
-            last_id: 0,
-            entries: Vec::new(),
+            ..Outbox::default()
         }
     }
 
@@ -212,22 +556,44 @@ impl Outbox {
                 author: author.into(),
                 args,
                 client_time,
+                clock: None,
                 base_version: None,
+                oversized: None,
+                replay_of: Vec::new(),
             },
             state: EntryState::Pending,
             attempts: 0,
+            resend_skip: false,
         });
         (next, id)
     }
 
-    /// The next batch to send: pending mutations in id order.
-    pub fn batch(&self, max: usize) -> Vec<Mutation> {
-        self.entries
-            .iter()
-            .filter(|e| e.state == EntryState::Pending)
-            .take(max)
-            .map(|e| e.mutation.clone())
-            .collect()
+    /// The next batch to send: pending mutations in id order, as many as `limits` take by
+    /// count and by bytes (always at least one). A mutation larger than the server takes goes
+    /// without its args, marked `oversized`: the server records the refusal and the queue
+    /// moves on; the phone keeps the args for its author to shorten.
+    pub fn batch(&self, limits: &Limits) -> Vec<Mutation> {
+        let room = limits.batch_bytes.saturating_sub(ENVELOPE_BYTES);
+        let mut used = 0usize;
+        let mut out = Vec::new();
+        for e in self.entries.iter().filter(|e| e.sendable()) {
+            if out.len() >= limits.batch.max(1) {
+                break;
+            }
+            let mut m = e.to_send();
+            let mut bytes = m.wire_bytes();
+            if bytes > limits.mutation_bytes {
+                m.args = serde_json::Value::Null;
+                m.oversized = Some(bytes as u64);
+                bytes = m.wire_bytes();
+            }
+            if !out.is_empty() && used + bytes + 1 > room {
+                break;
+            }
+            used += bytes + 1;
+            out.push(m);
+        }
+        out
     }
 
     pub fn mark_sent(&mut self, ids: &[u64]) {
@@ -245,10 +611,22 @@ impl Outbox {
     /// answer may be a late one to an older request, and the entry's own outcome (applied or
     /// rejected) comes back as a duplicate when it is sent again. (Found by the schedule tests:
     /// settling by `last_mutation_id` marked a rejected record as applied.)
+    ///
+    /// A gap at an id the phone holds as acknowledged means the server lost it (restored from a
+    /// backup): that receipt and the ones after it are sent again.
     pub fn on_push_response(&mut self, resp: &PushResponse, now: i64) {
         let by_id: BTreeMap<u64, &MutationResult> =
             resp.results.iter().map(|r| (r.id, r)).collect();
+        // Skips the server took are done with.
+        self.entries.retain(|e| {
+            !(e.mutation.name == SKIP
+                && e.state == EntryState::Pending
+                && by_id.contains_key(&e.mutation.id))
+        });
         for e in self.entries.iter_mut() {
+            if e.resend_skip && by_id.contains_key(&e.mutation.id) {
+                e.resend_skip = false;
+            }
             if e.state != EntryState::Pending {
                 continue;
             }
@@ -266,14 +644,111 @@ impl Outbox {
                 _ => EntryState::Acked { at: now },
             };
         }
+        if let Some(expected) = resp.gap_expected {
+            self.resend_from(expected);
+        }
+        self.backed_up_to = resp.backed_up_to;
     }
 
-    /// Drops receipts older than [`RECEIPT_MS`]; pending and rejected entries stay.
-    pub fn prune(&mut self, now: i64) {
+    /// Takes what a pull answer says of this client: the server's last applied id (below an
+    /// acknowledged receipt after a restore: those are sent again) and its backups.
+    pub fn on_pull(&mut self, last_mutation_id: u64, backed_up_to: u64) {
+        let acked = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Acked { .. }))
+            .map(|e| e.mutation.id)
+            .max();
+        if acked.is_some_and(|a| a > last_mutation_id) {
+            self.resend_from(last_mutation_id + 1);
+        }
+        self.backed_up_to = backed_up_to;
+        self.prune();
+    }
+
+    /// The server no longer has this client's mutations from `id` on: receipts become
+    /// pending again, refusals go as skips, and an id the phone no longer holds (a refusal
+    /// dismissed) as a skip of its own.
+    pub fn resend_from(&mut self, id: u64) {
+        let mut held = Vec::new();
+        let mut author = String::new();
+        for e in self.entries.iter_mut().filter(|e| e.mutation.id >= id) {
+            held.push(e.mutation.id);
+            author.clone_from(&e.mutation.author);
+            match e.state {
+                EntryState::Acked { .. } => e.state = EntryState::Pending,
+                EntryState::Rejected { .. } => e.resend_skip = true,
+                EntryState::Pending => {}
+            }
+        }
+        // Entries are in id order; each skip goes in its place (no sort: its code would be
+        // the phone's to download).
+        for i in (id..=self.last_id).filter(|i| !held.contains(i)) {
+            let at = self
+                .entries
+                .iter()
+                .position(|e| e.mutation.id > i)
+                .unwrap_or(self.entries.len());
+            self.entries.insert(
+                at,
+                Entry {
+                    mutation: skip(i, &author, 0),
+                    state: EntryState::Pending,
+                    attempts: 0,
+                    resend_skip: false,
+                },
+            );
+        }
+    }
+
+    /// Drops the receipts a finished backup holds; pending and rejected entries stay.
+    pub fn prune(&mut self) {
+        let upto = self.backed_up_to;
         self.entries.retain(|e| match e.state {
-            EntryState::Acked { at } => now - at < RECEIPT_MS,
+            EntryState::Acked { .. } => e.mutation.id > upto,
             _ => true,
         });
+    }
+
+    /// The phone was enrolled (again: revoked and found, or the server lost its enrolment):
+    /// the new client starts counting after `resume_after` (the last id given out when the
+    /// enrolment was asked for). What waits, and the receipts no backup holds yet, are
+    /// renumbered to follow it, in order, each marked with where it came from
+    /// ([`Mutation::replay_of`]), and sent under the new enrolment.
+    pub fn reenrolled(&mut self, client_id: &str, resume_after: u64) {
+        if self.client_id == client_id {
+            return;
+        }
+        let old = std::mem::replace(&mut self.client_id, client_id.to_string());
+        let upto = self.backed_up_to;
+        self.entries.retain(|e| match e.state {
+            EntryState::Acked { .. } => e.mutation.id > upto,
+            _ => true,
+        });
+        self.entries.retain(|e| e.mutation.name != SKIP);
+        // Refusals keep their ids (all at most `resume_after`) and come first; what is carried
+        // over follows, renumbered in order.
+        let (kept, carried): (Vec<Entry>, Vec<Entry>) = std::mem::take(&mut self.entries)
+            .into_iter()
+            .partition(|e| matches!(e.state, EntryState::Rejected { .. }));
+        self.entries = kept;
+        let mut next = resume_after;
+        for mut e in carried {
+            next += 1;
+            if !old.is_empty() {
+                e.mutation
+                    .replay_of
+                    .push(format!("{old}/{}", e.mutation.id));
+            }
+            e.mutation.id = next;
+            e.state = EntryState::Pending;
+            self.entries.push(e);
+        }
+        for e in self.entries.iter_mut() {
+            e.resend_skip = false;
+        }
+        self.last_id = next;
+        self.backed_up_to = 0;
     }
 
     /// The author dismissed (or corrected and re-sent as a new mutation) a rejected entry.
@@ -306,7 +781,8 @@ impl Outbox {
 /// The phone's copy of what the server sent by pull, by entity and id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct View {
-    pub cursor: Option<i64>,
+    #[serde(default)]
+    pub cursor: Option<serde_json::Value>,
     /// The last of this phone's mutations the server had applied when it answered: the rows
     /// already show those, and only later ones are laid on top.
     #[serde(default)]
@@ -336,7 +812,7 @@ impl View {
                 }
             }
         }
-        self.cursor = Some(resp.cursor);
+        self.cursor = Some(resp.cursor.clone());
         self.last_mutation_id = resp.last_mutation_id;
     }
 
@@ -364,6 +840,32 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const H: i64 = 3600 * 1000;
+    const M: i64 = 60 * 1000;
+
+    fn result(id: u64, status: Status, original: Option<Status>) -> MutationResult {
+        MutationResult {
+            id,
+            status,
+            original,
+            code: Some("invalid".into()),
+            message: Some("姓名须为1至40个字".into()),
+            field: None,
+        }
+    }
+
+    fn answer(last: u64, results: Vec<MutationResult>) -> PushResponse {
+        PushResponse {
+            last_mutation_id: last,
+            results,
+            gap_expected: None,
+            server_behind: None,
+            backed_up_to: 0,
+            limits: LIMITS.to_value(),
+            server_time: 0,
+        }
+    }
+
     #[test]
     fn step_rules() {
         assert_eq!(step(0, 1), Step::Apply);
@@ -385,46 +887,118 @@ mod tests {
     }
 
     #[test]
-    fn answers_settle_entries() {
+    fn answers_settle_entries_and_backups_release_receipts() {
         let mut o = Outbox::new("c");
         for _ in 0..3 {
             o = o.with_new("x", 1, "p", json!({}), 0).0;
         }
-        let resp = PushResponse {
-            last_mutation_id: 2,
-            results: vec![
-                MutationResult {
-                    id: 1,
-                    status: Status::Applied,
-                    original: None,
-                    code: None,
-                    message: None,
-                    field: None,
-                },
-                MutationResult {
-                    id: 2,
-                    status: Status::Duplicate,
-                    original: Some(Status::Rejected),
-                    code: Some("invalid".into()),
-                    message: Some("姓名须为1至40个字".into()),
-                    field: None,
-                },
+        let mut resp = answer(
+            2,
+            vec![
+                result(1, Status::Applied, None),
+                result(2, Status::Duplicate, Some(Status::Rejected)),
             ],
-            gap_expected: None,
-            server_time: 0,
-        };
+        );
         o.on_push_response(&resp, 10);
         assert_eq!(o.pending(), 1);
         assert_eq!(o.rejected().count(), 1);
-        assert_eq!(o.batch(10)[0].id, 3);
+        assert_eq!(o.batch(&LIMITS)[0].id, 3);
         o.dismiss(2);
         assert_eq!(o.rejected().count(), 0);
-        o.prune(10 + RECEIPT_MS);
+        o.prune();
+        assert_eq!(o.entries.len(), 2, "no backup holds the receipt yet");
+        resp.results.clear();
+        resp.backed_up_to = 1;
+        o.on_push_response(&resp, 11);
+        o.prune();
         assert_eq!(
             o.entries.len(),
             1,
-            "the receipt expired, the pending one stays"
+            "backed up: the receipt goes, the pending one stays"
         );
+    }
+
+    #[test]
+    fn a_gap_at_an_acknowledged_id_sends_the_receipts_again() {
+        let mut o = Outbox::new("c");
+        for _ in 0..4 {
+            o = o.with_new("x", 1, "p", json!({}), 0).0;
+        }
+        let all: Vec<MutationResult> = (1..=3).map(|i| result(i, Status::Applied, None)).collect();
+        o.on_push_response(&answer(3, all), 1);
+        assert_eq!(o.pending(), 1);
+        // The server was restored from a backup holding mutation 1 only.
+        let mut gap = answer(1, vec![]);
+        gap.gap_expected = Some(2);
+        o.on_push_response(&gap, 2);
+        assert_eq!(
+            o.batch(&LIMITS).iter().map(|m| m.id).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn batches_fit_the_limits_by_count_and_bytes() {
+        let mut o = Outbox::new("c");
+        let long = "字".repeat(200);
+        for _ in 0..150 {
+            o = o
+                .with_new("visit.check_in", 2, "p", json!({"purpose": long}), 0)
+                .0;
+        }
+        let limits = Limits {
+            batch: 100,
+            batch_bytes: 32 * 1024,
+            mutation_bytes: 8 * 1024,
+        };
+        let b = o.batch(&limits);
+        let bytes: usize = serde_json::to_string(&b).unwrap().len();
+        assert!(bytes + ENVELOPE_BYTES <= limits.batch_bytes, "{bytes}");
+        assert!(b.len() > 10 && b.len() < 100, "{}", b.len());
+        assert_eq!(o.batch(&LIMITS).len(), 100);
+    }
+
+    #[test]
+    fn a_mutation_too_big_goes_without_its_args() {
+        let (o, _) = Outbox::new("c").with_new("x", 1, "p", json!({"pad": "x".repeat(60_000)}), 0);
+        let b = o.batch(&LIMITS);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].args, serde_json::Value::Null);
+        assert!(b[0].oversized.unwrap() > 60_000);
+        assert!(b[0].wire_bytes() < 1024);
+        assert!(
+            o.entries[0].mutation.args["pad"].is_string(),
+            "the phone keeps them"
+        );
+    }
+
+    #[test]
+    fn a_reenrolled_phone_renumbers_what_waits_after_its_last_id() {
+        let mut o = Outbox::new("old");
+        for _ in 0..5 {
+            o = o.with_new("x", 1, "p", json!({}), 0).0;
+        }
+        let r = vec![
+            result(1, Status::Applied, None),
+            result(2, Status::Rejected, None),
+        ];
+        o.on_push_response(&answer(2, r), 1);
+        o.reenrolled("new", 5);
+        assert_eq!(o.client_id, "new");
+        let sent: Vec<(u64, Vec<String>)> = o
+            .batch(&LIMITS)
+            .into_iter()
+            .map(|m| (m.id, m.replay_of))
+            .collect();
+        let from = |id| vec![format!("old/{id}")];
+        assert_eq!(
+            sent,
+            [(6, from(1)), (7, from(3)), (8, from(4)), (9, from(5))],
+            "the receipt no backup holds, and pending 3, 4, 5, follow the last id given out"
+        );
+        assert_eq!(o.rejected().count(), 1, "a refusal stays for its author");
+        assert_eq!(o.last_id, 9);
+        assert_eq!(o.with_new("x", 1, "p", json!({}), 0).1, 10);
     }
 
     #[test]
@@ -434,5 +1008,190 @@ mod tests {
         assert!(s.contains("\"state\":\"pending\""));
         let back: Outbox = serde_json::from_str(&s).unwrap();
         assert_eq!(back, o);
+    }
+
+    #[test]
+    fn the_previous_builds_outbox_and_view_still_read() {
+        // As the build before protocol 2 stored them.
+        let old = r#"{"client_id":"c","last_id":2,"entries":[
+            {"mutation":{"id":1,"name":"visit.check_in","v":2,"author":"p","args":{"id":"a"},"client_time":5},"state":"acked","at":9,"attempts":1},
+            {"mutation":{"id":2,"name":"visit.check_out","v":1,"author":"p","args":{"visit_id":"a"},"client_time":6},"state":"pending","attempts":0}]}"#;
+        let o: Outbox = serde_json::from_str(old).unwrap();
+        assert_eq!((o.pending(), o.batch(&LIMITS)[0].id), (1, 2));
+        let view: View =
+            serde_json::from_str(r#"{"cursor":41,"last_mutation_id":1,"person":"p","rows":{}}"#)
+                .unwrap();
+        assert_eq!(
+            view.cursor.as_ref().and_then(Cursor::read),
+            None,
+            "an old cursor means a fresh pull"
+        );
+    }
+
+    fn clock(est: i64, mono: bool) -> Option<MadeClock> {
+        Some(MadeClock {
+            est,
+            mono,
+            contact: 0,
+            behind: 0,
+        })
+    }
+
+    #[test]
+    fn a_record_made_hours_before_its_push_keeps_its_hour() {
+        let (made, now) = (10 * H, 13 * H);
+        let p = place(made, clock(made, true), Some(now), now + 300, 0);
+        assert_eq!(
+            p,
+            Placed {
+                at: made,
+                flag: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_phone_slow_by_hours_is_placed_at_the_true_time_and_flagged() {
+        let (truth, slow) = (10 * H, 3 * H);
+        // Offset measured at the contact; the phone's clock stayed slow until sending.
+        let p = place(
+            truth - slow,
+            clock(truth, false),
+            Some(12 * H - slow),
+            12 * H,
+            0,
+        );
+        assert_eq!(
+            p,
+            Placed {
+                at: truth,
+                flag: Some(ClockFlag::Skewed)
+            }
+        );
+        // A build that sent no estimate: the send-based one alone.
+        let p = place(truth - slow, None, Some(12 * H - slow), 12 * H, 0);
+        assert_eq!(p.at, truth);
+    }
+
+    #[test]
+    fn a_clock_reset_to_1970_after_a_flat_battery() {
+        // Made right, then the clock reset before sending: the send-based estimate lies beyond
+        // the arrival, the phone's own is inside.
+        let p = place(10 * H, clock(10 * H, false), Some(5 * M), 12 * H, 9 * H);
+        assert_eq!(
+            p,
+            Placed {
+                at: 10 * H,
+                flag: Some(ClockFlag::Changed)
+            }
+        );
+        // Reset first, made and sent in 1970 (the app reloaded, so no monotonic estimate).
+        let p = place(M, clock(M, false), Some(2 * H + M), 12 * H, 9 * H);
+        assert_eq!(
+            p,
+            Placed {
+                at: 10 * H,
+                flag: Some(ClockFlag::Changed)
+            }
+        );
+    }
+
+    #[test]
+    fn a_clock_turned_back_to_make_a_late_round_look_on_time() {
+        // 23:00, the phone turned back to 20:30 while the app ran: monotonic time holds.
+        let p = place(
+            20 * H + 30 * M,
+            clock(23 * H, true),
+            Some(23 * H + 5 * M),
+            23 * H + 5 * M,
+            19 * H,
+        );
+        assert_eq!(
+            p,
+            Placed {
+                at: 23 * H,
+                flag: Some(ClockFlag::Changed)
+            }
+        );
+        // The app reloaded, turned back and left back: the later estimate wins.
+        let p = place(
+            20 * H + 30 * M,
+            clock(20 * H + 30 * M, false),
+            Some(20 * H + 35 * M),
+            23 * H + 5 * M,
+            19 * H,
+        );
+        assert_eq!(
+            p,
+            Placed {
+                at: 23 * H,
+                flag: Some(ClockFlag::Changed)
+            }
+        );
+        // Turned back, made, turned forward again: the app saw 22:50 on the clock before.
+        let c = MadeClock {
+            est: 20 * H + 30 * M,
+            mono: false,
+            contact: 19 * H,
+            behind: 2 * H + 20 * M,
+        };
+        let p = place(
+            20 * H + 30 * M,
+            Some(c),
+            Some(23 * H + 5 * M),
+            23 * H + 5 * M,
+            19 * H,
+        );
+        assert_eq!(
+            p,
+            Placed {
+                at: 22 * H + 50 * M,
+                flag: Some(ClockFlag::Changed)
+            }
+        );
+    }
+
+    #[test]
+    fn never_before_the_previous_record_nor_after_arrival() {
+        let p = place(5 * H, None, None, 12 * H, 8 * H);
+        assert_eq!(
+            p,
+            Placed {
+                at: 8 * H,
+                flag: Some(ClockFlag::Bounded)
+            }
+        );
+        let p = place(15 * H, None, None, 12 * H, 8 * H);
+        assert_eq!(
+            p,
+            Placed {
+                at: 12 * H,
+                flag: Some(ClockFlag::Bounded)
+            }
+        );
+        // A lower bound past the arrival (a lying contact) still ends at the arrival.
+        let c = MadeClock {
+            est: 11 * H,
+            mono: true,
+            contact: 20 * H,
+            behind: 0,
+        };
+        assert_eq!(place(11 * H, Some(c), Some(12 * H), 12 * H, 0).at, 12 * H);
+    }
+
+    #[test]
+    fn cursors_round_trip() {
+        let c = Cursor {
+            epoch: "e".into(),
+            scope: "s".into(),
+            version: 7,
+            after: Some(("rect".into(), "r-1".into())),
+        };
+        let r: PullRequest =
+            serde_json::from_value(json!({"client_id": "c", "cursor": c.to_value()})).unwrap();
+        assert_eq!(r.cursor.as_ref().and_then(Cursor::read), Some(c));
+        let r: PullRequest =
+            serde_json::from_value(json!({"client_id": "c", "cursor": 12})).unwrap();
+        assert_eq!(r.cursor.as_ref().and_then(Cursor::read), None);
     }
 }

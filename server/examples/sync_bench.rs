@@ -1,7 +1,9 @@
 //! `make bench`: push 1,000 queued mutations and pull 10,000 changes through the real server
 //! (HTTP on loopback, SQLite in a temporary folder), beside the time raw SQLite takes to
-//! insert the same 1,000 rows in one transaction. Medians of several runs; the machine is
-//! shared and noisy, so the ratio says more than the milliseconds.
+//! insert the same 1,000 rows in one transaction; each run twice, with `synchronous=FULL` (what
+//! the server runs) and `NORMAL` (what it ran before), in turn, so the cost of durability is
+//! measured in one run. Medians of several runs; the machine is shared and noisy, so the
+//! ratios say more than the milliseconds.
 
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -30,13 +32,17 @@ async fn main() -> anyhow::Result<()> {
     let mut push_times = Vec::new();
     let mut pull_times = Vec::new();
     let mut raw_times = Vec::new();
-    for _ in 0..RUNS {
+    let mut normal_push_times = Vec::new();
+    for run in 0..RUNS * 2 {
+        let durable = run % 2 == 0;
         let dir = tempfile::tempdir()?;
         let data = dir.path().to_string_lossy().to_string();
         let settings = Settings::from_lookup(|k| match k {
             "GUARDPOST_ADDR" => Some("127.0.0.1:0".into()),
             "GUARDPOST_DATA_DIR" => Some(data.clone()),
             "GUARDPOST_LOG" => Some("warn".into()),
+            "GUARDPOST_BACKUP_HOURS" => Some("0".into()),
+            "GUARDPOST_SQLITE_SYNCHRONOUS" => Some(if durable { "full" } else { "normal" }.into()),
             _ => None,
         })?;
         let srv = Server::start(settings).await?;
@@ -105,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
             .collect();
         let t = Instant::now();
         for b in &batches {
-            let r = post(&c, &format!("{base}/api/sync/v1/push"), json!({"client_id": client_id, "protocol": 1, "app_build": "bench", "mutations": b}), Some(&key)).await;
+            let r = post(&c, &format!("{base}/api/sync/v1/push"), json!({"client_id": client_id, "protocol": app::sync::PROTOCOL, "app_build": "bench", "mutations": b}), Some(&key)).await;
             assert!(
                 r["results"]
                     .as_array()
@@ -115,6 +121,11 @@ async fn main() -> anyhow::Result<()> {
                 "{r}"
             );
         }
+        if !durable {
+            normal_push_times.push(t.elapsed());
+            srv.handle.abort();
+            continue;
+        }
         push_times.push(t.elapsed());
 
         // 9,000 more through the server, then pull all 10,000 changes page by page.
@@ -122,10 +133,10 @@ async fn main() -> anyhow::Result<()> {
             let batch = json!((b * 100 + 1..=b * 100 + 100)
                 .map(mutation)
                 .collect::<Vec<_>>());
-            post(&c, &format!("{base}/api/sync/v1/push"), json!({"client_id": client_id, "protocol": 1, "app_build": "bench", "mutations": batch}), Some(&key)).await;
+            post(&c, &format!("{base}/api/sync/v1/push"), json!({"client_id": client_id, "protocol": app::sync::PROTOCOL, "app_build": "bench", "mutations": batch}), Some(&key)).await;
         }
         let t = Instant::now();
-        let mut cursor: Option<i64> = None;
+        let mut cursor = Value::Null;
         let mut n = 0;
         loop {
             let p = post(
@@ -140,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
                 .as_array()
                 .map(|a| a.iter().filter(|c| c["entity"] == "visit").count())
                 .unwrap_or(0);
-            cursor = p["cursor"].as_i64();
+            cursor = p["cursor"].clone();
             if p["has_more"] != json!(true) {
                 break;
             }
@@ -169,7 +180,17 @@ async fn main() -> anyhow::Result<()> {
         srv.handle.abort();
     }
     let (push, pull, raw) = (median(push_times), median(pull_times), median(raw_times));
+    let normal = median(normal_push_times);
     println!("sync benchmark, median of {RUNS} runs (release build, SQLite, HTTP on loopback):");
+    println!(
+        "  push 1,000, synchronous=NORMAL (before):   {:8.1} ms",
+        normal.as_secs_f64() * 1e3
+    );
+    println!(
+        "  push 1,000, synchronous=FULL (now):        {:8.1} ms   FULL / NORMAL {:.2}x",
+        push.as_secs_f64() * 1e3,
+        push.as_secs_f64() / normal.as_secs_f64()
+    );
     println!(
         "  push 1,000 mutations (10 batches of 100):  {:8.1} ms",
         push.as_secs_f64() * 1e3

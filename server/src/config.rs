@@ -25,6 +25,15 @@ pub struct Settings {
     /// `GUARDPOST_RETENTION_DAYS`, default 180 (31–3650): visitors' personal data older than
     /// this is anonymised by the daily job; the counts stay.
     pub retention_days: i64,
+    /// `GUARDPOST_BACKUP_HOURS`, default 6 (0 turns scheduled backups off; at most 168): a
+    /// backup of the database into `<data_dir>/backups` this often.
+    pub backup_hours: u64,
+    /// `GUARDPOST_BACKUP_KEEP`, default 8 (1–1000): how many backups are kept there.
+    pub backup_keep: usize,
+    /// `GUARDPOST_SQLITE_SYNCHRONOUS`, `full` (the default) or `normal`: whether SQLite syncs
+    /// every commit to disk. `normal` can lose acknowledged records on a power cut; it exists so
+    /// `make bench` can measure what `full` costs.
+    pub durable: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +92,39 @@ impl Settings {
                     value: v,
                 })?,
         };
+        let backup_hours = match get("GUARDPOST_BACKUP_HOURS") {
+            None => 6,
+            Some(v) => {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|h| *h <= 168)
+                    .ok_or(SettingsError::Invalid {
+                        name: "GUARDPOST_BACKUP_HOURS",
+                        value: v,
+                    })?
+            }
+        };
+        let backup_keep = match get("GUARDPOST_BACKUP_KEEP") {
+            None => 8,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|k| (1..=1000).contains(k))
+                .ok_or(SettingsError::Invalid {
+                    name: "GUARDPOST_BACKUP_KEEP",
+                    value: v,
+                })?,
+        };
+        let durable = match get("GUARDPOST_SQLITE_SYNCHRONOUS").as_deref() {
+            None | Some("") | Some("full") => true,
+            Some("normal") => false,
+            Some(other) => {
+                return Err(SettingsError::Invalid {
+                    name: "GUARDPOST_SQLITE_SYNCHRONOUS",
+                    value: other.into(),
+                })
+            }
+        };
         Ok(Settings {
             addr,
             data_dir,
@@ -94,6 +136,9 @@ impl Settings {
                 .unwrap_or_else(|| "target/site".into()),
             session_days,
             retention_days,
+            backup_hours,
+            backup_keep,
+            durable,
         })
     }
 }

@@ -51,6 +51,23 @@ async fn grouped(
         .await
 }
 
+/// Record tables with a `clock_skewed` flag, and the column that holds each record's time.
+const CLOCK_FLAGGED: &[(&str, &str)] = &[
+    ("visits", "checked_in_at"),
+    ("screenings", "screened_at"),
+    ("gate_entries", "arrived_at"),
+    ("rounds", "started_at"),
+    ("boiler_readings", "read_at"),
+    ("fire_alarms", "raised_at"),
+    ("fire_status", "recorded_at"),
+    ("checklists", "recorded_at"),
+    ("handovers", "handed_at"),
+    ("hazards", "reported_at"),
+    ("inspections", "recorded_at"),
+    ("fire_shifts", "starts_at"),
+    ("court_duties", "started_at"),
+];
+
 /// `GET /api/v1/dashboard?site=&day=`: for those who see the KPIs, at their sites.
 pub async fn get(
     State(state): State<AppState>,
@@ -114,6 +131,15 @@ pub async fn get(
     .bind(s)
     .fetch_one(db)
     .await?;
+    // Records of the day whose phone clock was off, changed or out of bounds (placed at the
+    // server's best estimate; both times are in sync_mutations).
+    let mut clock_flagged = 0;
+    for (table, column) in CLOCK_FLAGGED {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {table} WHERE site_id = ? AND {column} >= ? AND {column} < ? AND clock_skewed = 1"
+        );
+        clock_flagged += count(db, &sql, s, from, to).await?;
+    }
     let rectify = app::dashboard::RectifyDay {
         reported: count(db, "SELECT COUNT(*) FROM hazards WHERE site_id = ? AND reported_at >= ? AND reported_at < ?", s, from, to).await?,
         open: ledger.0,
@@ -145,6 +171,7 @@ pub async fn get(
         month_sampled,
         month_sampled_correct,
         rectify,
+        clock_flagged,
     }))
 }
 

@@ -19,13 +19,35 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Opens the database at `url`, creating it (and its folder) if needed, and migrates it.
+/// The file of a `sqlite://` database URL.
+pub fn sqlite_file(url: &str) -> anyhow::Result<std::path::PathBuf> {
+    let opts =
+        SqliteConnectOptions::from_str(url).with_context(|| format!("database URL {url}"))?;
+    Ok(opts.get_filename().to_path_buf())
+}
+
+/// Opens the database at `url`, creating it (and its folder) if needed, and migrates it:
+/// durable (`synchronous=FULL`).
 pub async fn open(url: &str) -> anyhow::Result<Db> {
+    open_with(url, true).await
+}
+
+/// As [`open`]; `durable: false` is `synchronous=NORMAL`, which in WAL mode can lose the last
+/// committed transactions on a power cut (only for the benchmark that measures what FULL
+/// costs: `GUARDPOST_SQLITE_SYNCHRONOUS=normal`).
+pub async fn open_with(url: &str, durable: bool) -> anyhow::Result<Db> {
+    let synchronous = if durable {
+        SqliteSynchronous::Full
+    } else {
+        SqliteSynchronous::Normal
+    };
     let opts = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("database URL {url}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        // FULL: what the server acknowledged survives a power cut (NORMAL in WAL mode can lose
+        // the last transactions). Its cost is measured by `make bench`.
+        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     if let Some(parent) = opts.get_filename().parent() {

@@ -43,9 +43,14 @@ pub enum ApiError {
     /// 415: state-changing requests must be JSON (keeps cross-site forms out).
     #[error("unsupported media type")]
     NotJson,
-    /// 426: this build of the app speaks an older sync protocol; the outbox waits for the update.
+    /// 426: this build of the app speaks an older sync protocol; the outbox waits for the update
+    /// to `min_build` (the only answer that stops a phone's queue until it updates).
     #[error("update required")]
-    UpdateRequired,
+    UpdateRequired { min_build: String },
+    /// 413: a request body larger than the server takes; for the sync push, the body names the
+    /// limits so the phone sends smaller batches.
+    #[error("too large")]
+    TooLarge,
     /// 429: too many failed sign-ins.
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
@@ -121,10 +126,16 @@ impl ApiError {
                 Key::ErrBadRequest,
                 None,
             ),
-            ApiError::UpdateRequired => (
+            ApiError::UpdateRequired { .. } => (
                 StatusCode::UPGRADE_REQUIRED,
                 "update_required",
                 Key::BlockedUpdate,
+                None,
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                Key::ErrTooLarge,
                 None,
             ),
             ApiError::RateLimited { .. } => (
@@ -171,6 +182,11 @@ impl ApiError {
             message,
             field: field.map(Into::into),
             retry_after_secs,
+            limits: matches!(self, ApiError::TooLarge).then(|| app::sync::LIMITS.to_value()),
+            min_build: match self {
+                ApiError::UpdateRequired { min_build } => Some(min_build.clone()),
+                _ => None,
+            },
         }
     }
 }

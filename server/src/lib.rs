@@ -2,6 +2,7 @@
 //! `main.rs` only reads settings and calls [`serve`]; tests call [`Server::start`].
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod dashboard;
 pub mod db;
@@ -108,7 +109,7 @@ impl Server {
     /// Opens the database (creating and migrating it), loads the sites into an empty one,
     /// creates the first administrator if there is none, binds and starts serving.
     pub async fn start(settings: Settings) -> anyhow::Result<Server> {
-        let db = db::open(&settings.database_url).await?;
+        let db = db::open_with(&settings.database_url, settings.durable).await?;
         let loaded = db::seed_sites(&db, db::SITES_JSON).await?;
         if loaded > 0 {
             tracing::info!(sites = loaded, "loaded the court's sites");
@@ -139,6 +140,14 @@ impl Server {
         let addr = listener.local_addr()?;
         retention::spawn_daily(db.clone(), settings.retention_days);
         records::hazard::spawn_hourly(db.clone());
+        if settings.backup_hours > 0 {
+            backup::spawn(
+                db.clone(),
+                backup::folder(&settings.data_dir),
+                settings.backup_hours,
+                settings.backup_keep,
+            );
+        }
         let handle = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, service).await {

@@ -11,8 +11,8 @@ use crate::AppState;
 use app::i18n::{Key, Locale};
 use app::model::{Action, Role};
 use app::sync::{
-    step, Change, Mutation, MutationResult, Op, PullRequest, PullResponse, PushRequest,
-    PushResponse, Status, Step, MAX_ARGS_BYTES, MAX_BATCH, PROTOCOL, PULL_PAGE,
+    cut_page, place, step, Change, Cursor, Mutation, MutationResult, Op, Placed, PullRequest,
+    PullResponse, PushRequest, PushResponse, Status, Step, LIMITS, PROTOCOL, PULL_PAGE,
 };
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -25,7 +25,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/devices", post(enrol))
         .route("/api/v1/devices/{client_id}/revoke", post(revoke))
-        .route("/api/sync/v1/push", post(push))
+        .route(
+            "/api/sync/v1/push",
+            post(push).layer(axum::extract::DefaultBodyLimit::max(LIMITS.batch_bytes)),
+        )
         .route("/api/sync/v1/pull", post(pull))
         .route("/api/sync/v1/hello", post(hello))
         .route(
@@ -68,6 +71,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 pub struct EnrolRequest {
     pub label: String,
+    /// The last mutation id the phone's outbox gave out: this client counts on from it, so a
+    /// phone enrolled again keeps what waits on it.
+    #[serde(default)]
+    pub resume_after: u64,
 }
 
 /// The header a device sends its key in with every push and pull.
@@ -113,10 +120,16 @@ async fn enrol(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    // Not a contact for the records' times: what waits on a phone enrolled again was made
+    // before this.
+    let resume_after = req.resume_after.min(i64::MAX as u64 / 2) as i64;
     sqlx::query(
-        "INSERT INTO sync_clients (client_id, last_mutation_id, last_seen) VALUES (?, 0, ?)",
+        "INSERT INTO sync_clients (client_id, last_mutation_id, contact_made_up_to, last_seen)
+         VALUES (?, ?, ?, ?)",
     )
     .bind(&client_id)
+    .bind(resume_after)
+    .bind(resume_after)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -207,38 +220,92 @@ async fn hello(
     Ok(Json(serde_json::json!({"ok": true})))
 }
 
-/// Checks a whole batch before anything is applied: a malformed batch changes nothing.
-fn check_batch(req: &PushRequest) -> ApiResult<()> {
+/// Checks the envelope before anything is applied: a malformed envelope changes nothing. What
+/// is wrong with one mutation is that mutation's refusal (see [`apply_one`]), never the batch's.
+fn check_batch(req: &PushRequest, min_build: &str) -> ApiResult<()> {
     // An older app's protocol: it must update first (its outbox stays on the phone). A newer
     // one than this server knows is a malformed request.
     if req.protocol < PROTOCOL {
-        return Err(ApiError::UpdateRequired);
+        return Err(ApiError::UpdateRequired {
+            min_build: min_build.to_string(),
+        });
     }
     if req.protocol != PROTOCOL {
         return Err(ApiError::bad(Key::ErrBadRequest, "protocol"));
     }
-    if req.mutations.len() > MAX_BATCH {
-        return Err(ApiError::bad(Key::ErrBadRequest, "mutations"));
+    if req.mutations.len() > LIMITS.batch {
+        return Err(ApiError::TooLarge);
     }
     let mut prev = 0u64;
     for m in &req.mutations {
-        if m.id == 0 || m.id <= prev {
+        if m.id == 0 || m.id <= prev || m.id > i64::MAX as u64 {
             return Err(ApiError::bad(Key::ErrBadRequest, "id"));
         }
         prev = m.id;
-        if !crate::records::MUTATIONS
+    }
+    Ok(())
+}
+
+/// Does this server know the mutation's name and version?
+fn known(m: &Mutation) -> bool {
+    m.name == app::sync::SKIP
+        || crate::records::MUTATIONS
             .iter()
             .any(|(name, v)| *name == m.name && (1..=*v).contains(&m.v))
-        {
-            return Err(ApiError::bad(Key::ErrUnknownMutation, "name"));
-        }
-        if serde_json::to_string(&m.args)
-            .map(|s| s.len())
-            .unwrap_or(usize::MAX)
-            > MAX_ARGS_BYTES
-        {
-            return Err(ApiError::bad(Key::ErrBadRequest, "args"));
-        }
+}
+
+/// Where this client stood before this request: its last applied id, the time of its last
+/// record, and its previous contact (the server's time, and the last id it had given out).
+struct ClientState {
+    last: i64,
+    last_made_at: i64,
+    contact_at: i64,
+    contact_made_up_to: i64,
+    backed_up_to: i64,
+}
+
+async fn client_state(tx: &mut SqliteConnection, client_id: &str) -> ApiResult<ClientState> {
+    let (last, last_made_at, contact_at, contact_made_up_to, backed_up_to): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT last_mutation_id, last_made_at, contact_at, contact_made_up_to, backed_up_to
+             FROM sync_clients WHERE client_id = ?",
+    )
+    .bind(client_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(ClientState {
+        last,
+        last_made_at,
+        contact_at,
+        contact_made_up_to,
+        backed_up_to,
+    })
+}
+
+/// Notes a contact: the server's time now and the last id the phone had given out (a record
+/// with a higher id was made after it).
+async fn note_contact(
+    ex: impl sqlx::SqliteExecutor<'_>,
+    client_id: &str,
+    made_up_to: Option<u64>,
+    now: i64,
+) -> ApiResult<()> {
+    if let Some(upto) = made_up_to {
+        sqlx::query(
+            "UPDATE sync_clients SET contact_at = ?, contact_made_up_to = MAX(contact_made_up_to, ?), last_seen = ?
+             WHERE client_id = ?",
+        )
+        .bind(now)
+        .bind(upto.min(i64::MAX as u64) as i64)
+        .bind(now)
+        .bind(client_id)
+        .execute(ex)
+        .await?;
     }
     Ok(())
 }
@@ -250,36 +317,57 @@ async fn push(
     ApiJson(req): ApiJson<PushRequest>,
 ) -> ApiResult<Json<PushResponse>> {
     caller.require(Action::ViewSites)?;
-    check_batch(&req)?;
+    check_batch(&req, &state.assets.build_id)?;
     check_device(&state.db, &req.client_id, &headers, &caller).await?;
     let locale = locale_of(&headers);
     let mut results = Vec::with_capacity(req.mutations.len());
-    let mut gap_expected = None;
+    let (mut gap_expected, mut server_behind) = (None, None);
     // The batch in one IMMEDIATE transaction: it takes the write lock before reading the last
     // id, so two pushes from one client (a retry racing its original) cannot both apply, and
     // each mutation's change and its record commit together.
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let mut last: i64 =
-        sqlx::query_scalar("SELECT last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(&req.client_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let now = now_ms();
+    let mut client = client_state(&mut tx, &req.client_id).await?;
     let mut authors = Authors::default();
     for m in &req.mutations {
+        if step(client.last as u64, m.id) == Step::Apply && !known(m) {
+            // A phone newer than this server: kept on the phone and sent again later.
+            server_behind = Some(m.id);
+            break;
+        }
+        let lower = if m.id as i64 > client.contact_made_up_to {
+            client.last_made_at.max(client.contact_at)
+        } else {
+            client.last_made_at
+        };
+        let placed = place(m.client_time, m.clock, req.sent_at, now, lower);
+        let one = One {
+            client_id: &req.client_id,
+            m,
+            placed,
+            sent_at: req.sent_at,
+            now,
+        };
+        let fresh = step(client.last as u64, m.id) == Step::Apply;
         match apply_one(
             &mut tx,
-            &req.client_id,
+            &one,
             &caller,
-            m,
-            last as u64,
+            client.last as u64,
             locale,
             &mut authors,
         )
         .await?
         {
             Ok(r) => {
-                if r.status != Status::Duplicate {
-                    last = m.id as i64;
+                // Recorded under this id now (one carried over from an earlier enrolment and
+                // answered as its duplicate too).
+                if fresh {
+                    client.last = m.id as i64;
+                    // (A skip was made by nobody: it bounds nothing.)
+                    if m.name != app::sync::SKIP {
+                        client.last_made_at = client.last_made_at.max(placed.at);
+                    }
                 }
                 results.push(r);
             }
@@ -289,20 +377,37 @@ async fn push(
             }
         }
     }
-    sqlx::query("UPDATE sync_clients SET last_mutation_id = ?, app_build = ?, last_seen = ? WHERE client_id = ?")
-        .bind(last)
-        .bind(&req.app_build)
-        .bind(now_ms())
-        .bind(&req.client_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE sync_clients SET last_mutation_id = ?, last_made_at = ?, app_build = ?, last_seen = ?
+         WHERE client_id = ?",
+    )
+    .bind(client.last)
+    .bind(client.last_made_at)
+    .bind(&req.app_build)
+    .bind(now)
+    .bind(&req.client_id)
+    .execute(&mut *tx)
+    .await?;
+    note_contact(&mut *tx, &req.client_id, req.made_up_to, now).await?;
     tx.commit().await?;
     Ok(Json(PushResponse {
-        last_mutation_id: last as u64,
+        last_mutation_id: client.last as u64,
         results,
         gap_expected,
+        server_behind,
+        backed_up_to: client.backed_up_to as u64,
+        limits: LIMITS.to_value(),
         server_time: now_ms(),
     }))
+}
+
+/// One mutation as it arrived: who sent it, and when the server holds it was made.
+struct One<'a> {
+    client_id: &'a str,
+    m: &'a Mutation,
+    placed: Placed,
+    sent_at: Option<i64>,
+    now: i64,
 }
 
 /// Who may author mutations sent in this batch, and what they may do: looked up once per
@@ -338,13 +443,13 @@ impl Authors {
 /// Applies one mutation inside the batch's transaction. `Ok(Err(expected))` is a gap.
 async fn apply_one(
     tx: &mut SqliteConnection,
-    client_id: &str,
+    one: &One<'_>,
     caller: &Caller,
-    m: &Mutation,
     last: u64,
     locale: Locale,
     authors: &mut Authors,
 ) -> ApiResult<Result<MutationResult, u64>> {
+    let (m, client_id) = (one.m, one.client_id);
     match step(last, m.id) {
         Step::Gap { expected } => Ok(Err(expected)),
         Step::Duplicate => {
@@ -379,27 +484,75 @@ async fn apply_one(
             }))
         }
         Step::Apply => {
-            let now = now_ms();
-            let outcome = match authors.get(tx, client_id, caller, &m.author).await? {
-                None => Err(Refusal {
-                    code: "author_unknown",
-                    message: Key::ErrForbidden.text(locale).to_string(),
+            if let Some(first) = replayed(tx, m).await? {
+                // Carried over from an earlier enrolment of this phone that has it: recorded
+                // under this id as what it was, and answered as its duplicate.
+                sqlx::query(
+                    "INSERT INTO sync_mutations (client_id, mutation_id, name, v, author, args, status, code, message, field,
+                        client_time, server_time, made_at, sent_at, server_est, clock_flag)
+                     SELECT ?, ?, name, v, author, args, status, code, message, field,
+                        client_time, ?, made_at, sent_at, server_est, clock_flag
+                     FROM sync_mutations WHERE client_id = ? AND mutation_id = ?",
+                )
+                .bind(client_id)
+                .bind(m.id as i64)
+                .bind(one.now)
+                .bind(&first.0)
+                .bind(first.1)
+                .execute(&mut *tx)
+                .await?;
+                return Ok(Ok(MutationResult {
+                    id: m.id,
+                    status: Status::Duplicate,
+                    original: Some(first.2),
+                    code: first.3,
+                    message: first.4,
+                    field: first.5,
+                }));
+            }
+            let now = one.now;
+            let args_bytes = serde_json::to_string(&m.args)
+                .map(|s| s.len())
+                .unwrap_or(usize::MAX);
+            let too_large = m.oversized.is_some() || m.wire_bytes() > LIMITS.mutation_bytes;
+            let outcome = if m.name == app::sync::SKIP {
+                // An id this server lost (restored from a backup) that the phone no longer
+                // sends as it was: recorded, nothing applied.
+                Err(Refusal {
+                    code: "skipped",
+                    message: String::new(),
                     field: None,
-                }),
-                Some((roles, sites)) => {
-                    let mut cx = Ctx {
-                        tx: &mut *tx,
-                        client_id,
-                        m,
-                        roles: &roles,
-                        sites: &sites,
-                        now,
-                        locale,
-                    };
-                    match crate::records::run(&mut cx).await {
-                        Ok(()) => Ok(()),
-                        Err(Reject::Refused(r)) => Err(r),
-                        Err(Reject::Failed(e)) => return Err(e),
+                })
+            } else if too_large {
+                Err(Refusal {
+                    code: "too_large",
+                    message: Key::ErrRecordTooLarge.text(locale).to_string(),
+                    field: None,
+                })
+            } else {
+                match authors.get(tx, client_id, caller, &m.author).await? {
+                    None => Err(Refusal {
+                        code: "author_unknown",
+                        message: Key::ErrForbidden.text(locale).to_string(),
+                        field: None,
+                    }),
+                    Some((roles, sites)) => {
+                        let mut cx = Ctx {
+                            tx: &mut *tx,
+                            client_id,
+                            m,
+                            roles: &roles,
+                            sites: &sites,
+                            now,
+                            at: one.placed.at,
+                            clock_flag: one.placed.flag,
+                            locale,
+                        };
+                        match crate::records::run(&mut cx).await {
+                            Ok(()) => Ok(()),
+                            Err(Reject::Refused(r)) => Err(r),
+                            Err(Reject::Failed(e)) => return Err(e),
+                        }
                     }
                 }
             };
@@ -412,22 +565,34 @@ async fn apply_one(
                     r.field.map(str::to_string),
                 ),
             };
+            // What a refused record too large to take said is not kept (only its size).
+            let args = if too_large {
+                serde_json::json!({"oversized": m.oversized.unwrap_or(args_bytes as u64)})
+                    .to_string()
+            } else {
+                m.args.to_string()
+            };
             sqlx::query(
-                "INSERT INTO sync_mutations (client_id, mutation_id, name, v, author, args, status, code, message, field, client_time, server_time)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sync_mutations (client_id, mutation_id, name, v, author, args, status, code, message, field,
+                    client_time, server_time, made_at, sent_at, server_est, clock_flag)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(client_id)
             .bind(m.id as i64)
             .bind(&m.name)
             .bind(m.v as i64)
             .bind(&m.author)
-            .bind(m.args.to_string())
+            .bind(args)
             .bind(status.as_str())
             .bind(&code)
             .bind(&message)
             .bind(&field)
             .bind(m.client_time)
             .bind(now)
+            .bind(one.placed.at)
+            .bind(one.sent_at)
+            .bind(m.clock.map(|c| c.est))
+            .bind(one.placed.flag.map(|f| f.as_str()))
             .execute(&mut *tx)
             .await?;
             Ok(Ok(MutationResult {
@@ -440,6 +605,45 @@ async fn apply_one(
             }))
         }
     }
+}
+
+/// What an earlier enrolment of this phone recorded for a mutation carried over from it
+/// (`replay_of`), by the same author: where, and its outcome.
+type Replayed = (
+    String,
+    i64,
+    Status,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<Replayed>> {
+    for origin in m.replay_of.iter().take(8) {
+        let Some((client, id)) = origin.rsplit_once('/') else {
+            continue;
+        };
+        let Ok(id) = id.parse::<i64>() else { continue };
+        type Row = (String, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT status, code, message, field FROM sync_mutations
+             WHERE client_id = ? AND mutation_id = ? AND author = ?",
+        )
+        .bind(client)
+        .bind(id)
+        .bind(&m.author)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((status, code, message, field)) = row {
+            let status = if status == "rejected" {
+                Status::Rejected
+            } else {
+                Status::Applied
+            };
+            return Ok(Some((client.to_string(), id, status, code, message, field)));
+        }
+    }
+    Ok(None)
 }
 
 /// The signed-in person, or someone who used this device before (their queued records are
@@ -485,12 +689,23 @@ async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResul
     Ok((roles.iter().filter_map(|r| Role::parse(r)).collect(), sites))
 }
 
-/// One entity's changed rows after `cursor`, as changes, at most `limit`.
+/// Where a pull resumes inside the entity at `index` of [`ENTITIES`].
+#[derive(Clone, Copy)]
+enum From<'a> {
+    /// Rows after `version`.
+    After(i64),
+    /// Rows at `version` too (this entity comes after the cursor's inside that version).
+    AtOrAfter(i64),
+    /// Rows after `version`, and at `version` those with an id after this one.
+    Inside(i64, &'a str),
+}
+
+/// One entity's changed rows from `from`, as changes, in `(version, id)` order, at most `limit`.
 async fn entity_changes(
     tx: &mut SqliteConnection,
     e: &Entity,
     sites: &SiteScope,
-    cursor: i64,
+    from: From<'_>,
     since: i64,
     limit: usize,
 ) -> ApiResult<Vec<Change>> {
@@ -501,11 +716,21 @@ async fn entity_changes(
         SiteScope::Only(ids) if ids.is_empty() => " AND 0".to_string(),
         SiteScope::Only(ids) => format!(" AND site_id IN ({})", vec!["?"; ids.len()].join(",")),
     };
+    let position = match from {
+        From::After(_) => "version > ?",
+        From::AtOrAfter(_) => "version >= ?",
+        From::Inside(..) => "(version > ? OR (version = ? AND id > ?))",
+    };
     let sql = format!(
-        "SELECT * FROM {} WHERE version > ? AND {} >= ?{site_filter} ORDER BY version LIMIT ?",
+        "SELECT * FROM {} WHERE {position} AND {} >= ?{site_filter} ORDER BY version, id LIMIT ?",
         e.table, e.time_column
     );
-    let mut q = sqlx::query(&sql).bind(cursor).bind(since);
+    let mut q = sqlx::query(&sql);
+    q = match from {
+        From::After(v) | From::AtOrAfter(v) => q.bind(v),
+        From::Inside(v, id) => q.bind(v).bind(v).bind(id.to_string()),
+    };
+    q = q.bind(since);
     if let SiteScope::Only(ids) = sites {
         for id in ids {
             q = q.bind(id);
@@ -553,9 +778,29 @@ async fn entity_changes(
     Ok(out)
 }
 
-/// Changes after the cursor, in version order, of the entities and sites the signed-in person
-/// may see. Each entity's table is read up to a page; the merged list is cut at one page, so
-/// the cursor never passes a change that was not sent.
+/// A fingerprint of what a person may see (their roles and sites): a cursor taken under
+/// another one makes the next pull a reset.
+fn scope_of(caller: &Caller) -> String {
+    use sha2::{Digest, Sha256};
+    let mut roles: Vec<&str> = caller.roles.iter().map(|r| r.as_str()).collect();
+    roles.sort_unstable();
+    let mut sites: Vec<&str> = caller.site_ids.iter().map(String::as_str).collect();
+    sites.sort_unstable();
+    let text = format!("{}|{}", roles.join(","), sites.join(","));
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+/// The server's cursor epoch: a new one after a restore from a backup.
+pub async fn epoch(ex: impl sqlx::SqliteExecutor<'_>) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT epoch FROM sync_meta WHERE id = 1")
+        .fetch_one(ex)
+        .await
+}
+
+/// Changes after the cursor, in `(version, entity, id)` order, of the entities and sites the
+/// signed-in person may see, a page at a time. Each entity's table is read up to a page past
+/// the cursor; the merged list is cut at one page, and the next cursor is the last change
+/// sent, so rows sharing a version are never skipped however many there are.
 async fn pull(
     State(state): State<AppState>,
     caller: Caller,
@@ -564,48 +809,70 @@ async fn pull(
 ) -> ApiResult<Json<PullResponse>> {
     caller.require(Action::ViewSites)?;
     check_device(&state.db, &req.client_id, &headers, &caller).await?;
-    let cursor = req.cursor.unwrap_or(0);
     let now = now_ms();
+    note_contact(&state.db, &req.client_id, req.made_up_to, now).await?;
     // One read transaction: the rows and the version they are read at agree.
     let mut tx = state.db.begin().await?;
-    let version: i64 = sqlx::query_scalar("SELECT version FROM sync_meta WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
-    let mut changes = Vec::new();
+    let (version, epoch): (i64, String) =
+        sqlx::query_as("SELECT version, epoch FROM sync_meta WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    let scope = scope_of(&caller);
+    // Another epoch (a restored server), another scope (roles or sites changed), a cursor
+    // ahead of this server or of an entity it does not know: start again.
+    let cursor = req.cursor.as_ref().and_then(Cursor::read).filter(|c| {
+        c.epoch == epoch
+            && c.scope == scope
+            && c.version <= version
+            && c.after
+                .as_ref()
+                .is_none_or(|(name, _)| ENTITIES.iter().any(|e| e.name == name))
+    });
+    let reset = cursor.is_none();
+    let start = cursor.unwrap_or_default();
+    let after_index = start
+        .after
+        .as_ref()
+        .and_then(|(name, _)| ENTITIES.iter().position(|e| e.name == name));
+    let mut changes: Vec<(usize, Change)> = Vec::new();
     let mut has_more = false;
-    for e in ENTITIES {
+    for (index, e) in ENTITIES.iter().enumerate() {
         let Some(action) = e.seen_with.iter().find(|a| caller.can(**a)) else {
             continue;
         };
+        let from = match (after_index, &start.after) {
+            (Some(i), Some((_, id))) if i == index => From::Inside(start.version, id),
+            (Some(i), _) if index > i => From::AtOrAfter(start.version),
+            _ => From::After(start.version),
+        };
         let scope = caller.scope(*action)?;
         let since = now - e.max_age_days * 24 * 3600 * 1000;
-        let mut part = entity_changes(&mut tx, e, &scope, cursor, since, PULL_PAGE + 1).await?;
+        let mut part = entity_changes(&mut tx, e, &scope, from, since, PULL_PAGE + 1).await?;
         has_more |= part.len() > PULL_PAGE;
         part.truncate(PULL_PAGE);
-        changes.append(&mut part);
+        changes.extend(part.into_iter().map(|c| (index, c)));
     }
-    changes.sort_by_key(|c| c.version);
-    if changes.len() > PULL_PAGE {
-        has_more = true;
-        changes.truncate(PULL_PAGE);
-    }
-    let last_mutation_id: i64 =
-        sqlx::query_scalar("SELECT last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(&req.client_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (last_mutation_id, backed_up_to): (i64, i64) = sqlx::query_as(
+        "SELECT last_mutation_id, backed_up_to FROM sync_clients WHERE client_id = ?",
+    )
+    .bind(&req.client_id)
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
-    let next_cursor = if has_more {
-        changes.last().map(|c| c.version).unwrap_or(cursor)
-    } else {
-        version.max(cursor)
+    let head = Cursor {
+        epoch,
+        scope,
+        version: version.max(start.version),
+        after: None,
     };
+    let (changes, next, has_more) = cut_page(changes, has_more, PULL_PAGE, head);
     Ok(Json(PullResponse {
-        cursor: next_cursor,
+        cursor: next.to_value(),
         last_mutation_id: last_mutation_id as u64,
         changes,
-        reset: req.cursor.is_none(),
+        reset,
         has_more,
-        server_time: now,
+        backed_up_to: backed_up_to as u64,
+        server_time: now_ms(),
     }))
 }

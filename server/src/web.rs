@@ -31,6 +31,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => {
                 Err(ApiError::NotJson)
             }
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::TooLarge)
+            }
             Err(e) => {
                 tracing::debug!(error = %e, "rejected a request body");
                 Err(ApiError::BadRequest {

@@ -49,7 +49,7 @@ async fn old_personal_data_is_anonymised_and_counts_stay() {
     .await;
     assert_eq!(statuses(&r), ["applied", "applied", "applied"]);
     let (_, p) = pull(&app, &g, &d, None).await;
-    let cursor = p["cursor"].as_i64();
+    let cursor = p["cursor"].clone();
     let now = chrono::Utc::now().timestamp_millis();
 
     // Not old enough yet: nothing happens.
@@ -98,7 +98,7 @@ async fn old_personal_data_is_anonymised_and_counts_stay() {
     assert!(everything.iter().all(|a| a == "{}"), "{everything:?}");
 
     // Phones are told to drop them.
-    let (_, p2) = pull(&app, &g, &d, cursor).await;
+    let (_, p2) = pull(&app, &g, &d, Some(&cursor)).await;
     let ops: Vec<(String, String)> = p2["changes"]
         .as_array()
         .unwrap()

@@ -139,7 +139,7 @@ async fn pulls_are_scoped_ordered_and_paged_and_devices_can_be_revoked() {
     assert!(changes.iter().all(|c| c["data"]["site_id"] == hc.as_str()));
     assert_eq!(p["last_mutation_id"], 2);
     // Nothing new since the cursor.
-    let (_, again) = pull(&app, &g2, &d2, Some(p["cursor"].as_i64().unwrap())).await;
+    let (_, again) = pull(&app, &g2, &d2, Some(&p["cursor"])).await;
     assert_eq!(again["changes"], json!([]));
 
     // The supervisor (on a device) sees all five, in version order.
@@ -223,39 +223,39 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
     let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
     let d = enrol(&app, &sup).await;
     let ok = check_in(1, &gid, &main, "张三");
-    let cases: Vec<(Value, &str)> = vec![
+    // What is wrong with the envelope refuses the batch, and changes nothing.
+    let cases: Vec<(Value, &str, StatusCode)> = vec![
         (
             json!([{"id": "one", "name": "visit.check_in"}]),
             "wrong types",
+            StatusCode::BAD_REQUEST,
         ),
         (
-            json!([{"id": 1, "name": "visit.delete_all", "v": 1, "author": gid, "args": {}, "client_time": 0}]),
-            "unknown name",
+            json!([ok.clone(), ok.clone()]),
+            "ids not increasing",
+            StatusCode::BAD_REQUEST,
         ),
-        (
-            json!([{"id": 1, "name": "visit.check_in", "v": 9, "author": gid, "args": {}, "client_time": 0}]),
-            "future version",
-        ),
-        (json!([ok.clone(), ok.clone()]), "ids not increasing"),
         (
             json!((1..=101)
                 .map(|i| check_in(i, &gid, &main, "x"))
                 .collect::<Vec<_>>()),
-            "batch too big",
+            "more mutations than the limit",
+            StatusCode::PAYLOAD_TOO_LARGE,
         ),
         (
-            json!([{"id": 1, "name": "visit.check_in", "v": 1, "author": gid, "args": {"pad": "x".repeat(20_000)}, "client_time": 0}]),
-            "huge args",
+            json!([{"id": 1, "name": "visit.check_in", "v": 1, "author": gid, "args": {"pad": "x".repeat(600_000)}, "client_time": 0}]),
+            "a body over the limit",
+            StatusCode::PAYLOAD_TOO_LARGE,
         ),
     ];
-    for (batch, what) in cases {
+    for (batch, what, status) in cases {
         let (s, e) = push(&app, &g, &d, batch).await;
-        assert!(
-            s == StatusCode::BAD_REQUEST || s == StatusCode::PAYLOAD_TOO_LARGE,
-            "{what}: {s}"
-        );
-        if s == StatusCode::BAD_REQUEST {
-            assert!(!e["message"].as_str().unwrap().is_empty(), "{what}");
+        assert_eq!(s, status, "{what}: {e}");
+        assert!(!e["message"].as_str().unwrap().is_empty(), "{what}");
+        if s == StatusCode::PAYLOAD_TOO_LARGE {
+            // The phone learns what fits.
+            assert_eq!(e["limits"]["batch"], 100, "{what}: {e}");
+            assert_eq!(e["limits"]["batch_bytes"], 512 * 1024);
         }
     }
     // Someone else's (unknown) client id.
@@ -267,25 +267,81 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
         push(&app, &g, &other, json!([ok.clone()])).await.0,
         StatusCode::FORBIDDEN
     );
-    // An app older than the server's protocol is told to update (426); its outbox waits.
+    // An app older than the server's protocol is told to update (426) to this build; its
+    // outbox waits.
     let r = g
         .post(app.url("/api/sync/v1/push"))
         .header("x-guardpost-device-key", &d.key)
-        .json(&json!({"client_id": d.client_id, "protocol": 0, "app_build": "old", "mutations": [ok.clone()]}))
+        .json(&json!({"client_id": d.client_id, "protocol": 1, "app_build": "old", "mutations": [ok.clone()]}))
         .send()
         .await
         .unwrap();
     let (s, e) = body(r).await;
     assert_eq!(s, StatusCode::UPGRADE_REQUIRED);
     assert_eq!(e["code"], "update_required");
+    assert!(e["min_build"].is_string(), "{e}");
     // Not signed in.
     let (s, _) = push(&app, &common::client(), &d, json!([ok.clone()])).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(visits(&app).await, 0);
-    // Still serving, and the good batch goes through.
-    let (s, r) = push(&app, &g, &d, json!([ok])).await;
-    assert_eq!(s, StatusCode::OK);
-    assert_eq!(r["results"][0]["status"], "applied");
+
+    // One bad mutation is that mutation's refusal, never the batch's: malformed args and a
+    // record over the per-mutation limit are refused and recorded, the rest applied.
+    let batch = json!([
+        ok,
+        {"id": 2, "name": "visit.check_in", "v": 2, "author": gid, "args": {"pad": "x".repeat(60_000)}, "client_time": 0},
+        {"id": 3, "name": "visit.check_in", "v": 2, "author": gid, "args": null, "client_time": 0, "oversized": 70_000},
+        {"id": 4, "name": "visit.check_in", "v": 2, "author": gid, "args": [1, 2], "client_time": 0},
+        check_in(5, &gid, &main, "李四"),
+    ]);
+    let (s, r) = push(&app, &g, &d, batch).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        common::statuses(&r),
+        ["applied", "rejected", "rejected", "rejected", "applied"]
+    );
+    assert_eq!(r["results"][1]["code"], "too_large");
+    assert_eq!(
+        r["results"][1]["message"],
+        "这条记录内容过多，服务器无法接收：请删减备注或说明后重新保存"
+    );
+    assert_eq!(r["results"][2]["code"], "too_large");
+    assert_eq!(r["results"][3]["code"], "invalid");
+    assert_eq!(visits(&app).await, 2);
+    // The refused junk is not kept, only its size.
+    let kept: String = sqlx::query_scalar("SELECT args FROM sync_mutations WHERE mutation_id = 2")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(kept.len() < 100, "{kept}");
+
+    // A mutation this server does not know yet (a phone newer than its server) stops the
+    // batch before it: not refused, kept by the phone and sent again after the update.
+    let batch = json!([
+        check_in(6, &gid, &main, "王五"),
+        {"id": 7, "name": "request.file", "v": 1, "author": gid, "args": {}, "client_time": 0},
+        check_in(8, &gid, &main, "赵六"),
+    ]);
+    let (s, r) = push(&app, &g, &d, batch).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(r["server_behind"], 7);
+    assert_eq!(r["last_mutation_id"], 6);
+    let (_, r) = push(
+        &app,
+        &g,
+        &d,
+        json!([{"id": 7, "name": "visit.check_in", "v": 9, "author": gid, "args": {}, "client_time": 0}]),
+    )
+    .await;
+    assert_eq!(r["server_behind"], 7, "a newer version of a known one too");
+    let unknown: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sync_mutations WHERE mutation_id = 7")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(unknown, 0, "nothing recorded against it");
+    assert_eq!(visits(&app).await, 3);
 }
 
 #[tokio::test]
@@ -356,30 +412,710 @@ async fn hello_makes_a_person_known_on_the_device() {
     assert_eq!(r["results"][0]["status"], "applied");
 }
 
+const HOUR: i64 = 3600 * 1000;
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// As if the phone had been enrolled (its last contact) `hours` ago: records made since then
+/// may carry times that far back.
+async fn enrolled_hours_ago(app: &TestApp, d: &Device, hours: i64) {
+    sqlx::query("UPDATE sync_clients SET contact_at = ?, last_made_at = 0 WHERE client_id = ?")
+        .bind(now() - hours * HOUR)
+        .bind(&d.client_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
+/// One mutation with the phone's clock at making and its estimate of the server's time then.
+fn made(
+    id: u64,
+    name: &str,
+    author: &str,
+    args: Value,
+    client_time: i64,
+    est: Option<(i64, bool)>,
+) -> Value {
+    let mut m = json!({"id": id, "name": name, "v": 1, "author": author, "args": args, "client_time": client_time});
+    if let Some((est, mono)) = est {
+        m["clock"] = json!([est, i64::from(mono), est - 5 * 60 * 1000, 0]);
+    }
+    m
+}
+
+fn visit_args(site: &str, name: &str) -> Value {
+    json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": site, "name": name, "purpose": "立案"})
+}
+
+/// Sends `mutations` with the phone's clock at sending.
+async fn push_sent(
+    app: &TestApp,
+    c: &reqwest::Client,
+    d: &Device,
+    sent_at: i64,
+    mutations: Value,
+) -> Value {
+    let (s, r) = common::push_body(
+        app,
+        c,
+        d,
+        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
+               "sent_at": sent_at, "mutations": mutations}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    r
+}
+
+async fn visit_time(app: &TestApp, name: &str) -> (i64, bool) {
+    sqlx::query_as("SELECT checked_in_at, clock_skewed FROM visits WHERE name = ?")
+        .bind(name)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn flag(app: &TestApp, d: &Device, id: i64) -> (Option<String>, i64, i64) {
+    sqlx::query_as("SELECT clock_flag, client_time, made_at FROM sync_mutations WHERE client_id = ? AND mutation_id = ?")
+        .bind(&d.client_id)
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn a_device_clock_far_off_is_flagged_not_trusted() {
+async fn records_made_offline_hours_ago_keep_the_hour_they_were_made() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app
+        .person(&admin, "guard1", &["guard", "fire_operator"], &["main"])
+        .await;
+    let d = enrol(&app, &sup).await;
+    enrolled_hours_ago(&app, &d, 14).await;
+    let (three, thirteen) = (now() - 3 * HOUR, now() - 13 * HOUR);
+    // A visit registered offline three hours ago, and a fire shift begun thirteen hours ago,
+    // both by a phone whose clock is right, sent now.
+    let shift = json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "operator_ids": [gid],
+                       "starts_at": thirteen, "ends_at": thirteen + 8 * HOUR, "acknowledged": true});
+    let r = push_sent(
+        &app,
+        &g,
+        &d,
+        now(),
+        json!([
+            made(
+                1,
+                "fire.shift",
+                &gid,
+                shift,
+                thirteen,
+                Some((thirteen, false))
+            ),
+            made(
+                2,
+                "visit.check_in",
+                &gid,
+                visit_args(&main, "三小时前"),
+                three,
+                Some((three, true))
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(common::statuses(&r), ["applied", "applied"], "{r}");
+    assert_eq!(visit_time(&app, "三小时前").await, (three, false));
+    let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM fire_shifts")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(starts, thirteen);
+    assert_eq!(flag(&app, &d, 2).await, (None, three, three));
+}
+
+#[tokio::test]
+async fn a_phone_clock_wrong_or_changed_is_placed_right_and_flagged() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let main = app.site_id("main").await;
     let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
     let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
     let d = enrol(&app, &sup).await;
-    let mut skewed = check_in(1, &gid, &main, "钟慢");
-    skewed["client_time"] = json!(chrono::Utc::now().timestamp_millis() - 3 * 3600 * 1000);
-    let ok = check_in(2, &gid, &main, "钟准");
-    let (s, _) = push(&app, &g, &d, json!([skewed, ok])).await;
-    assert_eq!(s, StatusCode::OK);
-    let flags: Vec<(String, bool, i64)> =
-        sqlx::query_as("SELECT name, clock_skewed, version FROM visits ORDER BY version")
-            .fetch_all(&app.db)
+    enrolled_hours_ago(&app, &d, 5).await;
+    let t = now();
+    // 1. Three hours slow throughout: made an hour ago by the true clock, sent now.
+    let r = push_sent(
+        &app,
+        &g,
+        &d,
+        t - 3 * HOUR,
+        json!([made(
+            1,
+            "visit.check_in",
+            &gid,
+            visit_args(&main, "钟慢"),
+            t - 4 * HOUR,
+            Some((t - HOUR, false))
+        )]),
+    )
+    .await;
+    assert_eq!(common::statuses(&r), ["applied"]);
+    let (at, skewed) = visit_time(&app, "钟慢").await;
+    assert!((at - (t - HOUR)).abs() < 5000, "placed at the true time");
+    assert!(skewed, "and flagged for the supervisor");
+    let (why, client_time, _) = flag(&app, &d, 1).await;
+    assert_eq!(
+        (why.as_deref(), client_time),
+        (Some("skewed"), t - 4 * HOUR),
+        "both times kept"
+    );
+
+    // 2. Made right half an hour ago; the battery went flat and the clock came back in 1970.
+    let r = push_sent(
+        &app,
+        &g,
+        &d,
+        60_000,
+        json!([made(
+            2,
+            "visit.check_in",
+            &gid,
+            visit_args(&main, "没电"),
+            t - HOUR / 2,
+            Some((t - HOUR / 2, false))
+        )]),
+    )
+    .await;
+    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(visit_time(&app, "没电").await, (t - HOUR / 2, true));
+    assert_eq!(flag(&app, &d, 2).await.0.as_deref(), Some("changed"));
+
+    // 3. A clock turned back to before the previous record while making, and set right
+    //    before sending (a late round made to look on time, the app reloaded so no estimate
+    //    carries): never placed before that record.
+    let r = push_sent(
+        &app,
+        &g,
+        &d,
+        now(),
+        json!([made(
+            3,
+            "visit.check_in",
+            &gid,
+            visit_args(&main, "拨回"),
+            t - 2 * HOUR,
+            None
+        )]),
+    )
+    .await;
+    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(
+        visit_time(&app, "拨回").await,
+        (t - HOUR / 2, true),
+        "not before the previous record"
+    );
+    assert_eq!(flag(&app, &d, 3).await.0.as_deref(), Some("bounded"));
+
+    // The supervisor sees them on the dashboard of the day they were made.
+    let day = app::hazard::date_text(app::front::court_date(t - HOUR / 2));
+    let (s, dash) = body(
+        app.get(&sup, &format!("/api/v1/dashboard?site={main}&day={day}"))
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{dash}");
+    assert!(dash["clock_flagged"].as_i64().unwrap() >= 2, "{dash}");
+
+    // 4. A phone whose clock is right: not flagged, its time kept.
+    let ok = now() - 60_000;
+    push_sent(
+        &app,
+        &g,
+        &d,
+        now(),
+        json!([made(
+            4,
+            "visit.check_in",
+            &gid,
+            visit_args(&main, "钟准"),
+            ok,
+            Some((ok, true))
+        )]),
+    )
+    .await;
+    assert_eq!(visit_time(&app, "钟准").await, (ok, false));
+}
+
+/// A checklist of 30 items (the most a checklist takes), each as long as allowed, and the
+/// supervisor's inspection failing every one with the longest note: the largest record the
+/// inspection form makes, which opens 30 rectifications in one write.
+async fn thirty_item_checklist(
+    app: &TestApp,
+    sup: &reqwest::Client,
+    main: &str,
+) -> (String, Vec<String>) {
+    let list: String =
+        sqlx::query_scalar("SELECT id FROM inspection_checklists ORDER BY sort LIMIT 1")
+            .fetch_one(&app.db)
             .await
             .unwrap();
-    // Order is the server's (versions), whatever the phone's clock said.
+    let items: Vec<String> = (0..30)
+        .map(|i| format!("{i:02}{}", "检".repeat(58)))
+        .collect();
+    let (s, v) = body(
+        app.put(
+            sup,
+            &format!("/api/v1/inspection-checklists/{list}"),
+            json!({"name_zh": "全面检查", "items": items.join("\n")}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v} {main}");
+    (list, items)
+}
+
+fn failing_inspection(id: u64, author: &str, main: &str, list: &str, items: &[String]) -> Value {
+    let answers: Vec<Value> = items
+        .iter()
+        .map(|t| json!({"text": t, "ok": false, "note": "问".repeat(300), "rectify": true}))
+        .collect();
+    common::mutation(
+        id,
+        "inspection.record",
+        1,
+        author,
+        json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "kind": "monthly",
+               "checklist_id": list, "items": answers, "note": "总".repeat(500)}),
+    )
+}
+
+#[tokio::test]
+async fn pulls_page_through_writes_that_stamp_many_rows_with_one_version() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, sid) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let (list, items) = thirty_item_checklist(&app, &sup, &main).await;
+    // The largest inspection goes through in one piece (it was refused over 8 KiB before).
+    let big = failing_inspection(1, &sid, &main, &list, &items);
+    assert!(big["args"].to_string().len() > 30_000);
+    // 20 inspections of 30 rectifications each: 600 rows, 30 to a version.
+    let batch: Vec<Value> = (1..=20)
+        .map(|i| failing_inspection(i, &sid, &main, &list, &items))
+        .collect();
+    for part in batch.chunks(5) {
+        let (s, r) = push(&app, &sup, &d, json!(part)).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert!(common::statuses(&r).iter().all(|s| s == "applied"), "{r}");
+    }
+    let rects: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rectifications")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rects, 600);
+
+    // A fresh supervisor's phone receives every one, however the 500-row pages cut the writes.
+    let (fresh_c, _) = app.person(&admin, "sup2", &["supervisor"], &["main"]).await;
+    let fresh = enrol(&app, &fresh_c).await;
+    let (all, last) = common::pull_all(&app, &fresh_c, &fresh, None).await;
+    let count = |all: &[Value], entity: &str| all.iter().filter(|c| c["entity"] == entity).count();
+    assert_eq!(count(&all, "rectification"), 600);
+    assert_eq!(count(&all, "hazard"), 600);
+    let ids: std::collections::BTreeSet<(&str, &str)> = all
+        .iter()
+        .map(|c| (c["entity"].as_str().unwrap(), c["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ids.len(), all.len(), "nothing sent twice");
+
+    // The hourly escalation stamps 300 overdue rectifications and their 300 thread entries
+    // with one version: the phone's next pull pages through them all.
+    sqlx::query(
+        "UPDATE rectifications SET deadline = '2026-01-05' WHERE id IN
+         (SELECT id FROM rectifications ORDER BY id LIMIT 300)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let escalated = server::records::hazard::escalate(&app.db, now())
+        .await
+        .unwrap();
+    assert_eq!(escalated, 300);
+    let (more, _) = common::pull_all(&app, &fresh_c, &fresh, Some(&last["cursor"])).await;
+    assert_eq!(count(&more, "rectification"), 300);
     assert_eq!(
-        flags
-            .iter()
-            .map(|f| (f.0.as_str(), f.1))
-            .collect::<Vec<_>>(),
-        [("钟慢", true), ("钟准", false)]
+        more.iter()
+            .filter(|c| c["entity"] == "rect_comment" && c["data"]["kind"] == "escalate")
+            .count(),
+        300
+    );
+    let versions: std::collections::BTreeSet<i64> = more
+        .iter()
+        .map(|c| c["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        versions.len(),
+        1,
+        "one write, one version, {} rows",
+        more.len()
+    );
+}
+
+#[tokio::test]
+async fn a_busy_morning_offline_reaches_the_server_and_one_version_spans_pages() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    // 1,200 visitors, each with an 80-character purpose and the person visited, batched as
+    // the phone does: by count and by bytes.
+    let mut outbox = app::sync::Outbox::new(d.client_id.clone());
+    for i in 0..1200 {
+        let args = json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": main,
+            "name": format!("访客{i}"), "purpose": "开".repeat(80), "person_visited": "承办法官王某某",
+            "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13800001111",
+            "category": "party"});
+        outbox = outbox.with_new("visit.check_in", 2, &gid, args, now()).0;
+    }
+    let mut pushes = 0;
+    loop {
+        let batch = outbox.batch(&app::sync::LIMITS);
+        if batch.is_empty() {
+            break;
+        }
+        let (s, r) = push(&app, &g, &d, json!(batch)).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let r: app::sync::PushResponse = serde_json::from_value(r).unwrap();
+        outbox.on_push_response(&r, now());
+        pushes += 1;
+    }
+    assert_eq!(outbox.pending(), 0);
+    assert_eq!(outbox.rejected().count(), 0);
+    assert_eq!(visits(&app).await, 1200);
+    assert!(pushes >= 12, "{pushes}");
+
+    let (_, before) = common::pull_all(&app, &g, &d, None).await;
+    // Half a year on, the retention job anonymises all 1,200 in one write (one version): the
+    // phone receives every removal across three pages.
+    let swept = server::retention::run(&app.db, now() + 181 * 24 * HOUR, 180)
+        .await
+        .unwrap();
+    assert_eq!(swept.visits, 1200);
+    let (gone, _) = common::pull_all(&app, &g, &d, Some(&before["cursor"])).await;
+    let removed = gone
+        .iter()
+        .filter(|c| c["entity"] == "visit" && c["op"] == "del")
+        .count();
+    assert_eq!(removed, 1200);
+}
+
+#[tokio::test]
+async fn a_change_of_roles_or_sites_makes_the_next_pull_a_reset() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let hc = app.site_id("huancheng").await;
+    let (sup, _) = app
+        .person(&admin, "sup", &["supervisor"], &["main", "huancheng"])
+        .await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let m: Vec<Value> = (1..=3).map(|i| check_in(i, &gid, &main, "甲")).collect();
+    push(&app, &g, &d, json!(m)).await;
+    let (_, p) = common::pull_all(&app, &g, &d, None).await;
+    assert_eq!(p["reset"], true);
+    // Moved to the tribunal.
+    let r = app
+        .put(
+            &admin,
+            &format!("/api/v1/people/{gid}"),
+            json!({"display_name": "guard1", "roles": ["guard"], "site_ids": [hc], "disabled": false}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let (s, p) = pull(&app, &g, &d, Some(&p["cursor"])).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(
+        p["reset"], true,
+        "the phone drops what it may no longer keep"
+    );
+    assert!(common::changes_of(&p, "visit").is_empty());
+    // Nothing changed since: an ordinary pull.
+    let (_, again) = pull(&app, &g, &d, Some(&p["cursor"])).await;
+    assert_eq!(again["reset"], false);
+}
+
+/// A phone as the app keeps it: the real outbox and view, pushing and pulling as `outbox::flush`
+/// and `outbox::pull` do.
+struct RealPhone {
+    outbox: app::sync::Outbox,
+    view: app::sync::View,
+}
+
+impl RealPhone {
+    async fn sync(&mut self, app: &TestApp, c: &reqwest::Client, d: &Device) {
+        for _ in 0..100 {
+            let batch = self.outbox.batch(&app::sync::LIMITS);
+            if batch.is_empty() {
+                break;
+            }
+            let (s, r) = push(app, c, d, json!(batch)).await;
+            assert_eq!(s, StatusCode::OK, "{r}");
+            let r: app::sync::PushResponse = serde_json::from_value(r).unwrap();
+            self.outbox.on_push_response(&r, now());
+            self.outbox.prune();
+        }
+        for _ in 0..100 {
+            let cursor = self
+                .view
+                .cursor
+                .clone()
+                .map(|c| serde_json::to_value(c).unwrap());
+            let (s, p) = pull(app, c, d, cursor.as_ref()).await;
+            assert_eq!(s, StatusCode::OK, "{p}");
+            let p: app::sync::PullResponse = serde_json::from_value(p).unwrap();
+            let before = self.outbox.pending();
+            self.outbox.on_pull(p.last_mutation_id, p.backed_up_to);
+            self.view.apply(&p);
+            if self.outbox.pending() > before {
+                // The server lost some: send them again, then read on.
+                Box::pin(self.sync(app, c, d)).await;
+                return;
+            }
+            if !p.has_more {
+                break;
+            }
+        }
+    }
+
+    fn save(&mut self, author: &str, site: &str, name: &str) {
+        let args = visit_args(site, name);
+        self.outbox = self
+            .outbox
+            .with_new("visit.check_in", 1, author, args, now())
+            .0;
+    }
+}
+
+async fn names(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("SELECT name FROM visits ORDER BY name")
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let mut phone = RealPhone {
+        outbox: app::sync::Outbox::new(d.client_id.clone()),
+        view: app::sync::View::default(),
+    };
+    for n in ["01", "02", "03"] {
+        phone.save(&gid, &main, n);
+    }
+    phone.sync(&app, &g, &d).await;
+    let dir = server::backup::folder(&app.settings.data_dir);
+    let first = server::backup::run(&app.db, &dir, 8).await.unwrap();
+    // The backup is reported to the phone, which may now drop those receipts.
+    phone.sync(&app, &g, &d).await;
+    assert_eq!(phone.outbox.backed_up_to, 3);
+    assert_eq!(
+        phone.outbox.entries.len(),
+        0,
+        "receipts the backup holds are gone: {:?}",
+        phone.outbox.entries
+    );
+    for n in ["04", "05", "06"] {
+        phone.save(&gid, &main, n);
+    }
+    phone.sync(&app, &g, &d).await;
+    assert_eq!(
+        phone.outbox.entries.len(),
+        3,
+        "receipts no backup holds yet are kept"
+    );
+    assert_eq!(names(&app).await.len(), 6);
+
+    // The disk dies; the court restores the backup on a new machine.
+    let fresh = tempfile::tempdir().unwrap();
+    server::backup::restore(&first.file, &fresh.path().join("guardpost.db"))
+        .await
+        .unwrap();
+    let restored = common::spawn_app_in(fresh).await;
+    assert_eq!(names(&restored).await, ["01", "02", "03"]);
+    // The phone (same session, same enrolment: both are in the backup) saves one more and
+    // syncs: the server asks for what it lost, and the phone sends it from its receipts.
+    phone.save(&gid, &main, "07");
+    phone.sync(&restored, &g, &d).await;
+    assert_eq!(
+        names(&restored).await,
+        ["01", "02", "03", "04", "05", "06", "07"],
+        "every record exactly once"
+    );
+    assert_eq!(phone.outbox.pending(), 0);
+    // The phone's view equals the server's: the new epoch reset its pull.
+    let shown: Vec<String> = phone.view.rows["visit"]
+        .values()
+        .map(|v| v["name"].as_str().unwrap().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(shown, names(&restored).await);
+    // Nothing is stuck: a second phone that had only pulled gets a reset, not a gap.
+    let (_, p) = pull(&restored, &g, &d, None).await;
+    assert_eq!(p["reset"], true);
+}
+
+#[tokio::test]
+async fn a_phone_enrolled_again_keeps_its_outbox_and_nothing_doubles() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let mut phone = RealPhone {
+        outbox: app::sync::Outbox::new(d.client_id.clone()),
+        view: app::sync::View::default(),
+    };
+    for n in ["01", "02", "03", "04"] {
+        phone.save(&gid, &main, n);
+    }
+    // Two are sent and applied, but the answer is lost (the phone went out of range).
+    let batch = phone.outbox.batch(&app::sync::LIMITS);
+    let (s, _) = push(&app, &g, &d, json!(batch[..2])).await;
+    assert_eq!(s, StatusCode::OK);
+    // The phone is reported lost and revoked; found, it is enrolled again.
+    let r = app
+        .post(
+            &admin,
+            &format!("/api/v1/devices/{}/revoke", d.client_id),
+            json!(null),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let resume_after = phone.outbox.last_id;
+    let (s, v) = body(
+        app.post(
+            &sup,
+            "/api/v1/devices",
+            json!({"label": "找回的手机", "resume_after": resume_after}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let d2 = Device {
+        client_id: v["client_id"].as_str().unwrap().into(),
+        key: v["device_key"].as_str().unwrap().into(),
+    };
+    phone.outbox.reenrolled(&d2.client_id, resume_after);
+    phone.view = app::sync::View::default();
+    phone.save(&gid, &main, "05");
+    phone.sync(&app, &g, &d2).await;
+    assert_eq!(phone.outbox.pending(), 0);
+    assert_eq!(
+        phone.outbox.rejected().count(),
+        0,
+        "{:?}",
+        phone.outbox.entries
+    );
+    assert_eq!(
+        names(&app).await,
+        ["01", "02", "03", "04", "05"],
+        "all, once"
+    );
+}
+
+/// The largest record each of the biggest forms makes (every text at its longest, every list
+/// at its most) is one push's worth and applies: the per-mutation limit takes them all, with
+/// room to spare. (Before, an inspection over 8 KiB jammed the phone's queue.)
+#[tokio::test]
+async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, sid) = app
+        .person(&admin, "sup", &["supervisor", "guard"], &["main"])
+        .await;
+    let (_, other) = app.person(&admin, "sup2", &["supervisor"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let (list, items) = thirty_item_checklist(&app, &sup, &main).await;
+    let hazard = uuid::Uuid::now_v7().to_string();
+    let t = |n: usize| "字".repeat(n);
+    let plan = json!({"goal": t(500), "method": t(500), "materials": t(500), "people": t(500),
+                      "safety": t(500), "contingency": t(500)});
+    let deadline = app::hazard::date_text(app::front::court_date(now() + 10 * 24 * HOUR));
+    let item = json!({"category": "p1", "description": t(100), "disposition": "seized"});
+    let largest = vec![
+        failing_inspection(1, &sid, &main, &list, &items),
+        common::mutation(
+            2,
+            "hazard.report",
+            1,
+            &sid,
+            json!({"id": hazard, "site_id": main, "place": t(60), "category": "fire", "grade": "major",
+                   "description": t(500), "fixed_on_spot": false, "fix_note": ""}),
+        ),
+        common::mutation(
+            3,
+            "rect.issue",
+            1,
+            &sid,
+            json!({"rect_id": format!("{hazard}/rect"), "ledger": {"department": t(60),
+                   "responsible_id": other, "measures": t(500), "deadline": deadline,
+                   "funding": t(200), "safeguards": t(300), "plan": plan}}),
+        ),
+        common::mutation(
+            4,
+            "screening.record",
+            1,
+            &sid,
+            json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "visit_id": null,
+                   "name": t(40), "equipment": ["gate", "xray", "handheld"], "outcome": "prohibited",
+                   "officer": t(40), "note": t(200), "items": vec![item; 20]}),
+        ),
+        common::mutation(
+            5,
+            "visit.check_in",
+            2,
+            &sid,
+            json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "name": t(40),
+                   "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13800001111",
+                   "category": "party", "purpose": t(200), "person_visited": t(40), "case_number": t(40),
+                   "companions": 9}),
+        ),
+    ];
+    // The rectification as its phone read it, straight from the report it made.
+    let mut largest = largest;
+    largest[2]["base_version"] = json!(0);
+    for m in &largest {
+        let bytes = m.to_string().len();
+        assert!(
+            bytes < app::sync::LIMITS.mutation_bytes,
+            "{}: {bytes} bytes",
+            m["name"]
+        );
+    }
+    let (s, r) = push(&app, &sup, &d, json!(largest)).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        common::statuses(&r),
+        ["applied"; 5],
+        "{}",
+        serde_json::to_string_pretty(&r["results"]).unwrap()
     );
 }

@@ -167,6 +167,7 @@ pub fn SyncBar() -> impl IntoView {
             Blocked::NotEnrolled => app.t(Key::NeedEnrol),
             Blocked::Revoked => app.t(Key::ErrDeviceRevoked),
             Blocked::Update => app.t(Key::BlockedUpdate),
+            Blocked::ServerBehind => app.t(Key::ServerBehind),
         })
     };
     view! {

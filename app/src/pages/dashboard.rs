@@ -131,6 +131,12 @@ pub fn Dashboard() -> impl IntoView {
                     <p>{app.t(Key::OpenCustody)} " " <strong>{f.custody_open}</strong></p>
                 </section>
                 {duty_view(app.locale, f.duty)}
+                <Show when=move || { f.clock_flagged > 0 }>
+                    <section class="card kpi alarm" data-testid="kpi-clock">
+                        <p>{t("记录时间存疑 ", "Records with a doubtful time ")} <strong data-testid="clock-flagged">{f.clock_flagged}</strong>
+                            <span class="muted">{t("（手机时间不准或被改动，已按服务器推算的时间记录）", " (the phone's clock was off or changed; placed at the server's estimate)")}</span></p>
+                    </section>
+                </Show>
             }
         })
     };

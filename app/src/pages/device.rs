@@ -4,7 +4,7 @@ use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::Key;
 use crate::model::Action;
-use crate::outbox::{self, Device as Enrolment};
+use crate::outbox::{self, Blocked, Device as Enrolment};
 use crate::state::use_app;
 use leptos::prelude::*;
 
@@ -26,12 +26,14 @@ pub fn Device() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({"label": label.get_untracked()});
+        let body = outbox::enrol_request(&label.get_untracked());
+        let resume_after = body["resume_after"].as_u64().unwrap_or(0);
         leptos::task::spawn_local(async move {
             match client::post::<_, Enrolment>("/api/v1/devices", &body).await {
                 Ok(d) => {
                     app.contact();
-                    outbox::enrolled(app, d);
+                    client_id.set(Some(d.client_id.clone()));
+                    outbox::enrolled(app, d, resume_after);
                     message.set(String::new());
                     leptos::task::spawn_local(outbox::sync(app));
                 }
@@ -48,7 +50,12 @@ pub fn Device() -> impl IntoView {
                 }.into_any(),
                 None => view! { <p class="note">{app.t(Key::NeedEnrol)}</p> }.into_any(),
             }}
-            <Show when=move || client_id.get().is_none() && can()>
+            // A phone revoked (lost and found) or one the server no longer knows (restored
+            // from a backup) is enrolled again; what waits on it is kept and sent.
+            <Show when=move || {
+                let again = matches!(app.sync_blocked.get(), Some(Blocked::Revoked | Blocked::NotEnrolled));
+                (client_id.get().is_none() || again) && can()
+            }>
                 <form class="card form" on:submit=submit data-testid="enrol-form">
                     <label><span>{app.t(Key::DeviceLabel)}</span>
                         <input name="label" required prop:value=move || label.get()

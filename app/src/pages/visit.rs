@@ -409,6 +409,7 @@ pub fn Visit() -> impl IntoView {
                 leptos::task::spawn_local(outbox::sync(app));
             }
             Err(SaveError::StorageFull) => message.set((app.t(Key::ErrStorageFull).into(), false)),
+            Err(SaveError::TooLarge) => message.set((app.t(Key::ErrRecordTooLarge).into(), false)),
         }
     };
     let allowed = move || {

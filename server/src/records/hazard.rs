@@ -129,7 +129,7 @@ struct Current {
 impl Ctx<'_> {
     /// The court date now, `YYYY-MM-DD`.
     fn today(&self) -> String {
-        date_text(court_date(self.now))
+        date_text(court_date(self.at))
     }
 
     fn refused(&self, why: Refused, state: RectState) -> Refusal {
@@ -191,7 +191,7 @@ impl Ctx<'_> {
         .bind(site)
         .bind(kind)
         .bind(text)
-        .bind(self.now)
+        .bind(self.at)
         .bind(&self.m.author)
         .bind(version)
         .execute(&mut *self.tx)
@@ -241,7 +241,7 @@ pub async fn ledger(cx: &mut Ctx<'_>, c: LedgerChange, issue: bool) -> Outcome {
     check_responsible(cx, &cur.site, &l.responsible_id).await?;
     let version = cx.version().await?;
     let notice_no = if issue {
-        let year = court_date(cx.now).0;
+        let year = court_date(cx.at).0;
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM rectifications WHERE notice_no LIKE ?")
                 .bind(format!("ZG-{year}-%"))
@@ -272,7 +272,7 @@ pub async fn ledger(cx: &mut Ctx<'_>, c: LedgerChange, issue: bool) -> Outcome {
     .bind(serde_json::to_string(&l.plan).unwrap_or_default())
     .bind(&notice_no)
     .bind(issue.then_some(&cx.m.author))
-    .bind(issue.then_some(cx.now))
+    .bind(issue.then_some(cx.at))
     .bind(&l.deadline)
     .bind(version)
     .bind(&c.rect_id)
@@ -350,9 +350,9 @@ pub async fn review(cx: &mut Ctx<'_>, r: Review) -> Outcome {
     .bind(next.code())
     .bind(cx.client_id)
     .bind(&cx.m.author)
-    .bind(cx.now)
+    .bind(cx.at)
     .bind(r.approve)
-    .bind(cx.now)
+    .bind(cx.at)
     .bind(version)
     .bind(&r.rect_id)
     .execute(&mut *cx.tx)

@@ -17,7 +17,7 @@ pub mod watch;
 use crate::error::ApiError;
 use app::i18n::{Key, Locale};
 use app::model::{roles_allow, Action, Role};
-use app::sync::{Mutation, MAX_CLOCK_SKEW_MS};
+use app::sync::{ClockFlag, Mutation};
 use serde::de::DeserializeOwned;
 use sqlx::SqliteConnection;
 
@@ -168,7 +168,13 @@ pub struct Ctx<'a> {
     pub m: &'a Mutation,
     pub roles: &'a [Role],
     pub sites: &'a [String],
+    /// When the server received it (`created_at`): never a record's own time.
     pub now: i64,
+    /// When the record was made, as the server places it from the phone's clocks
+    /// (`app::sync::place`): every record's time and every lateness rule read this.
+    pub at: i64,
+    /// Why the phone's clock is in doubt for this record, if it is.
+    pub clock_flag: Option<ClockFlag>,
     pub locale: Locale,
 }
 
@@ -269,18 +275,21 @@ impl<'a> Ctx<'a> {
         row.ok_or_else(|| self.refuse("not_found", Key::ErrNotFound).into())
     }
 
-    /// The phone's clock is far from the server's: kept on the record, never used for order.
+    /// The phone's clock gave reason to doubt this record's time (off by more than ten
+    /// minutes, changed before sending, or outside the bounds): flagged on the record for the
+    /// supervisor; both times are kept in `sync_mutations`.
     pub fn clock_skewed(&self) -> bool {
-        (self.m.client_time - self.now).abs() > MAX_CLOCK_SKEW_MS
+        self.clock_flag.is_some()
     }
 
-    /// The record's time as the phone said, unless the phone's clock is off: then the server's.
+    /// When the record was made (see [`Ctx::at`]).
     pub fn event_time(&self) -> i64 {
-        if self.clock_skewed() {
-            self.now
-        } else {
-            self.m.client_time
-        }
+        self.at
+    }
+
+    /// The court day the record was made on.
+    pub fn made_on(&self) -> (i32, u32, u32) {
+        app::front::court_date(self.at)
     }
 }
 

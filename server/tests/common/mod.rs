@@ -17,19 +17,25 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_in(tempfile::tempdir().expect("temp dir")).await
+}
+
+/// The server on the data folder `dir` (one a test prepared, a restored backup say).
+pub async fn spawn_app_in(dir: tempfile::TempDir) -> TestApp {
     let data = dir.path().to_string_lossy().to_string();
     let settings = Settings::from_lookup(|k| match k {
         "GUARDPOST_ADDR" => Some("127.0.0.1:0".into()),
         "GUARDPOST_DATA_DIR" => Some(data.clone()),
         "GUARDPOST_SITE_ROOT" => Some(format!("{data}/site")),
+        // Backups only when a test takes one.
+        "GUARDPOST_BACKUP_HOURS" => Some("0".into()),
         _ => None,
     })
     .expect("settings");
     let server = Server::start(settings.clone())
         .await
         .expect("server starts");
-    let (admin_login, admin_password) = server.first_admin.clone().expect("first admin created");
+    let (admin_login, admin_password) = server.first_admin.clone().unwrap_or_default();
     TestApp {
         base: format!("http://{}", server.addr),
         admin_login,
@@ -178,24 +184,37 @@ pub async fn enrol(app: &TestApp, by: &Client) -> Device {
     }
 }
 
-/// Pushes `mutations` from the phone `d` as the person signed in on `c`.
+/// Pushes `mutations` from the phone `d` as the person signed in on `c`, sent now.
 pub async fn push(app: &TestApp, c: &Client, d: &Device, mutations: Value) -> (StatusCode, Value) {
+    push_body(
+        app,
+        c,
+        d,
+        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
+               "sent_at": chrono::Utc::now().timestamp_millis(), "mutations": mutations}),
+    )
+    .await
+}
+
+/// Pushes a whole body (to send other clocks, envelopes or sizes).
+pub async fn push_body(app: &TestApp, c: &Client, d: &Device, body: Value) -> (StatusCode, Value) {
     let r = c
         .post(app.url("/api/sync/v1/push"))
         .header("x-guardpost-device-key", &d.key)
-        .json(&json!({"client_id": d.client_id, "protocol": 1, "app_build": "test", "mutations": mutations}))
+        .json(&body)
         .send()
         .await
         .unwrap();
-    body(r).await
+    self::body(r).await
 }
 
-/// Pulls from `cursor` on the phone `d` as the person signed in on `c`.
+/// Pulls from `cursor` (as the last answer gave it) on the phone `d` as the person signed in
+/// on `c`.
 pub async fn pull(
     app: &TestApp,
     c: &Client,
     d: &Device,
-    cursor: Option<i64>,
+    cursor: Option<&Value>,
 ) -> (StatusCode, Value) {
     let r = c
         .post(app.url("/api/sync/v1/pull"))
@@ -205,6 +224,28 @@ pub async fn pull(
         .await
         .unwrap();
     body(r).await
+}
+
+/// Every change `c` on `d` receives from `cursor` to the end, page by page, and the last
+/// answer.
+pub async fn pull_all(
+    app: &TestApp,
+    c: &Client,
+    d: &Device,
+    cursor: Option<&Value>,
+) -> (Vec<Value>, Value) {
+    let mut cursor = cursor.cloned();
+    let mut all = Vec::new();
+    for _ in 0..10_000 {
+        let (s, p) = pull(app, c, d, cursor.as_ref()).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        all.extend(p["changes"].as_array().cloned().unwrap_or_default());
+        cursor = Some(p["cursor"].clone());
+        if p["has_more"] != true {
+            return (all, p);
+        }
+    }
+    panic!("a pull that never ends");
 }
 
 /// One mutation as a phone queues it, made now.
