@@ -5,6 +5,9 @@ import { api, Running } from './server';
 
 export async function signIn(page: Page, url: string, login: string, password: string) {
   await page.goto(url + '/signin');
+  // Typed only once the page's code runs (the button is enabled then): what is typed before
+  // hydration is reset by it.
+  await expect(page.getByRole('button', { name: '登录' })).toBeEnabled();
   await page.getByLabel('账号').fill(login);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
@@ -34,7 +37,7 @@ export async function serverRows(server: Running, login: string, password: strin
   const r = await api(server.url, '/api/v1/auth/sign-in', { login, password });
   const dev = await api(server.url, '/api/v1/devices', { label: 'counter' }, r.cookie);
   const rows: any[] = [];
-  let cursor: number | null = null;
+  let cursor: unknown = null;
   for (;;) {
     const res = await fetch(server.url + '/api/sync/v1/pull', {
       method: 'POST',

@@ -17,7 +17,7 @@ export interface Running {
   firstAdmin?: { login: string; password: string };
 }
 
-export async function startServer(port: number, dataDir?: string, siteRoot?: string): Promise<Running> {
+export async function startServer(port: number, dataDir?: string, siteRoot?: string, env: Record<string, string> = {}): Promise<Running> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'guardpost-e2e-'));
   const site = siteRoot ?? path.join(root, 'target/site');
   const proc = spawn(path.join(root, 'target/release/guardpost'), [], {
@@ -28,6 +28,7 @@ export async function startServer(port: number, dataDir?: string, siteRoot?: str
       GUARDPOST_DATA_DIR: dir,
       LEPTOS_SITE_ROOT: site,
       GUARDPOST_LOG: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -61,6 +62,17 @@ export async function stopServer(s: Running): Promise<void> {
     s.proc.once('exit', () => resolve());
     s.proc.kill('SIGKILL');
   });
+}
+
+/// A server whose clock is shifted by what `file` says (libfaketime, e.g. "-3h" or "+0"), read
+/// anew at every call: the test moves the server's time as it moves the phone's.
+export function fakeTimeEnv(file: string): Record<string, string> {
+  return {
+    LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+    FAKETIME_TIMESTAMP_FILE: file,
+    FAKETIME_NO_CACHE: '1',
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
 }
 
 /// Calls the JSON API outside the browser (to set up people quickly).

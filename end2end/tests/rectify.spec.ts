@@ -29,9 +29,13 @@ async function phone(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
+/// Taps 同步 and waits for that sync's pull too (pending 0 alone can come before the pull has
+/// brought the other phone's changes).
 async function sync(page: Page) {
+  const pulled = page.waitForResponse((r) => r.url().endsWith('/api/sync/v1/pull'), { timeout: 20_000 });
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await (await pulled).finished();
 }
 
 /// The court date `days` from now, YYYY-MM-DD.

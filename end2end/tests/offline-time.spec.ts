@@ -1,0 +1,165 @@
+// The offline contract on a phone: a record keeps the hour it was made however late it is
+// sent, a phone whose clock is wrong has its records placed at the true time and flagged, and
+// a busy morning saved offline (150 long records) arrives whole, once.
+import { test, expect } from '@playwright/test';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, stopServer, setUp, fakeTimeEnv, Running } from '../server';
+import * as h from '../helpers';
+
+const HOUR = 3600 * 1000;
+
+async function visitsByName(server: Running): Promise<Map<string, any>> {
+  const rows = await h.serverVisits(server, 'sup.zhou', 'sup.zhou-password-1');
+  return new Map(rows.map((r) => [r.name, r]));
+}
+
+async function signInAndEnrol(page: any, server: Running, otp: string) {
+  await h.firstSignIn(page, server.url, 'sup.zhou', otp, 'sup.zhou-password-1');
+  await h.enrolPhone(page, server.url, '院本级立案大厅2号机');
+  await page.goto(server.url + '/visit');
+  await expect(page.getByTestId('visit-form')).toBeVisible();
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  // One sync so the phone has met the server's clock.
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('pending')).toHaveText('0');
+}
+
+test('records made offline three hours ago are stored at the hour they were made', async ({ page, context }) => {
+  // Three hours ago on the server and on the phone alike; then both clocks move on.
+  const dir = mkdtempSync(path.join(tmpdir(), 'guardpost-faketime-'));
+  const clockFile = path.join(dir, 'offset');
+  writeFileSync(clockFile, '-3h\n');
+  const server = await startServer(3121, undefined, undefined, fakeTimeEnv(clockFile));
+  try {
+    const otp = (await setUp(server, 'admin-password-e2e', [
+      { login: 'sup.zhou', name: '周主管', roles: ['supervisor', 'guard'], sites: ['main'] },
+    ]))['sup.zhou'];
+    const madeAt = Date.now() - 3 * HOUR;
+    await page.clock.install({ time: madeAt });
+    await signInAndEnrol(page, server, otp);
+    await context.setOffline(true);
+    await h.register(page, '三小时前甲');
+    await h.register(page, '三小时前乙');
+    await expect(page.getByTestId('pending')).toHaveText('2');
+
+    // Three hours pass with the phone offline (Date and performance together), then the
+    // signal returns.
+    writeFileSync(clockFile, '+0\n');
+    await page.clock.fastForward('03:00:00');
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+
+    const v = await visitsByName(server);
+    for (const name of ['三小时前甲', '三小时前乙']) {
+      const row = v.get(name);
+      expect(row, name).toBeTruthy();
+      // Made three hours ago, sent now: stored at the hour it was made, not flagged.
+      expect(Math.abs(row.checked_in_at - madeAt)).toBeLessThan(5 * 60 * 1000);
+      expect(Date.now() - row.checked_in_at).toBeGreaterThan(2.5 * HOUR);
+      expect(row.clock_skewed).toBe(0);
+    }
+    await page.screenshot({ path: 'screenshots/offline-three-hours-synced-zh.png' });
+  } finally {
+    await stopServer(server);
+  }
+});
+
+test('a phone three hours slow throughout: records placed at the true time, and flagged', async ({ page, context }) => {
+  const server = await startServer(3122);
+  try {
+    const otp = (await setUp(server, 'admin-password-e2e', [
+      { login: 'sup.zhou', name: '周主管', roles: ['supervisor', 'guard'], sites: ['main'] },
+    ]))['sup.zhou'];
+    await page.clock.install({ time: Date.now() - 3 * HOUR });
+    await signInAndEnrol(page, server, otp);
+    await context.setOffline(true);
+    const before = Date.now();
+    await h.register(page, '钟慢三小时');
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+    const row = (await visitsByName(server)).get('钟慢三小时');
+    expect(Math.abs(row.checked_in_at - before)).toBeLessThan(2 * 60 * 1000);
+    expect(row.clock_skewed).toBe(1);
+  } finally {
+    await stopServer(server);
+  }
+});
+
+test('150 long records saved offline all arrive, once', async ({ page, context }) => {
+  test.setTimeout(400_000);
+  const server = await startServer(3123);
+  try {
+    const otp = (await setUp(server, 'admin-password-e2e', [
+      { login: 'sup.zhou', name: '周主管', roles: ['supervisor', 'guard'], sites: ['main'] },
+    ]))['sup.zhou'];
+    await signInAndEnrol(page, server, otp);
+    await context.setOffline(true);
+    const purpose = '开庭'.repeat(40); // 80 characters
+    for (let i = 1; i <= 150; i++) {
+      await page.locator('select[name=area]').selectOption({ index: 1 });
+      await page.getByLabel('访客姓名').fill(`访客${i}`);
+      await page.getByLabel('证件号码').fill(h.ID);
+      await page.getByLabel('联系电话').fill('13800001111');
+      await page.getByLabel('事由').fill(purpose);
+      await page.getByLabel('被访人（可选）').fill('承办法官王某某');
+      await page.getByRole('button', { name: '保存', exact: true }).click();
+      await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
+      await expect(page.getByLabel('访客姓名')).toHaveValue('');
+    }
+    await expect(page.getByTestId('pending')).toHaveText('150');
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 60_000 });
+    await expect(page.getByTestId('sync-blocked')).toHaveCount(0);
+    const v = await visitsByName(server);
+    expect(v.size).toBe(150);
+    expect(v.get('访客150').purpose).toBe(purpose);
+  } finally {
+    await stopServer(server);
+  }
+});
+
+test('a queue saved by the build before this one is delivered once after the update', async ({ page, context }) => {
+  const server = await startServer(3124);
+  try {
+    const otp = (await setUp(server, 'admin-password-e2e', [
+      { login: 'sup.zhou', name: '周主管', roles: ['supervisor', 'guard'], sites: ['main'] },
+    ]))['sup.zhou'];
+    await signInAndEnrol(page, server, otp);
+    await context.setOffline(true);
+    // Two visits queued offline by the previous build, in its layout (protocol 1: no clock
+    // estimate, no limits), then the phone updated: the new code finds them in storage.
+    await page.evaluate(async () => {
+      const dev = JSON.parse(localStorage.getItem('gp.device')!);
+      const me = JSON.parse(localStorage.getItem('gp.me')!);
+      const sites = JSON.parse(localStorage.getItem('gp.sites')!);
+      const site = sites.find((s: any) => s.code === 'main').id;
+      const old = JSON.parse(localStorage.getItem('gp.outbox')!);
+      const entry = (id: number, name: string) => ({
+        mutation: { id, name: 'visit.check_in', v: 1, author: me.id, client_time: Date.now() - 600_000,
+          args: { id: crypto.randomUUID(), site_id: site, name, purpose: '立案' } },
+        state: 'pending', attempts: 1,
+      });
+      const first = old.last_id + 1;
+      localStorage.setItem('gp.outbox', JSON.stringify({
+        client_id: dev.client_id, last_id: first + 1,
+        entries: [...old.entries, entry(first, '旧版排队甲'), entry(first + 1, '旧版排队乙')],
+      }));
+    });
+    await page.reload();
+    await expect(page.getByTestId('pending')).toHaveText('2');
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('pending')).toHaveText('0');
+    const names = (await h.serverVisits(server, 'sup.zhou', 'sup.zhou-password-1')).map((v) => v.name).sort();
+    expect(names).toEqual(['旧版排队乙', '旧版排队甲']);
+  } finally {
+    await stopServer(server);
+  }
+});
