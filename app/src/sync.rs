@@ -16,6 +16,8 @@ pub const PROTOCOL: u32 = 2;
 pub const PULL_PAGE: usize = 500;
 /// Device clocks further than this from the server's are flagged on the record.
 pub const MAX_CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
+/// The longest a record is held to have waited on a phone before it arrived.
+pub const MAX_OFFLINE_MS: i64 = 30 * 24 * 3600 * 1000;
 /// Two estimates of when a record was made that differ by more than this mean the phone's clock
 /// was changed in between (network delays and clock drift stay well under it).
 pub const CLOCK_AGREE_MS: i64 = 2 * 60 * 1000;
@@ -387,7 +389,9 @@ pub fn place(
             lo = lo.max(c.est.saturating_add(c.behind));
         }
     }
-    let lo = lo.min(arrival);
+    // Without any other evidence, a record is not placed more than a month before it arrived
+    // (a phone reset to 1970 that never reached the server).
+    let lo = lo.max(arrival.saturating_sub(MAX_OFFLINE_MS)).min(arrival);
     let sent_based = sent_at.map(|s| client_time.saturating_add(arrival.saturating_sub(s)));
     let inside = |t: &i64| (lo..=arrival).contains(t);
     let (t, changed) = match (clock, sent_based) {
@@ -1177,6 +1181,19 @@ mod tests {
             behind: 0,
         };
         assert_eq!(place(11 * H, Some(c), Some(12 * H), 12 * H, 0).at, 12 * H);
+    }
+
+    #[test]
+    fn a_record_from_1970_with_nothing_else_to_go_by_is_held_to_a_month() {
+        let now = 1_796_000_000_000;
+        let p = place(60_000, None, None, now, 0);
+        assert_eq!(
+            p,
+            Placed {
+                at: now - MAX_OFFLINE_MS,
+                flag: Some(ClockFlag::Bounded)
+            }
+        );
     }
 
     #[test]

@@ -98,7 +98,8 @@ async fn main() -> anyhow::Result<()> {
         let key = dev["device_key"].as_str().expect("key").to_string();
 
         let mutation = |i: u64| {
-            json!({"id": i, "name": "visit.check_in", "v": 1, "author": me_id, "client_time": 0,
+            json!({"id": i, "name": "visit.check_in", "v": 1, "author": me_id,
+                   "client_time": chrono::Utc::now().timestamp_millis(),
                    "args": {"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "name": "访客", "purpose": "立案"}})
         };
         // 1,000 queued mutations, sent as the phone sends them: batches of 100.
