@@ -179,6 +179,13 @@ pub fn check(mut c: Checklist, locale: Locale) -> Result<Checklist, FieldError> 
     }
     c.items = ordered;
     c.note = c.note.trim().to_string();
+    // Bounded like every other text, so the largest checklist fits one mutation.
+    if c.note.chars().count() > 500 {
+        return Err(FieldError {
+            field: "note",
+            message: pick(locale, "备注过长（最多500字）", "At most 500 characters").into(),
+        });
+    }
     Ok(c)
 }
 
@@ -219,6 +226,34 @@ impl ChecklistRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_largest_checklist_of_each_kind_fits_one_mutation() {
+        use crate::sync::{Outbox, LIMITS};
+        let kinds = [
+            ChecklistKind::Housekeeping,
+            ChecklistKind::WaterTank,
+            ChecklistKind::ControllerCheck,
+            ChecklistKind::FirePatrol,
+            ChecklistKind::FacilityInspection,
+        ];
+        for kind in kinds {
+            let mut c = all_ok(kind);
+            for i in c.items.iter_mut() {
+                i.ok = false;
+                i.note = "字".repeat(200);
+            }
+            c.note = "字".repeat(500);
+            let c = check(c, Locale::Zh).expect("the largest valid checklist");
+            let args = serde_json::to_value(&c).unwrap();
+            let (o, _) = Outbox::new("c").with_new("checklist.record", 1, "p", args, 0);
+            let bytes = o.entries[0].mutation.wire_bytes();
+            assert!(bytes < LIMITS.mutation_bytes, "{kind:?}: {bytes}");
+        }
+        let mut long = all_ok(ChecklistKind::FirePatrol);
+        long.note = "字".repeat(501);
+        assert_eq!(check(long, Locale::Zh).unwrap_err().field, "note");
+    }
 
     fn all_ok(kind: ChecklistKind) -> Checklist {
         Checklist {
