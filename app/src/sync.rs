@@ -164,6 +164,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// A recorded outcome (`sync_mutations.status`: applied or rejected).
+    pub fn recorded(s: &str) -> Status {
+        if s == "rejected" {
+            Status::Rejected
+        } else {
+            Status::Applied
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Applied => "applied",

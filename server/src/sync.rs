@@ -462,16 +462,9 @@ async fn apply_one(
             .fetch_optional(&mut *tx)
             .await?;
             let (original, code, message, field) = match row {
-                Some((s, code, message, field)) => (
-                    Some(if s == "rejected" {
-                        Status::Rejected
-                    } else {
-                        Status::Applied
-                    }),
-                    code,
-                    message,
-                    field,
-                ),
+                Some((s, code, message, field)) => {
+                    (Some(Status::recorded(&s)), code, message, field)
+                }
                 None => (None, None, None, None),
             };
             Ok(Ok(MutationResult {
@@ -635,11 +628,7 @@ async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<R
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((status, code, message, field)) = row {
-            let status = if status == "rejected" {
-                Status::Rejected
-            } else {
-                Status::Applied
-            };
+            let status = Status::recorded(&status);
             return Ok(Some((client.to_string(), id, status, code, message, field)));
         }
     }
