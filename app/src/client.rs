@@ -169,6 +169,34 @@ pub mod store {
         gloo_storage::LocalStorage::delete(key)
     }
 
+    /// This tab's session storage (gone when the tab or app closes): what must not outlive
+    /// a sign-in, like the author secret.
+    #[cfg(feature = "hydrate")]
+    pub fn session_get<T: DeserializeOwned>(key: &str) -> Option<T> {
+        use gloo_storage::Storage;
+        gloo_storage::SessionStorage::get(key).ok()
+    }
+    #[cfg(feature = "hydrate")]
+    pub fn session_set<T: Serialize>(key: &str, value: &T) -> bool {
+        use gloo_storage::Storage;
+        gloo_storage::SessionStorage::set(key, value).is_ok()
+    }
+    #[cfg(feature = "hydrate")]
+    pub fn session_delete(key: &str) {
+        use gloo_storage::Storage;
+        gloo_storage::SessionStorage::delete(key)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    pub fn session_get<T: DeserializeOwned>(_key: &str) -> Option<T> {
+        None
+    }
+    #[cfg(not(feature = "hydrate"))]
+    pub fn session_set<T: Serialize>(_key: &str, _value: &T) -> bool {
+        false
+    }
+    #[cfg(not(feature = "hydrate"))]
+    pub fn session_delete(_key: &str) {}
+
     #[cfg(not(feature = "hydrate"))]
     pub fn get<T: DeserializeOwned>(_key: &str) -> Option<T> {
         None

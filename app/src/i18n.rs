@@ -358,6 +358,13 @@ keys! {
     LastSync => "上次同步", "Last sync";
     DeviceTitle => "本机登记", "This phone";
     EnrolThisPhone => "登记本机", "Enrol this phone";
+    PhonesTitle => "已登记的手机", "Enrolled phones";
+    PhoneLastContact => "最后联系", "Last contact";
+    PhoneWaiting => "未送达", "Not yet sent";
+    PhoneHeld => "待确认", "Held";
+    PhoneSessions => "登录中", "Signed in";
+    PhoneRevoked => "已挂失停用", "Revoked";
+    PhoneRevoke => "挂失停用", "Revoke (lost)";
     DeviceLabel => "本机名称（如：立案大厅1号机）", "Name of this phone (e.g. filing hall 1)";
     DeviceEnrolled => "本机已登记", "This phone is enrolled";
     NeedEnrol => "本机尚未登记：记录会保存在手机上，由项目负责人或管理员登记本机后才能同步", "This phone is not enrolled: records stay on it until a supervisor or administrator enrols it";
@@ -365,6 +372,10 @@ keys! {
     BlockedUpdate => "请更新应用后同步，记录仍在手机上", "Update the app to sync; the records stay on the phone";
     UnsyncedSignOut => "本机还有未同步的记录。退出后记录仍保留在手机上，联网后发送。确定退出？", "Records on this phone are not synced yet. They stay on the phone and are sent when online. Sign out?";
     ErrDeviceNotEnrolled => "本机尚未登记，请项目负责人或管理员登记本机", "This phone is not enrolled; a supervisor or administrator must enrol it";
+    HeldSignAgain => "待本人重新登录后签名确认（密码已重置或账号已停用）", "Waiting for its author to sign in again and sign it (password reset or account disabled)";
+    HeldDeviceRevoked => "本机已挂失停用，此记录待主管确认", "This phone was revoked: a supervisor must accept this record";
+    HeldRefused => "主管未予确认", "Refused by a supervisor";
+    ErrAuthorProof => "记录的作者无法证实（不是本人在本机登录时所记），已拒收", "The record's author could not be proven (not made by that person signed in on this phone): refused";
     ErrDeviceRevoked => "本机已被停用（挂失），不能再同步", "This phone has been revoked and can no longer sync";
     ErrUnknownMutation => "无法识别的记录类型，请更新应用", "Unknown record type; update the app";
     ErrTooLarge => "内容过多，超出服务器一次可接收的大小", "Too much at once for the server to take";

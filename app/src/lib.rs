@@ -6,6 +6,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod author;
 pub mod boiler;
 pub mod checklist;
 pub mod client;
@@ -23,6 +24,7 @@ pub mod local;
 pub mod model;
 pub mod outbox;
 pub mod procedure;
+pub mod proof;
 pub mod pwa;
 pub mod rounds;
 pub mod scan;

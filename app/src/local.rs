@@ -793,6 +793,7 @@ mod tests {
             base_version: None,
             oversized: None,
             replay_of: Vec::new(),
+            proof: None,
         }
     }
 

@@ -81,10 +81,12 @@ pub enum Action {
     EnrolDevice,
     /// Keep the court's watchlist (重点关注人员名单).
     ManageWatchlist,
+    /// See the enrolled phones, revoke a lost one, decide the records it held.
+    ManageDevices,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -105,6 +107,7 @@ impl Action {
         Action::RevealIdNumber,
         Action::EnrolDevice,
         Action::ManageWatchlist,
+        Action::ManageDevices,
     ];
 
     /// Actions about records of the service itself rather than of one site.
@@ -115,6 +118,7 @@ impl Action {
                 | Action::ViewPeople
                 | Action::ManagePeople
                 | Action::ManageWatchlist
+                | Action::ManageDevices
         )
     }
 }
@@ -135,6 +139,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::ManagePeople
                 | A::EnrolDevice
                 | A::ManageWatchlist
+                | A::ManageDevices
         ),
         R::Supervisor => matches!(
             action,
@@ -148,6 +153,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::RevealIdNumber
                 | A::EnrolDevice
                 | A::ManageWatchlist
+                | A::ManageDevices
         ),
         R::TeamLeader => matches!(
             action,
@@ -438,6 +444,10 @@ pub fn certificate_flags(
 pub struct SignInRequest {
     pub login: String,
     pub password: String,
+    /// The enrolled phone signed in on (with its key in the device header): its failures are
+    /// counted for it, so a court's shared address locks no phone out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

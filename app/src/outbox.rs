@@ -39,7 +39,7 @@ pub fn load() -> Outbox {
 }
 
 /// Read, change, write back in one go. `false` when the write failed (nothing changed).
-fn update(f: impl FnOnce(&mut Outbox)) -> bool {
+pub fn update(f: impl FnOnce(&mut Outbox)) -> bool {
     let mut o = load();
     f(&mut o);
     store::set(OUTBOX, &o)
@@ -120,6 +120,8 @@ pub fn save_replacing(
     if let Some(e) = next.entries.last_mut() {
         e.mutation.base_version = base_version;
         e.mutation.clock = clock;
+        // Signed last, over everything it says (see `crate::proof`).
+        e.mutation.proof = crate::author::proof_for(&e.mutation, &next.client_id);
         // A safety net: the forms keep within the limits; a record the server could not take
         // is refused here, with the form kept, rather than queued.
         if e.mutation.wire_bytes() > limits().mutation_bytes {
@@ -208,7 +210,18 @@ pub async fn hello(app: AppState) {
     )
     .await
     {
-        Ok(_) => {}
+        Ok(_) => {
+            // The secret this person signs with here (again after a password change or a new
+            // enrolment), then what waits for it.
+            let fresh = crate::author::current().is_some_and(|k| {
+                Some(&k.person) == app.me.get_untracked().as_ref().map(|m| &m.id)
+                    && k.client_id == dev.client_id
+            });
+            if !fresh && !app.offline_session.get_untracked() {
+                crate::author::fetch(app).await;
+            }
+            crate::author::sign_waiting(app).await;
+        }
         Err(err) => {
             if err.code() == Some("device_revoked") {
                 app.sync_blocked.set(Some(Blocked::Revoked));
@@ -266,10 +279,15 @@ pub async fn pull(app: AppState) -> bool {
         } else {
             None
         };
+        let o = load();
         let req = PullRequest {
             client_id: dev.client_id.clone(),
             cursor,
-            made_up_to: Some(load().last_id),
+            made_up_to: Some(o.last_id),
+            known: store::get::<crate::known::KnownPeople>(store::KNOWN)
+                .unwrap_or_default()
+                .refs(),
+            held: o.held_ids(),
         };
         let started = crate::clock::mono_now();
         let resp = match client::post_with_device::<_, PullResponse>(
@@ -288,9 +306,17 @@ pub async fn pull(app: AppState) -> bool {
         };
         crate::clock::contact(resp.server_time, crate::clock::mono_now() - started);
         app.contact();
+        if !resp.forget.is_empty() {
+            // Disabled, password reset or changed elsewhere: this phone no longer opens for them.
+            let mut known =
+                store::get::<crate::known::KnownPeople>(store::KNOWN).unwrap_or_default();
+            known.forget_ids(&resp.forget);
+            store::set(store::KNOWN, &known);
+        }
         let mut resend = false;
         update(|o| {
             let before = o.pending();
+            o.on_settled(&resp.settled, client::now_ms() as i64);
             o.on_pull(resp.last_mutation_id, resp.backed_up_to);
             resend = o.pending() > before;
         });

@@ -95,6 +95,7 @@ impl AppState {
             store::set(store::SIGNED_OUT, &true);
         }
         store::delete(store::ME);
+        crate::author::clear();
         self.offline_session.set(false);
         self.me.set(None);
         self.loaded.set(true);

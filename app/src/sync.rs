@@ -129,6 +129,11 @@ pub struct Mutation {
     /// if it has none (restored from a backup): nothing doubles, nothing is lost.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replay_of: Vec<String>,
+    /// Proof that `author` made it on this phone (see [`crate::proof`]); absent from a record
+    /// queued by a build before proofs, or by someone the phone had no secret for: the server
+    /// holds such a record until its author signs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<crate::proof::Proof>,
 }
 
 impl Mutation {
@@ -161,15 +166,20 @@ pub enum Status {
     Applied,
     Rejected,
     Duplicate,
+    /// Recorded, not applied: its proof was made with a secret since voided (a password reset,
+    /// a disabled account, a revoked phone) or it has none (queued by an older build). Its
+    /// author signs it again at their next online sign-in on the phone, or a supervisor
+    /// decides (`code` says which).
+    Held,
 }
 
 impl Status {
     /// A recorded outcome (`sync_mutations.status`: applied or rejected).
     pub fn recorded(s: &str) -> Status {
-        if s == "rejected" {
-            Status::Rejected
-        } else {
-            Status::Applied
+        match s {
+            "rejected" => Status::Rejected,
+            "held" => Status::Held,
+            _ => Status::Applied,
         }
     }
 
@@ -178,6 +188,7 @@ impl Status {
             Status::Applied => "applied",
             Status::Rejected => "rejected",
             Status::Duplicate => "duplicate",
+            Status::Held => "held",
         }
     }
 }
@@ -307,6 +318,14 @@ pub struct PullRequest {
     /// As in [`PushRequest::made_up_to`]: a pull is a contact too.
     #[serde(default)]
     pub made_up_to: Option<u64>,
+    /// The people this phone remembers for an offline sign-in, `[person id, generation]`: the
+    /// server answers which of them it must forget (see [`PullResponse::forget`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<(String, u32)>,
+    /// This client's mutations the phone holds as held: the server answers how those it has
+    /// decided since came out (see [`PullResponse::settled`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,6 +356,13 @@ pub struct PullResponse {
     #[serde(default)]
     pub backed_up_to: u64,
     pub server_time: i64,
+    /// People the phone must no longer open offline: disabled, their password reset or
+    /// changed, or no longer allowed to be remembered on a phone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forget: Vec<String>,
+    /// Held mutations (of those the request listed) that are held no more: applied or refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settled: Vec<MutationResult>,
 }
 
 /// How the server placed a record in time, when the phone's clock gave it reason to doubt.
@@ -361,6 +387,12 @@ impl ClockFlag {
             ClockFlag::Changed => "changed",
             ClockFlag::Bounded => "bounded",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<ClockFlag> {
+        [ClockFlag::Skewed, ClockFlag::Changed, ClockFlag::Bounded]
+            .into_iter()
+            .find(|f| f.as_str() == s)
     }
 }
 
@@ -460,6 +492,13 @@ pub enum EntryState {
     Pending,
     /// The server has it (applied).
     Acked { at: i64 },
+    /// The server recorded it without applying it (see [`Status::Held`]): shown as made, until
+    /// its author signs it again or a supervisor decides.
+    Held {
+        code: String,
+        #[serde(default)]
+        message: String,
+    },
     /// The server refused it for a reason the author can fix; shown until dismissed.
     Rejected {
         code: String,
@@ -480,6 +519,26 @@ pub struct Entry {
     /// server's count moves past it; the refusal stays as it was for its author.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub resend_skip: bool,
+}
+
+/// What a result makes of an entry: refused, held, or acknowledged.
+fn outcome(r: &MutationResult, now: i64) -> EntryState {
+    let status = match r.status {
+        Status::Duplicate => r.original.unwrap_or(Status::Applied),
+        s => s,
+    };
+    match status {
+        Status::Rejected => EntryState::Rejected {
+            code: r.code.clone().unwrap_or_default(),
+            message: r.message.clone().unwrap_or_default(),
+            field: r.field.clone(),
+        },
+        Status::Held => EntryState::Held {
+            code: r.code.clone().unwrap_or_default(),
+            message: r.message.clone().unwrap_or_default(),
+        },
+        _ => EntryState::Acked { at: now },
+    }
 }
 
 /// The name of the no-op a phone sends for an id the server lost and the phone no longer
@@ -518,6 +577,7 @@ fn skip(id: u64, author: &str, client_time: i64) -> Mutation {
         base_version: None,
         oversized: None,
         replay_of: Vec::new(),
+        proof: None,
     }
 }
 
@@ -573,6 +633,7 @@ impl Outbox {
                 base_version: None,
                 oversized: None,
                 replay_of: Vec::new(),
+                proof: None,
             },
             state: EntryState::Pending,
             attempts: 0,
@@ -646,21 +707,38 @@ impl Outbox {
             let Some(r) = by_id.get(&e.mutation.id) else {
                 continue;
             };
-            e.state = match (r.status, r.original) {
-                (Status::Rejected, _) | (Status::Duplicate, Some(Status::Rejected)) => {
-                    EntryState::Rejected {
-                        code: r.code.clone().unwrap_or_default(),
-                        message: r.message.clone().unwrap_or_default(),
-                        field: r.field.clone(),
-                    }
-                }
-                _ => EntryState::Acked { at: now },
-            };
+            e.state = outcome(r, now);
         }
         if let Some(expected) = resp.gap_expected {
             self.resend_from(expected);
         }
         self.backed_up_to = resp.backed_up_to;
+    }
+
+    /// Takes how held mutations came out (signed again by their author, or decided by a
+    /// supervisor): those still held stay so.
+    pub fn on_settled(&mut self, results: &[MutationResult], now: i64) {
+        for e in self.entries.iter_mut() {
+            if !matches!(e.state, EntryState::Held { .. }) {
+                continue;
+            }
+            if let Some(r) = results.iter().find(|r| r.id == e.mutation.id) {
+                e.state = outcome(r, now);
+            }
+        }
+    }
+
+    /// The ids of the mutations the server holds (for a pull to ask after).
+    pub fn held_ids(&self) -> Vec<u64> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Held { .. }))
+            .map(|e| e.mutation.id)
+            .collect()
+    }
+
+    pub fn held(&self) -> usize {
+        self.held_ids().len()
     }
 
     /// Takes what a pull answer says of this client: the server's last applied id (below an
@@ -689,7 +767,7 @@ impl Outbox {
             held.push(e.mutation.id);
             author.clone_from(&e.mutation.author);
             match e.state {
-                EntryState::Acked { .. } => e.state = EntryState::Pending,
+                EntryState::Acked { .. } | EntryState::Held { .. } => e.state = EntryState::Pending,
                 EntryState::Rejected { .. } => e.resend_skip = true,
                 EntryState::Pending => {}
             }
@@ -838,6 +916,8 @@ impl View {
             let laid = match e.state {
                 EntryState::Pending => true,
                 EntryState::Acked { .. } => e.mutation.id > self.last_mutation_id,
+                // Made by its author, not yet applied: shown as made.
+                EntryState::Held { .. } => true,
                 EntryState::Rejected { .. } => false,
             };
             if laid {

@@ -5,7 +5,8 @@
 //! hours or changed between making and sending, the app closed and reopened, limits by count
 //! and bytes (and a server that lowers them), records the server does not know yet, many rows
 //! stamped with one version across page cuts, a change of a person's scope, a phone enrolled
-//! again, and a server restored from its last backup.
+//! again, a server restored from its last backup, and forged authors (a person on a shared
+//! phone who edits the stored outbox to name the other person as a record's author).
 //!
 //! The server here is a model that uses the same rules as the real one (`app::sync::step`,
 //! `place`, `Cursor::before`, `cut_page`) and the same outbox and clock estimate as the phone;
@@ -31,6 +32,30 @@ const MODEL_LIMITS: Limits = Limits {
     mutation_bytes: 700,
 };
 const ENTITIES: [&str; 2] = ["a", "b"];
+/// The model server's author key.
+const KEY: [u8; 32] = [5; 32];
+
+/// What a person's phone signs with on `client` (one generation in the model).
+fn secret(person: &str, client: &str) -> [u8; 32] {
+    app::proof::author_secret(&KEY, person, client, 0)
+}
+
+/// Proven as the real server proves it: bound to where it was signed, made with its author's
+/// secret. (Holding records of a revoked phone for a supervisor is the integration tests'.)
+/// (The model marks `changed` in the args as it sends, after the phone signed them: that
+/// mark is the model's, not the phone's, so either value of it is taken.)
+fn proven(m: &Mutation, client: &str) -> bool {
+    m.proof.as_ref().is_some_and(|p| {
+        ((p.c == client && p.n == m.id) || m.replay_of.contains(&p.signed_as()))
+            && [false, true].into_iter().any(|changed| {
+                let mut signed = m.clone();
+                if signed.args.get("changed").is_some() {
+                    signed.args["changed"] = json!(changed);
+                }
+                app::proof::verify(&secret(&m.author, &p.c), &signed, p)
+            })
+    })
+}
 
 #[derive(Clone, Default)]
 struct ClientRow {
@@ -186,6 +211,8 @@ impl ServerModel {
                         (Status::Rejected, Some("skipped".to_string()))
                     } else if m.oversized.is_some() || m.wire_bytes() > self.limits.mutation_bytes {
                         (Status::Rejected, Some("too_large".to_string()))
+                    } else if !proven(m, &req.client_id) {
+                        (Status::Rejected, Some("author_unproven".to_string()))
                     } else if m.args["bad"] == json!(true) {
                         (Status::Rejected, Some("invalid".to_string()))
                     } else {
@@ -349,6 +376,8 @@ impl ServerModel {
             has_more,
             backed_up_to: client.backed_up_to,
             server_time: now,
+            forget: Vec::new(),
+            settled: Vec::new(),
         })
     }
 
@@ -472,6 +501,9 @@ enum Act {
     Save {
         phone: usize,
         person: usize,
+        /// Signed by `person`, but the stored outbox was edited to name the phone's other
+        /// person as its author.
+        forged: bool,
         bad: bool,
         long: bool,
         future: bool,
@@ -535,7 +567,7 @@ enum Act {
 
 fn act() -> impl Strategy<Value = Act> {
     let save = (
-        0..3usize,
+        (0..3usize, prop::bool::weighted(0.05)),
         0..2usize,
         prop::bool::weighted(0.15),
         prop::bool::weighted(0.1),
@@ -545,9 +577,10 @@ fn act() -> impl Strategy<Value = Act> {
         0..2u8,
     )
         .prop_map(
-            |(phone, person, bad, long, future, crash, entity, site)| Act::Save {
+            |((phone, forged), person, bad, long, future, crash, entity, site)| Act::Save {
                 phone,
                 person,
+                forged,
                 bad,
                 long,
                 future,
@@ -723,6 +756,7 @@ fn run(acts: Vec<Act>) {
             Act::Save {
                 phone,
                 person,
+                forged,
                 bad,
                 long,
                 future,
@@ -755,10 +789,23 @@ fn run(acts: Vec<Act>) {
                            "changed": p.jumps != p.jumps_at_contact}),
                     now,
                 );
-                next.entries.last_mut().unwrap().mutation.clock = clock;
+                let signer = format!("person-{phone}-{person}");
+                let client = next.client_id.clone();
+                let m = &mut next.entries.last_mut().unwrap().mutation;
+                m.clock = clock;
+                m.proof = Some(app::proof::sign(
+                    &secret(&signer, &client),
+                    m,
+                    &client,
+                    m.id,
+                    0,
+                ));
+                if forged {
+                    m.author = format!("person-{phone}-{}", 1 - person);
+                }
                 if !crash {
                     p.store(&next);
-                    p.saved.push((id, bad));
+                    p.saved.push((id, bad || forged));
                 }
             }
             Act::Send { phone } => {
@@ -1000,13 +1047,15 @@ proptest! {
 fn two_identical_pushes_at_once_apply_once() {
     let mut server = ServerModel::new();
     server.enrol("c", 0);
-    let (o, _) = Outbox::new("c").with_new(
+    let (mut o, _) = Outbox::new("c").with_new(
         "visit.check_in",
         1,
         "p",
         json!({"id": "r1", "entity": 0, "site": 0, "truth": 0, "offset": 0, "changed": false}),
         0,
     );
+    let m = &mut o.entries[0].mutation;
+    m.proof = Some(app::proof::sign(&secret("p", "c"), m, "c", 1, 0));
     let req = PushRequest {
         client_id: "c".into(),
         protocol: PROTOCOL,
@@ -1029,6 +1078,7 @@ fn schedules_that_failed_once() {
     let save = |phone, long| Act::Save {
         phone,
         person: 0,
+        forged: false,
         bad: false,
         long,
         future: false,
@@ -1074,6 +1124,7 @@ fn skips_after_a_restore_do_not_move_later_records() {
     let bad = |phone| Act::Save {
         phone,
         person: 0,
+        forged: false,
         bad: true,
         long: false,
         future: false,
@@ -1099,6 +1150,7 @@ fn skips_after_a_restore_do_not_move_later_records() {
         Act::Save {
             phone: 0,
             person: 0,
+            forged: false,
             bad: false,
             long: false,
             future: false,
@@ -1107,5 +1159,30 @@ fn skips_after_a_restore_do_not_move_later_records() {
             site: 0,
         },
         Act::Tick { minutes: 20 },
+    ]);
+}
+
+/// A second person on a shared phone names the first as the author of what they save: refused,
+/// and the first person's own records all arrive.
+#[test]
+fn a_forged_author_is_refused_and_nothing_else_is_lost() {
+    let save = |person, forged| Act::Save {
+        phone: 0,
+        person,
+        forged,
+        bad: false,
+        long: false,
+        future: false,
+        crash: false,
+        entity: 0,
+        site: 0,
+    };
+    run(vec![
+        save(0, false),
+        save(1, true),
+        save(0, false),
+        save(1, true),
+        save(1, false),
+        Act::Tick { minutes: 180 },
     ]);
 }

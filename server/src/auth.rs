@@ -26,6 +26,13 @@ pub const MAX_FAILURES_PER_LOGIN: i64 = 5;
 /// Failed sign-ins from one address (any accounts) within the window.
 pub const MAX_FAILURES_PER_IP: i64 = 30;
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Failed sign-ins through one enrolled phone within the window (any accounts). A phone's
+/// failures are its own: they never lock the court's other phones, nor an account elsewhere.
+pub const MAX_FAILURES_PER_DEVICE: i64 = 30;
+/// Password checks at once (argon2 takes 19 MiB and tens of milliseconds of CPU each); more
+/// wait their turn, for at most [`HASHING_WAIT_MS`].
+pub const HASHING_AT_ONCE: usize = 4;
+pub const HASHING_WAIT_MS: u64 = 10_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -282,37 +289,135 @@ pub async fn roles_and_sites(db: &Db, person_id: &str) -> ApiResult<(Vec<Role>, 
 
 // ---- sign-in ----
 
-/// Refuses a sign-in while the account or the address has too many recent failures.
-async fn check_rate_limit(db: &Db, login: &str, ip: &str, now: i64) -> ApiResult<()> {
+/// Where a sign-in comes from: an enrolled phone (its failures are counted for it), or an
+/// address (the TCP peer, or what a trusted proxy says the client is).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    Device(String),
+    Address(String),
+}
+
+/// The client's address: the TCP peer, unless the peer is a trusted proxy, then the last
+/// address in `X-Forwarded-For` that is not one (what a client writes there itself comes
+/// first and is never believed).
+pub fn client_ip(
+    trusted: &[std::net::IpAddr],
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+/// In one write transaction: refuses while the account (from this origin) or the origin has
+/// too many recent failures, else notes this attempt as a failure before the password is
+/// checked (removed again if it is right). Parallel wrong guesses each take a place: none is
+/// checked past the limit. Returns the noted attempt's row.
+async fn reserve_attempt(db: &Db, login: &str, origin: &Origin, now: i64) -> ApiResult<i64> {
     let since = now - FAILURE_WINDOW_MS;
-    let (n_login, oldest_login): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE login = ? AND at > ?")
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let (by_login, by_origin) = match origin {
+        Origin::Device(d) => {
+            let a: (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE login = ? AND device = ? AND at > ?",
+            )
+            .bind(login)
+            .bind(d)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+            let b: (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE device = ? AND at > ?",
+            )
+            .bind(d)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+            (a, (b.0, b.1, MAX_FAILURES_PER_DEVICE))
+        }
+        Origin::Address(ip) => {
+            let a: (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE login = ? AND device IS NULL AND at > ?",
+            )
             .bind(login)
             .bind(since)
-            .fetch_one(db)
+            .fetch_one(&mut *tx)
             .await?;
-    let (n_ip, oldest_ip): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE ip = ? AND at > ?")
+            let b: (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE ip = ? AND device IS NULL AND at > ?",
+            )
             .bind(ip)
             .bind(since)
-            .fetch_one(db)
+            .fetch_one(&mut *tx)
             .await?;
-    let blocked_since = if n_login >= MAX_FAILURES_PER_LOGIN {
-        oldest_login
-    } else if n_ip >= MAX_FAILURES_PER_IP {
-        oldest_ip
+            (a, (b.0, b.1, MAX_FAILURES_PER_IP))
+        }
+    };
+    let blocked_since = if by_login.0 >= MAX_FAILURES_PER_LOGIN {
+        by_login.1
+    } else if by_origin.0 >= by_origin.2 {
+        by_origin.1
     } else {
         None
     };
-    match blocked_since {
-        Some(oldest) => {
-            let retry_ms = (oldest + FAILURE_WINDOW_MS - now).max(1000);
-            Err(ApiError::RateLimited {
-                retry_after_secs: (retry_ms as u64).div_ceil(1000),
-            })
-        }
-        None => Ok(()),
+    if let Some(oldest) = blocked_since {
+        let retry_ms = (oldest + FAILURE_WINDOW_MS - now).max(1000);
+        return Err(ApiError::RateLimited {
+            retry_after_secs: (retry_ms as u64).div_ceil(1000),
+        });
     }
+    let (ip, device) = match origin {
+        Origin::Device(d) => ("", Some(d.as_str())),
+        Origin::Address(ip) => (ip.as_str(), None),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_failures (login, ip, device, at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(login)
+    .bind(ip)
+    .bind(device)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The enrolled, unrevoked phone a sign-in says it comes from (its key in the device header).
+async fn signing_device(
+    db: &Db,
+    client_id: Option<&str>,
+    headers: &HeaderMap,
+) -> ApiResult<Option<String>> {
+    let (Some(client_id), Some(key)) = (
+        client_id,
+        headers
+            .get(crate::sync::DEVICE_KEY_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    ) else {
+        return Ok(None);
+    };
+    let hash: Option<String> = sqlx::query_scalar(
+        "SELECT key_hash FROM devices WHERE client_id = ? AND revoked_at IS NULL",
+    )
+    .bind(client_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(hash
+        .filter(|h| *h == hex::encode(Sha256::digest(key.as_bytes())))
+        .map(|_| client_id.to_string()))
 }
 
 async fn sign_in(
@@ -326,9 +431,14 @@ async fn sign_in(
     if login.is_empty() || login.len() > 64 || req.password.is_empty() || req.password.len() > 256 {
         return Err(ApiError::WrongPassword);
     }
-    let ip = peer.ip().to_string();
     let now = now_ms();
-    check_rate_limit(db, &login, &ip, now).await?;
+    let origin = match signing_device(db, req.client_id.as_deref(), &headers).await? {
+        Some(d) => Origin::Device(d),
+        None => Origin::Address(
+            client_ip(&state.settings.trusted_proxies, peer.ip(), &headers).to_string(),
+        ),
+    };
+    let attempt = reserve_attempt(db, &login, &origin, now).await?;
 
     let row: Option<(String, String, bool)> =
         sqlx::query_as("SELECT id, password_hash, disabled FROM people WHERE login = ?")
@@ -340,22 +450,38 @@ async fn sign_in(
         .as_ref()
         .map(|r| r.1.clone())
         .unwrap_or_else(|| state.dummy_hash.clone());
+    // At most a few checks at once: a flood of sign-ins waits (then is told to retry)
+    // instead of taking the machine's memory.
+    let permit = tokio::time::timeout(
+        std::time::Duration::from_millis(HASHING_WAIT_MS),
+        state.hashing.clone().acquire_owned(),
+    )
+    .await
+    .map_err(|_| ApiError::RateLimited {
+        retry_after_secs: 5,
+    })?
+    .map_err(|e| ApiError::Internal(e.into()))?;
     let ok = verify_password_blocking(req.password, hash).await? && row.is_some();
+    drop(permit);
     let Some((person_id, _, disabled)) = row.filter(|_| ok) else {
-        sqlx::query("INSERT INTO sign_in_failures (login, ip, at) VALUES (?, ?, ?)")
-            .bind(&login)
-            .bind(&ip)
-            .bind(now)
-            .execute(db)
-            .await?;
-        tracing::info!(login = %login, "sign-in failed");
+        // The attempt stays noted as a failure. (What was typed as the login is not logged:
+        // people type passwords there.)
+        tracing::info!("sign-in failed");
         return Err(ApiError::WrongPassword);
     };
     if disabled {
         return Err(ApiError::Forbidden(Key::ErrAccountDisabled));
     }
-    sqlx::query("DELETE FROM sign_in_failures WHERE login = ?")
+    // A success clears the failures from where it came only: someone locking the account
+    // from elsewhere gets no fresh guesses from it.
+    let device = match &origin {
+        Origin::Device(d) => Some(d.as_str()),
+        Origin::Address(_) => None,
+    };
+    sqlx::query("DELETE FROM sign_in_failures WHERE id = ? OR (login = ? AND device IS ?)")
+        .bind(attempt)
         .bind(&login)
+        .bind(device)
         .execute(db)
         .await?;
     let token = new_token();
@@ -375,7 +501,7 @@ async fn sign_in(
         .execute(db)
         .await?;
     db::audit(db, Some(&person_id), "sign_in", &person_id, "").await?;
-    tracing::info!(login = %login, "signed in");
+    tracing::info!(person = %person_id, "signed in");
 
     let caller = load_caller(db, &token_hash(&token))
         .await?
@@ -427,7 +553,7 @@ async fn change_password(
     }
     let new_hash = hash_password_blocking(req.new_password).await?;
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 0, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
         .bind(&new_hash)
         .bind(now_ms())
         .bind(&caller.id)

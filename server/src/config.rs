@@ -34,6 +34,13 @@ pub struct Settings {
     /// every commit to disk. `normal` can lose acknowledged records on a power cut; it exists so
     /// `make bench` can measure what `full` costs.
     pub durable: bool,
+    /// `GUARDPOST_AUTHOR_KEY_FILE`, default `<data_dir>/author.key`: the key every author
+    /// secret is derived from, created on first start (kept outside the database and its
+    /// backups: keep a copy of it apart from them).
+    pub author_key_file: PathBuf,
+    /// `GUARDPOST_TRUSTED_PROXIES`: addresses of reverse proxies whose `X-Forwarded-For` names
+    /// the client (comma-separated); by default none, and the TCP peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +132,21 @@ impl Settings {
                 })
             }
         };
+        let author_key_file = get("GUARDPOST_AUTHOR_KEY_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("author.key"));
+        let mut trusted_proxies = Vec::new();
+        for part in get("GUARDPOST_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            trusted_proxies.push(part.parse().map_err(|_| SettingsError::Invalid {
+                name: "GUARDPOST_TRUSTED_PROXIES",
+                value: part.into(),
+            })?);
+        }
         Ok(Settings {
             addr,
             data_dir,
@@ -139,6 +161,8 @@ impl Settings {
             backup_hours,
             backup_keep,
             durable,
+            author_key_file,
+            trusted_proxies,
         })
     }
 }

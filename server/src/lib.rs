@@ -2,6 +2,7 @@
 //! `main.rs` only reads settings and calls [`serve`]; tests call [`Server::start`].
 
 pub mod auth;
+pub mod authors;
 pub mod backup;
 pub mod config;
 pub mod dashboard;
@@ -36,6 +37,10 @@ pub struct AppState {
     /// A real argon2 hash compared against when the account does not exist, so an unknown
     /// login takes as long as a wrong password.
     pub dummy_hash: String,
+    /// The key author secrets are derived from (`GUARDPOST_AUTHOR_KEY_FILE`).
+    pub author_key: Arc<[u8; 32]>,
+    /// Bounds how many passwords are hashed at once (each argon2 check takes 19 MiB).
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// The Leptos options for `settings` (the built site folder, hashed file names when the build
@@ -79,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(people::router())
         .merge(sites::router())
         .merge(sync::router())
+        .merge(authors::router())
         .route("/sw.js", get(web::service_worker))
         .route("/healthz", get(web::health))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
@@ -134,6 +140,8 @@ impl Server {
             settings: Arc::new(settings.clone()),
             assets,
             dummy_hash: auth::hash_password(&auth::one_time_password())?,
+            author_key: Arc::new(authors::load_or_create_key(&settings.author_key_file)?),
+            hashing: Arc::new(tokio::sync::Semaphore::new(auth::HASHING_AT_ONCE)),
         };
         let app = router(state);
         let listener = tokio::net::TcpListener::bind(settings.addr).await?;

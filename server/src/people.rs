@@ -338,6 +338,11 @@ async fn update(
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        // Their author secrets are void: what phones hold of them is held, not applied.
+        sqlx::query("UPDATE people SET author_gen = author_gen + 1 WHERE id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
     }
     let roles: Vec<&str> = req.roles.iter().map(|r| r.as_str()).collect();
     let detail = format!(
@@ -362,7 +367,7 @@ async fn reset_password(
     let password = one_time_password();
     let hash = hash_password_blocking(password.clone()).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 1, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
         .bind(&hash)
         .bind(now_ms())
         .bind(&id)

@@ -3,9 +3,10 @@
 //! version order. The rules of the protocol itself are in `app::sync`, shared with the phone.
 
 use crate::auth::{locale_of, Caller, SiteScope};
+use crate::authors::Verdict;
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
-use crate::records::{Ctx, Entity, Refusal, Reject, ENTITIES};
+use crate::records::{Entity, Refusal, ENTITIES};
 use crate::web::ApiJson;
 use crate::AppState;
 use app::i18n::{Key, Locale};
@@ -23,7 +24,7 @@ use sqlx::SqliteConnection;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/devices", post(enrol))
+        .route("/api/v1/devices", post(enrol).get(crate::authors::devices))
         .route("/api/v1/devices/{client_id}/revoke", post(revoke))
         .route(
             "/api/sync/v1/push",
@@ -148,29 +149,48 @@ async fn enrol(
     }))
 }
 
-/// An administrator revokes a lost phone: it can no longer push or pull.
+/// A supervisor or administrator revokes a lost phone: it can no longer push or pull, every
+/// session signed in on it ends (its cookies open nothing more), and what it still sends
+/// signed there waits for a supervisor.
 async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
     Path(client_id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    caller.require(Action::ManagePeople)?;
+    caller.require(Action::ManageDevices)?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let n =
         sqlx::query("UPDATE devices SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(&client_id)
-            .execute(&state.db)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
     if n == 0 {
         return Err(ApiError::NotFound(Key::ErrBadRequest));
     }
-    crate::db::audit(&state.db, Some(&caller.id), "revoke_device", &client_id, "").await?;
-    Ok(Json(serde_json::json!({"revoked": true})))
+    let ended = sqlx::query("DELETE FROM sessions WHERE client_id = ?")
+        .bind(&client_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    crate::db::audit(
+        &mut *tx,
+        Some(&caller.id),
+        "revoke_device",
+        &client_id,
+        &format!("sessions_ended={ended}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(
+        serde_json::json!({"revoked": true, "sessions_ended": ended}),
+    ))
 }
 
-/// The device must be enrolled and not revoked; the caller is noted as a person of it.
-async fn check_device(
+/// The device must be enrolled and not revoked; the caller is noted as a person of it, and
+/// their session as signed in on it (revoking the phone ends it).
+pub async fn check_device(
     db: &Db,
     client_id: &str,
     headers: &HeaderMap,
@@ -197,6 +217,13 @@ async fn check_device(
                 .bind(&caller.id)
                 .execute(db)
                 .await?;
+            sqlx::query(
+                "UPDATE sessions SET client_id = ? WHERE token_hash = ? AND client_id IS NULL",
+            )
+            .bind(client_id)
+            .bind(&caller.token_hash)
+            .execute(db)
+            .await?;
             Ok(())
         }
     }
@@ -352,7 +379,7 @@ async fn push(
         match apply_one(
             &mut tx,
             &one,
-            &caller,
+            &state.author_key,
             client.last as u64,
             locale,
             &mut authors,
@@ -410,31 +437,19 @@ struct One<'a> {
     now: i64,
 }
 
-/// Who may author mutations sent in this batch, and what they may do: looked up once per
-/// author per batch.
+/// What the proven authors of this batch may do: looked up once per author per batch.
 #[derive(Default)]
-struct Authors(std::collections::HashMap<String, Option<Grants>>);
+struct Authors(std::collections::HashMap<String, Grants>);
 
 /// A person's roles and sites.
 type Grants = (Vec<Role>, Vec<String>);
 
 impl Authors {
-    /// `None` when the author may not send through this device.
-    async fn get(
-        &mut self,
-        tx: &mut SqliteConnection,
-        client_id: &str,
-        caller: &Caller,
-        author: &str,
-    ) -> ApiResult<Option<Grants>> {
+    async fn get(&mut self, tx: &mut SqliteConnection, author: &str) -> ApiResult<Grants> {
         if let Some(v) = self.0.get(author) {
             return Ok(v.clone());
         }
-        let v = if author_may_send(tx, client_id, caller, author).await? {
-            Some(roles_and_sites_tx(tx, author).await?)
-        } else {
-            None
-        };
+        let v = roles_and_sites_tx(tx, author).await?;
         self.0.insert(author.to_string(), v.clone());
         Ok(v)
     }
@@ -444,7 +459,7 @@ impl Authors {
 async fn apply_one(
     tx: &mut SqliteConnection,
     one: &One<'_>,
-    caller: &Caller,
+    key: &[u8; 32],
     last: u64,
     locale: Locale,
     authors: &mut Authors,
@@ -508,6 +523,8 @@ async fn apply_one(
                 .map(|s| s.len())
                 .unwrap_or(usize::MAX);
             let too_large = m.oversized.is_some() || m.wire_bytes() > LIMITS.mutation_bytes;
+            let mut held = None;
+            let mut signed_as = None;
             let outcome = if m.name == app::sync::SKIP {
                 // An id this server lost (restored from a backup) that the phone no longer
                 // sends as it was: recorded, nothing applied.
@@ -523,35 +540,43 @@ async fn apply_one(
                     field: None,
                 })
             } else {
-                match authors.get(tx, client_id, caller, &m.author).await? {
-                    None => Err(Refusal {
-                        code: "author_unknown",
-                        message: Key::ErrForbidden.text(locale).to_string(),
+                match crate::authors::judge(tx, key, client_id, m).await? {
+                    Verdict::Refuse => Err(Refusal {
+                        code: "author_unproven",
+                        message: Key::ErrAuthorProof.text(locale).to_string(),
                         field: None,
                     }),
-                    Some((roles, sites)) => {
-                        let mut cx = Ctx {
-                            tx: &mut *tx,
+                    Verdict::Hold(code) => {
+                        signed_as = m.proof.as_ref().map(|p| p.signed_as());
+                        held = Some(code);
+                        Ok(())
+                    }
+                    Verdict::Proven => {
+                        signed_as = m.proof.as_ref().map(|p| p.signed_as());
+                        let (roles, sites) = authors.get(tx, &m.author).await?;
+                        crate::authors::run_as(
+                            tx,
                             client_id,
                             m,
-                            roles: &roles,
-                            sites: &sites,
-                            now,
-                            at: one.placed.at,
-                            clock_flag: one.placed.flag,
+                            &roles,
+                            &sites,
+                            one.placed.at,
+                            one.placed.flag,
                             locale,
-                        };
-                        match crate::records::run(&mut cx).await {
-                            Ok(()) => Ok(()),
-                            Err(Reject::Refused(r)) => Err(r),
-                            Err(Reject::Failed(e)) => return Err(e),
-                        }
+                        )
+                        .await?
                     }
                 }
             };
-            let (status, code, message, field) = match outcome {
-                Ok(()) => (Status::Applied, None, None, None),
-                Err(r) => (
+            let (status, code, message, field) = match (held, outcome) {
+                (Some(code), _) => (
+                    Status::Held,
+                    Some(code.to_string()),
+                    Some(crate::authors::held_message(code, locale)),
+                    None,
+                ),
+                (None, Ok(())) => (Status::Applied, None, None, None),
+                (None, Err(r)) => (
                     Status::Rejected,
                     Some(r.code.to_string()),
                     Some(r.message),
@@ -565,10 +590,12 @@ async fn apply_one(
             } else {
                 m.args.to_string()
             };
+            // A held record waits whole (with its proof) for its author or a supervisor.
+            let held_record = held.map(|_| serde_json::to_string(m).unwrap_or_default());
             sqlx::query(
                 "INSERT INTO sync_mutations (client_id, mutation_id, name, v, author, args, status, code, message, field,
-                    client_time, server_time, made_at, sent_at, server_est, clock_flag)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    client_time, server_time, made_at, sent_at, server_est, clock_flag, held_record, signed_as)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(client_id)
             .bind(m.id as i64)
@@ -586,6 +613,8 @@ async fn apply_one(
             .bind(one.sent_at)
             .bind(m.clock.map(|c| c.est))
             .bind(one.placed.flag.map(|f| f.as_str()))
+            .bind(held_record)
+            .bind(signed_as)
             .execute(&mut *tx)
             .await?;
             Ok(Ok(MutationResult {
@@ -612,6 +641,36 @@ type Replayed = (
 );
 
 async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<Replayed>> {
+    // Where its proof was made first: a copy of a record already applied there (or wherever
+    // it arrived first) is that record. Then the enrolments it says it came from.
+    if let Some(p) = &m.proof {
+        type Row = (
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT client_id, mutation_id, status, code, message, field FROM sync_mutations
+             WHERE signed_as = ? AND author = ?",
+        )
+        .bind(p.signed_as())
+        .bind(&m.author)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((client, id, status, code, message, field)) = row {
+            return Ok(Some((
+                client,
+                id,
+                Status::recorded(&status),
+                code,
+                message,
+                field,
+            )));
+        }
+    }
     for origin in m.replay_of.iter().take(8) {
         let Some((client, id)) = origin.rsplit_once('/') else {
             continue;
@@ -633,28 +692,6 @@ async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<R
         }
     }
     Ok(None)
-}
-
-/// The signed-in person, or someone who used this device before (their queued records are
-/// theirs, whoever is signed in now).
-async fn author_may_send(
-    tx: &mut SqliteConnection,
-    client_id: &str,
-    caller: &Caller,
-    author: &str,
-) -> ApiResult<bool> {
-    if author == caller.id {
-        return Ok(true);
-    }
-    let known: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM device_people dp JOIN people p ON p.id = dp.person_id
-         WHERE dp.client_id = ? AND dp.person_id = ? AND p.disabled = 0",
-    )
-    .bind(client_id)
-    .bind(author)
-    .fetch_optional(&mut *tx)
-    .await?;
-    Ok(known.is_some())
 }
 
 async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResult<Grants> {
@@ -847,6 +884,8 @@ async fn pull(
     .bind(&req.client_id)
     .fetch_one(&mut *tx)
     .await?;
+    let forget = forgotten(&mut tx, &req.known).await?;
+    let settled = settled(&mut tx, &req.client_id, &req.held).await?;
     tx.commit().await?;
     let head = Cursor {
         epoch,
@@ -863,5 +902,62 @@ async fn pull(
         has_more,
         backed_up_to: backed_up_to as u64,
         server_time: now_ms(),
+        forget,
+        settled,
     }))
+}
+
+/// Of the people a phone remembers, those it must forget: unknown, disabled, their secrets of
+/// another generation (a password reset or changed), or no longer allowed to be remembered.
+async fn forgotten(tx: &mut SqliteConnection, known: &[(String, u32)]) -> ApiResult<Vec<String>> {
+    let mut out = Vec::new();
+    for (person, g) in known.iter().take(app::known::MAX_PEOPLE * 2) {
+        let row: Option<(i64, bool)> =
+            sqlx::query_as("SELECT author_gen, disabled FROM people WHERE id = ?")
+                .bind(person)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let keep = match row {
+            Some((gen, false)) if gen == i64::from(*g) => {
+                let (roles, _) = roles_and_sites_tx(tx, person).await?;
+                crate::authors::rememberable(&roles)
+            }
+            _ => false,
+        };
+        if !keep {
+            out.push(person.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Of the mutations a phone holds as held, those decided since.
+async fn settled(
+    tx: &mut SqliteConnection,
+    client_id: &str,
+    held: &[u64],
+) -> ApiResult<Vec<MutationResult>> {
+    let mut out = Vec::new();
+    for id in held.iter().take(LIMITS.batch * 10) {
+        type Row = (String, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT status, code, message, field FROM sync_mutations
+             WHERE client_id = ? AND mutation_id = ? AND status <> 'held'",
+        )
+        .bind(client_id)
+        .bind(*id as i64)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((status, code, message, field)) = row {
+            out.push(MutationResult {
+                id: *id,
+                status: Status::recorded(&status),
+                original: None,
+                code,
+                message,
+                field,
+            });
+        }
+    }
+    Ok(out)
 }

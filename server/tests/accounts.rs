@@ -383,3 +383,163 @@ async fn administrators_edit_sites_and_areas() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(e["field"], "code");
 }
+
+/// Signs in from the enrolled phone `d` (its key in the device header, as the app does).
+async fn sign_in_on(
+    app: &common::TestApp,
+    d: &common::Device,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    client()
+        .post(app.url("/api/v1/auth/sign-in"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"login": login, "password": password, "client_id": d.client_id}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Behind the court's NAT every phone shares one address: a flood of wrong passwords from it
+/// (or someone locking a named account on purpose) locks out neither the enrolled post phones
+/// nor the account on them; a phone's own failures are its own.
+#[tokio::test]
+async fn a_shared_address_or_a_locked_account_locks_no_post_phone_out() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    app.person(&admin, "guard.li", &["guard"], &["main"]).await;
+    let d = common::enrol(&app, &sup).await;
+    let other = common::enrol(&app, &sup).await;
+    // 30 failures from the address (all of 127.0.0.1), five of them at guard.li.
+    for i in 0..30 {
+        let who = if i < 5 {
+            "guard.li".to_string()
+        } else {
+            format!("nobody{i}")
+        };
+        assert_eq!(
+            app.sign_in(&client(), &who, "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.sign_in(&client(), "sup", "sup-password-1")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is locked for browsers that are not enrolled phones"
+    );
+    // The post phone still signs guard.li in.
+    assert_eq!(
+        sign_in_on(&app, &d, "guard.li", "guard.li-password-1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // A phone's own five failures lock that account on that phone only.
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in_on(&app, &d, "sup", "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        sign_in_on(&app, &d, "sup", "sup-password-1").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_in_on(&app, &other, "sup", "sup-password-1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // A forged device key counts as the address (locked here).
+    let forged = common::Device {
+        client_id: d.client_id.clone(),
+        key: "guess".into(),
+    };
+    assert_eq!(
+        sign_in_on(&app, &forged, "guard.li", "guard.li-password-1")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Twenty wrong passwords at once get no more guesses than five one after another.
+#[tokio::test]
+async fn parallel_wrong_guesses_are_counted_before_they_are_checked() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.person(&admin, "guard.li", &["guard"], &["main"]).await;
+    let tries = (0..20).map(|_| {
+        let app = &app;
+        async move { app.sign_in(&client(), "guard.li", "wrong").await.status() }
+    });
+    let statuses = futures_join_all(tries).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(checked, 5, "{statuses:?}");
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS));
+}
+
+async fn futures_join_all<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = fs.collect();
+    let mut out = Vec::new();
+    // Started together: each is polled by one join.
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = handles.into_iter().map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if done[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => done[i] = Some(v),
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.extend(done.into_iter().map(|d| d.unwrap()));
+    out
+}
+
+#[test]
+fn the_client_address_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
+    use axum::http::{HeaderMap, HeaderValue};
+    let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+    let mut h = HeaderMap::new();
+    h.insert(
+        "x-forwarded-for",
+        HeaderValue::from_static("6.6.6.6, 10.1.2.3"),
+    );
+    let ip = |trusted: &[std::net::IpAddr], peer: &str| {
+        server::auth::client_ip(trusted, peer.parse().unwrap(), &h).to_string()
+    };
+    assert_eq!(
+        ip(&[], "10.0.0.2"),
+        "10.0.0.2",
+        "no proxy trusted: the header is ignored"
+    );
+    assert_eq!(
+        ip(&[proxy], "10.0.0.2"),
+        "10.1.2.3",
+        "the hop the proxy saw, not what the client wrote"
+    );
+    assert_eq!(
+        ip(&[proxy], "10.9.9.9"),
+        "10.9.9.9",
+        "not from the proxy: the peer"
+    );
+}

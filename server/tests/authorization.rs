@@ -12,39 +12,39 @@ use common::{body, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
-//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR VR RI ED MW
+//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR VR RI ED MW MD
 const TABLE: [(&str, &str); 8] = [
     (
         "guard",
-        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "team_leader",
-        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  Y  .  .",
+        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  Y  .  .  .",
     ),
     (
         "gate_guard",
-        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "caretaker",
-        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "fire_operator",
-        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .",
     ),
     (
         "supervisor",
-        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y",
+        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y",
     ),
     (
         "court_liaison",
-        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .",
     ),
     (
         "admin",
-        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y",
+        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y",
     ),
 ];
 
@@ -102,6 +102,7 @@ async fn attempt(
             .await
         }
         Action::ManageWatchlist => app.get(c, "/api/v1/watchlist").await,
+        Action::ManageDevices => app.get(c, "/api/v1/devices").await,
         _ => return None,
     };
     let s = r.status();
@@ -141,7 +142,7 @@ async fn every_role_is_allowed_and_denied_as_the_table_says() {
             }
         }
     }
-    assert_eq!(checked, 8 * 5);
+    assert_eq!(checked, 8 * 6);
 }
 
 #[tokio::test]

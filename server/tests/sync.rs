@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{body, enrol, pull, push, spawn_app, Device, TestApp};
+use common::{body, enrol, pull, push, spawn_app, statuses, Device, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -172,6 +172,18 @@ async fn pulls_are_scoped_ordered_and_paged_and_devices_can_be_revoked() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
+    // Every session signed in on it ended: its cookies open nothing any more.
+    let (s, _) = push(&app, &g2, &d2, json!([check_in(3, &g2id, &hc, "丁")])).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get(&g2, "/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let g2 = common::client();
+    assert_eq!(
+        app.sign_in(&g2, "g.hc", "g.hc-password-1").await.status(),
+        StatusCode::OK
+    );
     let (s, e) = push(&app, &g2, &d2, json!([check_in(3, &g2id, &hc, "丁")])).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(e["code"], "device_revoked");
@@ -180,38 +192,344 @@ async fn pulls_are_scoped_ordered_and_paged_and_devices_can_be_revoked() {
 }
 
 #[tokio::test]
-async fn a_previous_persons_records_are_still_theirs() {
+async fn a_previous_persons_records_are_still_theirs_and_nobody_signs_for_another() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let main = app.site_id("main").await;
-    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (sup, sid) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
     let (a, aid) = app.person(&admin, "shift.a", &["guard"], &["main"]).await;
-    let (b, _) = app.person(&admin, "shift.b", &["guard"], &["main"]).await;
+    let (b, bid) = app.person(&admin, "shift.b", &["guard"], &["main"]).await;
     let (_, stranger) = app.person(&admin, "stranger", &["guard"], &["main"]).await;
     let d = enrol(&app, &sup).await;
-    // A signs in on the post phone (pulls once), saves a record offline, hands over to B.
     assert_eq!(pull(&app, &a, &d, None).await.0, StatusCode::OK);
+    // A signed a record on the post phone and handed over to B, who sends it: it is A's.
+    // B's own edits of the stored outbox name A, the supervisor or a stranger as the author of
+    // what B signs, or change A's signed record: each is refused, and recorded as refused.
+    let mine = check_in(1, &aid, &main, "甲");
+    let as_sup = {
+        let mut m = check_in(2, &sid, &main, "乙");
+        m["proof"] = app.sign(&m, &bid, &d.client_id, 2, 0);
+        m
+    };
+    let as_stranger = {
+        let mut m = check_in(3, &stranger, &main, "丙");
+        m["proof"] = app.sign(&m, &bid, &d.client_id, 3, 0);
+        m
+    };
+    let edited = {
+        let mut m = check_in(4, &aid, &main, "丁");
+        m["proof"] = app.sign(&m, &aid, &d.client_id, 4, 0);
+        m["args"]["name"] = json!("戊");
+        m
+    };
+    // A's real proof, copied onto the record at another id: it is that record, never a second.
+    let moved = {
+        let mut m = check_in(5, &aid, &main, "甲");
+        m["proof"] = mine_proof(&app, &mine, &aid, &d.client_id);
+        m
+    };
     let (_, r) = push(
         &app,
         &b,
         &d,
-        json!([
-            check_in(1, &aid, &main, "甲"),
-            check_in(2, &stranger, &main, "乙")
-        ]),
+        json!([mine, as_sup, as_stranger, edited, moved]),
     )
     .await;
-    assert_eq!(r["results"][0]["status"], "applied");
     assert_eq!(
-        r["results"][1]["status"], "rejected",
-        "someone who never used this phone"
+        statuses(&r),
+        ["applied", "rejected", "rejected", "rejected", "duplicate"],
+        "{r}"
     );
-    assert_eq!(r["results"][1]["code"], "author_unknown");
-    let author: String = sqlx::query_scalar("SELECT author_id FROM visits")
-        .fetch_one(&app.db)
+    for i in 1..4 {
+        assert_eq!(r["results"][i]["code"], "author_unproven", "{r}");
+        assert_eq!(
+            r["results"][i]["message"],
+            "记录的作者无法证实（不是本人在本机登录时所记），已拒收"
+        );
+    }
+    let authors: Vec<String> = sqlx::query_scalar("SELECT author_id FROM visits")
+        .fetch_all(&app.db)
         .await
         .unwrap();
-    assert_eq!(author, aid, "B's push did not re-attribute A's record");
+    assert_eq!(authors, vec![aid.clone()], "only A's own record, as A's");
+    let refused: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sync_mutations WHERE code = 'author_unproven' AND signed_as IS NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        refused, 3,
+        "each refusal recorded, none holding a place for the real one"
+    );
+}
+
+const HOUR: i64 = 3600 * 1000;
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// As if the phone had been enrolled (its last contact) `hours` ago: records made since then
+/// may carry times that far back.
+async fn enrolled_hours_ago(app: &TestApp, d: &Device, hours: i64) {
+    sqlx::query("UPDATE sync_clients SET contact_at = ?, last_made_at = 0 WHERE client_id = ?")
+        .bind(now() - hours * HOUR)
+        .bind(&d.client_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
+/// One mutation with the phone's clock at making and its estimate of the server's time then.
+fn made(
+    id: u64,
+    name: &str,
+    author: &str,
+    args: Value,
+    client_time: i64,
+    est: Option<(i64, bool)>,
+) -> Value {
+    let mut m = json!({"id": id, "name": name, "v": 1, "author": author, "args": args, "client_time": client_time});
+    if let Some((est, mono)) = est {
+        m["clock"] = json!([est, i64::from(mono), est - 5 * 60 * 1000, 0]);
+    }
+    m
+}
+
+fn visit_args(site: &str, name: &str) -> Value {
+    json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": site, "name": name, "purpose": "立案"})
+}
+
+/// Sends `mutations` with the phone's clock at sending.
+async fn push_sent(
+    app: &TestApp,
+    c: &reqwest::Client,
+    d: &Device,
+    sent_at: i64,
+    mutations: Value,
+) -> Value {
+    let (s, r) = common::push_body(
+        app,
+        c,
+        d,
+        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
+               "sent_at": sent_at, "mutations": mutations}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    r
+}
+
+async fn visit_time(app: &TestApp, name: &str) -> (i64, bool) {
+    sqlx::query_as("SELECT checked_in_at, clock_skewed FROM visits WHERE name = ?")
+        .bind(name)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn flag(app: &TestApp, d: &Device, id: i64) -> (Option<String>, i64, i64) {
+    sqlx::query_as("SELECT clock_flag, client_time, made_at FROM sync_mutations WHERE client_id = ? AND mutation_id = ?")
+        .bind(&d.client_id)
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+fn mine_proof(app: &TestApp, m: &Value, author: &str, client: &str) -> Value {
+    app.sign(m, author, client, m["id"].as_u64().unwrap(), 0)
+}
+
+/// Records signed before a password reset are held, not refused, and applied once their author
+/// signs them again after signing in; records from an older build without proofs likewise; a
+/// disabled person's wait for a supervisor. The phone is told to forget them all at its pull.
+#[tokio::test]
+async fn voided_secrets_hold_records_until_their_author_signs_again() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let (h, hid) = app.person(&admin, "guard2", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    // The phone's key for g, as the app takes it at sign-in.
+    let r = g
+        .post(app.url("/api/sync/v1/author-key"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id}))
+        .send()
+        .await
+        .unwrap();
+    let (s, key) = body(r).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (key["generation"].as_u64(), key["remember"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let expected = app::proof::author_secret(&app.author_key(), &gid, &d.client_id, 1);
+    assert_eq!(
+        key["secret"],
+        hex::encode(expected),
+        "derived from the key outside the database"
+    );
+    // Without the device key, no secret.
+    let r = g
+        .post(app.url("/api/sync/v1/author-key"))
+        .json(&json!({"client_id": d.client_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // g saves two records offline, signed with generation 1 (their first password change made
+    // it 1); then an administrator resets g's password.
+    let old = app.generation(&gid).await;
+    let mut one = check_in(1, &gid, &main, "甲");
+    one["proof"] = app.sign(&one, &gid, &d.client_id, 1, old);
+    let unsigned = {
+        let mut m = check_in(2, &gid, &main, "乙");
+        m["unsigned"] = json!(true);
+        m
+    };
+    let r = app
+        .post(
+            &admin,
+            &format!("/api/v1/people/{gid}/reset-password"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.generation(&gid).await, old + 1);
+    // h sends them at the next contact: held, not applied, and not refused.
+    let (_, r) = push(&app, &h, &d, json!([one, unsigned])).await;
+    assert_eq!(statuses(&r), ["held", "held"], "{r}");
+    assert_eq!(r["results"][0]["code"], "secret_void");
+    assert_eq!(r["results"][1]["code"], "unsigned");
+    assert_eq!(names(&app).await, Vec::<String>::new());
+    // The phone is told to forget g (whose generation it holds is void), not h.
+    let hg = app.generation(&hid).await;
+    let r = h
+        .post(app.url("/api/sync/v1/pull"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id,
+                      "known": [[gid, old], [hid, hg]], "held": [1, 2]}))
+        .send()
+        .await
+        .unwrap();
+    let (_, p) = body(r).await;
+    assert_eq!(p["forget"], json!([gid]));
+    assert!(p.get("settled").is_none(), "nothing decided yet: {p}");
+    // h cannot sign g's held records, even with h's own fresh secret.
+    let hp = {
+        let m = serde_json::to_value(check_in(1, &gid, &main, "甲")).unwrap();
+        app.sign(&m, &hid, &d.client_id, 1, hg)
+    };
+    let r = h
+        .post(app.url("/api/sync/v1/resign"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id, "signed": [[1, hp]]}))
+        .send()
+        .await
+        .unwrap();
+    let (_, res) = body(r).await;
+    assert_eq!(res[0]["status"], "held", "not h's to sign: {res}");
+    // g signs in again (the reset's one-time password, then their own) and signs them anew.
+    let (_, v) = body(
+        app.post(
+            &admin,
+            &format!("/api/v1/people/{gid}/reset-password"),
+            json!(null),
+        )
+        .await,
+    )
+    .await;
+    let otp = v["one_time_password"].as_str().unwrap().to_string();
+    let g2 = common::client();
+    assert_eq!(
+        app.sign_in(&g2, "guard1", &otp).await.status(),
+        StatusCode::OK
+    );
+    let r = app
+        .post(
+            &g2,
+            "/api/v1/me/password",
+            json!({"current_password": otp, "new_password": "guard1-password-2"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let gen = app.generation(&gid).await;
+    let stored: Vec<String> = sqlx::query_scalar(
+        "SELECT held_record FROM sync_mutations WHERE client_id = ? ORDER BY mutation_id",
+    )
+    .bind(&d.client_id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let signed: Vec<Value> = stored
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let m: Value = serde_json::from_str(r).unwrap();
+            json!([i + 1, app.sign(&m, &gid, &d.client_id, (i + 1) as u64, gen)])
+        })
+        .collect();
+    // A stale generation is not taken; the current one is.
+    let stale = json!([[
+        1,
+        app.sign(
+            &serde_json::from_str::<Value>(&stored[0]).unwrap(),
+            &gid,
+            &d.client_id,
+            1,
+            old
+        )
+    ]]);
+    let r = g2
+        .post(app.url("/api/sync/v1/resign"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id, "signed": stale}))
+        .send()
+        .await
+        .unwrap();
+    let (_, res) = body(r).await;
+    assert_eq!(res[0]["status"], "held");
+    let r = g2
+        .post(app.url("/api/sync/v1/resign"))
+        .header("x-guardpost-device-key", &d.key)
+        .json(&json!({"client_id": d.client_id, "signed": signed}))
+        .send()
+        .await
+        .unwrap();
+    let (s, res) = body(r).await;
+    assert_eq!(s, StatusCode::OK, "{res}");
+    assert_eq!(res[0]["status"], "applied", "{res}");
+    assert_eq!(res[1]["status"], "applied", "{res}");
+    assert_eq!(names(&app).await, ["乙", "甲"]);
+    // Asked again, they are done.
+    let (_, p) = body(
+        h.post(app.url("/api/sync/v1/pull"))
+            .header("x-guardpost-device-key", &d.key)
+            .json(&json!({"client_id": d.client_id, "held": [1, 2]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(p["settled"][0]["status"], "applied");
+    // An administrator is never remembered on a phone.
+    let ad = enrol(&app, &admin).await;
+    let (_, key) = body(
+        admin
+            .post(app.url("/api/sync/v1/author-key"))
+            .header("x-guardpost-device-key", &ad.key)
+            .json(&json!({"client_id": ad.client_id}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(key["remember"], false);
 }
 
 #[tokio::test]
@@ -385,105 +703,6 @@ async fn fifty_clients_at_once_each_mutation_applied_once() {
         .await
         .unwrap();
     assert_eq!(recorded, 500);
-}
-
-#[tokio::test]
-async fn hello_makes_a_person_known_on_the_device() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let main = app.site_id("main").await;
-    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
-    let (a, aid) = app.person(&admin, "shift.a", &["guard"], &["main"]).await;
-    let (b, _) = app.person(&admin, "shift.b", &["guard"], &["main"]).await;
-    let d = enrol(&app, &sup).await;
-    // Without hello, A's record sent by B is refused …
-    let (_, r) = push(&app, &b, &d, json!([check_in(1, &aid, &main, "甲")])).await;
-    assert_eq!(r["results"][0]["code"], "author_unknown");
-    // … after A said hello on this phone, it goes through.
-    let r = a
-        .post(app.url("/api/sync/v1/hello"))
-        .header("x-guardpost-device-key", &d.key)
-        .json(&json!({"client_id": d.client_id}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let (_, r) = push(&app, &b, &d, json!([check_in(2, &aid, &main, "甲")])).await;
-    assert_eq!(r["results"][0]["status"], "applied");
-}
-
-const HOUR: i64 = 3600 * 1000;
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-/// As if the phone had been enrolled (its last contact) `hours` ago: records made since then
-/// may carry times that far back.
-async fn enrolled_hours_ago(app: &TestApp, d: &Device, hours: i64) {
-    sqlx::query("UPDATE sync_clients SET contact_at = ?, last_made_at = 0 WHERE client_id = ?")
-        .bind(now() - hours * HOUR)
-        .bind(&d.client_id)
-        .execute(&app.db)
-        .await
-        .unwrap();
-}
-
-/// One mutation with the phone's clock at making and its estimate of the server's time then.
-fn made(
-    id: u64,
-    name: &str,
-    author: &str,
-    args: Value,
-    client_time: i64,
-    est: Option<(i64, bool)>,
-) -> Value {
-    let mut m = json!({"id": id, "name": name, "v": 1, "author": author, "args": args, "client_time": client_time});
-    if let Some((est, mono)) = est {
-        m["clock"] = json!([est, i64::from(mono), est - 5 * 60 * 1000, 0]);
-    }
-    m
-}
-
-fn visit_args(site: &str, name: &str) -> Value {
-    json!({"id": uuid::Uuid::now_v7().to_string(), "site_id": site, "name": name, "purpose": "立案"})
-}
-
-/// Sends `mutations` with the phone's clock at sending.
-async fn push_sent(
-    app: &TestApp,
-    c: &reqwest::Client,
-    d: &Device,
-    sent_at: i64,
-    mutations: Value,
-) -> Value {
-    let (s, r) = common::push_body(
-        app,
-        c,
-        d,
-        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
-               "sent_at": sent_at, "mutations": mutations}),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{r}");
-    r
-}
-
-async fn visit_time(app: &TestApp, name: &str) -> (i64, bool) {
-    sqlx::query_as("SELECT checked_in_at, clock_skewed FROM visits WHERE name = ?")
-        .bind(name)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
-async fn flag(app: &TestApp, d: &Device, id: i64) -> (Option<String>, i64, i64) {
-    sqlx::query_as("SELECT clock_flag, client_time, made_at FROM sync_mutations WHERE client_id = ? AND mutation_id = ?")
-        .bind(&d.client_id)
-        .bind(id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -878,10 +1097,20 @@ impl RealPhone {
                 .cursor
                 .clone()
                 .map(|c| serde_json::to_value(c).unwrap());
-            let (s, p) = pull(app, c, d, cursor.as_ref()).await;
+            // As the phone asks: with the ids the server holds, to learn how they came out.
+            let r = c
+                .post(app.url("/api/sync/v1/pull"))
+                .header("x-guardpost-device-key", &d.key)
+                .json(&json!({"client_id": d.client_id, "cursor": cursor,
+                              "held": self.outbox.held_ids()}))
+                .send()
+                .await
+                .unwrap();
+            let (s, p) = body(r).await;
             assert_eq!(s, StatusCode::OK, "{p}");
             let p: app::sync::PullResponse = serde_json::from_value(p).unwrap();
             let before = self.outbox.pending();
+            self.outbox.on_settled(&p.settled, now());
             self.outbox.on_pull(p.last_mutation_id, p.backed_up_to);
             self.view.apply(&p);
             if self.outbox.pending() > before {
@@ -895,12 +1124,18 @@ impl RealPhone {
         }
     }
 
-    fn save(&mut self, author: &str, site: &str, name: &str) {
+    /// Saves and signs as the phone does: with the author's secret on this enrolment.
+    async fn save(&mut self, app: &TestApp, author: &str, site: &str, name: &str) {
         let args = visit_args(site, name);
-        self.outbox = self
+        let g = app.generation(author).await;
+        let (mut next, id) = self
             .outbox
-            .with_new("visit.check_in", 1, author, args, now())
-            .0;
+            .with_new("visit.check_in", 1, author, args, now());
+        let client = next.client_id.clone();
+        let m = &mut next.entries.last_mut().unwrap().mutation;
+        let proof = app.sign(&serde_json::to_value(&*m).unwrap(), author, &client, id, g);
+        m.proof = serde_json::from_value(proof).unwrap();
+        self.outbox = next;
     }
 }
 
@@ -924,7 +1159,7 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
         view: app::sync::View::default(),
     };
     for n in ["01", "02", "03"] {
-        phone.save(&gid, &main, n);
+        phone.save(&app, &gid, &main, n).await;
     }
     phone.sync(&app, &g, &d).await;
     let dir = server::backup::folder(&app.settings.data_dir);
@@ -939,7 +1174,7 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
         phone.outbox.entries
     );
     for n in ["04", "05", "06"] {
-        phone.save(&gid, &main, n);
+        phone.save(&app, &gid, &main, n).await;
     }
     phone.sync(&app, &g, &d).await;
     assert_eq!(
@@ -951,6 +1186,13 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
 
     // The disk dies; the court restores the backup on a new machine.
     let fresh = tempfile::tempdir().unwrap();
+    // The author key is kept apart from the backups, and brought to the new machine with
+    // them: the phones' proofs verify there.
+    std::fs::copy(
+        &app.settings.author_key_file,
+        fresh.path().join("author.key"),
+    )
+    .unwrap();
     server::backup::restore(&first.file, &fresh.path().join("guardpost.db"))
         .await
         .unwrap();
@@ -958,7 +1200,7 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
     assert_eq!(names(&restored).await, ["01", "02", "03"]);
     // The phone (same session, same enrolment: both are in the backup) saves one more and
     // syncs: the server asks for what it lost, and the phone sends it from its receipts.
-    phone.save(&gid, &main, "07");
+    phone.save(&app, &gid, &main, "07").await;
     phone.sync(&restored, &g, &d).await;
     assert_eq!(
         names(&restored).await,
@@ -992,7 +1234,7 @@ async fn a_phone_enrolled_again_keeps_its_outbox_and_nothing_doubles() {
         view: app::sync::View::default(),
     };
     for n in ["01", "02", "03", "04"] {
-        phone.save(&gid, &main, n);
+        phone.save(&app, &gid, &main, n).await;
     }
     // Two are sent and applied, but the answer is lost (the phone went out of range).
     let batch = phone.outbox.batch(&app::sync::LIMITS);
@@ -1022,9 +1264,22 @@ async fn a_phone_enrolled_again_keeps_its_outbox_and_nothing_doubles() {
         client_id: v["client_id"].as_str().unwrap().into(),
         key: v["device_key"].as_str().unwrap().into(),
     };
+    // Revoking the phone ended the guard's session on it: they sign in again.
+    let (s, _) = pull(&app, &g, &d2, None).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "the session on the lost phone ended"
+    );
+    assert_eq!(
+        app.sign_in(&g, "guard1", "guard1-password-1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
     phone.outbox.reenrolled(&d2.client_id, resume_after);
     phone.view = app::sync::View::default();
-    phone.save(&gid, &main, "05");
+    phone.save(&app, &gid, &main, "05").await;
     phone.sync(&app, &g, &d2).await;
     assert_eq!(phone.outbox.pending(), 0);
     assert_eq!(
@@ -1032,6 +1287,51 @@ async fn a_phone_enrolled_again_keeps_its_outbox_and_nothing_doubles() {
         0,
         "{:?}",
         phone.outbox.entries
+    );
+    // What was signed on the phone while it was the lost one waits for a supervisor; the
+    // two that arrived before are duplicates; the one made after enrolling again applies.
+    assert_eq!(phone.outbox.held(), 2, "{:?}", phone.outbox.entries);
+    assert_eq!(names(&app).await, ["01", "02", "05"]);
+    let (s, held) = body(app.get(&sup, "/api/v1/held").await).await;
+    assert_eq!(s, StatusCode::OK);
+    let held = held.as_array().unwrap().clone();
+    assert_eq!(held.len(), 2);
+    assert!(held
+        .iter()
+        .all(|h| h["code"] == "device_revoked" && h["author"] == gid.as_str()));
+    // A guard cannot decide them.
+    let first = format!(
+        "/api/v1/held/{}/{}/accept",
+        held[0]["client_id"].as_str().unwrap(),
+        held[0]["id"]
+    );
+    assert_eq!(
+        app.post(&g, &first, json!(null)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    for h in &held {
+        let path = format!(
+            "/api/v1/held/{}/{}/accept",
+            h["client_id"].as_str().unwrap(),
+            h["id"]
+        );
+        let (s, r) = body(app.post(&sup, &path, json!(null)).await).await;
+        assert_eq!(
+            (s, r["status"].as_str()),
+            (StatusCode::OK, Some("applied")),
+            "{r}"
+        );
+    }
+    // Accepted once: a second decision finds nothing held.
+    assert_eq!(
+        app.post(&sup, &first, json!(null)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    phone.sync(&app, &g, &d2).await;
+    assert_eq!(
+        phone.outbox.held(),
+        0,
+        "the phone learns of the decision at its pull"
     );
     assert_eq!(
         names(&app).await,

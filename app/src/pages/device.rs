@@ -35,7 +35,11 @@ pub fn Device() -> impl IntoView {
                     client_id.set(Some(d.client_id.clone()));
                     outbox::enrolled(app, d, resume_after);
                     message.set(String::new());
-                    leptos::task::spawn_local(outbox::sync(app));
+                    // The enrolling person's secret on this phone, then what waits.
+                    leptos::task::spawn_local(async move {
+                        outbox::hello(app).await;
+                        outbox::sync(app).await;
+                    });
                 }
                 Err(err) => message.set(handle_error(app, &err)),
             }
@@ -64,6 +68,67 @@ pub fn Device() -> impl IntoView {
                     <button class="primary" type="submit">{app.t(Key::EnrolThisPhone)}</button>
                 </form>
             </Show>
+            <Show when=move || app.me.get().is_some_and(|m| m.can(Action::ManageDevices))>
+                <Phones />
+            </Show>
         </SignedIn>
+    }
+}
+
+/// One enrolled phone as the server lists it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+struct PhoneRow {
+    client_id: String,
+    label: String,
+    revoked_at: Option<i64>,
+    last_contact: Option<i64>,
+    people: Vec<String>,
+    waiting: u64,
+    held: u64,
+    sessions: u64,
+}
+
+/// Every enrolled phone, for finding a lost one: its name, last contact, who used it, what it
+/// had not sent; revoking one ends every session signed in on it.
+#[component]
+fn Phones() -> impl IntoView {
+    let app = use_app();
+    let rev = RwSignal::new(0u32);
+    let message = RwSignal::new(String::new());
+    let list = LocalResource::new(move || {
+        rev.track();
+        async move { client::get::<Vec<PhoneRow>>("/api/v1/devices").await.ok() }
+    });
+    let revoke = move |id: String| {
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/devices/{id}/revoke");
+            match client::post::<_, serde_json::Value>(&path, &()).await {
+                Ok(_) => rev.update(|n| *n += 1),
+                Err(err) => message.set(handle_error(app, &err)),
+            }
+        });
+    };
+    view! {
+        <section class="card" data-testid="phones">
+            <h2>{app.t(Key::PhonesTitle)}</h2>
+            <Message text=message />
+            {move || list.get().flatten().map(|rows| rows.into_iter().map(|p| {
+                let id = p.client_id.clone();
+                let last = p.last_contact.map(|t| client::format_local_time(t as f64)).unwrap_or_else(|| "—".into());
+                view! {
+                    <div class="row" data-testid="phone">
+                        <strong>{p.label.clone()}</strong>
+                        <span class="note">{app.t(Key::PhoneLastContact)} " " {last}</span>
+                        <span class="note">{p.people.join("、")}</span>
+                        <span class="note">{app.t(Key::PhoneWaiting)} " " {p.waiting} " · " {app.t(Key::PhoneHeld)} " " {p.held} " · " {app.t(Key::PhoneSessions)} " " {p.sessions}</span>
+                        {if p.revoked_at.is_some() {
+                            view! { <span class="warn">{app.t(Key::PhoneRevoked)}</span> }.into_any()
+                        } else {
+                            view! { <button class="danger" data-testid="revoke" on:click=move |_| revoke(id.clone())>{app.t(Key::PhoneRevoke)}</button> }.into_any()
+                        }}
+                    </div>
+                }
+            }).collect_view())}
+        </section>
     }
 }

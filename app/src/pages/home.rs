@@ -11,7 +11,10 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
     Some(match action {
         Action::ManagePeople => (Key::TaskManagePeople, Some("/admin/people")),
         Action::EnrolDevice => (Key::DeviceTitle, Some("/device")),
-        Action::ViewSites | Action::ViewPeople | Action::RevealIdNumber => return None,
+        // The phones list is on the device page, beside enrolling one.
+        Action::ViewSites | Action::ViewPeople | Action::RevealIdNumber | Action::ManageDevices => {
+            return None
+        }
         Action::ManageSites => (Key::TaskManageSites, Some("/sites")),
         Action::RegisterVisitor => (Key::TaskRegisterVisitor, Some("/visit")),
         Action::RecordScreening => (Key::TaskRecordScreening, Some("/screen")),

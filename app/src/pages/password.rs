@@ -50,17 +50,10 @@ pub fn ChangePassword() -> impl IntoView {
             match client::post::<_, Me>("/api/v1/me/password", &req).await {
                 Ok(me) => {
                     app.contact();
-                    use crate::client::store;
-                    let mut known =
-                        store::get::<crate::known::KnownPeople>(store::KNOWN).unwrap_or_default();
-                    known.remember(
-                        &me.login,
-                        &new_password,
-                        &client::random_bytes(16),
-                        me.clone(),
-                    );
-                    store::set(store::KNOWN, &known);
-                    app.signed_in(me);
+                    app.signed_in(me.clone());
+                    // A new password starts a new generation of secrets: take this phone's,
+                    // wrap it by the new password, sign what waits.
+                    crate::author::signed_in_online(app, &me.login, &new_password, &me).await;
                     navigate("/", Default::default());
                 }
                 Err(err) => message.set(handle_error(app, &err)),

@@ -39,33 +39,36 @@ pub fn SignIn() -> impl IntoView {
         let req = SignInRequest {
             login: value(login).trim().to_lowercase(),
             password: value(password),
+            client_id: crate::outbox::device().map(|d| d.client_id),
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match client::post::<_, Me>("/api/v1/auth/sign-in", &req).await {
+            // From an enrolled phone, with its key: its failures are its own.
+            let sent = match crate::outbox::device() {
+                Some(d) => {
+                    client::post_with_device::<_, Me>("/api/v1/auth/sign-in", &req, &d.device_key)
+                        .await
+                }
+                None => client::post::<_, Me>("/api/v1/auth/sign-in", &req).await,
+            };
+            match sent {
                 Ok(me) => {
                     app.contact();
-                    // Remember this person for an offline sign-in on this phone later.
-                    let mut known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
-                    known.remember(
-                        &req.login,
-                        &req.password,
-                        &client::random_bytes(16),
-                        me.clone(),
-                    );
-                    store::set(store::KNOWN, &known);
                     let target = if me.must_change_password {
                         "/password"
                     } else {
                         "/"
                     };
-                    app.signed_in(me);
+                    app.signed_in(me.clone());
                     if let Some(p) = password.get_untracked() {
                         p.set_value("");
                     }
                     navigate(target, Default::default());
                     app.load_sites().await;
                     crate::outbox::hello(app).await;
+                    // This phone's secret for this person, kept wrapped by the password for an
+                    // offline sign-in later (not for administrators).
+                    crate::author::signed_in_online(app, &req.login, &req.password, &me).await;
                     crate::outbox::sync(app).await;
                 }
                 Err(client::ApiError::Network) => {
@@ -74,7 +77,8 @@ pub fn SignIn() -> impl IntoView {
                     app.online.set(false);
                     let known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
                     match known.check(&req.login, &req.password) {
-                        Ok(me) => {
+                        Ok((me, key)) => {
+                            crate::author::keep(&key);
                             app.signed_in_offline(me);
                             if let Some(p) = password.get_untracked() {
                                 p.set_value("");

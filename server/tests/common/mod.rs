@@ -55,6 +55,32 @@ pub fn client() -> Client {
 }
 
 impl TestApp {
+    /// The server's author key (from its file, as a phone's secret is derived from it).
+    pub fn author_key(&self) -> [u8; 32] {
+        let text = std::fs::read_to_string(&self.settings.author_key_file).expect("author key");
+        hex::decode(text.trim()).unwrap().try_into().unwrap()
+    }
+
+    /// A person's generation of author secrets now.
+    pub async fn generation(&self, person: &str) -> u32 {
+        sqlx::query_scalar::<_, i64>("SELECT author_gen FROM people WHERE id = ?")
+            .bind(person)
+            .fetch_optional(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or(0) as u32
+    }
+
+    /// The proof `signer`'s phone secret on `client_id` makes for mutation `m` (JSON) at id
+    /// `n`, generation `g`.
+    pub fn sign(&self, m: &Value, signer: &str, client_id: &str, n: u64, g: u32) -> Value {
+        let mut parsed: app::sync::Mutation =
+            serde_json::from_value(m.clone()).expect("a mutation");
+        parsed.proof = None;
+        let secret = app::proof::author_secret(&self.author_key(), signer, client_id, g);
+        serde_json::to_value(app::proof::sign(&secret, &parsed, client_id, n, g)).unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -196,8 +222,33 @@ pub async fn push(app: &TestApp, c: &Client, d: &Device, mutations: Value) -> (S
     .await
 }
 
-/// Pushes a whole body (to send other clocks, envelopes or sizes).
-pub async fn push_body(app: &TestApp, c: &Client, d: &Device, body: Value) -> (StatusCode, Value) {
+/// Pushes a whole body (to send other clocks, envelopes or sizes). Each mutation is signed
+/// as its author's phone signs it (with the secret the server derives for that person on this
+/// phone), unless it carries a `proof` already or says `"unsigned": true`.
+pub async fn push_body(
+    app: &TestApp,
+    c: &Client,
+    d: &Device,
+    mut body: Value,
+) -> (StatusCode, Value) {
+    if let Some(ms) = body["mutations"].as_array_mut() {
+        for m in ms {
+            if m.get("unsigned").is_some() {
+                m.as_object_mut().unwrap().remove("unsigned");
+                continue;
+            }
+            if m.get("proof").is_some() {
+                continue;
+            }
+            let author = m["author"].as_str().unwrap_or_default().to_string();
+            let id = m["id"].as_u64().unwrap_or_default();
+            let g = app.generation(&author).await;
+            // (A hostile mutation that is not one goes as it is.)
+            if serde_json::from_value::<app::sync::Mutation>(m.clone()).is_ok() {
+                m["proof"] = app.sign(m, &author, &d.client_id, id, g);
+            }
+        }
+    }
     let r = c
         .post(app.url("/api/sync/v1/push"))
         .header("x-guardpost-device-key", &d.key)

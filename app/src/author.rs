@@ -1,0 +1,142 @@
+//! The signed-in person's author secret on this phone (see [`crate::proof`]): taken from the
+//! server at an online sign-in on an enrolled phone, or unwrapped by the password at an offline
+//! one; kept for the tab's session only; used to sign every record they save; and, once a new
+//! one is taken, to sign again what waits unsigned or was held.
+
+use crate::client::{self, store};
+use crate::known::{AuthorSecret, KnownPeople};
+use crate::outbox::{self, device};
+use crate::proof::{sign, Proof};
+use crate::state::AppState;
+use crate::sync::{EntryState, Mutation, MutationResult};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// Session storage: the unwrapped secret of whoever is signed in.
+pub const SESSION_KEY: &str = "gp.author";
+
+pub fn current() -> Option<AuthorSecret> {
+    store::session_get::<AuthorSecret>(SESSION_KEY)
+}
+
+pub fn keep(key: &AuthorSecret) {
+    store::session_set(SESSION_KEY, key);
+}
+
+pub fn clear() {
+    store::session_delete(SESSION_KEY);
+}
+
+/// The proof for `m`, made at `(client_id, m.id)`, when the signed-in person's secret is for
+/// its author on this enrolment; else none (the server holds it until its author signs it).
+pub fn proof_for(m: &Mutation, client_id: &str) -> Option<Proof> {
+    let key = current().filter(|k| k.person == m.author && k.client_id == client_id)?;
+    Some(sign(&key.bytes()?, m, client_id, m.id, key.generation))
+}
+
+#[derive(Deserialize)]
+struct Issued {
+    secret: String,
+    generation: u32,
+    remember: bool,
+}
+
+/// Takes the signed-in person's secret for this phone from the server (online, enrolled).
+/// `Some(remember)` when it did.
+pub async fn fetch(app: AppState) -> Option<bool> {
+    let (dev, me) = (device()?, app.me.get_untracked()?);
+    let body = serde_json::json!({"client_id": dev.client_id});
+    let issued: Issued =
+        client::post_with_device("/api/sync/v1/author-key", &body, &dev.device_key)
+            .await
+            .ok()?;
+    keep(&AuthorSecret {
+        person: me.id.clone(),
+        client_id: dev.client_id,
+        generation: issued.generation,
+        secret: issued.secret,
+    });
+    if !issued.remember {
+        let mut known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
+        known.forget(&me.login);
+        store::set(store::KNOWN, &known);
+    }
+    Some(issued.remember)
+}
+
+/// After a new secret: signs what the signed-in person queued unsigned (an older build, a
+/// session without a secret) or with a voided secret, and asks the server to apply what it
+/// held of theirs, signed anew.
+pub async fn sign_waiting(app: AppState) {
+    let Some(key) = current() else { return };
+    let Some(secret) = key.bytes() else { return };
+    let Some(dev) = device() else { return };
+    if key.client_id != dev.client_id {
+        return;
+    }
+    let mut held: Vec<(u64, Proof)> = Vec::new();
+    outbox::update(|o| {
+        if o.client_id != dev.client_id {
+            return;
+        }
+        for e in o.entries.iter_mut() {
+            if e.mutation.author != key.person || e.mutation.name == crate::sync::SKIP {
+                continue;
+            }
+            let proof = sign(
+                &secret,
+                &e.mutation,
+                &dev.client_id,
+                e.mutation.id,
+                key.generation,
+            );
+            match &e.state {
+                EntryState::Pending
+                    if e.mutation
+                        .proof
+                        .as_ref()
+                        .is_none_or(|p| p.g != key.generation) =>
+                {
+                    e.mutation.proof = Some(proof);
+                }
+                EntryState::Held { code, .. } if code != "device_revoked" => {
+                    held.push((e.mutation.id, proof));
+                }
+                _ => {}
+            }
+        }
+    });
+    for chunk in held.chunks(crate::sync::LIMITS.batch) {
+        let body = serde_json::json!({"client_id": dev.client_id, "signed": chunk});
+        let Ok(results) = client::post_with_device::<_, Vec<MutationResult>>(
+            "/api/sync/v1/resign",
+            &body,
+            &dev.device_key,
+        )
+        .await
+        else {
+            break;
+        };
+        outbox::update(|x| x.on_settled(&results, client::now_ms() as i64));
+    }
+    outbox::refresh_counts(app);
+}
+
+/// After the server accepted this person's password (a sign-in, a change of password): takes
+/// their secret for this phone, remembers them wrapped by that password if they may be
+/// remembered (else forgets them), and signs what waits for them.
+pub async fn signed_in_online(app: AppState, login: &str, password: &str, me: &crate::model::Me) {
+    let mut known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
+    // Whatever the phone held for them was wrapped by a password the server may no longer
+    // take: replaced below, or gone.
+    known.forget(login);
+    store::set(store::KNOWN, &known);
+    if fetch(app).await == Some(true) {
+        if let Some(key) = current() {
+            let mut known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
+            known.remember(login, password, &client::random_bytes(16), me.clone(), &key);
+            store::set(store::KNOWN, &known);
+        }
+    }
+    sign_waiting(app).await;
+}
