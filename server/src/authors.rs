@@ -192,7 +192,10 @@ pub async fn run_as(
 
 /// A person's roles and sites, also when their account is disabled (a supervisor accepting a
 /// held record vouches for it; the record's own rules still apply).
-async fn grants(tx: &mut SqliteConnection, person: &str) -> ApiResult<(Vec<Role>, Vec<String>)> {
+pub async fn grants(
+    tx: &mut SqliteConnection,
+    person: &str,
+) -> ApiResult<(Vec<Role>, Vec<String>)> {
     let roles: Vec<String> =
         sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = ?")
             .bind(person)

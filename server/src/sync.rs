@@ -694,6 +694,7 @@ async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<R
     Ok(None)
 }
 
+/// A person's roles and sites; none for a disabled or unknown account.
 async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResult<Grants> {
     let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
         .bind(person)
@@ -702,17 +703,7 @@ async fn roles_and_sites_tx(tx: &mut SqliteConnection, person: &str) -> ApiResul
     if disabled != Some(false) {
         return Ok((Vec::new(), Vec::new()));
     }
-    let roles: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = ?")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
-    let sites: Vec<String> =
-        sqlx::query_scalar("SELECT site_id FROM person_sites WHERE person_id = ?")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
-    Ok((roles.iter().filter_map(|r| Role::parse(r)).collect(), sites))
+    crate::authors::grants(tx, person).await
 }
 
 /// Where a pull resumes inside the entity at `index` of [`ENTITIES`].

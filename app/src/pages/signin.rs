@@ -65,10 +65,11 @@ pub fn SignIn() -> impl IntoView {
                     }
                     navigate(target, Default::default());
                     app.load_sites().await;
-                    crate::outbox::hello(app).await;
                     // This phone's secret for this person, kept wrapped by the password for an
-                    // offline sign-in later (not for administrators).
+                    // offline sign-in later (not for administrators); `hello` then finds it
+                    // taken and does not ask again.
                     crate::author::signed_in_online(app, &req.login, &req.password, &me).await;
+                    crate::outbox::hello(app).await;
                     crate::outbox::sync(app).await;
                 }
                 Err(client::ApiError::Network) => {
