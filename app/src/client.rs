@@ -285,6 +285,16 @@ pub fn confirm(_text: &str) -> bool {
     true
 }
 
+/// Asks for a line of text (`None` when cancelled).
+#[cfg(feature = "hydrate")]
+pub fn prompt(text: &str) -> Option<String> {
+    web_sys::window().and_then(|w| w.prompt_with_message(text).ok().flatten())
+}
+#[cfg(not(feature = "hydrate"))]
+pub fn prompt(_text: &str) -> Option<String> {
+    None
+}
+
 /// Runs `f` holding the phone-wide sync lock (`navigator.locks`), so two tabs never flush at
 /// once; when another tab holds it, returns at once without running `f` (that tab is syncing).
 /// Browsers without the Web Locks API run `f` directly: the outbox's writes stay safe anyway.

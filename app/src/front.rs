@@ -95,6 +95,9 @@ pub struct CheckIn {
     /// one reuses. The phone never holds the full number of an earlier visit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_of: Option<String>,
+    /// A visitor under 14 comes with a guardian: name and how to reach them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guardian: String,
 }
 
 /// `visit.check_in` v1 as the first build sent it: upgraded, never dropped.
@@ -124,6 +127,7 @@ impl From<CheckInV1> for CheckIn {
             case_number: String::new(),
             companions: 0,
             repeat_of: None,
+            guardian: String::new(),
         }
     }
 }
@@ -170,6 +174,60 @@ pub struct Checked {
     pub incomplete: Vec<&'static str>,
     /// From a valid resident ID: true for male.
     pub male: Option<bool>,
+    /// Under 14 by the document's birth date (sensitive personal information under PIPL):
+    /// a guardian is recorded, phones show less, a reveal needs a reason.
+    pub minor: bool,
+}
+
+/// Under this age a visitor's data is sensitive personal information (PIPL art. 28).
+pub const MINOR_AGE: i32 = 14;
+
+/// Age in whole years on `today` of someone born on `birth`.
+pub fn age_on(birth: (i32, u32, u32), today: (i32, u32, u32)) -> i32 {
+    let had_birthday = (today.1, today.2) >= (birth.1, birth.2);
+    today.0 - birth.0 - if had_birthday { 0 } else { 1 }
+}
+
+/// Is the holder of this resident ID under 14 on `today`?
+pub fn is_minor(id_type: IdType, number: &str, today: (i32, u32, u32)) -> bool {
+    id_type == IdType::ResidentId
+        && idcard::parse_resident_id(number, today)
+            .is_ok_and(|r| age_on(r.birth, today) < MINOR_AGE)
+}
+
+/// A name as phones show a minor's: the first character.
+pub fn mask_name(name: &str) -> String {
+    name.chars()
+        .enumerate()
+        .map(|(i, c)| if i == 0 { c } else { '*' })
+        .collect()
+}
+
+/// A visit as phones get it: the phone number masked; a minor's name masked too, and their
+/// masked document number and phone number not at all.
+pub fn shape_visit_for_phone(row: &mut serde_json::Map<String, serde_json::Value>) {
+    let minor = match row.get("minor") {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::Number(n)) => n.as_i64() != Some(0),
+        _ => false,
+    };
+    let text = |row: &serde_json::Map<String, serde_json::Value>, k: &str| {
+        row.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let phone = if minor {
+        String::new()
+    } else {
+        mask_phone(&text(row, "phone"))
+    };
+    row.insert("phone".into(), phone.into());
+    if minor {
+        let name = mask_name(&text(row, "name"));
+        row.insert("name".into(), name.into());
+        row.insert("id_masked".into(), String::new().into());
+    }
 }
 
 /// The court's calendar date (China Standard Time, UTC+8) at `ms` since the epoch.
@@ -186,6 +244,19 @@ pub fn court_day_start(ms: i64) -> i64 {
     const DAY: i64 = 24 * 3600 * 1000;
     const OFFSET: i64 = 8 * 3600 * 1000;
     (ms + OFFSET).div_euclid(DAY) * DAY - OFFSET
+}
+
+/// A phone number as phones show and keep it: a mobile's first 3 and last 4 digits, another
+/// number's last 4 (the full one stays on the server, like a document number).
+pub fn mask_phone(p: &str) -> String {
+    let chars: Vec<char> = p.trim().chars().collect();
+    let n = chars.len();
+    let keep_head = if n >= 11 { 3 } else { 0 };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < keep_head || i + 4 >= n { *c } else { '*' })
+        .collect()
 }
 
 pub fn phone_ok(p: &str) -> bool {
@@ -226,6 +297,7 @@ pub fn check_in(
     v.id_missing_reason = v.id_missing_reason.trim().to_string();
     let mut incomplete = Vec::new();
     let mut male = None;
+    let mut minor = false;
     if v.repeat_of.is_some() && v.id_number.trim().is_empty() {
         if !repeat_ok {
             incomplete.push("id_number");
@@ -235,6 +307,7 @@ pub fn check_in(
             Ok(n) => {
                 if v.id_type == IdType::ResidentId {
                     male = idcard::parse_resident_id(&n, today).ok().map(|r| r.male);
+                    minor = is_minor(v.id_type, &n, today);
                 }
                 v.id_number = n;
             }
@@ -291,10 +364,22 @@ pub fn check_in(
     if v.companions > 50 {
         return Err(err("companions", "随行人数最多50", "At most 50 companions"));
     }
+    v.guardian = v.guardian.trim().to_string();
+    if too_long(&v.guardian, 60) {
+        return Err(err("guardian", "最多60个字", "At most 60 characters"));
+    }
+    if minor && v.guardian.is_empty() {
+        return Err(err(
+            "guardian",
+            "访客未满14周岁：请登记监护人姓名及联系方式",
+            "The visitor is under 14: record the guardian's name and how to reach them",
+        ));
+    }
     Ok(Checked {
         visit: v,
         incomplete,
         male,
+        minor,
     })
 }
 
@@ -334,6 +419,9 @@ pub struct VisitRow {
     /// The watchlist entry the server matched this visitor with.
     #[serde(default)]
     pub watch_id: Option<String>,
+    /// Under 14: shown with less (see [`shape_visit_for_phone`]).
+    #[serde(default, deserialize_with = "bool_or_int")]
+    pub minor: bool,
 }
 
 /// SQLite's booleans arrive by pull as 0 and 1; the phone's own rows have true and false.
@@ -351,10 +439,22 @@ impl VisitRow {
         let v = &c.visit;
         VisitRow {
             site_id: v.site_id.clone(),
-            name: v.name.clone(),
+            name: if c.minor {
+                mask_name(&v.name)
+            } else {
+                v.name.clone()
+            },
             id_type: v.id_type.code().into(),
-            id_masked: idcard::mask(&v.id_number),
-            phone: v.phone.clone(),
+            id_masked: if c.minor {
+                String::new()
+            } else {
+                idcard::mask(&v.id_number)
+            },
+            phone: if c.minor {
+                String::new()
+            } else {
+                mask_phone(&v.phone)
+            },
             category: v.category.code().into(),
             purpose: v.purpose.clone(),
             area_id: v.area_id.clone(),
@@ -367,15 +467,71 @@ impl VisitRow {
             complete: c.incomplete.is_empty(),
             clock_skewed: false,
             watch_id: None,
+            minor: c.minor,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn phone_numbers_are_masked_like_document_numbers() {
+        assert_eq!(super::mask_phone("13800001111"), "138****1111");
+        assert_eq!(super::mask_phone(" 0434-6221234 "), "043*****1234");
+        assert_eq!(super::mask_phone("6221234"), "***1234");
+        assert_eq!(super::mask_phone("12"), "12");
+    }
+
     use super::*;
 
     const TODAY: (i32, u32, u32) = (2026, 11, 28);
+
+    #[test]
+    fn a_visitor_under_14_needs_a_guardian_and_shows_less() {
+        // Born 2013-11-29: 12 on 2026-11-28, one day short of 13.
+        let number = with_check("11010520131129003");
+        assert!(is_minor(IdType::ResidentId, &number, TODAY));
+        assert_eq!(age_on((2012, 11, 28), TODAY), 14);
+        assert!(!is_minor(
+            IdType::ResidentId,
+            &with_check("11010520121128003"),
+            TODAY
+        ));
+        let mut v = sample();
+        v.name = "小明同学".into();
+        v.id_number = number;
+        let e = check_in(v.clone(), TODAY, false, Locale::Zh).unwrap_err();
+        assert_eq!(e.field, "guardian");
+        v.guardian = "王某（母亲）13900002222".into();
+        let c = check_in(v, TODAY, false, Locale::Zh).unwrap();
+        assert!(c.minor);
+        let row = VisitRow::from_check_in(&c, "g", 0);
+        assert_eq!(
+            (
+                row.name.as_str(),
+                row.id_masked.as_str(),
+                row.phone.as_str()
+            ),
+            ("小***", "", "")
+        );
+        let mut pulled = serde_json::json!({"name": "小明同学", "id_masked": "110105********0031",
+            "phone": "13800001111", "minor": 1});
+        shape_visit_for_phone(pulled.as_object_mut().unwrap());
+        assert_eq!(pulled["name"], "小***");
+        assert_eq!(pulled["id_masked"], "");
+        assert_eq!(pulled["phone"], "");
+        let mut adult = serde_json::json!({"name": "张三", "phone": "13800001111", "minor": 0});
+        shape_visit_for_phone(adult.as_object_mut().unwrap());
+        assert_eq!(
+            (adult["name"].as_str(), adult["phone"].as_str()),
+            (Some("张三"), Some("138****1111"))
+        );
+    }
+
+    /// The 18-digit number with its check character.
+    fn with_check(first17: &str) -> String {
+        format!("{first17}{}", idcard::check_character(first17).unwrap())
+    }
 
     fn sample() -> CheckIn {
         CheckIn {
@@ -393,6 +549,7 @@ mod tests {
             case_number: String::new(),
             companions: 0,
             repeat_of: None,
+            guardian: String::new(),
         }
     }
 

@@ -226,6 +226,12 @@ keys! {
     IdUnreadable => "证件无法识别（登记为不完整）", "Document unreadable (registered as incomplete)";
     IdMissingReason => "原因", "Reason";
     ErrReasonNeeded => "请写明证件无法识别的原因", "Say why the document cannot be read";
+    MinorTag => "未满14周岁", "Under 14";
+    GuardianLabel => "监护人（姓名及联系方式）", "Guardian (name and how to reach them)";
+    MinorNote => "访客未满14周岁：按敏感个人信息处理，须登记监护人", "The visitor is under 14: sensitive personal information, a guardian is recorded";
+    RevealReasonPrompt => "查看未成年访客的证件号须说明原因：", "Give the reason for seeing a minor's document number:";
+    ErrRevealReason => "查看未成年访客的证件号须说明原因（最多100字）", "Seeing a minor's document number needs a reason (at most 100 characters)";
+    ErrGuardian => "访客未满14周岁：请登记监护人姓名及联系方式", "The visitor is under 14: record the guardian's name and how to reach them";
     PhoneLabel => "联系电话", "Phone";
     CategoryLabel => "来访类别", "Visitor category";
     Destination => "前往区域", "Going to";
@@ -331,7 +337,7 @@ keys! {
     DashDay => "日期", "Day";
     DashSelfTests => "设备自检", "Equipment self-tests";
     // Watchlist.
-    WatchAlertTitle => "重点关注人员：请立即通知司法警察", "Watchlist: call the judicial police now";
+    WatchAlertTitle => "可能是重点关注人员：请立即通知司法警察并联系主管核实", "Possibly on the watchlist: call the judicial police now and ask the supervisor to confirm";
     WatchReason => "关注原因", "Reason";
     WatchWhatDone => "处理情况", "What was done";
     WatchRecord => "记录处理情况", "Record what was done";

@@ -50,3 +50,8 @@ CREATE INDEX sync_mutations_held ON sync_mutations (status) WHERE status = 'held
 -- whole network shares.
 ALTER TABLE sign_in_failures ADD COLUMN device TEXT;
 CREATE INDEX sign_in_failures_device ON sign_in_failures (device, at) WHERE device IS NOT NULL;
+
+-- Visitors under 14 (sensitive personal information): marked, with their guardian, shown
+-- with less on phones.
+ALTER TABLE visits ADD COLUMN minor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visits ADD COLUMN guardian TEXT NOT NULL DEFAULT '';

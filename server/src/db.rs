@@ -49,6 +49,8 @@ pub async fn open_with(url: &str, durable: bool) -> anyhow::Result<Db> {
         // the last transactions). Its cost is measured by `make bench`.
         .synchronous(synchronous)
         .foreign_keys(true)
+        // Deleted and overwritten content is zeroed in the file, not left in free pages.
+        .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(5));
     if let Some(parent) = opts.get_filename().parent() {
         if !parent.as_os_str().is_empty() {

@@ -3,7 +3,10 @@
 //! (site, day, category, destination, completeness, outcome, items by category); names,
 //! document numbers, phones and free text go, on the server and, through pull, on phones (an
 //! anonymised row is a deletion for them). The args of old synced mutations, which hold the
-//! same data, are emptied too.
+//! same data, are emptied too, and so is what a held record keeps. Removed watchlist entries
+//! keep only their tombstone (for phones to drop them). The database deletes securely
+//! (`secure_delete`) and the run ends with a checkpoint that empties the WAL, so old values do
+//! not survive in free pages or the log.
 
 use crate::db::Db;
 
@@ -15,6 +18,8 @@ pub struct Swept {
     pub deposits: u64,
     pub gate: u64,
     pub mutations: u64,
+    pub alerts: u64,
+    pub watchlist: u64,
 }
 
 /// Mutations whose args carry a visitor's personal data.
@@ -28,8 +33,8 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     let version = crate::records::next_version(&mut tx).await?;
     let visits = sqlx::query(
         "UPDATE visits SET name = '', id_number = '', id_masked = '', id_missing_reason = '',
-            phone = '', purpose = '', person_visited = '', case_number = '',
-            anonymised_at = ?, version = ?
+            phone = '', purpose = '', person_visited = '', case_number = '', guardian = '',
+            watch_id = NULL, anonymised_at = ?, version = ?
          WHERE checked_in_at < ? AND anonymised_at IS NULL",
     )
     .bind(now)
@@ -50,7 +55,7 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     .rows_affected();
     // An open deposit keeps its owner's name until the item is collected or transferred.
     let deposits = sqlx::query(
-        "UPDATE deposits SET name = '', anonymised_at = ?, version = ?
+        "UPDATE deposits SET name = '', description = '', closed_to = '', anonymised_at = ?, version = ?
          WHERE deposited_at < ? AND closed_at IS NOT NULL AND anonymised_at IS NULL",
     )
     .bind(now)
@@ -62,7 +67,8 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     // Drivers, recipients, plates of outside vehicles; an item still held keeps its record.
     let gate = sqlx::query(
         "UPDATE gate_entries SET plate = '', driver = '', recipient = '', tracking = '', note = '',
-            left_to = '', anonymised_at = ?, version = ?
+            left_to = '', handed_by = '', unit = '', description = '', case_number = '',
+            anonymised_at = ?, version = ?
          WHERE arrived_at < ? AND left_at IS NOT NULL AND anonymised_at IS NULL",
     )
     .bind(now)
@@ -72,21 +78,56 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     .await?
     .rows_affected();
     let mutations = sqlx::query(&format!(
-        "UPDATE sync_mutations SET args = '{{}}'
-         WHERE server_time < ? AND args <> '{{}}' AND name IN {PERSONAL_MUTATIONS}"
+        "UPDATE sync_mutations SET args = '{{}}', held_record = NULL
+         WHERE server_time < ? AND (args <> '{{}}' OR held_record IS NOT NULL) AND name IN {PERSONAL_MUTATIONS}"
     ))
     .bind(cutoff)
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // What a guard wrote about an alert; the alert (its time and action) stays for the counts.
+    let alerts = sqlx::query(
+        "UPDATE watch_alerts SET note = '', version = ? WHERE alerted_at < ? AND note <> ''",
+    )
+    .bind(version)
+    .bind(cutoff)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let watchlist = purge_removed_watch_entries(&mut tx).await?;
     tx.commit().await?;
+    checkpoint(db).await?;
     Ok(Swept {
         visits,
         screenings,
         deposits,
         gate,
         mutations,
+        alerts,
+        watchlist,
     })
+}
+
+/// A removed watchlist entry keeps only its id and tombstone (what phones need to drop it):
+/// name, masked number, keys and reason go. Returns how many were emptied.
+pub async fn purge_removed_watch_entries(tx: &mut sqlx::SqliteConnection) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE watchlist SET name = '', id_masked = '', reason = '', key_hash = '', salt = '',
+            server_key = ''
+         WHERE deleted_at IS NOT NULL AND (name <> '' OR server_key <> '' OR key_hash <> '')",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected())
+}
+
+/// Writes the WAL back into the database and empties it, so values just overwritten are in
+/// neither (with `secure_delete`, freed space is zeroed).
+pub async fn checkpoint(db: &Db) -> sqlx::Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Runs [`run`] now and then every day, for as long as the server runs.

@@ -738,9 +738,14 @@ async fn entity_changes(
         From::AtOrAfter(_) => "version >= ?",
         From::Inside(..) => "(version > ? OR (version = ? AND id > ?))",
     };
+    let mut select = vec!["id", "version"];
+    select.extend(e.gone);
+    select.extend(e.columns);
     let sql = format!(
-        "SELECT * FROM {} WHERE {position} AND {} >= ?{site_filter} ORDER BY version, id LIMIT ?",
-        e.table, e.time_column
+        "SELECT {} FROM {} WHERE {position} AND {} >= ?{site_filter} ORDER BY version, id LIMIT ?",
+        select.join(", "),
+        e.table,
+        e.time_column
     );
     let mut q = sqlx::query(&sql);
     q = match from {
@@ -770,16 +775,17 @@ async fn entity_changes(
                     _ => row.try_get::<String, _>(col.ordinal())?.into(),
                 }
             };
-            match name {
-                "id" => id = value.as_str().unwrap_or_default().to_string(),
-                "version" => version = value.as_i64().unwrap_or_default(),
-                "deleted_at" | "anonymised_at" => gone |= !value.is_null(),
-                _ => {}
-            }
-            if name != "id" && name != "version" && !e.hidden.contains(&name) {
+            if name == "id" {
+                id = value.as_str().unwrap_or_default().to_string();
+            } else if name == "version" {
+                version = value.as_i64().unwrap_or_default();
+            } else if e.gone.contains(&name) {
+                gone |= !value.is_null();
+            } else {
                 data.insert(name.to_string(), value);
             }
         }
+        (e.shape)(&mut data);
         out.push(Change {
             entity: e.name.to_string(),
             id,

@@ -119,3 +119,83 @@ async fn old_personal_data_is_anonymised_and_counts_stay() {
         .unwrap();
     assert_eq!(s, server::retention::Swept::default());
 }
+
+/// After a run, the database file itself (and its write-ahead log) no longer holds an
+/// anonymised visitor's name, number or phone, nor a removed watchlist entry's name: nothing
+/// survives in free pages or the log.
+#[tokio::test]
+async fn nothing_anonymised_survives_in_the_database_files() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app
+        .person(&admin, "guard.main", &["guard"], &["main"])
+        .await;
+    let d = enrol(&app, &sup).await;
+    let hall = app.first_area(&main).await;
+    let uuid = || uuid::Uuid::now_v7().to_string();
+    let (name, number, phone, guardian) = (
+        "欧阳锦绣",
+        "220301201501010018",
+        "13912345678",
+        "欧阳父亲13787654321",
+    );
+    let visit = json!({"id": uuid(), "site_id": main, "name": name, "id_type": "resident_id",
+        "id_number": number, "phone": phone, "category": "party", "purpose": "立案",
+        "area_id": hall, "guardian": guardian});
+    let (_, r) = push(
+        &app,
+        &g,
+        &d,
+        json!([mutation(1, "visit.check_in", 2, &gid, visit)]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied"], "{r}");
+    // A watchlist entry added, then removed: its name and keys go at the removal.
+    let (s, w) = common::body(
+        app.post(
+            &sup,
+            "/api/v1/watchlist",
+            json!({"name": "司马某某", "id_type": "resident_id",
+                   "id_number": "110105194912310038", "reason": "法院通知：到访即报告"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{w}");
+    let r = app
+        .post(
+            &sup,
+            &format!("/api/v1/watchlist/{}/remove", w["id"].as_str().unwrap()),
+            json!(null),
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let kept: (String, String, String) =
+        sqlx::query_as("SELECT name, key_hash, server_key FROM watchlist")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(kept, (String::new(), String::new(), String::new()));
+
+    let now = chrono::Utc::now().timestamp_millis();
+    let s = server::retention::run(&app.db, now + 181 * DAY, 180)
+        .await
+        .unwrap();
+    assert_eq!(s.visits, 1);
+    let dir = &app.settings.data_dir;
+    let mut bytes = std::fs::read(dir.join("guardpost.db")).unwrap();
+    bytes.extend(std::fs::read(dir.join("guardpost.db-wal")).unwrap_or_default());
+    let holds = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    for needle in [
+        name,
+        number,
+        phone,
+        guardian,
+        "司马某某",
+        "110105194912310038",
+    ] {
+        assert!(!holds(needle), "{needle} is still in the database files");
+    }
+}

@@ -178,3 +178,123 @@ async fn sites_and_roles_limit_who_sees_and_who_reveals() {
         vec![(v["id"].as_str().unwrap().to_string(), "sup".to_string())]
     );
 }
+
+/// Phones get the columns each entity names and nothing more: a visit's phone number masked,
+/// never the document number; a visitor under 14 is marked, registered only with a guardian,
+/// shown with less (name masked, no masked number, no phone, no guardian), and their number is
+/// revealed only with a reason, which the audit log keeps.
+#[tokio::test]
+async fn phones_get_only_what_they_need_and_a_minor_less() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let hall = app.first_area(&main).await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app
+        .person(&admin, "guard.main", &["guard"], &["main"])
+        .await;
+    let d = enrol(&app, &sup).await;
+    let adult = visitor(&main, &hall, "张三", ID);
+    // 11 years old in 2026 (born 2015-01-01).
+    let mut child = visitor(&main, &hall, "李小明", "220301201501010018");
+    let (_, r) = push(
+        &app,
+        &g,
+        &d,
+        json!([
+            check_in(1, &gid, adult.clone()),
+            check_in(2, &gid, child.clone())
+        ]),
+    )
+    .await;
+    assert_eq!(r["results"][0]["status"], "applied");
+    assert_eq!(
+        (
+            r["results"][1]["status"].as_str(),
+            r["results"][1]["field"].as_str()
+        ),
+        (Some("rejected"), Some("guardian")),
+        "{r}"
+    );
+    assert_eq!(
+        r["results"][1]["message"],
+        "访客未满14周岁：请登记监护人姓名及联系方式"
+    );
+    child["guardian"] = json!("李父 13900002222");
+    let (_, r) = push(&app, &g, &d, json!([check_in(3, &gid, child.clone())])).await;
+    assert_eq!(r["results"][0]["status"], "applied", "{r}");
+
+    let (_, p) = pull(&app, &g, &d, None).await;
+    let visits = changes_of(&p, "visit");
+    let get = |id: &Value| visits.iter().find(|c| c["id"] == *id).unwrap()["data"].clone();
+    let a = get(&adult["id"]);
+    assert_eq!(a["phone"], "138****1111");
+    assert_eq!(a["name"], "张三");
+    assert_eq!(a["minor"], 0);
+    let text = serde_json::to_string(&p).unwrap();
+    for never in [
+        ID,
+        "13800001111",
+        "220301201501010018",
+        "李小明",
+        "李父",
+        "13900002222",
+    ] {
+        assert!(!text.contains(never), "{never} went to a phone");
+    }
+    for kept_back in [
+        "id_number",
+        "client_id",
+        "guardian",
+        "repeat_of",
+        "checked_out_by",
+    ] {
+        assert!(a.get(kept_back).is_none(), "{kept_back} went to a phone");
+    }
+    let c = get(&child["id"]);
+    assert_eq!(
+        (
+            c["name"].as_str(),
+            c["id_masked"].as_str(),
+            c["phone"].as_str(),
+            c["minor"].as_i64()
+        ),
+        (Some("李**"), Some(""), Some(""), Some(1))
+    );
+
+    // Revealing a minor's number takes a reason.
+    let path = format!("/api/v1/visits/{}/reveal", child["id"].as_str().unwrap());
+    let (s, e) = body(app.post(&sup, &path, json!({})).await).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("reason"))
+    );
+    assert_eq!(
+        e["message"],
+        "查看未成年访客的证件号须说明原因（最多100字）"
+    );
+    let (s, r) = body(
+        app.post(&sup, &path, json!({"reason": "家长报案核对身份"}))
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r["id_number"], "220301201501010018");
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'reveal_id_number' AND target = ?",
+    )
+    .bind(child["id"].as_str().unwrap())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        detail.contains("家长报案核对身份") && !detail.contains("2203012015"),
+        "{detail}"
+    );
+    // An adult's needs none (as before).
+    let path = format!("/api/v1/visits/{}/reveal", adult["id"].as_str().unwrap());
+    assert_eq!(
+        app.post(&sup, &path, json!(null)).await.status(),
+        StatusCode::OK
+    );
+}

@@ -70,7 +70,28 @@ async fn a_watched_person_is_matched_without_numbers_on_phones() {
         data["salt"].as_str().unwrap(),
         data["iterations"].as_u64().unwrap() as u32,
     );
-    assert_eq!(phone_key, data["key_hash"].as_str().unwrap());
+    // Only its first 20 bits, and neither the name nor the masked number: on the phone a hit
+    // is a possible match, confirmed by the server.
+    assert_eq!(
+        app::watch::phone_key(&phone_key),
+        data["key_hash"].as_str().unwrap()
+    );
+    assert_eq!(
+        data["key_hash"].as_str().unwrap().len(),
+        app::watch::PHONE_KEY_HEX
+    );
+    assert!(
+        data.get("name").is_none() && data.get("id_masked").is_none(),
+        "{data}"
+    );
+    assert!(!text.contains("某甲"), "{text}");
+    assert_eq!(data["iterations"], app::watch::ITERATIONS);
+    let salts: Vec<String> = sqlx::query_scalar("SELECT salt FROM watchlist")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let distinct: std::collections::BTreeSet<&String> = salts.iter().collect();
+    assert_eq!(distinct.len(), salts.len(), "a salt per entry");
 
     // The server marks the registration; the guard records what was done.
     let visit = |name: &str, number: &str| {

@@ -71,10 +71,20 @@ pub fn OnSite() -> impl IntoView {
         Err(e) => message.set(e),
     };
     let can_reveal = move || app.me.get().is_some_and(|m| m.can(Action::RevealIdNumber));
-    let reveal = move |id: String| {
+    let reveal = move |id: String, minor: bool| {
+        // A minor's number is shown only with a reason, kept in the audit log.
+        let reason = if minor {
+            match crate::client::prompt(app.t(Key::RevealReasonPrompt)) {
+                Some(r) => r,
+                None => return,
+            }
+        } else {
+            String::new()
+        };
         leptos::task::spawn_local(async move {
             let path = format!("/api/v1/visits/{id}/reveal");
-            match crate::client::post::<_, serde_json::Value>(&path, &serde_json::json!({})).await {
+            let body = serde_json::json!({"reason": reason});
+            match crate::client::post::<_, serde_json::Value>(&path, &body).await {
                 Ok(v) => {
                     let n = v["id_number"].as_str().unwrap_or_default().to_string();
                     revealed.update(|m| {
@@ -97,11 +107,13 @@ pub fn OnSite() -> impl IntoView {
             String::new()
         };
         let masked = v.id_masked.clone();
+        let minor = v.minor;
         view! {
             <li class="rec" data-testid="onsite-row">
                 <div>
                     <strong>{v.name.clone()}{extra}</strong>
                     {(!v.complete).then(|| view! { <span class="tag warn">{app.t(Key::Incomplete)}</span> })}
+                    {v.minor.then(|| view! { <span class="tag" data-testid="minor-tag">{app.t(Key::MinorTag)}</span> })}
                     {v.watch_id.is_some().then(|| {
                         let handled = alerted.get_untracked().contains(&id);
                         let text = if handled { app.t(Key::WatchTag) } else { app.t(Key::WatchNotHandled) };
@@ -114,7 +126,7 @@ pub fn OnSite() -> impl IntoView {
                 <Show when=can_reveal>
                     {
                         let id_rev = id_rev.clone();
-                        view! { <button class="small no-print" on:click=move |_| reveal(id_rev.clone())>{app.t(Key::RevealId)}</button> }
+                        view! { <button class="small no-print" on:click=move |_| reveal(id_rev.clone(), minor)>{app.t(Key::RevealId)}</button> }
                     }
                 </Show>
                 <button class="small primary no-print" data-testid="check-out"

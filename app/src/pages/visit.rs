@@ -124,6 +124,9 @@ struct Form {
     companions: RwSignal<String>,
     /// A returning visitor: the earlier visit and its masked document.
     repeat: RwSignal<Option<(String, String)>>,
+    guardian: RwSignal<String>,
+    /// The returning visitor was under 14 (the phone holds no number to tell).
+    repeat_minor: RwSignal<bool>,
 }
 
 impl Form {
@@ -143,6 +146,8 @@ impl Form {
             case_no: RwSignal::new(String::new()),
             companions: RwSignal::new(String::new()),
             repeat: RwSignal::new(None),
+            guardian: RwSignal::new(String::new()),
+            repeat_minor: RwSignal::new(false),
         }
     }
 
@@ -164,9 +169,11 @@ impl Form {
             self.person,
             self.case_no,
             self.companions,
+            self.guardian,
         ] {
             s.set(String::new());
         }
+        self.repeat_minor.set(false);
         self.unreadable.set(false);
         self.repeat.set(None);
     }
@@ -191,14 +198,16 @@ impl Form {
         });
     }
 
-    /// A returning visitor from the phone's copy: everything but the document is filled in
-    /// (the server reuses the earlier visit's document, which the phone never holds).
+    /// A returning visitor from the phone's copy: everything but the document and the phone
+    /// number is filled in (the server reuses the earlier visit's, which the phone never holds).
     fn fill_repeat(&self, id: &str, v: &VisitRow) {
         self.clear();
         self.name.set(v.name.clone());
         self.id_type
             .set(IdType::parse(&v.id_type).unwrap_or(IdType::Other));
-        self.phone.set(v.phone.clone());
+        // The phone holds only the masked number: left empty, the server takes the earlier
+        // visit's (as it does the document).
+        self.phone.set(String::new());
         self.category
             .set(VisitCategory::parse(&v.category).unwrap_or(VisitCategory::Other));
         self.purpose.set(v.purpose.clone());
@@ -208,6 +217,7 @@ impl Form {
         self.person.set(v.person_visited.clone());
         self.case_no.set(v.case_number.clone());
         self.repeat.set(Some((id.to_string(), v.id_masked.clone())));
+        self.repeat_minor.set(v.minor);
     }
 
     fn args(&self, id: String) -> CheckIn {
@@ -235,6 +245,7 @@ impl Form {
             case_number: self.case_no.get_untracked().trim().to_string(),
             companions: self.companions.get_untracked().trim().parse().unwrap_or(0),
             repeat_of: repeat.map(|r| r.0),
+            guardian: self.guardian.get_untracked(),
         }
     }
 }
@@ -515,6 +526,12 @@ pub fn Visit() -> impl IntoView {
                         }.into_any(),
                     }}
                     {field(app.t(Key::PhoneLabel), "phone", f.phone, "tel", Some(bad_field))}
+                    // Under 14 by the document (or a returning minor): their guardian.
+                    <Show when=move || f.repeat_minor.get() || crate::front::is_minor(
+                        f.id_type.get(), f.id_number.get().trim(), crate::front::court_date(crate::client::now_ms() as i64))>
+                        <p class="note" data-testid="minor-note">{app.t(Key::MinorNote)}</p>
+                        {field(app.t(Key::GuardianLabel), "guardian", f.guardian, "text", Some(bad_field))}
+                    </Show>
                     <fieldset class="chips"><legend>{app.t(Key::CategoryLabel)}</legend>
                         {VisitCategory::ALL.into_iter().map(|c| view! {
                             <button type="button" class="chip" class:on=move || f.category.get() == c

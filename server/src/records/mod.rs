@@ -58,13 +58,19 @@ pub const MUTATIONS: &[(&str, u32)] = &[
     ("screening.sample", 1),
 ];
 
-/// A table phones pull: who may see its rows, and which columns never leave the server.
+/// A table phones pull: who may see its rows, and which of its columns they get.
 pub struct Entity {
     pub name: &'static str,
     pub table: &'static str,
     /// Any one of these actions lets a person see the entity (at their sites).
     pub seen_with: &'static [Action],
-    pub hidden: &'static [&'static str],
+    /// The columns phones get (besides `id` and `version`): an allow list, so a column added
+    /// later stays on the server until an entity names it.
+    pub columns: &'static [&'static str],
+    /// Columns that, when set, make the row a removal on phones (deleted, anonymised).
+    pub gone: &'static [&'static str],
+    /// What phones get of a row, from what is stored (masks, and less for a minor's visit).
+    pub shape: fn(&mut serde_json::Map<String, serde_json::Value>),
     /// Only rows whose `time_column` is at most this old are sent (personal data stays on
     /// phones no longer than needed).
     pub time_column: &'static str,
@@ -72,6 +78,9 @@ pub struct Entity {
     /// Rows for every site (no `site_id` column): anyone who may see the entity sees them all.
     pub court_wide: bool,
 }
+
+/// A row as stored is what phones get.
+pub fn as_stored(_: &mut serde_json::Map<String, serde_json::Value>) {}
 
 pub const ENTITIES: &[Entity] = &[
     visits::ENTITY,

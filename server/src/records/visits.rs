@@ -14,14 +14,29 @@ pub const ENTITY: Entity = Entity {
         Action::RecordScreening,
         Action::Inspect,
     ],
-    hidden: &[
-        "id_number",
-        "id_missing_reason",
-        "client_id",
-        "deleted_at",
-        "checked_out_by",
-        "repeat_of",
+    columns: &[
+        "site_id",
+        "name",
+        "purpose",
+        "author_id",
+        "checked_in_at",
+        "clock_skewed",
+        "created_at",
+        "id_type",
+        "id_masked",
+        "phone",
+        "category",
+        "area_id",
+        "person_visited",
+        "case_number",
+        "companions",
+        "complete",
+        "checked_out_at",
+        "watch_id",
+        "minor",
     ],
+    gone: &["deleted_at", "anonymised_at"],
+    shape: app::front::shape_visit_for_phone,
     time_column: "checked_in_at",
     max_age_days: 30,
     court_wide: false,
@@ -57,6 +72,16 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
             v.id_number = number;
         }
     }
+    // A returning minor is one too (the phone sent no number to tell by).
+    let minor = checked.minor || front::is_minor(v.id_type, &v.id_number, today);
+    if minor && v.guardian.is_empty() {
+        return Err(super::Refusal {
+            code: "invalid",
+            message: Key::ErrGuardian.text(cx.locale).to_string(),
+            field: Some("guardian"),
+        }
+        .into());
+    }
     if !v.area_id.is_empty() {
         let here: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM areas WHERE id = ? AND site_id = ?")
@@ -82,8 +107,8 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     sqlx::query(
         "INSERT INTO visits (id, site_id, name, purpose, author_id, client_id, checked_in_at, clock_skewed,
             created_at, version, id_type, id_number, id_masked, id_missing_reason, phone, category, area_id,
-            person_visited, case_number, companions, repeat_of, complete, watch_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            person_visited, case_number, companions, repeat_of, complete, watch_id, minor, guardian)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&v.id)
     .bind(&v.site_id)
@@ -108,6 +133,8 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     .bind(&v.repeat_of)
     .bind(checked.incomplete.is_empty())
     .bind(watch_id)
+    .bind(minor)
+    .bind(&v.guardian)
     .execute(&mut *cx.tx)
     .await?;
     Ok(())
@@ -138,28 +165,46 @@ pub async fn check_out(cx: &mut Ctx<'_>, args: CheckOut) -> Outcome {
 
 /// `POST /api/v1/visits/{id}/reveal`: the full document number, for a role allowed to see it
 /// at the visit's site; every reveal is recorded (who, when, which visit) before it is answered.
+#[derive(serde::Deserialize, Default)]
+pub struct RevealRequest {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A supervisor or team leader sees a visitor's full document number; recorded. A minor's
+/// needs a reason, recorded with it.
 pub async fn reveal(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     caller: crate::auth::Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
+    crate::web::ApiJson(req): crate::web::ApiJson<Option<RevealRequest>>,
 ) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
     caller.require(Action::RevealIdNumber)?;
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT site_id, id_type, id_number FROM visits WHERE id = ? AND anonymised_at IS NULL",
+    let row: Option<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT site_id, id_type, id_number, minor FROM visits WHERE id = ? AND anonymised_at IS NULL",
     )
     .bind(&id)
     .fetch_optional(&state.db)
     .await?;
-    let Some((site_id, id_type, number)) = row else {
+    let Some((site_id, id_type, number, minor)) = row else {
         return Err(crate::error::ApiError::NotFound(Key::ErrNotFound));
     };
     caller.require_site(Action::RevealIdNumber, &site_id)?;
+    let reason = req.unwrap_or_default().reason.trim().to_string();
+    if minor && (reason.is_empty() || reason.chars().count() > 100) {
+        return Err(crate::error::ApiError::bad(Key::ErrRevealReason, "reason"));
+    }
+    let detail = if minor {
+        format!("{site_id} minor reason={reason}")
+    } else {
+        site_id.clone()
+    };
     crate::db::audit(
         &state.db,
         Some(&caller.id),
         "reveal_id_number",
         &id,
-        &site_id,
+        &detail,
     )
     .await?;
     Ok(axum::Json(

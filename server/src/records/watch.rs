@@ -21,7 +21,17 @@ pub const ENTITY: Entity = Entity {
     name: "watch",
     table: "watchlist",
     seen_with: &[Action::RegisterVisitor],
-    hidden: &["server_key", "added_by", "removed_by"],
+    // Neither the name nor the masked number: a phone gets only what a possible match needs.
+    columns: &[
+        "id_type",
+        "reason",
+        "key_hash",
+        "salt",
+        "iterations",
+        "created_at",
+    ],
+    gone: &["deleted_at"],
+    shape: app::watch::shape_for_phone,
     time_column: "created_at",
     max_age_days: 36_500,
     court_wide: true,
@@ -31,7 +41,18 @@ pub const ALERT: Entity = Entity {
     name: "watch_alert",
     table: "watch_alerts",
     seen_with: &[Action::RegisterVisitor, Action::Inspect],
-    hidden: &["client_id"],
+    columns: &[
+        "site_id",
+        "visit_id",
+        "watch_id",
+        "action",
+        "note",
+        "author_id",
+        "alerted_at",
+        "created_at",
+    ],
+    gone: &[],
+    shape: super::as_stored,
     time_column: "alerted_at",
     max_age_days: 30,
     court_wide: false,
@@ -124,7 +145,8 @@ pub async fn add(
         }
     })?;
     let mut tx = state.db.begin().await?;
-    let salt = setting(&mut tx, "watch_salt").await?;
+    // A salt of its own: no two entries are searched at once.
+    let salt = hex::encode(rand::random::<[u8; 16]>());
     let secret = setting(&mut tx, "watch_secret").await?;
     let key = server_key(&secret, req.id_type, &number);
     let taken: Option<i64> =
@@ -196,6 +218,8 @@ pub async fn remove(
     if done.rows_affected() == 0 {
         return Err(ApiError::NotFound(Key::ErrNotFound));
     }
+    // Nothing of the person stays: phones need only the tombstone to drop the entry.
+    crate::retention::purge_removed_watch_entries(&mut tx).await?;
     crate::db::audit(&mut *tx, Some(&caller.id), "watchlist_remove", &id, "").await?;
     tx.commit().await?;
     Ok(Json(serde_json::json!({"removed": id})))
