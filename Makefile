@@ -2,9 +2,11 @@
 # Both install what is missing (see .ci/tools.sh) and skip what is there.
 
 SHELL := /bin/bash
-# First visit, brotli. 405 since the offline contract (#14: clocks, limits, recovery on the
-# phone, about 5 KB); the fast-first-visit issue (#19) takes it to 250.
-SIZE_BUDGET_KB ?= 405
+# First visit, brotli. 405 since the offline contract, part 1 (#14: clocks, limits, recovery
+# on the phone, about 5 KB); 420 since part 2 (#15: signing every record, the wrapped author
+# secret, held records, the guardian of a minor, about 13 KB); the fast-first-visit issue
+# (#19) takes it to 250.
+SIZE_BUDGET_KB ?= 420
 export GUARDPOST_DATA_DIR ?= data
 export GUARDPOST_ADDR ?= 127.0.0.1:3000
 export LEPTOS_SITE_ROOT ?= target/site
@@ -55,6 +57,8 @@ bench: build
 	@.ci/size-report.sh
 	@echo "== Sync: push and pull through the server"
 	cargo run --release -p server --example sync_bench
+	@echo "== A cheap phone (CPU 4x): offline sign-in, registration with 200 watchlist entries"
+	cd end2end && npx playwright test -c bench.config.ts
 
 clean-data:
 	rm -rf $(GUARDPOST_DATA_DIR)

@@ -329,8 +329,12 @@ pub fn check_in(
         incomplete.push("id_number");
     }
     v.phone = v.phone.trim().to_string();
+    // A returning visitor's phone number comes from the earlier visit, like the document (the
+    // phone holds it only masked; the server fills it in before it checks).
     if v.phone.is_empty() {
-        incomplete.push("phone");
+        if !(v.repeat_of.is_some() && repeat_ok) {
+            incomplete.push("phone");
+        }
     } else if !phone_ok(&v.phone) {
         return Err(err(
             "phone",
@@ -526,6 +530,20 @@ mod tests {
             (adult["name"].as_str(), adult["phone"].as_str()),
             (Some("张三"), Some("138****1111"))
         );
+    }
+
+    #[test]
+    fn a_returning_visitor_without_a_phone_number_takes_the_earlier_one() {
+        let mut v = sample();
+        v.phone = String::new();
+        v.id_number = String::new();
+        v.repeat_of = Some("earlier".into());
+        let c = check_in(v.clone(), TODAY, true, Locale::Zh).unwrap();
+        assert!(c.incomplete.is_empty(), "{:?}", c.incomplete);
+        v.repeat_of = None;
+        v.id_number = "11010519491231002X".into();
+        let c = check_in(v, TODAY, true, Locale::Zh).unwrap();
+        assert_eq!(c.incomplete, vec!["phone"]);
     }
 
     /// The 18-digit number with its check character.

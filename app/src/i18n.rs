@@ -378,6 +378,11 @@ keys! {
     BlockedUpdate => "请更新应用后同步，记录仍在手机上", "Update the app to sync; the records stay on the phone";
     UnsyncedSignOut => "本机还有未同步的记录。退出后记录仍保留在手机上，联网后发送。确定退出？", "Records on this phone are not synced yet. They stay on the phone and are sent when online. Sign out?";
     ErrDeviceNotEnrolled => "本机尚未登记，请项目负责人或管理员登记本机", "This phone is not enrolled; a supervisor or administrator must enrol it";
+    HeldTitle => "待确认的记录", "Held records";
+    HeldAccept => "确认采纳", "Accept";
+    HeldRefuse => "不予采纳", "Refuse";
+    HeldUnsigned => "未签名（旧版本或未联网登录时所记），待本人联网登录后签名", "Not signed (an older build, or no online sign-in yet): signed when its author signs in online";
+    HeldOnPhone => "条记录待确认：作者本人联网登录后自动签名，或由主管确认", "records held: signed when their author signs in online, or decided by a supervisor";
     HeldSignAgain => "待本人重新登录后签名确认（密码已重置或账号已停用）", "Waiting for its author to sign in again and sign it (password reset or account disabled)";
     HeldDeviceRevoked => "本机已挂失停用，此记录待主管确认", "This phone was revoked: a supervisor must accept this record";
     HeldRefused => "主管未予确认", "Refused by a supervisor";

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Rounds of PBKDF2-SHA256 for the wrapping key: one derivation per offline sign-in (and one
 /// per online sign-in to wrap). Measured by `make bench` (`end2end/bench/derive.spec.ts`) in
 /// Chromium with the CPU throttled 4x: see the README.
-pub const ITERATIONS: u32 = 100_000;
+pub const ITERATIONS: u32 = 150_000;
 /// Most people remembered on one phone (the most recent first).
 pub const MAX_PEOPLE: usize = 20;
 

@@ -187,6 +187,7 @@ pub fn refresh_counts(app: AppState) {
     let o = load();
     app.pending.set(o.pending());
     app.rejected.set(o.rejected().cloned().collect());
+    app.held.set(o.held());
     app.enrolled.set(device().is_some());
     if let Some(ms) = store::get::<f64>(LAST_SYNC) {
         app.last_sync.set(Some(ms));

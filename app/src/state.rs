@@ -35,6 +35,8 @@ pub struct AppState {
     pub pending: RwSignal<usize>,
     /// Records the server refused, with its reason, until their author dismisses them.
     pub rejected: RwSignal<Vec<Entry>>,
+    /// Records the server holds unapplied (see `sync::Status::Held`).
+    pub held: RwSignal<usize>,
     pub enrolled: RwSignal<bool>,
     /// When a flush last emptied the outbox (phone clock, ms).
     pub last_sync: RwSignal<Option<f64>>,
@@ -60,6 +62,7 @@ impl AppState {
             hydrated: RwSignal::new(false),
             pending: RwSignal::new(0),
             rejected: RwSignal::new(Vec::new()),
+            held: RwSignal::new(0),
             enrolled: RwSignal::new(false),
             last_sync: RwSignal::new(None),
             flushing: RwSignal::new(false),

@@ -521,6 +521,16 @@ pub struct Entry {
     pub resend_skip: bool,
 }
 
+/// What a held record's code tells people (see [`Status::Held`]).
+pub fn held_reason(code: &str) -> crate::i18n::Key {
+    use crate::i18n::Key;
+    match code {
+        "device_revoked" => Key::HeldDeviceRevoked,
+        "unsigned" => Key::HeldUnsigned,
+        _ => Key::HeldSignAgain,
+    }
+}
+
 /// What a result makes of an entry: refused, held, or acknowledged.
 fn outcome(r: &MutationResult, now: i64) -> EntryState {
     let status = match r.status {

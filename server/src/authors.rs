@@ -152,12 +152,7 @@ pub async fn judge(
 
 /// What a held record's code tells its author.
 pub fn held_message(code: &str, locale: Locale) -> String {
-    match code {
-        "device_revoked" => Key::HeldDeviceRevoked,
-        _ => Key::HeldSignAgain,
-    }
-    .text(locale)
-    .to_string()
+    app::sync::held_reason(code).text(locale).to_string()
 }
 
 /// Runs `m`'s handler as a person with `roles` at `sites`, placed at `at`.

@@ -179,6 +179,9 @@ pub fn SyncBar() -> impl IntoView {
                     on:click=move |_| leptos::task::spawn_local(outbox::sync(app))>{app.t(Key::SyncNow)}</button>
             </div>
             {move || blocked().map(|text| view! { <p class="note" data-testid="sync-blocked">{text}</p> })}
+            <Show when=move || { app.held.get() > 0 }>
+                <p class="note" data-testid="held">{move || app.held.get()} " " {app.t(Key::HeldOnPhone)}</p>
+            </Show>
             <Show when=move || !app.rejected.get().is_empty()>
                 <div class="card rejected" data-testid="rejected">
                     <strong>{app.t(Key::RejectedTitle)}</strong>

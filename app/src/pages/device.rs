@@ -70,6 +70,7 @@ pub fn Device() -> impl IntoView {
             </Show>
             <Show when=move || app.me.get().is_some_and(|m| m.can(Action::ManageDevices))>
                 <Phones />
+                <HeldRecords />
             </Show>
         </SignedIn>
     }
@@ -130,5 +131,64 @@ fn Phones() -> impl IntoView {
                 }
             }).collect_view())}
         </section>
+    }
+}
+
+/// A record the server holds, as supervisors decide it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+struct HeldRow {
+    client_id: String,
+    id: u64,
+    name: String,
+    author_name: String,
+    device: String,
+    code: String,
+    made_at: i64,
+}
+
+/// Records held (signed on a phone since revoked, or by someone whose secrets were voided and
+/// who cannot sign again): accepted as their author's, or refused; each decision is recorded.
+#[component]
+fn HeldRecords() -> impl IntoView {
+    let app = use_app();
+    let rev = RwSignal::new(0u32);
+    let message = RwSignal::new(String::new());
+    let list = LocalResource::new(move || {
+        rev.track();
+        async move { client::get::<Vec<HeldRow>>("/api/v1/held").await.ok() }
+    });
+    let decide = move |client_id: String, id: u64, decision: &'static str| {
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/held/{client_id}/{id}/{decision}");
+            match client::post::<_, serde_json::Value>(&path, &()).await {
+                Ok(_) => rev.update(|n| *n += 1),
+                Err(err) => message.set(handle_error(app, &err)),
+            }
+        });
+    };
+    view! {
+        <Show when=move || list.get().flatten().is_some_and(|l| !l.is_empty())>
+            <section class="card" data-testid="held-records">
+                <h2>{app.t(Key::HeldTitle)}</h2>
+                <Message text=message />
+                {move || list.get().flatten().unwrap_or_default().into_iter().map(|h| {
+                    let (c1, c2) = (h.client_id.clone(), h.client_id.clone());
+                    let id = h.id;
+                    let why = app.t(crate::sync::held_reason(&h.code));
+                    view! {
+                        <div class="row" data-testid="held-row">
+                            <strong>{crate::pages::record_label(&h.name, app.locale)}</strong>
+                            <span class="note">{h.author_name.clone()} " · " {h.device.clone()} " · "
+                                {client::format_local_time(h.made_at as f64)}</span>
+                            <span class="note">{why}</span>
+                            <button class="primary small" data-testid="held-accept"
+                                on:click=move |_| decide(c1.clone(), id, "accept")>{app.t(Key::HeldAccept)}</button>
+                            <button class="small" data-testid="held-refuse"
+                                on:click=move |_| decide(c2.clone(), id, "refuse")>{app.t(Key::HeldRefuse)}</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        </Show>
     }
 }
