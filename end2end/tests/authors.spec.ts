@@ -78,4 +78,18 @@ test('a record whose author was edited in local storage is refused; nothing of t
   expect(outcome.state).toBe('rejected');
   expect(outcome.code).toBe('author_unproven');
   await page.screenshot({ path: 'screenshots/author-refused-zh.png' });
+
+  // The phone is lost: the supervisor finds it on the phones list (who used it, its last
+  // contact) and revokes it; B's session on it ends.
+  await signOut(page);
+  await h.signIn(page, server.url, 'sup.zhou', 'sup-password-1');
+  await expect(page.getByTestId('hello')).toHaveText('周主管');
+  await page.goto(server.url + '/device');
+  const phone = page.getByTestId('phone').filter({ hasText: '院本级立案大厅1号机' });
+  await expect(phone).toContainText('乙保安');
+  await expect(phone).toContainText('甲保安');
+  await h.fitsWidth(page);
+  await page.screenshot({ path: 'screenshots/phones-zh.png', fullPage: true });
+  await phone.getByTestId('revoke').click();
+  await expect(phone).toContainText('已挂失停用');
 });

@@ -97,10 +97,23 @@ async fn main() -> anyhow::Result<()> {
         let client_id = dev["client_id"].as_str().expect("client").to_string();
         let key = dev["device_key"].as_str().expect("key").to_string();
 
+        // Signed as the phone signs: with this person's secret on this phone.
+        let issued = post(
+            &c,
+            &format!("{base}/api/sync/v1/author-key"),
+            json!({"client_id": client_id}),
+            Some(&key),
+        )
+        .await;
+        let secret = hex::decode(issued["secret"].as_str().expect("secret"))?;
+        let g = issued["generation"].as_u64().expect("generation") as u32;
         let mutation = |i: u64| {
-            json!({"id": i, "name": "visit.check_in", "v": 1, "author": me_id,
+            let m = json!({"id": i, "name": "visit.check_in", "v": 1, "author": me_id,
                    "client_time": chrono::Utc::now().timestamp_millis(),
-                   "args": {"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "name": "访客", "purpose": "立案"}})
+                   "args": {"id": uuid::Uuid::now_v7().to_string(), "site_id": main, "name": "访客", "purpose": "立案"}});
+            let mut parsed: app::sync::Mutation = serde_json::from_value(m).expect("a mutation");
+            parsed.proof = Some(app::proof::sign(&secret, &parsed, &client_id, i, g));
+            serde_json::to_value(parsed).expect("json")
         };
         // 1,000 queued mutations, sent as the phone sends them: batches of 100.
         let batches: Vec<Value> = (0..10)

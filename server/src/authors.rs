@@ -113,10 +113,52 @@ pub enum Verdict {
     Refuse,
 }
 
+/// What a batch's proofs are judged against, read once per person and per phone in a batch.
+#[derive(Default)]
+pub struct Seen {
+    people: std::collections::HashMap<String, Option<(i64, bool)>>,
+    revoked: std::collections::HashMap<String, bool>,
+}
+
+impl Seen {
+    /// A person's generation and whether they are disabled (`None`: no such person).
+    async fn person(
+        &mut self,
+        tx: &mut SqliteConnection,
+        id: &str,
+    ) -> ApiResult<Option<(i64, bool)>> {
+        if let Some(v) = self.people.get(id) {
+            return Ok(*v);
+        }
+        let v: Option<(i64, bool)> =
+            sqlx::query_as("SELECT author_gen, disabled FROM people WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        self.people.insert(id.to_string(), v);
+        Ok(v)
+    }
+
+    async fn revoked(&mut self, tx: &mut SqliteConnection, client_id: &str) -> ApiResult<bool> {
+        if let Some(v) = self.revoked.get(client_id) {
+            return Ok(*v);
+        }
+        let at: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT revoked_at FROM devices WHERE client_id = ?")
+                .bind(client_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let v = matches!(at, Some(Some(_)));
+        self.revoked.insert(client_id.to_string(), v);
+        Ok(v)
+    }
+}
+
 /// Judges `m`'s proof as sent by `client_id`. A proof binds the record to where it was signed:
 /// this client at this id, or an earlier enrolment of this phone it says it replays.
 pub async fn judge(
     tx: &mut SqliteConnection,
+    seen: &mut Seen,
     key: &[u8; 32],
     client_id: &str,
     m: &Mutation,
@@ -125,23 +167,13 @@ pub async fn judge(
         return Ok(Verdict::Hold("unsigned"));
     };
     let bound = (p.c == client_id && p.n == m.id) || m.replay_of.contains(&p.signed_as());
-    let person: Option<(i64, bool)> =
-        sqlx::query_as("SELECT author_gen, disabled FROM people WHERE id = ?")
-            .bind(&m.author)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((gen, disabled)) = person else {
+    let Some((gen, disabled)) = seen.person(tx, &m.author).await? else {
         return Ok(Verdict::Refuse);
     };
     if !bound || i64::from(p.g) > gen || !verify(&author_secret(key, &m.author, &p.c, p.g), m, p) {
         return Ok(Verdict::Refuse);
     }
-    let revoked: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT revoked_at FROM devices WHERE client_id = ?")
-            .bind(&p.c)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if matches!(revoked, Some(Some(_))) {
+    if seen.revoked(tx, &p.c).await? {
         return Ok(Verdict::Hold("device_revoked"));
     }
     if i64::from(p.g) < gen || disabled {

@@ -439,18 +439,22 @@ struct One<'a> {
 
 /// What the proven authors of this batch may do: looked up once per author per batch.
 #[derive(Default)]
-struct Authors(std::collections::HashMap<String, Grants>);
+struct Authors {
+    grants: std::collections::HashMap<String, Grants>,
+    /// What their proofs are judged against.
+    seen: crate::authors::Seen,
+}
 
 /// A person's roles and sites.
 type Grants = (Vec<Role>, Vec<String>);
 
 impl Authors {
     async fn get(&mut self, tx: &mut SqliteConnection, author: &str) -> ApiResult<Grants> {
-        if let Some(v) = self.0.get(author) {
+        if let Some(v) = self.grants.get(author) {
             return Ok(v.clone());
         }
         let v = roles_and_sites_tx(tx, author).await?;
-        self.0.insert(author.to_string(), v.clone());
+        self.grants.insert(author.to_string(), v.clone());
         Ok(v)
     }
 }
@@ -540,7 +544,7 @@ async fn apply_one(
                     field: None,
                 })
             } else {
-                match crate::authors::judge(tx, key, client_id, m).await? {
+                match crate::authors::judge(tx, &mut authors.seen, key, client_id, m).await? {
                     Verdict::Refuse => Err(Refusal {
                         code: "author_unproven",
                         message: Key::ErrAuthorProof.text(locale).to_string(),

@@ -1419,3 +1419,75 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
         serde_json::to_string_pretty(&r["results"]).unwrap()
     );
 }
+
+/// The phones list finds a lost phone: its label, who used it, its last contact, what it said
+/// was still waiting, what the server holds of it, and its sessions; revoking it ends them.
+#[tokio::test]
+async fn the_phones_list_shows_what_finding_a_lost_phone_needs() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    // Two records arrive (one unsigned, held); the phone says it has made five.
+    let unsigned = {
+        let mut m = check_in(2, &gid, &main, "乙");
+        m["unsigned"] = json!(true);
+        m
+    };
+    let (_, r) = common::push_body(
+        &app,
+        &g,
+        &d,
+        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
+               "sent_at": now(), "made_up_to": 5,
+               "mutations": [check_in(1, &gid, &main, "甲"), unsigned]}),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["applied", "held"], "{r}");
+    let (s, list) = body(app.get(&sup, "/api/v1/devices").await).await;
+    assert_eq!(s, StatusCode::OK);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["client_id"] == d.client_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["label"], "立案大厅 1号机");
+    assert_eq!(row["people"], json!(["guard1"]));
+    assert_eq!(
+        (row["waiting"].as_u64(), row["held"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(row["sessions"], 1);
+    assert!(row["last_contact"].as_i64().is_some() && row["revoked_at"].is_null());
+    // A guard may not see it.
+    assert_eq!(
+        app.get(&g, "/api/v1/devices").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (s, r) = body(
+        app.post(
+            &sup,
+            &format!("/api/v1/devices/{}/revoke", d.client_id),
+            json!(null),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, r["sessions_ended"].as_u64()), (StatusCode::OK, Some(1)));
+    assert_eq!(
+        app.get(&g, "/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, list) = body(app.get(&sup, "/api/v1/devices").await).await;
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["client_id"] == d.client_id.as_str())
+        .unwrap();
+    assert!(row["revoked_at"].is_i64() && row["sessions"] == 0, "{row}");
+}
