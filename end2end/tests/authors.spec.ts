@@ -23,7 +23,7 @@ async function signOut(page: import('@playwright/test').Page) {
   await expect(page.getByTestId('sign-out')).toHaveCount(0);
 }
 
-test('a record whose author was edited in local storage is refused; nothing of the named guard is lost', async ({ page, context }) => {
+test('a record whose author was edited in local storage is refused; nothing of the named guard is lost', async ({ page, context, browser }) => {
   // Signing out with records waiting, the app asks first (they stay for the next person).
   page.on('dialog', (d) => d.accept().catch(() => {}));
   await h.firstSignIn(page, server.url, 'sup.zhou', otps['sup.zhou'], 'sup-password-1');
@@ -79,17 +79,21 @@ test('a record whose author was edited in local storage is refused; nothing of t
   expect(outcome.code).toBe('author_unproven');
   await page.screenshot({ path: 'screenshots/author-refused-zh.png' });
 
-  // The phone is lost: the supervisor finds it on the phones list (who used it, its last
-  // contact) and revokes it; B's session on it ends.
-  await signOut(page);
-  await h.signIn(page, server.url, 'sup.zhou', 'sup-password-1');
-  await expect(page.getByTestId('hello')).toHaveText('周主管');
-  await page.goto(server.url + '/device');
-  const phone = page.getByTestId('phone').filter({ hasText: '院本级立案大厅1号机' });
+  // The phone is lost: from their own phone the supervisor finds it on the phones list (who
+  // used it, its last contact) and revokes it; B's session on it ends.
+  const own = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const sup = await own.newPage();
+  await h.signIn(sup, server.url, 'sup.zhou', 'sup-password-1');
+  await expect(sup.getByTestId('hello')).toHaveText('周主管');
+  await sup.goto(server.url + '/device');
+  const phone = sup.getByTestId('phone').filter({ hasText: '院本级立案大厅1号机' });
   await expect(phone).toContainText('乙保安');
   await expect(phone).toContainText('甲保安');
-  await h.fitsWidth(page);
-  await page.screenshot({ path: 'screenshots/phones-zh.png', fullPage: true });
+  await h.fitsWidth(sup);
+  await sup.screenshot({ path: 'screenshots/phones-zh.png', fullPage: true });
   await phone.getByTestId('revoke').click();
   await expect(phone).toContainText('已挂失停用');
+  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+  expect(me).toBe(401);
+  await own.close();
 });

@@ -113,23 +113,27 @@ fn Phones() -> impl IntoView {
         <section class="card" data-testid="phones">
             <h2>{app.t(Key::PhonesTitle)}</h2>
             <Message text=message />
+            <ul class="records">
             {move || list.get().flatten().map(|rows| rows.into_iter().map(|p| {
                 let id = p.client_id.clone();
                 let last = p.last_contact.map(|t| client::format_local_time(t as f64)).unwrap_or_else(|| "—".into());
                 view! {
-                    <div class="row" data-testid="phone">
-                        <strong>{p.label.clone()}</strong>
-                        <span class="note">{app.t(Key::PhoneLastContact)} " " {last}</span>
-                        <span class="note">{p.people.join("、")}</span>
-                        <span class="note">{app.t(Key::PhoneWaiting)} " " {p.waiting} " · " {app.t(Key::PhoneHeld)} " " {p.held} " · " {app.t(Key::PhoneSessions)} " " {p.sessions}</span>
+                    <li class="rec" data-testid="phone">
+                        <div>
+                            <strong>{p.label.clone()}</strong><br/>
+                            <span class="muted">{app.t(Key::PhoneLastContact)} " " {last}</span><br/>
+                            <span class="muted">{p.people.join("、")}</span><br/>
+                            <span class="muted">{app.t(Key::PhoneWaiting)} " " {p.waiting} " · " {app.t(Key::PhoneHeld)} " " {p.held} " · " {app.t(Key::PhoneSessions)} " " {p.sessions}</span>
+                        </div>
                         {if p.revoked_at.is_some() {
-                            view! { <span class="warn">{app.t(Key::PhoneRevoked)}</span> }.into_any()
+                            view! { <span class="tag warn">{app.t(Key::PhoneRevoked)}</span> }.into_any()
                         } else {
-                            view! { <button class="danger" data-testid="revoke" on:click=move |_| revoke(id.clone())>{app.t(Key::PhoneRevoke)}</button> }.into_any()
+                            view! { <button class="small" data-testid="revoke" on:click=move |_| revoke(id.clone())>{app.t(Key::PhoneRevoke)}</button> }.into_any()
                         }}
-                    </div>
+                    </li>
                 }
             }).collect_view())}
+            </ul>
         </section>
     }
 }
@@ -171,23 +175,29 @@ fn HeldRecords() -> impl IntoView {
             <section class="card" data-testid="held-records">
                 <h2>{app.t(Key::HeldTitle)}</h2>
                 <Message text=message />
+                <ul class="records">
                 {move || list.get().flatten().unwrap_or_default().into_iter().map(|h| {
                     let (c1, c2) = (h.client_id.clone(), h.client_id.clone());
                     let id = h.id;
                     let why = app.t(crate::sync::held_reason(&h.code));
                     view! {
-                        <div class="row" data-testid="held-row">
-                            <strong>{crate::pages::record_label(&h.name, app.locale)}</strong>
-                            <span class="note">{h.author_name.clone()} " · " {h.device.clone()} " · "
-                                {client::format_local_time(h.made_at as f64)}</span>
-                            <span class="note">{why}</span>
-                            <button class="primary small" data-testid="held-accept"
-                                on:click=move |_| decide(c1.clone(), id, "accept")>{app.t(Key::HeldAccept)}</button>
-                            <button class="small" data-testid="held-refuse"
-                                on:click=move |_| decide(c2.clone(), id, "refuse")>{app.t(Key::HeldRefuse)}</button>
-                        </div>
+                        <li class="rec pending" data-testid="held-row">
+                            <div>
+                                <strong>{crate::pages::record_label(&h.name, app.locale)}</strong><br/>
+                                <span class="muted">{h.author_name.clone()} " · " {h.device.clone()} " · "
+                                    {client::format_local_time(h.made_at as f64)}</span><br/>
+                                <span class="muted">{why}</span>
+                            </div>
+                            <span class="actions">
+                                <button class="primary small" data-testid="held-accept"
+                                    on:click=move |_| decide(c1.clone(), id, "accept")>{app.t(Key::HeldAccept)}</button>
+                                <button class="small" data-testid="held-refuse"
+                                    on:click=move |_| decide(c2.clone(), id, "refuse")>{app.t(Key::HeldRefuse)}</button>
+                            </span>
+                        </li>
                     }
                 }).collect_view()}
+                </ul>
             </section>
         </Show>
     }
