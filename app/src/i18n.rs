@@ -355,6 +355,9 @@ keys! {
     ErrStorageFull => "手机存储已满，未保存：请先同步或清理空间后再保存（已填写的内容仍在）", "Phone storage is full, nothing saved: sync or free space, then save again (what you typed is kept)";
     VisitorName => "访客姓名", "Visitor's name";
     Purpose => "事由", "Purpose";
+    RecordAny => "记录", "Record";
+    RecordRect => "整改单", "Rectification";
+    RecordHazard => "隐患上报", "Hazard report";
     SavedPending => "已保存在手机上，联网后自动同步", "Saved on this phone; it syncs when online";
     StateSynced => "已同步", "Synced";
     StateRejected => "被退回", "Refused";

@@ -6,6 +6,7 @@
 
 use crate::client::{self, store};
 use crate::i18n::Key;
+use crate::registry::Record;
 use crate::state::AppState;
 use crate::sync::{
     Limits, Outbox, PullRequest, PullResponse, PushRequest, PushResponse, Rows, View, PROTOCOL,
@@ -45,55 +46,49 @@ pub fn update(f: impl FnOnce(&mut Outbox)) -> bool {
     store::set(OUTBOX, &o)
 }
 
-/// Saves a mutation before anything says "saved". Returns its id.
-pub fn save(
-    app: AppState,
-    name: &str,
+/// A record ready to save: its declared name and version, and its args as JSON.
+pub struct Made {
+    name: &'static str,
     v: u32,
-    author: &str,
     args: serde_json::Value,
-) -> Result<u64, SaveError> {
-    save_replacing(app, name, v, author, args, None, None)
+}
+
+impl Made {
+    /// Only this is per record type: the rest of saving is one copy in the download, not one
+    /// per form (it was 30 copies of 876 bytes).
+    pub fn of<T: Record>(args: &T) -> Self {
+        Made {
+            name: T::NAME,
+            v: T::VERSION,
+            // A record type's args are plain structs: serialising them cannot fail.
+            args: serde_json::to_value(args).unwrap_or_default(),
+        }
+    }
 }
 
 /// Saves a record by the signed-in person and starts sending it; on failure, the text to show.
-pub fn save_and_sync(
-    app: AppState,
-    name: &str,
-    v: u32,
-    args: &impl serde::Serialize,
-) -> Result<u64, String> {
-    save_and_sync_on(app, name, v, args, None)
+pub fn send<T: Record>(app: AppState, args: &T) -> Result<u64, String> {
+    send_made(app, Made::of(args), None)
 }
 
-/// As [`save_and_sync`], for a change to a record the server may have changed meanwhile:
+/// As [`send`], for a change to a record the server may have changed meanwhile:
 /// `base_version` is the revision the person read (the server refuses it if stale).
-pub fn save_and_sync_on(
+pub fn send_on<T: Record>(
     app: AppState,
-    name: &str,
-    v: u32,
-    args: &impl serde::Serialize,
+    args: &T,
     base_version: Option<i64>,
 ) -> Result<u64, String> {
-    // Only this line is per record type: the rest is one copy in the download, not one per
-    // form (it was 30 copies of 876 bytes).
-    let json = serde_json::to_value(args).map_err(|e| e.to_string())?;
-    save_json_and_sync(app, name, v, json, base_version)
+    send_made(app, Made::of(args), base_version)
 }
 
+/// As [`send_on`], for a record already [`Made`].
 #[inline(never)]
-fn save_json_and_sync(
-    app: AppState,
-    name: &str,
-    v: u32,
-    json: serde_json::Value,
-    base_version: Option<i64>,
-) -> Result<u64, String> {
+pub fn send_made(app: AppState, made: Made, base_version: Option<i64>) -> Result<u64, String> {
     let me = app
         .me
         .get_untracked()
         .ok_or_else(|| app.t(Key::ErrNotSignedIn).to_string())?;
-    match save_replacing(app, name, v, &me.id, json, None, base_version) {
+    match save_replacing(app, &made, &me.id, None, base_version) {
         Ok(id) => {
             leptos::task::spawn_local(sync(app));
             Ok(id)
@@ -103,20 +98,30 @@ fn save_json_and_sync(
     }
 }
 
+/// Saves `args` by `author` in place of the refused entry `replaces` (if any), without
+/// starting a send.
+pub fn save_for<T: Record>(
+    app: AppState,
+    args: &T,
+    author: &str,
+    replaces: Option<u64>,
+) -> Result<u64, SaveError> {
+    save_replacing(app, &Made::of(args), author, replaces, None)
+}
+
 /// Saves a corrected record in place of a refused one: the new mutation and the removal of the
 /// old refusal are one write, so neither is lost or left behind.
-pub fn save_replacing(
+fn save_replacing(
     app: AppState,
-    name: &str,
-    v: u32,
+    made: &Made,
     author: &str,
-    args: serde_json::Value,
     replaces: Option<u64>,
     base_version: Option<i64>,
 ) -> Result<u64, SaveError> {
     let current = load();
     let (client_time, clock) = crate::clock::made();
-    let (mut next, id) = current.with_new(name, v, author, args, client_time);
+    let (mut next, id) =
+        current.with_new(made.name, made.v, author, made.args.clone(), client_time);
     if let Some(e) = next.entries.last_mut() {
         e.mutation.base_version = base_version;
         e.mutation.clock = clock;
@@ -179,7 +184,7 @@ pub fn device() -> Option<Device> {
 /// What the phone shows: the pulled rows with its own unsent records on top.
 pub fn rows() -> Rows {
     let view = store::get::<View>(VIEW).unwrap_or_default();
-    view.optimistic(&load(), crate::local::apply)
+    view.optimistic(&load(), crate::registry::show)
 }
 
 pub fn refresh_counts(app: AppState) {
@@ -334,7 +339,7 @@ pub async fn pull(app: AppState) -> bool {
             };
         }
         view.apply(&resp);
-        crate::local::prune(&mut view.rows, resp.server_time);
+        crate::registry::prune(&mut view.rows, resp.server_time);
         if !store::set(VIEW, &view) {
             // Full: the outbox matters more than the copy; keep the cursor where it was.
             break;
@@ -353,9 +358,9 @@ pub fn prune_view() {
     let Some(mut view) = store::get::<View>(VIEW) else {
         return;
     };
-    let count = |v: &View| v.rows.values().map(|t| t.len()).sum::<usize>();
+    let count = |v: &View| v.rows.count();
     let before = count(&view);
-    crate::local::prune(&mut view.rows, client::now_ms() as i64);
+    crate::registry::prune(&mut view.rows, client::now_ms() as i64);
     if count(&view) != before {
         store::set(VIEW, &view);
     }

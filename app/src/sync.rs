@@ -894,8 +894,7 @@ pub struct View {
     pub rows: Rows,
 }
 
-/// Records by entity, then id.
-pub type Rows = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
+pub use crate::rows::Rows;
 
 impl View {
     pub fn apply(&mut self, resp: &PullResponse) {
@@ -903,7 +902,7 @@ impl View {
             self.rows.clear();
         }
         for c in &resp.changes {
-            let table = self.rows.entry(c.entity.clone()).or_default();
+            let table = self.rows.pulled_mut(&c.entity);
             match c.op {
                 Op::Put => {
                     table.insert(c.id.clone(), c.data.clone());

@@ -611,13 +611,13 @@ fn act() -> impl Strategy<Value = Act> {
     ]
 }
 
-/// The phone's own way of showing a record it made (what `app::local` does for real types).
+/// The phone's own way of showing a record it made (what each `app::record::Record::show` does for real types).
 fn show(rows: &mut Rows, m: &Mutation) {
     if m.name == SKIP {
         return;
     }
     let e = ENTITIES[m.args["entity"].as_u64().unwrap() as usize];
-    rows.entry(e.into()).or_default().insert(
+    rows.pulled_mut(e).insert(
         m.args["id"].as_str().unwrap().to_string(),
         json!({"author": m.author, "stamp": 0}),
     );
@@ -629,7 +629,7 @@ fn check_optimistic_view(p: &Phone, server: &ServerModel) {
     let o = p.outbox();
     let shown = p.view.optimistic(&o, show);
     let ids = |rows: &Rows| -> BTreeSet<String> {
-        rows.values().flat_map(|t| t.keys().cloned()).collect()
+        rows.iter().map(|(_, id, _)| id.to_string()).collect()
     };
     let shown_ids = ids(&shown);
     for e in &o.entries {
@@ -983,12 +983,11 @@ fn run(acts: Vec<Act>) {
             .iter()
             .filter(|(_, r)| !r.gone && sites.contains(&r.site))
         {
-            want.entry(ENTITIES[r.entity].into())
-                .or_default()
+            want.pulled_mut(ENTITIES[r.entity])
                 .insert(id.clone(), json!({"author": r.author, "stamp": r.stamp}));
         }
         let mut have = p.view.rows.clone();
-        have.retain(|_, t| !t.is_empty());
+        have.drop_empty();
         assert_eq!(have, want, "the phone's view equals the server's");
     }
     // Two people on one phone: each record keeps its author.

@@ -2,6 +2,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::records::{self, Entity};
 use crate::AppState;
 use app::dashboard::Dashboard;
 use app::i18n::Key;
@@ -51,21 +52,21 @@ async fn grouped(
         .await
 }
 
-/// Record tables with a `clock_skewed` flag, and the column that holds each record's time.
-const CLOCK_FLAGGED: &[(&str, &str)] = &[
-    ("visits", "checked_in_at"),
-    ("screenings", "screened_at"),
-    ("gate_entries", "arrived_at"),
-    ("rounds", "started_at"),
-    ("boiler_readings", "read_at"),
-    ("fire_alarms", "raised_at"),
-    ("fire_status", "recorded_at"),
-    ("checklists", "recorded_at"),
-    ("handovers", "handed_at"),
-    ("hazards", "reported_at"),
-    ("inspections", "recorded_at"),
-    ("fire_shifts", "starts_at"),
-    ("court_duties", "started_at"),
+/// Record tables with a `clock_skewed` flag (each entity's time column holds the record's time).
+const CLOCK_FLAGGED: &[&Entity] = &[
+    &records::visits::ENTITY,
+    &records::screening::SCREENING,
+    &records::gate::ENTITY,
+    &records::rounds::ROUND,
+    &records::boiler::READING,
+    &records::fire::ALARM,
+    &records::fire::STATUS,
+    &records::checklist::ENTITY,
+    &records::fire::HANDOVER,
+    &records::hazard::HAZARD,
+    &records::inspect::INSPECTION,
+    &records::fire::SHIFT,
+    &records::rounds::COURT_DUTY,
 ];
 
 /// `GET /api/v1/dashboard?site=&day=`: for those who see the KPIs, at their sites.
@@ -134,7 +135,8 @@ pub async fn get(
     // Records of the day whose phone clock was off, changed or out of bounds (placed at the
     // server's best estimate; both times are in sync_mutations).
     let mut clock_flagged = 0;
-    for (table, column) in CLOCK_FLAGGED {
+    for e in CLOCK_FLAGGED {
+        let (table, column) = (e.table, e.time_column);
         let sql = format!(
             "SELECT COUNT(*) FROM {table} WHERE site_id = ? AND {column} >= ? AND {column} < ? AND clock_skewed = 1"
         );

@@ -22,9 +22,20 @@ pub struct Swept {
     pub watchlist: u64,
 }
 
-/// Mutations whose args carry a visitor's personal data.
-const PERSONAL_MUTATIONS: &str =
-    "('visit.check_in', 'screening.record', 'deposit.close', 'watch.alert', 'gate.arrive', 'gate.leave')";
+/// Mutations whose args carry a visitor's personal data, as an SQL list.
+fn personal_mutations() -> String {
+    use app::record::Record;
+    let names = [
+        app::front::CheckIn::NAME,
+        app::screening::Screening::NAME,
+        app::screening::DepositClose::NAME,
+        app::watch::Alert::NAME,
+        app::gate::Arrive::NAME,
+        app::gate::Leave::NAME,
+    ];
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    format!("({})", quoted.join(", "))
+}
 
 /// Anonymises what is older than `days` at `now` (milliseconds): one transaction.
 pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
@@ -77,9 +88,10 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    let personal = personal_mutations();
     let mutations = sqlx::query(&format!(
         "UPDATE sync_mutations SET args = '{{}}', held_record = NULL
-         WHERE server_time < ? AND (args <> '{{}}' OR held_record IS NOT NULL) AND name IN {PERSONAL_MUTATIONS}"
+         WHERE server_time < ? AND (args <> '{{}}' OR held_record IS NOT NULL) AND name IN {personal}"
     ))
     .bind(cutoff)
     .execute(&mut *tx)

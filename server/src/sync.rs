@@ -275,10 +275,7 @@ fn check_batch(req: &PushRequest, min_build: &str) -> ApiResult<()> {
 
 /// Does this server know the mutation's name and version?
 fn known(m: &Mutation) -> bool {
-    m.name == app::sync::SKIP
-        || crate::records::MUTATIONS
-            .iter()
-            .any(|(name, v)| *name == m.name && (1..=*v).contains(&m.v))
+    m.name == app::sync::SKIP || crate::records::known(&m.name, m.v)
 }
 
 /// Where this client stood before this request: its last applied id, the time of its last
@@ -853,14 +850,14 @@ async fn pull(
             && c.version <= version
             && c.after
                 .as_ref()
-                .is_none_or(|(name, _)| ENTITIES.iter().any(|e| e.name == name))
+                .is_none_or(|(name, _)| ENTITIES.iter().any(|e| e.name.name() == name))
     });
     let reset = cursor.is_none();
     let start = cursor.unwrap_or_default();
     let after_index = start
         .after
         .as_ref()
-        .and_then(|(name, _)| ENTITIES.iter().position(|e| e.name == name));
+        .and_then(|(name, _)| ENTITIES.iter().position(|e| e.name.name() == name));
     let mut changes: Vec<(usize, Change)> = Vec::new();
     let mut has_more = false;
     for (index, e) in ENTITIES.iter().enumerate() {

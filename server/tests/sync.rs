@@ -1209,8 +1209,10 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
     );
     assert_eq!(phone.outbox.pending(), 0);
     // The phone's view equals the server's: the new epoch reset its pull.
-    let shown: Vec<String> = phone.view.rows["visit"]
-        .values()
+    let shown: Vec<String> = phone
+        .view
+        .rows
+        .all(app::front::VISIT)
         .map(|v| v["name"].as_str().unwrap().to_string())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
@@ -1490,4 +1492,38 @@ async fn the_phones_list_shows_what_finding_a_lost_phone_needs() {
         .find(|p| p["client_id"] == d.client_id.as_str())
         .unwrap();
     assert!(row["revoked_at"].is_i64() && row["sessions"] == 0, "{row}");
+}
+
+/// Every record type the phone declares reaches its handler on the server at its newest
+/// version (args it cannot read are refused, never taken for a newer phone's); a name nobody
+/// declared is left on the phone for a newer server.
+#[tokio::test]
+async fn every_declared_record_type_reaches_its_server_handler() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (sup, sid) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut batch: Vec<Value> = app::registry::RECORDS
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            json!({"id": i + 1, "name": r.name, "v": r.version, "author": sid,
+                   "args": {"unreadable": true}, "client_time": now})
+        })
+        .collect();
+    let last = batch.len() + 1;
+    batch.push(
+        json!({"id": last, "name": "visit.check_inn", "v": 1, "author": sid,
+                      "args": {}, "client_time": now}),
+    );
+    let (s, r) = push(&app, &sup, &d, Value::Array(batch)).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let results = r["results"].as_array().unwrap();
+    assert_eq!(results.len(), app::registry::RECORDS.len());
+    for (decl, res) in app::registry::RECORDS.iter().zip(results) {
+        assert_eq!(res["status"], "rejected", "{}: {res}", decl.name);
+        assert_ne!(res["code"], "unknown_mutation", "{}: {res}", decl.name);
+    }
+    assert_eq!(r["server_behind"], last, "{r}");
 }

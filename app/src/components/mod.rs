@@ -190,14 +190,14 @@ pub fn SyncBar() -> impl IntoView {
                             let id = e.mutation.id;
                             let what = e.mutation.args["name"].as_str().filter(|n| !n.is_empty())
                                 .map(str::to_string)
-                                .unwrap_or_else(|| crate::pages::record_label(&e.mutation.name, app.locale).into());
+                                .unwrap_or_else(|| crate::registry::label(&e.mutation.name, app.locale).into());
                             let why = match &e.state {
                                 crate::sync::EntryState::Rejected { message, .. } => message.clone(),
                                 _ => String::new(),
                             };
                             // Only its author corrects a record; anyone may see it is stuck.
                             let mine = app.me.get_untracked().is_some_and(|m| m.id == e.mutation.author);
-                            let fix = crate::pages::fix_route(&e.mutation.name).filter(|_| mine)
+                            let fix = crate::registry::fix_route(&e.mutation.name).filter(|_| mine)
                                 .map(|path| format!("{path}?fix={id}"));
                             view! {
                                 <p class="error" data-testid="rejected-row">{what} "：" {why}

@@ -61,7 +61,8 @@ pub fn Boiler() -> impl IntoView {
     });
     let boilers = Memo::new(move |_| {
         let s = site.get();
-        crate::local::list(&rows.get(), "boiler", |_: &Profile| 0)
+        rows.get()
+            .list(crate::boiler::BOILER, |_: &Profile| 0)
             .into_iter()
             .filter(|(_, b)| b.site_id == s)
             .collect::<Vec<_>>()
@@ -76,7 +77,8 @@ pub fn Boiler() -> impl IntoView {
     };
     let readings = Memo::new(move |_| {
         let b = current().map(|(id, _)| id).unwrap_or_default();
-        crate::local::list(&rows.get(), "boiler_reading", |r: &ReadingRow| r.read_at)
+        rows.get()
+            .list(crate::boiler::BOILER_READING, |r: &ReadingRow| r.read_at)
             .into_iter()
             .filter(|(_, r)| r.boiler_id == b)
             .collect::<Vec<_>>()
@@ -87,7 +89,7 @@ pub fn Boiler() -> impl IntoView {
             !r.stop_reasons(app.locale).is_empty()
                 && !procedure::complete(
                     ProcedureKind::BoilerStop,
-                    &crate::local::steps_of(&rows.get(), id),
+                    &crate::procedure::steps_of(&rows.get(), id),
                 )
         })
     };
@@ -147,7 +149,7 @@ pub fn Boiler() -> impl IntoView {
                 return;
             }
         };
-        match outbox::save_and_sync(app, "boiler.reading", 1, &r) {
+        match outbox::send(app, &r) {
             Ok(_) => {
                 for s in [supply, ret, pressure, fuel, makeup, anomaly, handling] {
                     s.set(String::new());

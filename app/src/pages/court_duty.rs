@@ -37,7 +37,8 @@ pub fn CourtDuty(
     };
     let duties = Memo::new(move |_| {
         let s = site.get();
-        crate::local::list(&rows.get(), "court_duty", |d: &DutyRow| d.started_at)
+        rows.get()
+            .list(crate::rounds::COURT_DUTY, |d: &DutyRow| d.started_at)
             .into_iter()
             .filter(|(_, d)| d.site_id == s)
             .collect::<Vec<_>>()
@@ -78,7 +79,7 @@ pub fn CourtDuty(
             message.set((e.message, false));
             return;
         }
-        if said(outbox::save_and_sync(app, "court_duty.start", 1, &d)) {
+        if said(outbox::send(app, &d)) {
             case_no.set(String::new());
             bad.set(String::new());
         }
@@ -94,7 +95,7 @@ pub fn CourtDuty(
             message.set((e.message, false));
             return;
         }
-        if said(outbox::save_and_sync(app, "court_duty.finish", 1, &f)) {
+        if said(outbox::send(app, &f)) {
             outcome.set(None);
             note.set(String::new());
             bad.set(String::new());

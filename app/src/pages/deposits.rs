@@ -25,7 +25,7 @@ pub fn Deposits() -> impl IntoView {
         app.view_rev.track();
         let s = site.get();
         let start = front::court_day_start(crate::client::now_ms() as i64);
-        let (today, earlier): (Vec<_>, Vec<_>) = crate::local::deposits(&outbox::rows())
+        let (today, earlier): (Vec<_>, Vec<_>) = crate::screening::deposits(&outbox::rows())
             .into_iter()
             .filter(|(_, d)| d.site_id == s && d.closed_at.is_none())
             .partition(|(_, d)| d.deposited_at >= start);
@@ -45,7 +45,7 @@ pub fn Deposits() -> impl IntoView {
             message.set(e.message);
             return;
         }
-        match outbox::save_and_sync(app, "deposit.close", 1, &c) {
+        match outbox::send(app, &c) {
             Ok(_) => {
                 message.set(String::new());
                 closing.set(None);

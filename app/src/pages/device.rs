@@ -183,7 +183,7 @@ fn HeldRecords() -> impl IntoView {
                     view! {
                         <li class="rec pending" data-testid="held-row">
                             <div>
-                                <strong>{crate::pages::record_label(&h.name, app.locale)}</strong><br/>
+                                <strong>{crate::registry::label(&h.name, app.locale)}</strong><br/>
                                 <span class="muted">{h.author_name.clone()} " · " {h.device.clone()} " · "
                                     {client::format_local_time(h.made_at as f64)}</span><br/>
                                 <span class="muted">{why}</span>

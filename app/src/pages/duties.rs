@@ -45,7 +45,7 @@ pub fn Duties() -> impl IntoView {
     let message = RwSignal::new((String::new(), true));
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        crate::local::list(&outbox::rows(), "checklist", |c: &ChecklistRow| {
+        outbox::rows().list(crate::checklist::CHECKLIST, |c: &ChecklistRow| {
             c.recorded_at
         })
     });
@@ -71,7 +71,7 @@ pub fn Duties() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        match outbox::save_and_sync(app, "checklist.record", 1, &c) {
+        match outbox::send(app, &c) {
             Ok(_) => {
                 answers.update(|a| {
                     for (ok, n) in a.iter_mut() {
@@ -139,7 +139,7 @@ pub fn Duties() -> impl IntoView {
             checklist_id: id,
             note: String::new(),
         };
-        if let Err(e) = outbox::save_and_sync(app, "checklist.countersign", 1, &s) {
+        if let Err(e) = outbox::send(app, &s) {
             message.set((e, false));
         }
     };

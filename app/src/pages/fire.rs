@@ -66,7 +66,8 @@ pub fn Fire() -> impl IntoView {
     let current = Memo::new(move |_| {
         let s = site.get();
         let now = crate::client::now_ms() as i64;
-        crate::local::list(&rows.get(), "fire_shift", |r: &ShiftRow| r.starts_at)
+        rows.get()
+            .list(crate::fire::FIRE_SHIFT, |r: &ShiftRow| r.starts_at)
             .into_iter()
             .find(|(_, r)| r.site_id == s && r.ends_at > now && r.starts_at <= now + 3_600_000)
             .map(|(_, r)| r)
@@ -103,10 +104,7 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        say(
-            outbox::save_and_sync(app, "fire.shift", 1, &s),
-            app.t(Key::SavedPending),
-        );
+        say(outbox::send(app, &s), app.t(Key::SavedPending));
     };
     let warning_list = move |w: Vec<ShiftWarning>| {
         (!w.is_empty()).then(|| {
@@ -147,14 +145,10 @@ pub fn Fire() -> impl IntoView {
     let last_status = move || {
         let s = site.get();
         rows.get()
-            .get("fire_status")
-            .map(|t| {
-                t.values()
-                    .filter(|v| v["site_id"] == s.as_str())
-                    .filter_map(|v| v["recorded_at"].as_i64())
-                    .max()
-            })
-            .unwrap_or_default()
+            .all(crate::fire::FIRE_STATUS)
+            .filter(|v| v["site_id"] == s.as_str())
+            .filter_map(|v| v["recorded_at"].as_i64())
+            .max()
     };
     let status_note = RwSignal::new(String::new());
     let abnormal = RwSignal::new(false);
@@ -169,10 +163,7 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if say(
-            outbox::save_and_sync(app, "fire.status", 1, &s),
-            app.t(Key::SavedPending),
-        ) {
+        if say(outbox::send(app, &s), app.t(Key::SavedPending)) {
             status_note.set(String::new());
             abnormal.set(false);
         }
@@ -208,7 +199,8 @@ pub fn Fire() -> impl IntoView {
     // Alarms.
     let alarms = Memo::new(move |_| {
         let s = site.get();
-        crate::local::list(&rows.get(), "fire_alarm", |a: &AlarmRow| a.raised_at)
+        rows.get()
+            .list(crate::fire::FIRE_ALARM, |a: &AlarmRow| a.raised_at)
             .into_iter()
             .filter(|(_, a)| a.site_id == s)
             .collect::<Vec<_>>()
@@ -231,7 +223,7 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if say(outbox::save_and_sync(app, "fire.alarm", 1, &a), "") {
+        if say(outbox::send(app, &a), "") {
             for s in [place, cause, handling, bad_field] {
                 s.set(String::new());
             }
@@ -244,7 +236,7 @@ pub fn Fire() -> impl IntoView {
         let complete = move || {
             procedure::complete(
                 ProcedureKind::FireAlarm,
-                &crate::local::steps_of(&rows.get(), &of),
+                &crate::procedure::steps_of(&rows.get(), &of),
             )
         };
         let id2 = id.clone();
@@ -258,10 +250,7 @@ pub fn Fire() -> impl IntoView {
                 message.set((e.message, false));
                 return;
             }
-            say(
-                outbox::save_and_sync(app, "fire.alarm_close", 1, &c),
-                app.t(Key::SavedPending),
-            );
+            say(outbox::send(app, &c), app.t(Key::SavedPending));
         };
         view! {
             <section class="card watch-alert" data-testid="fire-alarm">
@@ -282,7 +271,8 @@ pub fn Fire() -> impl IntoView {
     // Repairs.
     let repairs = Memo::new(move |_| {
         let s = site.get();
-        crate::local::list(&rows.get(), "repair", |r: &RepairRow| r.opened_at)
+        rows.get()
+            .list(crate::fire::REPAIR, |r: &RepairRow| r.opened_at)
             .into_iter()
             .filter(|(_, r)| r.site_id == s && r.repaired_at.is_none())
             .collect::<Vec<_>>()
@@ -299,10 +289,7 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if say(
-            outbox::save_and_sync(app, "fire.repair_done", 1, &r),
-            app.t(Key::SavedPending),
-        ) {
+        if say(outbox::send(app, &r), app.t(Key::SavedPending)) {
             repairing.set(None);
             repaired_by.set(String::new());
         }
@@ -311,7 +298,8 @@ pub fn Fire() -> impl IntoView {
     // Handover: the newest one at the site not yet signed by the one taking over.
     let handovers = Memo::new(move |_| {
         let s = site.get();
-        crate::local::list(&rows.get(), "handover", |h: &HandoverRow| h.handed_at)
+        rows.get()
+            .list(crate::fire::HANDOVER, |h: &HandoverRow| h.handed_at)
             .into_iter()
             .filter(|(_, h)| h.site_id == s)
             .collect::<Vec<_>>()
@@ -331,19 +319,13 @@ pub fn Fire() -> impl IntoView {
             site_id: site.get_untracked(),
             notes: handover_notes.get_untracked(),
         };
-        if say(
-            outbox::save_and_sync(app, "fire.handover", 1, &h),
-            app.t(Key::SavedPending),
-        ) {
+        if say(outbox::send(app, &h), app.t(Key::SavedPending)) {
             handover_notes.set(String::new());
         }
     };
     let accept = move |id: String| {
         let a = HandoverAccept { handover_id: id };
-        say(
-            outbox::save_and_sync(app, "fire.handover_accept", 1, &a),
-            app.t(Key::SavedPending),
-        );
+        say(outbox::send(app, &a), app.t(Key::SavedPending));
     };
     let open_counts = move || {
         let alarms_open = alarms

@@ -53,7 +53,7 @@ pub fn Gate() -> impl IntoView {
     let open = Memo::new(move |_| {
         app.view_rev.track();
         let (s, k) = (site.get(), kind.get());
-        let mut list: Vec<(String, GateRow)> = crate::local::gate_entries(&outbox::rows())
+        let mut list: Vec<(String, GateRow)> = crate::gate::gate_entries(&outbox::rows())
             .into_iter()
             .filter(|(_, g)| g.site_id == s && g.kind == k.code() && g.left_at.is_none())
             .collect();
@@ -87,7 +87,7 @@ pub fn Gate() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        match outbox::save_and_sync(app, "gate.arrive", 1, &a) {
+        match outbox::send(app, &a) {
             Ok(_) => {
                 for (s, _) in fields {
                     s.set(String::new());
@@ -107,7 +107,7 @@ pub fn Gate() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        match outbox::save_and_sync(app, "gate.leave", 1, &l) {
+        match outbox::send(app, &l) {
             Ok(_) => {
                 leaving.set(None);
                 to.set(String::new());

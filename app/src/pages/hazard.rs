@@ -87,16 +87,21 @@ pub fn HazardReport() -> impl IntoView {
             fix_note: fix_note.get_untracked(),
             from_check: Some(from_check.get_value()).filter(|c| !c.is_empty()),
         };
-        let (r, name) = if complaint {
-            (hazard::as_complaint(r), "complaint.file")
+        let r = if complaint {
+            hazard::as_complaint(r)
         } else {
-            (r, "hazard.report")
+            r
         };
         if let Err(e) = hazard::check_report(r.clone(), app.locale) {
             message.set((e.message, false));
             return;
         }
-        match outbox::save_and_sync(app, name, 1, &r) {
+        let made = if complaint {
+            outbox::Made::of(&hazard::Complaint(r.clone()))
+        } else {
+            outbox::Made::of(&r)
+        };
+        match outbox::send_made(app, made, None) {
             Ok(_) => {
                 place.set(String::new());
                 description.set(String::new());
@@ -215,7 +220,8 @@ pub fn Rectify() -> impl IntoView {
     let today = move || hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
     let items = move || {
         let s = site.get();
-        crate::local::list(&rows.get(), "rectification", |r: &RectRow| r.found_at)
+        rows.get()
+            .list(crate::hazard::RECTIFICATION, |r: &RectRow| r.found_at)
             .into_iter()
             .filter(|(_, r)| r.site_id == s)
             .collect::<Vec<_>>()
@@ -247,9 +253,8 @@ pub fn Rectify() -> impl IntoView {
         }
         let s = site.get();
         let now = crate::client::now_ms() as i64;
-        let list = crate::local::list(
-            &rows.get(),
-            "inspection",
+        let list = rows.get().list(
+            crate::inspect::INSPECTION,
             |r: &crate::inspect::InspectionRow| r.recorded_at,
         );
         [
@@ -394,8 +399,8 @@ fn RectCard(
     };
     let base = Some(row.rev);
     let id = StoredValue::new(id);
-    let send = move |name: &'static str, args: serde_json::Value| -> bool {
-        match outbox::save_and_sync_on(app, name, 1, &args, base) {
+    let send = move |made: outbox::Made| -> bool {
+        match outbox::send_made(app, made, base) {
             Ok(_) => {
                 tell((app.t(Key::SavedPending).into(), true));
                 true
@@ -408,7 +413,9 @@ fn RectCard(
     };
     let thread = move || {
         let rid = id.get_value();
-        let mut list = crate::local::list(&rows.get(), "rect_comment", |c: &ThreadRow| c.at)
+        let mut list = rows
+            .get()
+            .list(crate::hazard::RECT_COMMENT, |c: &ThreadRow| c.at)
             .into_iter()
             .filter(|(_, c)| c.rect_id == rid)
             .collect::<Vec<_>>();
@@ -498,8 +505,11 @@ fn RectCard(
             rect_id: id.get_value(),
             ledger,
         };
-        let name = if issue { "rect.issue" } else { "rect.edit" };
-        send(name, serde_json::to_value(c).unwrap_or_default());
+        send(if issue {
+            outbox::Made::of(&hazard::Issue(c))
+        } else {
+            outbox::Made::of(&hazard::Edit(c))
+        });
     };
     let candidates = move || {
         let s = site.clone();
@@ -522,7 +532,7 @@ fn RectCard(
             tell((e.message, false));
             return;
         }
-        if send("rect.progress", serde_json::to_value(p).unwrap_or_default()) {
+        if send(outbox::Made::of(&p)) {
             note.set(String::new());
         }
     };
@@ -538,7 +548,7 @@ fn RectCard(
             tell((e.message, false));
             return;
         }
-        send("rect.review", serde_json::to_value(r).unwrap_or_default());
+        send(outbox::Made::of(&r));
     };
     let say = RwSignal::new(String::new());
     let add_comment = move |_| {
@@ -551,10 +561,8 @@ fn RectCard(
             tell((e.message, false));
             return;
         }
-        if let Ok(args) = serde_json::to_value(c) {
-            if outbox::save_and_sync(app, "rect.comment", 1, &args).is_ok() {
-                say.set(String::new());
-            }
+        if outbox::send(app, &c).is_ok() {
+            say.set(String::new());
         }
     };
     let may_edit = reviewer && state != RectState::Closed;

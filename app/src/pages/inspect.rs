@@ -32,9 +32,11 @@ pub fn Inspect() -> impl IntoView {
         outbox::rows()
     });
     let lists = move || {
-        let mut l = crate::local::list(&rows.get(), "inspection_checklist", |c: &ChecklistRow| {
-            -c.sort
-        });
+        let mut l = rows
+            .get()
+            .list(crate::inspect::INSPECTION_CHECKLIST, |c: &ChecklistRow| {
+                -c.sort
+            });
         l.sort_by_key(|(_, c)| c.sort);
         l
     };
@@ -70,7 +72,10 @@ pub fn Inspect() -> impl IntoView {
     let message = RwSignal::new((String::new(), true));
     let inspections = move || {
         let s = site.get();
-        crate::local::list(&rows.get(), "inspection", |r: &InspectionRow| r.recorded_at)
+        rows.get()
+            .list(crate::inspect::INSPECTION, |r: &InspectionRow| {
+                r.recorded_at
+            })
             .into_iter()
             .filter(|(_, r)| r.site_id == s)
             .collect::<Vec<_>>()
@@ -117,7 +122,7 @@ pub fn Inspect() -> impl IntoView {
             }
         };
         let opened = i.items.iter().filter(|x| x.rectify).count();
-        match outbox::save_and_sync(app, "inspection.record", 1, &i) {
+        match outbox::send(app, &i) {
             Ok(_) => {
                 for (_, a) in answers.get_untracked() {
                     a.ok.set(true);
@@ -199,17 +204,18 @@ pub fn Inspect() -> impl IntoView {
         let s = site.get();
         let from = crate::front::court_day_start(crate::client::now_ms() as i64);
         let r = rows.get();
-        let sampled = r.get("screening_sample");
-        crate::local::list(&r, "screening", |x: &ScreeningRow| x.screened_at)
-            .into_iter()
-            .filter(|(_, x)| x.site_id == s && x.screened_at >= from)
-            .map(|(id, x)| {
-                let done = sampled
-                    .and_then(|t| t.get(&inspect::sample_id(&id)))
-                    .map(|v| v["correct"].as_bool().unwrap_or(false));
-                (id, x, done)
-            })
-            .collect::<Vec<_>>()
+        r.list(crate::screening::SCREENING, |x: &ScreeningRow| {
+            x.screened_at
+        })
+        .into_iter()
+        .filter(|(_, x)| x.site_id == s && x.screened_at >= from)
+        .map(|(id, x)| {
+            let done = r
+                .row(inspect::SCREENING_SAMPLE, &inspect::sample_id(&id))
+                .map(|v| v["correct"].as_bool().unwrap_or(false));
+            (id, x, done)
+        })
+        .collect::<Vec<_>>()
     };
     let sample_note = RwSignal::new(String::new());
     let sample = move |screening_id: String, correct: bool| {
@@ -222,7 +228,7 @@ pub fn Inspect() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if outbox::save_and_sync(app, "screening.sample", 1, &x).is_ok() {
+        if outbox::send(app, &x).is_ok() {
             sample_note.set(String::new());
         }
     };

@@ -46,24 +46,6 @@ use crate::i18n::Key;
 use crate::state::use_app;
 use leptos::prelude::*;
 
-/// The form where a refused record of this mutation is corrected and sent again.
-pub fn fix_route(mutation: &str) -> Option<&'static str> {
-    match mutation {
-        "visit.check_in" => Some("/visit"),
-        _ => None,
-    }
-}
-
-/// What kind of record a mutation is about, for a refusal that names no visitor.
-pub fn record_label(mutation: &str, locale: crate::i18n::Locale) -> &'static str {
-    let (zh, en) = match mutation.split('.').next().unwrap_or_default() {
-        "rect" => ("整改单", "Rectification"),
-        "hazard" => ("隐患上报", "Hazard report"),
-        _ => ("记录", "Record"),
-    };
-    crate::i18n::pick(locale, zh, en)
-}
-
 #[component]
 pub fn NotFound() -> impl IntoView {
     let app = use_app();

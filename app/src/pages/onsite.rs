@@ -23,7 +23,7 @@ pub fn OnSite() -> impl IntoView {
         app.view_rev.track();
         let s = site.get();
         let start = front::court_day_start(crate::client::now_ms() as i64);
-        let mut list: Vec<(String, VisitRow)> = crate::local::visits(&outbox::rows())
+        let mut list: Vec<(String, VisitRow)> = crate::front::visits(&outbox::rows())
             .into_iter()
             .filter(|(_, v)| v.site_id == s && v.checked_out_at.is_none())
             .collect();
@@ -35,7 +35,7 @@ pub fn OnSite() -> impl IntoView {
     });
     let alerted = Memo::new(move |_| {
         app.view_rev.track();
-        crate::local::alerted_visits(&outbox::rows())
+        crate::watch::alerted_visits(&outbox::rows())
     });
     let area_name = move |id: &str| {
         let s = site.get_untracked();
@@ -61,12 +61,7 @@ pub fn OnSite() -> impl IntoView {
             .map(|(_, v)| 1 + v.companions as usize)
             .sum::<usize>()
     };
-    let check_out = move |visit_id: String| match outbox::save_and_sync(
-        app,
-        "visit.check_out",
-        1,
-        &CheckOut { visit_id },
-    ) {
+    let check_out = move |visit_id: String| match outbox::send(app, &CheckOut { visit_id }) {
         Ok(_) => message.set(String::new()),
         Err(e) => message.set(e),
     };

@@ -18,7 +18,7 @@ pub fn ProcedurePanel(
 ) -> impl IntoView {
     let app = use_app();
     let of = StoredValue::new(of);
-    let steps = Memo::new(move |_| crate::local::steps_of(&rows.get(), &of.get_value()));
+    let steps = Memo::new(move |_| crate::procedure::steps_of(&rows.get(), &of.get_value()));
     let next = move || procedure::next_step(kind, &steps.get());
     let skipping = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -42,7 +42,7 @@ pub fn ProcedurePanel(
             step: def.code.into(),
             skipped_because: why,
         };
-        match outbox::save_and_sync(app, "procedure.step", 1, &s) {
+        match outbox::send(app, &s) {
             Ok(_) => {
                 skipping.set(false);
                 reason.set(String::new());

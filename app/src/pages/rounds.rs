@@ -65,11 +65,12 @@ pub fn Rounds() -> impl IntoView {
     });
     let routes = Memo::new(move |_| {
         let s = site.get();
-        let mut list: Vec<(String, RouteRow)> =
-            crate::local::list(&rows.get(), "route", |_: &RouteRow| 0)
-                .into_iter()
-                .filter(|(_, r)| r.site_id == s)
-                .collect();
+        let mut list: Vec<(String, RouteRow)> = rows
+            .get()
+            .list(crate::rounds::ROUTE, |_: &RouteRow| 0)
+            .into_iter()
+            .filter(|(_, r)| r.site_id == s)
+            .collect();
         list.sort_by_key(|(_, r)| {
             (
                 RouteKind::ALL.iter().position(|k| k.code() == r.kind),
@@ -80,7 +81,8 @@ pub fn Rounds() -> impl IntoView {
     });
     let rounds_here = Memo::new(move |_| {
         let s = site.get();
-        crate::local::list(&rows.get(), "round", |r: &RoundRow| r.started_at)
+        rows.get()
+            .list(crate::rounds::ROUND, |r: &RoundRow| r.started_at)
             .into_iter()
             .filter(|(_, r)| r.site_id == s)
             .collect::<Vec<_>>()
@@ -92,7 +94,8 @@ pub fn Rounds() -> impl IntoView {
             .find(|(_, r)| r.finished_at.is_none())
     });
     let checks_of = move |round: &str| -> Vec<CheckRow> {
-        crate::local::list(&rows.get(), "round_check", |c: &CheckRow| -c.checked_at)
+        rows.get()
+            .list(crate::rounds::ROUND_CHECK, |c: &CheckRow| -c.checked_at)
             .into_iter()
             .map(|(_, c)| c)
             .filter(|c| c.round_id == round)
@@ -108,7 +111,7 @@ pub fn Rounds() -> impl IntoView {
             id: new_uuid(),
             route_id,
         };
-        match outbox::save_and_sync(app, "round.start", 1, &s) {
+        match outbox::send(app, &s) {
             Ok(_) => message.set((String::new(), true)),
             Err(e) => message.set((e, false)),
         }
@@ -269,7 +272,8 @@ fn RoundCard(
     };
     let checks = Memo::new(move |_| {
         let id = round_id.get_value();
-        crate::local::list(&rows.get(), "round_check", |c: &CheckRow| -c.checked_at)
+        rows.get()
+            .list(crate::rounds::ROUND_CHECK, |c: &CheckRow| -c.checked_at)
             .into_iter()
             .map(|(_, c)| c)
             .filter(|c| c.round_id == id)
@@ -302,7 +306,7 @@ fn RoundCard(
             message.set((e.message, false));
             return;
         }
-        match outbox::save_and_sync(app, "round.check", 1, &c) {
+        match outbox::send(app, &c) {
             Ok(_) => {
                 picking.set(None);
                 finding.set(String::new());
@@ -357,7 +361,7 @@ fn RoundCard(
             round_id: round_id.get_value(),
             note: note.get_untracked(),
         };
-        match outbox::save_and_sync(app, "round.finish", 1, &f) {
+        match outbox::send(app, &f) {
             Ok(_) => message.set((app.t(Key::SavedPending).into(), true)),
             Err(e) => message.set((e, false)),
         }

@@ -90,7 +90,7 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let last = Memo::new(move |_| {
         app.view_rev.track();
-        crate::local::last_self_test(&outbox::rows(), &site.get())
+        crate::screening::last_self_test(&outbox::rows(), &site.get())
     });
     let due = move || {
         last.get()
@@ -125,7 +125,7 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
             message.set(e.message);
             return;
         }
-        match outbox::save_and_sync(app, "equipment.self_test", 1, &t) {
+        match outbox::send(app, &t) {
             Ok(_) => message.set(String::new()),
             Err(e) => message.set(e),
         }
@@ -137,9 +137,9 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
         }>
             <div class="card form" data-testid="self-test">
                 <h2>{app.t(Key::SelfTestTitle)}</h2>
-                {row(Key::WalkThroughGate, gate, "gate")}
-                {row(Key::HandheldCharged, handheld, "handheld")}
-                {row(Key::XrayMachine, xray, "xray")}
+                {row(Key::WalkThroughGate, gate, screening::Equipment::Gate.code())}
+                {row(Key::HandheldCharged, handheld, screening::Equipment::Handheld.code())}
+                {row(Key::XrayMachine, xray, screening::Equipment::Xray.code())}
                 {field(app.t(Key::NoteLabel), "self_test_note", note, "text", None)}
                 {move || (!message.get().is_empty()).then(|| view! { <p class="error" role="alert">{message.get()}</p> })}
                 <button type="button" class="primary" data-testid="self-test-save" on:click=submit>{app.t(Key::Save)}</button>
@@ -175,11 +175,11 @@ pub fn Screen() -> impl IntoView {
         let rows = outbox::rows();
         let s = site.get();
         let start = front::court_day_start(crate::client::now_ms() as i64);
-        let screened: std::collections::HashSet<String> = crate::local::screenings(&rows)
+        let screened: std::collections::HashSet<String> = crate::screening::screenings(&rows)
             .into_iter()
             .filter_map(|(_, r)| r.visit_id)
             .collect();
-        crate::local::visits(&rows)
+        crate::front::visits(&rows)
             .into_iter()
             .filter(|(id, v)| {
                 v.site_id == s
@@ -191,7 +191,7 @@ pub fn Screen() -> impl IntoView {
     });
     let choose = move |id: String| {
         let rows = outbox::rows();
-        if let Some((_, v)) = crate::local::visits(&rows)
+        if let Some((_, v)) = crate::front::visits(&rows)
             .into_iter()
             .find(|(i, _)| *i == id)
         {
@@ -263,7 +263,7 @@ pub fn Screen() -> impl IntoView {
             message.set((m, false));
             return;
         }
-        match outbox::save_and_sync(app, "screening.record", 1, &s) {
+        match outbox::send(app, &s) {
             Ok(_) => {
                 clear();
                 message.set((app.t(Key::SavedPending).into(), true));
@@ -342,7 +342,7 @@ pub fn Screen() -> impl IntoView {
                                 // The chosen one stays listed after it is screened elsewhere.
                                 let chosen = visit.get();
                                 if !chosen.is_empty() && !list.iter().any(|(id, _)| *id == chosen) {
-                                    if let Some(v) = crate::local::visits(&outbox::rows()).into_iter().find(|(id, _)| *id == chosen) {
+                                    if let Some(v) = crate::front::visits(&outbox::rows()).into_iter().find(|(id, _)| *id == chosen) {
                                         list.insert(0, v);
                                     }
                                 }

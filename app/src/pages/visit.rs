@@ -343,7 +343,7 @@ pub fn Visit() -> impl IntoView {
         }
         let site = f.site.get();
         let mut seen = std::collections::HashSet::new();
-        crate::local::visits(&crate::outbox::rows())
+        crate::front::visits(&crate::outbox::rows())
             .into_iter()
             .filter(|(_, v)| v.site_id == site)
             .filter(|(_, v)| {
@@ -376,22 +376,11 @@ pub fn Visit() -> impl IntoView {
                 return;
             }
         };
-        let Ok(json) = serde_json::to_value(&args) else {
-            return;
-        };
-        match outbox::save_replacing(
-            app,
-            "visit.check_in",
-            2,
-            &me.id,
-            json,
-            fixing.get_untracked(),
-            None,
-        ) {
+        match outbox::save_for(app, &args, &me.id, fixing.get_untracked()) {
             Ok(_) => {
                 // The watchlist, matched on the phone without any number kept on it.
                 let v = &checked.visit;
-                if let Some((watch_id, reason)) = super::watchlist::find_hit(
+                if let Some((watch_id, reason)) = crate::watch::find_hit(
                     &outbox::rows(),
                     v.id_type,
                     &v.id_number,

@@ -20,36 +20,6 @@ pub struct PendingAlert {
     pub reason: String,
 }
 
-/// The watchlist entry a registration matches, from the phone's copy: by key for a typed
-/// number, by the server's mark for a returning visitor's earlier visit.
-pub fn find_hit(
-    rows: &crate::sync::Rows,
-    id_type: IdType,
-    number: &str,
-    earlier_visit: Option<&str>,
-) -> Option<(String, String)> {
-    let list = crate::local::watchlist(rows);
-    if list.is_empty() {
-        return None;
-    }
-    let id = match earlier_visit {
-        Some(v) => crate::local::visits(rows)
-            .into_iter()
-            .find(|(id, _)| id == v)
-            .and_then(|(_, r)| r.watch_id)?,
-        None if !number.is_empty() => watch::matches(&list, id_type, number)
-            .first()
-            .map(|(id, _)| id.clone())?,
-        None => return None,
-    };
-    let reason = list
-        .iter()
-        .find(|(w, _)| *w == id)
-        .map(|(_, r)| r.reason.clone())
-        .unwrap_or_default();
-    Some((id, reason))
-}
-
 #[component]
 pub fn WatchAlertPanel(alert: RwSignal<Option<PendingAlert>>) -> impl IntoView {
     let app = use_app();
@@ -72,7 +42,7 @@ pub fn WatchAlertPanel(alert: RwSignal<Option<PendingAlert>>) -> impl IntoView {
             message.set(e.message);
             return;
         }
-        match outbox::save_and_sync(app, "watch.alert", 1, &a) {
+        match outbox::send(app, &a) {
             Ok(_) => {
                 alert.set(None);
                 note.set(String::new());

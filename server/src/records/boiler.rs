@@ -18,7 +18,7 @@ use sqlx::SqliteConnection;
 const SEEN_WITH: &[Action] = &[Action::BoilerLog, Action::Inspect];
 
 pub const BOILER: Entity = Entity {
-    name: "boiler",
+    name: app::boiler::BOILER,
     table: "boilers",
     seen_with: SEEN_WITH,
     columns: &[
@@ -43,7 +43,7 @@ pub const BOILER: Entity = Entity {
 };
 
 pub const READING: Entity = Entity {
-    name: "boiler_reading",
+    name: app::boiler::BOILER_READING,
     table: "boiler_readings",
     seen_with: SEEN_WITH,
     columns: &[
@@ -232,4 +232,8 @@ pub async fn reading(cx: &mut Ctx<'_>, r: Reading) -> Outcome {
     .bind(&r.anomaly)
     .bind(&r.handling);
     cx.insert_new(q, version).await
+}
+
+super::applied! {
+    app::boiler::Reading => reading,
 }

@@ -7,7 +7,7 @@ use app::i18n::Key;
 use app::model::Action;
 
 pub const ENTITY: Entity = Entity {
-    name: "checklist",
+    name: app::checklist::CHECKLIST,
     table: "checklists",
     seen_with: &[
         Action::Housekeeping,
@@ -92,4 +92,9 @@ pub async fn countersign(cx: &mut Ctx<'_>, s: Countersign) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     Ok(())
+}
+
+super::applied! {
+    app::checklist::Checklist => record,
+    app::checklist::Countersign => countersign,
 }

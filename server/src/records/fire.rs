@@ -11,7 +11,7 @@ use app::procedure::{self, ProcedureKind, Step, StepRecord};
 const SEEN_WITH: &[Action] = &[Action::FireDuty, Action::Inspect];
 
 pub const ALARM: Entity = Entity {
-    name: "fire_alarm",
+    name: app::fire::FIRE_ALARM,
     table: "fire_alarms",
     seen_with: SEEN_WITH,
     columns: &[
@@ -34,7 +34,7 @@ pub const ALARM: Entity = Entity {
 };
 
 pub const STEP: Entity = Entity {
-    name: "procedure_step",
+    name: app::procedure::PROCEDURE_STEP,
     table: "procedure_steps",
     seen_with: &[Action::FireDuty, Action::BoilerLog, Action::Inspect],
     columns: &[
@@ -56,7 +56,7 @@ pub const STEP: Entity = Entity {
 
 /// Open repairs can wait for parts: they go to phones for longer.
 pub const REPAIR: Entity = Entity {
-    name: "repair",
+    name: app::fire::REPAIR,
     table: "repairs",
     seen_with: SEEN_WITH,
     columns: &[
@@ -76,7 +76,7 @@ pub const REPAIR: Entity = Entity {
 };
 
 pub const STATUS: Entity = Entity {
-    name: "fire_status",
+    name: app::fire::FIRE_STATUS,
     table: "fire_status",
     seen_with: SEEN_WITH,
     columns: &[
@@ -313,7 +313,7 @@ pub async fn status(cx: &mut Ctx<'_>, s: StatusEntry) -> Outcome {
 }
 
 pub const HANDOVER: Entity = Entity {
-    name: "handover",
+    name: app::fire::HANDOVER,
     table: "handovers",
     seen_with: SEEN_WITH,
     columns: &[
@@ -393,7 +393,7 @@ pub async fn handover_accept(cx: &mut Ctx<'_>, a: app::fire::HandoverAccept) -> 
 }
 
 pub const SHIFT: Entity = Entity {
-    name: "fire_shift",
+    name: app::fire::FIRE_SHIFT,
     table: "fire_shifts",
     seen_with: SEEN_WITH,
     columns: &[
@@ -458,4 +458,15 @@ pub async fn shift(cx: &mut Ctx<'_>, s: fire::Shift) -> Outcome {
     .bind(s.ends_at)
     .bind(serde_json::to_string(&warnings).unwrap_or_default());
     cx.insert_new(q, version).await
+}
+
+super::applied! {
+    app::procedure::Step => step,
+    app::fire::Alarm => alarm,
+    app::fire::AlarmClose => close,
+    app::fire::RepairDone => repair_done,
+    app::fire::StatusEntry => status,
+    app::fire::Handover => handover,
+    app::fire::HandoverAccept => handover_accept,
+    app::fire::Shift => shift,
 }

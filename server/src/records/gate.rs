@@ -7,7 +7,7 @@ use app::model::Action;
 
 /// Held items can stay for months: they go to phones while open (the phone keeps open ones).
 pub const ENTITY: Entity = Entity {
-    name: "gate",
+    name: app::gate::GATE,
     table: "gate_entries",
     seen_with: &[Action::GateLog, Action::Inspect],
     columns: &[
@@ -99,4 +99,9 @@ pub async fn leave(cx: &mut Ctx<'_>, args: Leave) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     Ok(())
+}
+
+super::applied! {
+    app::gate::Arrive => arrive,
+    app::gate::Leave => leave,
 }

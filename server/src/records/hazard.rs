@@ -20,7 +20,7 @@ const SEEN_WITH: &[Action] = &[
 ];
 
 pub const HAZARD: Entity = Entity {
-    name: "hazard",
+    name: app::hazard::HAZARD,
     table: "hazards",
     seen_with: SEEN_WITH,
     columns: &[
@@ -46,7 +46,7 @@ pub const HAZARD: Entity = Entity {
 
 /// The ledger: open items can be old, so phones get ten years of it.
 pub const RECT: Entity = Entity {
-    name: "rectification",
+    name: app::hazard::RECTIFICATION,
     table: "rectifications",
     seen_with: SEEN_WITH,
     columns: &[
@@ -87,7 +87,7 @@ pub const RECT: Entity = Entity {
 };
 
 pub const COMMENT: Entity = Entity {
-    name: "rect_comment",
+    name: app::hazard::RECT_COMMENT,
     table: "rect_comments",
     seen_with: SEEN_WITH,
     columns: &["rect_id", "site_id", "kind", "text", "at", "author_id"],
@@ -492,4 +492,14 @@ pub fn spawn_hourly(db: Db) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+super::applied! {
+    Report => report,
+    hazard::Complaint => |cx, c: hazard::Complaint| complaint(cx, c.0),
+    hazard::Issue => |cx, c: hazard::Issue| ledger(cx, c.0, true),
+    hazard::Edit => |cx, c: hazard::Edit| ledger(cx, c.0, false),
+    Progress => progress,
+    Review => review,
+    Comment => comment,
 }

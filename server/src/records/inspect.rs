@@ -16,7 +16,7 @@ use axum::Json;
 use serde::Deserialize;
 
 pub const CHECKLIST: Entity = Entity {
-    name: "inspection_checklist",
+    name: app::inspect::INSPECTION_CHECKLIST,
     table: "inspection_checklists",
     seen_with: &[Action::Inspect],
     columns: &[
@@ -36,7 +36,7 @@ pub const CHECKLIST: Entity = Entity {
 };
 
 pub const INSPECTION: Entity = Entity {
-    name: "inspection",
+    name: app::inspect::INSPECTION,
     table: "inspections",
     seen_with: &[Action::Inspect, Action::ViewReports],
     columns: &[
@@ -59,7 +59,7 @@ pub const INSPECTION: Entity = Entity {
 };
 
 pub const SAMPLE: Entity = Entity {
-    name: "screening_sample",
+    name: app::inspect::SCREENING_SAMPLE,
     table: "screening_samples",
     seen_with: &[Action::Inspect],
     columns: &[
@@ -253,4 +253,9 @@ pub async fn sample(cx: &mut Ctx<'_>, s: Sample) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     cx.inserted(done)
+}
+
+super::applied! {
+    app::inspect::Inspection => record,
+    app::inspect::Sample => sample,
 }

@@ -1,7 +1,19 @@
-//! The record types that travel through the sync engine. Each one is a few lines here: its
-//! mutation names in [`MUTATIONS`], a match arm in [`run`], and its table in [`ENTITIES`] for
-//! pull. Handlers get a [`Ctx`] with the batch's transaction, the author's grants and helpers
-//! for the checks every record shares (args, role, site, version).
+//! The server's half of the record types that travel through the sync engine: each type's
+//! [`Apply`] (the list is `app::with_records!`, so one without it does not compile) and its
+//! tables in [`ENTITIES`] for pull. Handlers get a [`Ctx`] with the batch's transaction, the
+//! author's grants and helpers for the checks every record shares (args, role, site, version).
+
+/// Implements [`Apply`] for each record type by its handler, `handler(cx, args)`.
+macro_rules! applied {
+    ($($t:ty => $handler:expr),* $(,)?) => {
+        $(impl $crate::records::Apply for $t {
+            async fn apply(self, cx: &mut $crate::records::Ctx<'_>) -> $crate::records::Outcome {
+                $handler(cx, self).await
+            }
+        })*
+    };
+}
+pub(crate) use applied;
 
 pub mod boiler;
 pub mod checklist;
@@ -21,46 +33,9 @@ use app::sync::{ClockFlag, Mutation};
 use serde::de::DeserializeOwned;
 use sqlx::SqliteConnection;
 
-/// The mutations this server understands, by name and the newest `v` of their args.
-pub const MUTATIONS: &[(&str, u32)] = &[
-    ("visit.check_in", 2),
-    ("visit.check_out", 1),
-    ("screening.record", 1),
-    ("deposit.close", 1),
-    ("equipment.self_test", 1),
-    ("watch.alert", 1),
-    ("gate.arrive", 1),
-    ("gate.leave", 1),
-    ("round.start", 1),
-    ("round.check", 1),
-    ("round.finish", 1),
-    ("boiler.reading", 1),
-    ("procedure.step", 1),
-    ("fire.alarm", 1),
-    ("fire.alarm_close", 1),
-    ("fire.repair_done", 1),
-    ("fire.status", 1),
-    ("fire.handover", 1),
-    ("fire.handover_accept", 1),
-    ("fire.shift", 1),
-    ("complaint.file", 1),
-    ("court_duty.start", 1),
-    ("court_duty.finish", 1),
-    ("checklist.record", 1),
-    ("checklist.countersign", 1),
-    ("hazard.report", 1),
-    ("rect.issue", 1),
-    ("rect.edit", 1),
-    ("rect.progress", 1),
-    ("rect.review", 1),
-    ("rect.comment", 1),
-    ("inspection.record", 1),
-    ("screening.sample", 1),
-];
-
 /// A table phones pull: who may see its rows, and which of its columns they get.
 pub struct Entity {
-    pub name: &'static str,
+    pub name: app::rows::Entity,
     pub table: &'static str,
     /// Any one of these actions lets a person see the entity (at their sites).
     pub seen_with: &'static [Action],
@@ -302,144 +277,57 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Runs the handler for `cx.m`. Names were checked against [`MUTATIONS`] before the batch.
-pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
-    match (cx.m.name.as_str(), cx.m.v) {
-        ("visit.check_in", v) => {
-            let args = app::front::CheckIn::from_args(v, &cx.m.args)
-                .map_err(|_| cx.refuse("invalid", Key::ErrBadRequest))?;
-            visits::check_in(cx, args).await
+/// The server's half of a record type ([`app::record::Record`]): how it is applied, in the
+/// batch's transaction, as its author.
+pub trait Apply: app::record::Record {
+    fn apply(self, cx: &mut Ctx<'_>) -> impl std::future::Future<Output = Outcome> + Send;
+}
+
+/// Does this server know the mutation's name and version?
+pub fn known(name: &str, v: u32) -> bool {
+    app::registry::declared(name).is_some_and(|d| (1..=d.version).contains(&v))
+}
+
+macro_rules! dispatch {
+    ($($t:ty),* $(,)?) => {
+        /// Runs the handler for `cx.m`: its args upgraded to the newest version, then applied.
+        /// Names were checked with [`known`] before the batch.
+        pub async fn run(cx: &mut Ctx<'_>) -> Outcome {
+            $(
+                if cx.m.name == <$t as app::record::Record>::NAME {
+                    let args = <$t as app::record::Record>::upgrade(cx.m.v, &cx.m.args)
+                        .ok_or_else(|| cx.refuse("invalid", Key::ErrBadRequest))?;
+                    return Apply::apply(args, cx).await;
+                }
+            )*
+            Err(cx.refuse("unknown_mutation", Key::ErrUnknownMutation).into())
         }
-        ("visit.check_out", _) => {
-            let args = cx.args()?;
-            visits::check_out(cx, args).await
+    };
+}
+app::with_records!(dispatch);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The server serves each entity the phone declares, once, in the same order.
+    #[test]
+    fn the_server_serves_every_entity_the_phone_knows() {
+        let served: Vec<app::rows::Entity> = ENTITIES.iter().map(|e| e.name).collect();
+        assert_eq!(served, app::registry::ENTITIES);
+    }
+
+    /// Every declared record type is known at each of its versions, and at no later one.
+    #[test]
+    fn every_record_type_is_known_at_its_versions() {
+        for d in app::registry::RECORDS {
+            assert!((1..=d.version).all(|v| known(d.name, v)), "{}", d.name);
+            assert!(
+                !known(d.name, d.version + 1) && !known(d.name, 0),
+                "{}",
+                d.name
+            );
         }
-        ("screening.record", _) => {
-            let args = cx.args()?;
-            screening::record(cx, args).await
-        }
-        ("deposit.close", _) => {
-            let args = cx.args()?;
-            screening::close(cx, args).await
-        }
-        ("equipment.self_test", _) => {
-            let args = cx.args()?;
-            screening::self_test(cx, args).await
-        }
-        ("watch.alert", _) => {
-            let args = cx.args()?;
-            watch::alert(cx, args).await
-        }
-        ("gate.arrive", _) => {
-            let args = cx.args()?;
-            gate::arrive(cx, args).await
-        }
-        ("gate.leave", _) => {
-            let args = cx.args()?;
-            gate::leave(cx, args).await
-        }
-        ("round.start", _) => {
-            let args = cx.args()?;
-            rounds::start(cx, args).await
-        }
-        ("round.check", _) => {
-            let args = cx.args()?;
-            rounds::check(cx, args).await
-        }
-        ("round.finish", _) => {
-            let args = cx.args()?;
-            rounds::finish(cx, args).await
-        }
-        ("boiler.reading", _) => {
-            let args = cx.args()?;
-            boiler::reading(cx, args).await
-        }
-        ("procedure.step", _) => {
-            let args = cx.args()?;
-            fire::step(cx, args).await
-        }
-        ("fire.alarm", _) => {
-            let args = cx.args()?;
-            fire::alarm(cx, args).await
-        }
-        ("fire.alarm_close", _) => {
-            let args = cx.args()?;
-            fire::close(cx, args).await
-        }
-        ("fire.repair_done", _) => {
-            let args = cx.args()?;
-            fire::repair_done(cx, args).await
-        }
-        ("fire.status", _) => {
-            let args = cx.args()?;
-            fire::status(cx, args).await
-        }
-        ("fire.handover", _) => {
-            let args = cx.args()?;
-            fire::handover(cx, args).await
-        }
-        ("fire.handover_accept", _) => {
-            let args = cx.args()?;
-            fire::handover_accept(cx, args).await
-        }
-        ("fire.shift", _) => {
-            let args = cx.args()?;
-            fire::shift(cx, args).await
-        }
-        ("complaint.file", _) => {
-            let args = cx.args()?;
-            hazard::complaint(cx, args).await
-        }
-        ("court_duty.start", _) => {
-            let args = cx.args()?;
-            rounds::duty_start(cx, args).await
-        }
-        ("court_duty.finish", _) => {
-            let args = cx.args()?;
-            rounds::duty_finish(cx, args).await
-        }
-        ("checklist.record", _) => {
-            let args = cx.args()?;
-            checklist::record(cx, args).await
-        }
-        ("checklist.countersign", _) => {
-            let args = cx.args()?;
-            checklist::countersign(cx, args).await
-        }
-        ("hazard.report", _) => {
-            let args = cx.args()?;
-            hazard::report(cx, args).await
-        }
-        ("rect.issue", _) => {
-            let args = cx.args()?;
-            hazard::ledger(cx, args, true).await
-        }
-        ("rect.edit", _) => {
-            let args = cx.args()?;
-            hazard::ledger(cx, args, false).await
-        }
-        ("rect.progress", _) => {
-            let args = cx.args()?;
-            hazard::progress(cx, args).await
-        }
-        ("rect.review", _) => {
-            let args = cx.args()?;
-            hazard::review(cx, args).await
-        }
-        ("rect.comment", _) => {
-            let args = cx.args()?;
-            hazard::comment(cx, args).await
-        }
-        ("inspection.record", _) => {
-            let args = cx.args()?;
-            inspect::record(cx, args).await
-        }
-        ("screening.sample", _) => {
-            let args = cx.args()?;
-            inspect::sample(cx, args).await
-        }
-        _ => Err(cx
-            .refuse("unknown_mutation", Key::ErrUnknownMutation)
-            .into()),
+        assert!(!known("visit.check_inn", 1));
     }
 }

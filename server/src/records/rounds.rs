@@ -19,7 +19,7 @@ use sqlx::SqliteConnection;
 const SEEN_WITH: &[Action] = &[Action::PatrolRound, Action::Inspect];
 
 pub const ROUTE: Entity = Entity {
-    name: "route",
+    name: app::rounds::ROUTE,
     table: "routes",
     seen_with: SEEN_WITH,
     columns: &[
@@ -41,7 +41,7 @@ pub const ROUTE: Entity = Entity {
 };
 
 pub const ROUND: Entity = Entity {
-    name: "round",
+    name: app::rounds::ROUND,
     table: "rounds",
     seen_with: SEEN_WITH,
     columns: &[
@@ -63,7 +63,7 @@ pub const ROUND: Entity = Entity {
 };
 
 pub const CHECK: Entity = Entity {
-    name: "round_check",
+    name: app::rounds::ROUND_CHECK,
     table: "round_checks",
     seen_with: SEEN_WITH,
     columns: &[
@@ -485,7 +485,7 @@ pub async fn finish(cx: &mut Ctx<'_>, f: Finish) -> Outcome {
 }
 
 pub const COURT_DUTY: Entity = Entity {
-    name: "court_duty",
+    name: app::rounds::COURT_DUTY,
     table: "court_duties",
     seen_with: SEEN_WITH,
     columns: &[
@@ -549,6 +549,14 @@ pub async fn duty_finish(cx: &mut Ctx<'_>, f: rounds::DutyFinish) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     Ok(())
+}
+
+super::applied! {
+    app::rounds::Start => start,
+    app::rounds::Check => check,
+    app::rounds::Finish => finish,
+    app::rounds::DutyStart => duty_start,
+    app::rounds::DutyFinish => duty_finish,
 }
 
 #[cfg(test)]

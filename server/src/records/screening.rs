@@ -8,7 +8,7 @@ use app::screening::{self, DepositClose, Disposition, Screening, SelfTest};
 const SEEN_WITH: &[Action] = &[Action::RecordScreening, Action::Inspect];
 
 pub const SCREENING: Entity = Entity {
-    name: "screening",
+    name: app::screening::SCREENING,
     table: "screenings",
     seen_with: SEEN_WITH,
     columns: &[
@@ -37,7 +37,7 @@ pub const SCREENING: Entity = Entity {
 
 /// Open deposits can wait weeks for their owner: they go to phones for longer.
 pub const DEPOSIT: Entity = Entity {
-    name: "deposit",
+    name: app::screening::DEPOSIT,
     table: "deposits",
     seen_with: SEEN_WITH,
     columns: &[
@@ -63,7 +63,7 @@ pub const DEPOSIT: Entity = Entity {
 };
 
 pub const SELF_TEST: Entity = Entity {
-    name: "self_test",
+    name: app::screening::SELF_TEST,
     table: "self_tests",
     seen_with: SEEN_WITH,
     columns: &[
@@ -227,4 +227,10 @@ pub async fn self_test(cx: &mut Ctx<'_>, args: SelfTest) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     cx.inserted(done)
+}
+
+super::applied! {
+    app::screening::Screening => record,
+    app::screening::DepositClose => close,
+    app::screening::SelfTest => self_test,
 }

@@ -7,7 +7,7 @@ use app::idcard;
 use app::model::Action;
 
 pub const ENTITY: Entity = Entity {
-    name: "visit",
+    name: app::front::VISIT,
     table: "visits",
     seen_with: &[
         Action::RegisterVisitor,
@@ -210,4 +210,9 @@ pub async fn reveal(
     Ok(axum::Json(
         serde_json::json!({"id_type": id_type, "id_number": number}),
     ))
+}
+
+super::applied! {
+    app::front::CheckIn => check_in,
+    app::front::CheckOut => check_out,
 }

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 pub const ENTITY: Entity = Entity {
-    name: "watch",
+    name: app::watch::WATCH,
     table: "watchlist",
     seen_with: &[Action::RegisterVisitor],
     // Neither the name nor the masked number: a phone gets only what a possible match needs.
@@ -38,7 +38,7 @@ pub const ENTITY: Entity = Entity {
 };
 
 pub const ALERT: Entity = Entity {
-    name: "watch_alert",
+    name: app::watch::WATCH_ALERT,
     table: "watch_alerts",
     seen_with: &[Action::RegisterVisitor, Action::Inspect],
     columns: &[
@@ -263,6 +263,10 @@ pub async fn alert(cx: &mut Ctx<'_>, a: Alert) -> Outcome {
     .execute(&mut *cx.tx)
     .await?;
     cx.inserted(done)
+}
+
+super::applied! {
+    app::watch::Alert => alert,
 }
 
 #[cfg(test)]

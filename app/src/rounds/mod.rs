@@ -8,6 +8,15 @@ use crate::front::{court_day_start, FieldError};
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+
+pub const ROUTE: Entity = Entity::declare("route");
+pub const ROUND: Entity = Entity::declare("round").kept_by("started_at");
+pub const ROUND_CHECK: Entity = Entity::declare("round_check").kept_by("checked_at");
+pub const COURT_DUTY: Entity = Entity::declare("court_duty").kept_by("started_at");
+
 const MINUTE: i64 = 60 * 1000;
 const DAY: i64 = 24 * 60 * MINUTE;
 

@@ -10,6 +10,14 @@ use crate::front::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+
+pub const HAZARD: Entity = Entity::declare("hazard").kept_by("reported_at");
+pub const RECTIFICATION: Entity = Entity::declare("rectification");
+pub const RECT_COMMENT: Entity = Entity::declare("rect_comment");
+
 coded!(
     /// What a hazard is about (the ledger's categories).
     Category {
@@ -90,6 +98,11 @@ pub struct Report {
     #[serde(default)]
     pub from_check: Option<String>,
 }
+
+/// `complaint.file` v1: a court complaint (法院投诉), sent as [`as_complaint`] makes it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Complaint(pub Report);
 
 /// What `from_check` holds on a court complaint (法院投诉).
 pub const COMPLAINT: &str = "complaint";
@@ -269,6 +282,16 @@ pub struct LedgerChange {
     pub rect_id: String,
     pub ledger: Ledger,
 }
+
+/// `rect.issue` v1: the ledger issued as a rectification notice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Issue(pub LedgerChange);
+
+/// `rect.edit` v1: the ledger corrected before the rectification closes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Edit(pub LedgerChange);
 
 /// `rect.progress` v1: the responsible person's note; `done` sends it to review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,13 @@ use crate::i18n::Locale;
 use crate::idcard::{self, IdType};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+pub use view::visits;
+
+pub const VISIT: Entity = Entity::declare("visit").kept_by("checked_in_at");
+
 /// Why a visitor came (来访类别).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,6 +6,15 @@ use crate::front::FieldError;
 use crate::i18n::{pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+pub use view::gate_entries;
+
+pub const GATE: Entity = Entity::declare("gate")
+    .kept_by("arrived_at")
+    .open_until("left_at");
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GateKind {

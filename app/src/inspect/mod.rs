@@ -9,6 +9,14 @@ use crate::hazard::Category;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+
+pub const INSPECTION_CHECKLIST: Entity = Entity::declare("inspection_checklist");
+pub const INSPECTION: Entity = Entity::declare("inspection").kept_by("recorded_at");
+pub const SCREENING_SAMPLE: Entity = Entity::declare("screening_sample").kept_by("sampled_at");
+
 coded!(
     /// How often, and how announced, an inspection is.
     InspectionKind {

@@ -7,6 +7,20 @@ use crate::front::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+
+pub const FIRE_ALARM: Entity = Entity::declare("fire_alarm")
+    .kept_by("raised_at")
+    .open_until("closed_at");
+pub const REPAIR: Entity = Entity::declare("repair")
+    .kept_by("opened_at")
+    .open_until("repaired_at");
+pub const FIRE_STATUS: Entity = Entity::declare("fire_status").kept_by("recorded_at");
+pub const HANDOVER: Entity = Entity::declare("handover").kept_by("handed_at");
+pub const FIRE_SHIFT: Entity = Entity::declare("fire_shift").kept_by("starts_at");
+
 coded!(
     /// What an alarm at the controller turned out to be.
     AlarmKind {

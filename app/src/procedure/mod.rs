@@ -5,6 +5,13 @@
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+pub use view::steps_of;
+
+pub const PROCEDURE_STEP: Entity = Entity::declare("procedure_step").kept_by("at");
+
 coded!(
     /// Which procedure a step belongs to.
     ProcedureKind {

@@ -9,6 +9,12 @@ use crate::i18n::{coded, pick, Locale};
 use crate::model::Action;
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+
+pub const CHECKLIST: Entity = Entity::declare("checklist").kept_by("recorded_at");
+
 coded!(
     ChecklistKind {
         Housekeeping = "housekeeping", "卫生与绿植", "Cleaning and plants";

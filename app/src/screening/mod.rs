@@ -7,6 +7,17 @@ use crate::front::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+pub use view::{deposits, last_self_test, screenings};
+
+pub const SCREENING: Entity = Entity::declare("screening").kept_by("screened_at");
+pub const DEPOSIT: Entity = Entity::declare("deposit")
+    .kept_by("deposited_at")
+    .open_until("closed_at");
+pub const SELF_TEST: Entity = Entity::declare("self_test").kept_by("tested_at");
+
 coded!(
     /// Screening equipment and methods.
     Equipment {

@@ -8,6 +8,13 @@ use crate::front::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+
+pub const BOILER: Entity = Entity::declare("boiler");
+pub const BOILER_READING: Entity = Entity::declare("boiler_reading").kept_by("read_at");
+
 const HOUR: i64 = 3600 * 1000;
 
 coded!(

@@ -12,6 +12,14 @@ use crate::i18n::Locale;
 use crate::idcard::IdType;
 use serde::{Deserialize, Serialize};
 
+use crate::rows::Entity;
+
+pub mod view;
+pub use view::{alerted_visits, find_hit, watchlist};
+
+pub const WATCH: Entity = Entity::declare("watch");
+pub const WATCH_ALERT: Entity = Entity::declare("watch_alert").kept_by("alerted_at");
+
 /// Iterations of PBKDF2 for a new entry's key: with a salt per entry, a registration computes
 /// one key per entry, so 200 entries must stay within 300 ms on a cheap phone (measured by
 /// `make bench`). The secrecy is in the short key, not in the rounds. (Entries made before
