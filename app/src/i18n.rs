@@ -4,7 +4,6 @@
 //! The language is a cookie (`gp_lang`) so the server renders the page in the language the phone
 //! will hydrate it in.
 
-use crate::model::{AreaKind, Role};
 use serde::{Deserialize, Serialize};
 
 pub const LANG_COOKIE: &str = "gp_lang";
@@ -395,37 +394,6 @@ keys! {
     ErrTooLarge => "内容过多，超出服务器一次可接收的大小", "Too much at once for the server to take";
     ErrRecordTooLarge => "这条记录内容过多，服务器无法接收：请删减备注或说明后重新保存", "This record is too long for the server: shorten its notes, then save again";
     ServerBehind => "服务器尚未升级，部分记录暂存手机上，服务器升级后自动发送", "The server is not updated yet; some records wait on this phone and go once it is";
-}
-
-pub fn role_key(role: Role) -> Key {
-    match role {
-        Role::Guard => Key::RoleGuard,
-        Role::TeamLeader => Key::RoleTeamLeader,
-        Role::GateGuard => Key::RoleGateGuard,
-        Role::Caretaker => Key::RoleCaretaker,
-        Role::FireOperator => Key::RoleFireOperator,
-        Role::Supervisor => Key::RoleSupervisor,
-        Role::CourtLiaison => Key::RoleCourtLiaison,
-        Role::Admin => Key::RoleAdmin,
-    }
-}
-
-pub fn area_kind_key(kind: AreaKind) -> Key {
-    match kind {
-        AreaKind::Hall => Key::KindHall,
-        AreaKind::Room => Key::KindRoom,
-        AreaKind::Courtroom => Key::KindCourtroom,
-        AreaKind::GateHouse => Key::KindGateHouse,
-        AreaKind::Floor => Key::KindFloor,
-        AreaKind::Corridor => Key::KindCorridor,
-        AreaKind::Restroom => Key::KindRestroom,
-        AreaKind::Yard => Key::KindYard,
-        AreaKind::FilingArea => Key::KindFilingArea,
-        AreaKind::ReceptionArea => Key::KindReceptionArea,
-        AreaKind::FireControlRoom => Key::KindFireControlRoom,
-        AreaKind::BoilerRoom => Key::KindBoilerRoom,
-        AreaKind::Other => Key::KindOther,
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod boiler;
 pub mod checklist;
 pub mod client;
 pub mod clock;
+pub mod core;
 pub mod dashboard;
 pub mod fire;
 pub mod front;

@@ -3,6 +3,7 @@
 //! Roles, area kinds and actions are enums; they become strings only at the database and JSON
 //! boundaries (`as_str` / `parse`), so a typo in a role is a compile error, not a silent deny.
 
+use crate::i18n::Key;
 use serde::{Deserialize, Serialize};
 
 /// A person's role in the security service (see the glossary). A person may hold several.
@@ -354,9 +355,9 @@ pub struct Certificate {
 pub fn check_certificates(
     certs: Vec<Certificate>,
     locale: crate::i18n::Locale,
-) -> Result<Vec<Certificate>, crate::front::FieldError> {
+) -> Result<Vec<Certificate>, crate::core::FieldError> {
     use crate::i18n::pick;
-    let err = |zh: &'static str, en: &'static str, kind: CertKind| crate::front::FieldError {
+    let err = |zh: &'static str, en: &'static str, kind: CertKind| crate::core::FieldError {
         field: "certificates",
         message: format!("{}：{}", kind.label(locale), pick(locale, zh, en)),
     };
@@ -374,7 +375,7 @@ pub fn check_certificates(
                 c.kind,
             ));
         }
-        if !c.valid_until.is_empty() && !crate::hazard::valid_date(&c.valid_until) {
+        if !c.valid_until.is_empty() && !crate::core::valid_date(&c.valid_until) {
             return Err(err(
                 "有效期应为日期，如 2027-06-30",
                 "valid until must be a date such as 2027-06-30",
@@ -554,6 +555,43 @@ pub fn validate_display_name(name: &str) -> Result<(), crate::i18n::Key> {
         Ok(())
     } else {
         Err(crate::i18n::Key::ErrDisplayName)
+    }
+}
+
+impl Role {
+    /// The role's name in the interface.
+    pub fn key(self) -> Key {
+        match self {
+            Role::Guard => Key::RoleGuard,
+            Role::TeamLeader => Key::RoleTeamLeader,
+            Role::GateGuard => Key::RoleGateGuard,
+            Role::Caretaker => Key::RoleCaretaker,
+            Role::FireOperator => Key::RoleFireOperator,
+            Role::Supervisor => Key::RoleSupervisor,
+            Role::CourtLiaison => Key::RoleCourtLiaison,
+            Role::Admin => Key::RoleAdmin,
+        }
+    }
+}
+
+impl AreaKind {
+    /// The kind's name in the interface.
+    pub fn key(self) -> Key {
+        match self {
+            AreaKind::Hall => Key::KindHall,
+            AreaKind::Room => Key::KindRoom,
+            AreaKind::Courtroom => Key::KindCourtroom,
+            AreaKind::GateHouse => Key::KindGateHouse,
+            AreaKind::Floor => Key::KindFloor,
+            AreaKind::Corridor => Key::KindCorridor,
+            AreaKind::Restroom => Key::KindRestroom,
+            AreaKind::Yard => Key::KindYard,
+            AreaKind::FilingArea => Key::KindFilingArea,
+            AreaKind::ReceptionArea => Key::KindReceptionArea,
+            AreaKind::FireControlRoom => Key::KindFireControlRoom,
+            AreaKind::BoilerRoom => Key::KindBoilerRoom,
+            AreaKind::Other => Key::KindOther,
+        }
     }
 }
 

@@ -11,26 +11,7 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// A mutation's proof of its author.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proof {
-    /// The client (enrolment) and mutation id it was signed at: a copy sent at another id (or
-    /// from another phone) is the same record, found by this pair, never a second one.
-    pub c: String,
-    pub n: u64,
-    /// The generation of the author's secrets it was made with (a password reset, a change of
-    /// password or a disabled account starts a new one: older proofs are held, not applied).
-    pub g: u32,
-    /// Hex HMAC-SHA256 over [`message`].
-    pub mac: String,
-}
-
-impl Proof {
-    /// `client/id` it was signed at.
-    pub fn signed_as(&self) -> String {
-        format!("{}/{}", self.c, self.n)
-    }
-}
+pub use crate::sync::Proof;
 
 /// Appends a length-prefixed field, so no two different records encode the same.
 fn field(out: &mut Vec<u8>, bytes: &[u8]) {

@@ -133,7 +133,7 @@ pub struct Mutation {
     /// queued by a build before proofs, or by someone the phone had no secret for: the server
     /// holds such a record until its author signs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proof: Option<crate::proof::Proof>,
+    pub proof: Option<Proof>,
 }
 
 impl Mutation {
@@ -190,6 +190,27 @@ impl Status {
             Status::Duplicate => "duplicate",
             Status::Held => "held",
         }
+    }
+}
+
+/// A mutation's proof of its author.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    /// The client (enrolment) and mutation id it was signed at: a copy sent at another id (or
+    /// from another phone) is the same record, found by this pair, never a second one.
+    pub c: String,
+    pub n: u64,
+    /// The generation of the author's secrets it was made with (a password reset, a change of
+    /// password or a disabled account starts a new one: older proofs are held, not applied).
+    pub g: u32,
+    /// Hex HMAC-SHA256 over [`message`].
+    pub mac: String,
+}
+
+impl Proof {
+    /// `client/id` it was signed at.
+    pub fn signed_as(&self) -> String {
+        format!("{}/{}", self.c, self.n)
     }
 }
 

@@ -216,8 +216,8 @@ impl IntoResponse for ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A shared rule's "this field cannot be saved as typed", as a 400 naming the field.
-impl From<app::front::FieldError> for ApiError {
-    fn from(e: app::front::FieldError) -> Self {
+impl From<app::core::FieldError> for ApiError {
+    fn from(e: app::core::FieldError) -> Self {
         ApiError::Invalid {
             message: e.message,
             field: e.field,

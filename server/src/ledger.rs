@@ -128,7 +128,7 @@ struct Row {
 /// The ledger of `site` month by month.
 pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResult<Vec<Month>> {
     let months = months(from, to).ok_or_else(bad_period)?;
-    let today = app::hazard::date_text(app::front::court_date(db::now_ms()));
+    let today = app::core::date_text(app::core::court_date(db::now_ms()));
     let mut out = Vec::new();
     for m in months {
         let next = m

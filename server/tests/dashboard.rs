@@ -85,7 +85,7 @@ async fn the_days_figures_for_those_who_see_them() {
     .await;
     assert!(statuses(&r).iter().all(|s| s == "applied"), "{r}");
 
-    let (y, m, dd) = app::front::court_date(chrono::Utc::now().timestamp_millis());
+    let (y, m, dd) = app::core::court_date(chrono::Utc::now().timestamp_millis());
     let path = format!("/api/v1/dashboard?site={main}&day={y:04}-{m:02}-{dd:02}");
     let (s, f) = body(app.get(&sup, &path).await).await;
     assert_eq!(s, StatusCode::OK, "{f}");

@@ -207,7 +207,7 @@ async fn boiler_readings_and_the_stop_procedure() {
 
 /// The court's date today (UTC+8), as the dashboard takes it.
 fn today() -> String {
-    let (y, m, d) = app::front::court_date(chrono::Utc::now().timestamp_millis());
+    let (y, m, d) = app::core::court_date(chrono::Utc::now().timestamp_millis());
     format!("{y:04}-{m:02}-{d:02}")
 }
 

@@ -64,7 +64,7 @@ fn ledger(rect: &str, responsible: &str, deadline: &str) -> Value {
 
 fn today_plus(days: i64) -> String {
     let ms = chrono::Utc::now().timestamp_millis() + days * 24 * 3600 * 1000;
-    app::hazard::date_text(app::front::court_date(ms))
+    app::core::date_text(app::core::court_date(ms))
 }
 
 #[tokio::test]

@@ -840,7 +840,7 @@ async fn a_phone_clock_wrong_or_changed_is_placed_right_and_flagged() {
     assert_eq!(flag(&app, &d, 3).await.0.as_deref(), Some("bounded"));
 
     // The supervisor sees them on the dashboard of the day they were made.
-    let day = app::hazard::date_text(app::front::court_date(t - HOUR / 2));
+    let day = app::core::date_text(app::core::court_date(t - HOUR / 2));
     let (s, dash) = body(
         app.get(&sup, &format!("/api/v1/dashboard?site={main}&day={day}"))
             .await,
@@ -1360,7 +1360,7 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
     let t = |n: usize| "字".repeat(n);
     let plan = json!({"goal": t(500), "method": t(500), "materials": t(500), "people": t(500),
                       "safety": t(500), "contingency": t(500)});
-    let deadline = app::hazard::date_text(app::front::court_date(now() + 10 * 24 * HOUR));
+    let deadline = app::core::date_text(app::core::court_date(now() + 10 * 24 * HOUR));
     let item = json!({"category": "p1", "description": t(100), "disposition": "seized"});
     let largest = vec![
         failing_inspection(1, &sid, &main, &list, &items),

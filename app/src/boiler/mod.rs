@@ -4,7 +4,7 @@
 //! the server (which decides again from the profile it keeps, and flags the reading to the
 //! supervisor).
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 

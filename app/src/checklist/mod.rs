@@ -4,7 +4,7 @@
 //! (or in order) or not, with a note when not. The fire patrol and the facility inspection are
 //! countersigned by a supervisor, never by the person who made them.
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use crate::model::Action;
 use serde::{Deserialize, Serialize};

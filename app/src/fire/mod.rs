@@ -3,7 +3,7 @@
 //! ordered handling of a fire alarm is a [`crate::procedure`]. The clock is always passed in
 //! (milliseconds), so every rule is tested without waiting.
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -328,7 +328,7 @@ pub fn shift_warnings(operators: &[Operator], start: i64, end: i64) -> Vec<Shift
     if end - start > 8 * HOUR {
         w.push(ShiftWarning::TooLong);
     }
-    let last_day = crate::hazard::date_text(crate::front::court_date(end - 1));
+    let last_day = crate::core::date_text(crate::core::court_date(end - 1));
     for o in operators {
         let name = o.name.clone();
         match o.certificate_until.as_deref() {

@@ -2,6 +2,7 @@
 //! check-out. The checks here run on the phone as the guard types and again on the server,
 //! which trusts nothing the phone says.
 
+use crate::core::FieldError;
 use crate::i18n::Locale;
 use crate::idcard::{self, IdType};
 use serde::{Deserialize, Serialize};
@@ -156,23 +157,6 @@ pub struct CheckOut {
     pub visit_id: String,
 }
 
-/// A field that cannot be saved as typed, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    /// The fault with `field`, said in the person's language.
-    pub fn said(locale: Locale, field: &'static str, zh: &'static str, en: &'static str) -> Self {
-        FieldError {
-            field,
-            message: crate::i18n::pick(locale, zh, en).to_string(),
-        }
-    }
-}
-
 /// What the checks found: the registration as it will be stored, or the first field to fix.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checked {
@@ -235,22 +219,6 @@ pub fn shape_visit_for_phone(row: &mut serde_json::Map<String, serde_json::Value
         row.insert("name".into(), name.into());
         row.insert("id_masked".into(), String::new().into());
     }
-}
-
-/// The court's calendar date (China Standard Time, UTC+8) at `ms` since the epoch.
-pub fn court_date(ms: i64) -> (i32, u32, u32) {
-    use chrono::Datelike;
-    let t = chrono::DateTime::from_timestamp_millis(ms + 8 * 3600 * 1000)
-        .unwrap_or_default()
-        .date_naive();
-    (t.year(), t.month(), t.day())
-}
-
-/// Milliseconds at the court's midnight starting the day that contains `ms`.
-pub fn court_day_start(ms: i64) -> i64 {
-    const DAY: i64 = 24 * 3600 * 1000;
-    const OFFSET: i64 = 8 * 3600 * 1000;
-    (ms + OFFSET).div_euclid(DAY) * DAY - OFFSET
 }
 
 /// A phone number as phones show and keep it: a mobile's first 3 and last 4 digits, another
@@ -635,15 +603,6 @@ mod tests {
             check_in(v, TODAY, false, Locale::Zh).unwrap().incomplete,
             vec!["id_number"]
         );
-    }
-
-    #[test]
-    fn court_dates_are_china_time() {
-        // 2026-11-28 17:00 UTC is already the 29th in the court.
-        let ms = 1_795_885_200_000;
-        assert_eq!(court_date(ms), (2026, 11, 29));
-        assert_eq!(court_date(court_day_start(ms)), (2026, 11, 29));
-        assert_eq!(court_date(court_day_start(ms) - 1), (2026, 11, 28));
     }
 
     #[test]

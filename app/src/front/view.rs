@@ -19,7 +19,7 @@ impl Record for CheckIn {
             return;
         };
         let id = args.id.clone();
-        let today = super::court_date(m.client_time);
+        let today = crate::core::court_date(m.client_time);
         // A returning visitor's earlier visit, as the phone holds it.
         let earlier = args
             .repeat_of

@@ -2,7 +2,7 @@
 //! or equipment handed over in enforcement cases (扣划涉案移交车辆、设备) kept until released.
 //! One record type with a kind; each kind has its own short form and required fields.
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::i18n::{pick, Locale};
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@
 //! rectification carries the revision it was made on; one made on a stale revision is refused
 //! with "changed since you reviewed it" (see `shared/design/sync.md`, Conflicts).
 
-use crate::front::FieldError;
+use crate::core::{valid_date, FieldError};
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -339,34 +339,6 @@ pub fn from_finding_href(check_id: &str, place: &str, finding: &str) -> String {
         enc(place),
         enc(finding)
     )
-}
-
-/// `YYYY-MM-DD` of a court date.
-pub fn date_text((y, m, d): (i32, u32, u32)) -> String {
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// A valid calendar date written `YYYY-MM-DD`.
-pub fn valid_date(s: &str) -> bool {
-    // By hand: chrono's format parser would add to what every phone downloads first.
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .filter(|d| d.iter().all(u8::is_ascii_digit))
-            .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
-    };
-    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && y >= 2000 && (1..=days).contains(&d)
 }
 
 /// Checks the ledger fields for a hazard of `grade`, on court date `today` (`YYYY-MM-DD`): who
@@ -940,21 +912,6 @@ mod tests {
         assert!(!overdue(S::InProgress, "2026-11-28", "2026-11-28"));
         assert!(!overdue(S::Closed, "2026-11-01", "2026-11-28"));
         assert!(!overdue(S::Registered, "", "2026-11-28"));
-        assert_eq!(date_text((2026, 3, 7)), "2026-03-07");
-        for ok in ["2026-12-31", "2028-02-29", "2026-01-01"] {
-            assert!(valid_date(ok), "{ok}");
-        }
-        for bad in [
-            "2026-02-29",
-            "2026-13-01",
-            "2026-00-10",
-            "2026-1-01",
-            "2026/01/01",
-            "2026-01-01x",
-            "１２３４-01-01",
-        ] {
-            assert!(!valid_date(bad), "{bad}");
-        }
         assert_eq!(
             from_finding_href("r/a", "一楼", "门 & 窗"),
             "/hazard?check=r%2Fa&place=%E4%B8%80%E6%A5%BC&text=%E9%97%A8%20%26%20%E7%AA%97"

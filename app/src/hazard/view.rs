@@ -53,7 +53,7 @@ fn show_ledger(rows: &mut Rows, m: &Mutation, issue: bool) {
     let (Some(id), l) = (m.args["rect_id"].as_str(), &m.args["ledger"]) else {
         return;
     };
-    let today = super::date_text(crate::front::court_date(m.client_time));
+    let today = crate::core::date_text(crate::core::court_date(m.client_time));
     let text = |k: &str| l[k].as_str().unwrap_or_default().trim().to_string();
     if text("responsible_id").is_empty() || text("deadline") < today {
         return;

@@ -4,7 +4,7 @@
 //! supervisor re-checks some of the day's screenings; the share confirmed correct is the
 //! contract's screening-accuracy figure (≥ 95%).
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::hazard::Category;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
@@ -37,8 +37,8 @@ impl InspectionKind {
             (_, None) => true,
             (InspectionKind::Weekly, Some(t)) => now - t >= 7 * DAY_MS,
             (InspectionKind::Monthly, Some(t)) => {
-                let (y1, m1, _) = crate::front::court_date(t);
-                let (y2, m2, _) = crate::front::court_date(now);
+                let (y1, m1, _) = crate::core::court_date(t);
+                let (y2, m2, _) = crate::core::court_date(now);
                 (y1, m1) != (y2, m2)
             }
         }

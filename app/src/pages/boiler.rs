@@ -4,12 +4,13 @@
 //! month are shown and ticked with the reading. Saved on the phone first.
 
 use super::procedure::ProcedurePanel;
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::boiler::{
     self, Duty, Medium, Profile, Reading, ReadingRow, StopCondition, WaterLevel, ACCESSORIES,
 };
 use crate::components::{field, SignedIn};
-use crate::front::FieldError;
+use crate::core::new_uuid;
+use crate::core::FieldError;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::Action;
 use crate::outbox;
@@ -169,7 +170,7 @@ pub fn Boiler() -> impl IntoView {
         };
     let about = move || {
         current().map(|(_, p): (String, Profile)| {
-            let (_, m, d) = crate::front::court_date(crate::client::now_ms() as i64);
+            let (_, m, d) = crate::core::court_date(crate::client::now_ms() as i64);
             let season = p.in_season(m, d);
             let rating = format!(
                 "{} · {} {} MPa · {} {} ℃",

@@ -2,8 +2,8 @@
 //! (the case number if they have it), and when it ends says how order was kept and what
 //! happened. Saved on the phone first; the supervisor sees the day's duties.
 
-use super::visit::new_uuid;
 use crate::components::field;
+use crate::core::new_uuid;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::{AreaKind, Site};
 use crate::outbox;

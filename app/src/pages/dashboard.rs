@@ -17,7 +17,7 @@ use leptos::prelude::*;
 const COMPLETENESS_TARGET: f64 = 98.0;
 
 fn today() -> String {
-    let (y, m, d) = crate::front::court_date(client::now_ms() as i64);
+    let (y, m, d) = crate::core::court_date(client::now_ms() as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }
 

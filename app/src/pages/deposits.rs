@@ -3,7 +3,6 @@
 
 use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, FrontTabs, SignedIn};
-use crate::front;
 use crate::i18n::Key;
 
 use crate::outbox;
@@ -24,7 +23,7 @@ pub fn Deposits() -> impl IntoView {
     let open = Memo::new(move |_| {
         app.view_rev.track();
         let s = site.get();
-        let start = front::court_day_start(crate::client::now_ms() as i64);
+        let start = crate::core::court_day_start(crate::client::now_ms() as i64);
         let (today, earlier): (Vec<_>, Vec<_>) = crate::screening::deposits(&outbox::rows())
             .into_iter()
             .filter(|(_, d)| d.site_id == s && d.closed_at.is_none())

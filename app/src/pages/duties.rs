@@ -3,9 +3,10 @@
 //! per exception. Supervisors countersign the fire patrol and the inspection here. Saved on the
 //! phone first.
 
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::checklist::{self, Checklist, ChecklistKind, ChecklistRow, Countersign, ItemResult};
 use crate::components::{field, SignedIn};
+use crate::core::new_uuid;
 use crate::i18n::{pick, Key};
 use crate::model::Action;
 use crate::outbox;
@@ -113,7 +114,7 @@ pub fn Duties() -> impl IntoView {
     let today = move || {
         let s = site.get();
         let k = current().map(|k| k.code()).unwrap_or_default();
-        let from = crate::front::court_day_start(crate::client::now_ms() as i64);
+        let from = crate::core::court_day_start(crate::client::now_ms() as i64);
         rows.get()
             .into_iter()
             .filter(|(_, c)| c.site_id == s && c.kind == k && c.recorded_at >= from)

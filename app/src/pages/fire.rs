@@ -3,8 +3,9 @@
 //! alarm or a fault opens, open until repaired. Saved on the phone first.
 
 use super::procedure::ProcedurePanel;
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::core::new_uuid;
 use crate::fire::{
     self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow, Operator,
     RepairDone, RepairRow, Shift, ShiftRow, ShiftWarning, StatusEntry,

@@ -2,8 +2,9 @@
 //! it, what is on site now for that kind, closed with one tap (a parcel or a held item names
 //! who took it). Saved on the phone first.
 
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::core::new_uuid;
 use crate::gate::{self, Arrive, GateKind, GateRow, Leave};
 use crate::i18n::Key;
 use crate::model::Action;

@@ -3,8 +3,9 @@
 //! record the work, approve or return in two taps, comment. Every change is saved on the phone
 //! first with the revision it was read at; the server refuses one made on a stale revision.
 
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::core::new_uuid;
 use crate::hazard::{
     self, Category, Comment, Grade, Ledger, LedgerChange, Plan, Progress, RectRow, RectState,
     Report, Review, ThreadRow,
@@ -195,7 +196,7 @@ fn use_people(app: AppState) -> RwSignal<Vec<PersonView>> {
 }
 
 fn this_month() -> String {
-    let (y, m, _) = crate::front::court_date(crate::client::now_ms() as i64);
+    let (y, m, _) = crate::core::court_date(crate::client::now_ms() as i64);
     format!("{y:04}-{m:02}")
 }
 
@@ -217,7 +218,8 @@ pub fn Rectify() -> impl IntoView {
             .get()
             .is_some_and(|m| m.can(Action::ReviewRectification))
     };
-    let today = move || hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
+    let today =
+        move || crate::core::date_text(crate::core::court_date(crate::client::now_ms() as i64));
     let items = move || {
         let s = site.get();
         rows.get()
@@ -376,7 +378,7 @@ fn RectCard(
         .get_untracked()
         .is_some_and(|m| m.can(Action::ReviewRectification));
     let state = row.state();
-    let today = hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
+    let today = crate::core::date_text(crate::core::court_date(crate::client::now_ms() as i64));
     let late = hazard::overdue(state, &row.deadline, &today);
     let key = format!("{section}/{id}");
     let kept = opened
@@ -496,7 +498,7 @@ fn RectCard(
                 contingency: plan_fields[5].get_untracked(),
             },
         };
-        let today = hazard::date_text(crate::front::court_date(crate::client::now_ms() as i64));
+        let today = crate::core::date_text(crate::core::court_date(crate::client::now_ms() as i64));
         if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today, app.locale) {
             tell((e.message, false));
             return;

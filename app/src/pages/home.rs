@@ -1,7 +1,7 @@
 //! The home screen: the signed-in person's tasks, from the authorization table.
 
 use crate::components::SignedIn;
-use crate::i18n::{role_key, Key};
+use crate::i18n::Key;
 use crate::model::Action;
 use crate::state::use_app;
 use leptos::prelude::*;
@@ -41,7 +41,7 @@ pub fn Home() -> impl IntoView {
         let roles = me
             .roles
             .iter()
-            .map(|r| app.t(role_key(*r)))
+            .map(|r| app.t(r.key()))
             .collect::<Vec<_>>()
             .join(" · ");
         let tasks = Action::ALL

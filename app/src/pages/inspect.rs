@@ -2,8 +2,9 @@
 //! failed item turned into a rectification in the same tap; and the day's screening sample.
 //! Saved on the phone first.
 
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::core::new_uuid;
 use crate::i18n::{pick, Key, Locale};
 use crate::inspect::{
     self, ChecklistRow, Inspection, InspectionKind, InspectionRow, ItemResult, Sample,
@@ -202,7 +203,7 @@ pub fn Inspect() -> impl IntoView {
     // The day's screenings to re-check.
     let screenings = move || {
         let s = site.get();
-        let from = crate::front::court_day_start(crate::client::now_ms() as i64);
+        let from = crate::core::court_day_start(crate::client::now_ms() as i64);
         let r = rows.get();
         r.list(crate::screening::SCREENING, |x: &ScreeningRow| {
             x.screened_at

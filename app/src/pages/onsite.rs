@@ -4,7 +4,7 @@
 
 use super::visit::{destinations, site_name, use_my_sites, SitePicker};
 use crate::components::{FrontTabs, SignedIn};
-use crate::front::{self, CheckOut, VisitRow};
+use crate::front::{CheckOut, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::model::Action;
 use crate::outbox;
@@ -22,7 +22,7 @@ pub fn OnSite() -> impl IntoView {
     let present = Memo::new(move |_| {
         app.view_rev.track();
         let s = site.get();
-        let start = front::court_day_start(crate::client::now_ms() as i64);
+        let start = crate::core::court_day_start(crate::client::now_ms() as i64);
         let mut list: Vec<(String, VisitRow)> = crate::front::visits(&outbox::rows())
             .into_iter()
             .filter(|(_, v)| v.site_id == s && v.checked_out_at.is_none())

@@ -2,7 +2,7 @@
 
 use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
-use crate::i18n::{role_key, Key, Locale};
+use crate::i18n::{Key, Locale};
 use crate::model::{
     certificate_flags, check_certificates, validate_display_name, validate_login, CertKind,
     Certificate, NewPerson, OneTimePassword, PersonUpdate, PersonView, Role, Site,
@@ -76,7 +76,7 @@ fn PersonRow(
     let roles = person
         .roles
         .iter()
-        .map(|r| app.t(role_key(*r)))
+        .map(|r| app.t(r.key()))
         .collect::<Vec<_>>()
         .join(" · ");
     let class = if person.disabled {
@@ -88,7 +88,7 @@ fn PersonRow(
     let p2 = person.clone();
     // Flagged before rostering: needed certificates missing, expired or expiring in 30 days.
     let now = crate::client::now_ms() as i64;
-    let day = |ms: i64| crate::hazard::date_text(crate::front::court_date(ms));
+    let day = |ms: i64| crate::core::date_text(crate::core::court_date(ms));
     let flags = certificate_flags(&person, &day(now), &day(now + 30 * 86_400_000), app.locale);
     view! {
         <li class=class data-testid="person">
@@ -275,7 +275,7 @@ fn PersonForm(
                                 let on = event_target_checked(&ev);
                                 roles.update(|v| { v.retain(|x| *x != r); if on { v.push(r) } });
                             } />
-                        <span>{app.t(role_key(r))}</span>
+                        <span>{app.t(r.key())}</span>
                     </label>
                 }).collect_view()}
             </fieldset>

@@ -3,9 +3,10 @@
 //! chosen from the list with a reason; anything found noted on the spot. Saved on the phone
 //! first. Supervisors see the same, edit the routes and print the tag sheet.
 
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, handle_error, SignedIn};
-use crate::front::court_day_start;
+use crate::core::court_day_start;
+use crate::core::new_uuid;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::{Action, Site};
 use crate::outbox;

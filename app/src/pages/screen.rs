@@ -2,9 +2,10 @@
 //! what became of each. Opened from a registration (`?visit=<id>`) or for a passer-by. The
 //! start-of-shift equipment self-test sits on top until it is done. Saved on the phone first.
 
-use super::visit::{new_uuid, use_my_sites, SitePicker};
+use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, FrontTabs, SignedIn};
-use crate::front::{self, FieldError};
+use crate::core::new_uuid;
+use crate::core::FieldError;
 use crate::i18n::Key;
 use crate::idcard;
 use crate::model::Action;
@@ -174,7 +175,7 @@ pub fn Screen() -> impl IntoView {
         app.view_rev.track();
         let rows = outbox::rows();
         let s = site.get();
-        let start = front::court_day_start(crate::client::now_ms() as i64);
+        let start = crate::core::court_day_start(crate::client::now_ms() as i64);
         let screened: std::collections::HashSet<String> = crate::screening::screenings(&rows)
             .into_iter()
             .filter_map(|(_, r)| r.visit_id)

@@ -4,7 +4,7 @@
 use super::visit::site_name;
 use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
-use crate::i18n::{area_kind_key, Key, Locale};
+use crate::i18n::{Key, Locale};
 use crate::model::{Action, Area, AreaInput, AreaKind, Site, SiteUpdate};
 use crate::state::{use_app, AppState};
 use leptos::prelude::*;
@@ -135,7 +135,7 @@ fn AreaRow(
 ) -> impl IntoView {
     let editing = RwSignal::new(false);
     let name = area_name(app.locale, &area);
-    let kind = app.t(area_kind_key(area.kind));
+    let kind = app.t(area.kind.key());
     let class = if area.active { "area" } else { "area retired" };
     let area2 = area.clone();
     view! {
@@ -214,7 +214,7 @@ fn AreaForm(
                     if let Some(k) = AreaKind::parse(&event_target_value(&ev)) { kind.set(k) }
                 }>
                     {AreaKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=move || kind.get() == k>{app.t(area_kind_key(k))}</option>
+                        <option value=k.as_str() selected=move || kind.get() == k>{app.t(k.key())}</option>
                     }).collect_view()}
                 </select></label>
             <label class="check"><input type="checkbox" prop:checked=move || active.get()

@@ -4,6 +4,7 @@
 //! corrected (`?fix=<mutation id>`).
 
 use crate::components::{field, FrontTabs, SignedIn};
+use crate::core::new_uuid;
 use crate::front::{self, CheckIn, VisitCategory, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::idcard::IdType;
@@ -16,20 +17,6 @@ use leptos_router::hooks::use_query_map;
 pub const SITES: &str = "gp.sites";
 /// The last site and destination this phone registered at: preselected next time.
 const LAST_POST: &str = "gp.last_post";
-
-pub fn new_uuid() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .map(|c| c.random_uuid())
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        String::new()
-    }
-}
 
 /// The sites the signed-in person works at, as the phone keeps them.
 pub fn my_sites(site_ids: &[String]) -> Vec<Site> {
@@ -366,7 +353,7 @@ pub fn Visit() -> impl IntoView {
             return;
         }
         let args = f.args(new_uuid());
-        let today = front::court_date(crate::client::now_ms() as i64);
+        let today = crate::core::court_date(crate::client::now_ms() as i64);
         // The phone checks what the server will check, in the same words.
         let checked = match front::check_in(args.clone(), today, true, app.locale) {
             Ok(c) => c,
@@ -517,7 +504,7 @@ pub fn Visit() -> impl IntoView {
                     {field(app.t(Key::PhoneLabel), "phone", f.phone, "tel", Some(bad_field))}
                     // Under 14 by the document (or a returning minor): their guardian.
                     <Show when=move || f.repeat_minor.get() || crate::front::is_minor(
-                        f.id_type.get(), f.id_number.get().trim(), crate::front::court_date(crate::client::now_ms() as i64))>
+                        f.id_type.get(), f.id_number.get().trim(), crate::core::court_date(crate::client::now_ms() as i64))>
                         <p class="note" data-testid="minor-note">{app.t(Key::MinorNote)}</p>
                         {field(app.t(Key::GuardianLabel), "guardian", f.guardian, "text", Some(bad_field))}
                     </Show>

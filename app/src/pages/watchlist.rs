@@ -31,7 +31,7 @@ pub fn WatchAlertPanel(alert: RwSignal<Option<PendingAlert>>) -> impl IntoView {
             return;
         };
         let a = Alert {
-            id: super::visit::new_uuid(),
+            id: crate::core::new_uuid(),
             site_id: p.site_id,
             visit_id: p.visit_id,
             watch_id: p.watch_id,
@@ -101,7 +101,7 @@ pub fn Watchlist() -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let today = crate::front::court_date(client::now_ms() as i64);
+        let today = crate::core::court_date(client::now_ms() as i64);
         // The same check the server makes, before anything is sent.
         if let Err(e) =
             idcard::check_number(id_type.get_untracked(), &number.get_untracked(), today)

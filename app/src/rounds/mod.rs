@@ -4,7 +4,7 @@
 //! administrator keeps are the tags a guard scans. Shared by the phone and the server; the
 //! clock is always passed in.
 
-use crate::front::{court_day_start, FieldError};
+use crate::core::{court_day_start, FieldError};
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 //! server: a body check by staff of the other sex, a seizure or a body check without the
 //! judicial police officer who did it, a deposit without locker and tag, are refused.
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 

@@ -7,7 +7,7 @@
 //! the thousands that share its 20 bits (the README gives the search figures). The server,
 //! which holds the visitor's number anyway, matches exactly and marks the visit.
 
-use crate::front::FieldError;
+use crate::core::FieldError;
 use crate::i18n::Locale;
 use crate::idcard::IdType;
 use serde::{Deserialize, Serialize};

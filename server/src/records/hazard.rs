@@ -4,10 +4,9 @@
 
 use super::{Ctx, Entity, Outcome, Refusal};
 use crate::db::Db;
-use app::front::court_date;
+use app::core::{court_date, date_text};
 use app::hazard::{
-    self, date_text, Comment, Grade, LedgerChange, Move, Progress, RectState, Refused, Report,
-    Review,
+    self, Comment, Grade, LedgerChange, Move, Progress, RectState, Refused, Report, Review,
 };
 use app::i18n::Key;
 use app::model::{roles_allow, Action};

@@ -120,8 +120,8 @@ impl From<Refusal> for Reject {
 }
 
 /// A shared rule's "this field cannot be saved as typed" becomes a refusal naming the field.
-impl From<app::front::FieldError> for Refusal {
-    fn from(e: app::front::FieldError) -> Self {
+impl From<app::core::FieldError> for Refusal {
+    fn from(e: app::core::FieldError) -> Self {
         Refusal {
             code: "invalid",
             message: e.message,
@@ -130,8 +130,8 @@ impl From<app::front::FieldError> for Refusal {
     }
 }
 
-impl From<app::front::FieldError> for Reject {
-    fn from(e: app::front::FieldError) -> Self {
+impl From<app::core::FieldError> for Reject {
+    fn from(e: app::core::FieldError) -> Self {
         Reject::Refused(e.into())
     }
 }
@@ -273,7 +273,7 @@ impl<'a> Ctx<'a> {
 
     /// The court day the record was made on.
     pub fn made_on(&self) -> (i32, u32, u32) {
-        app::front::court_date(self.at)
+        app::core::court_date(self.at)
     }
 }
 

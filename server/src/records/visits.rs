@@ -63,7 +63,7 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
             args.phone = phone.clone();
         }
     }
-    let today = front::court_date(cx.at);
+    let today = app::core::court_date(cx.at);
     let checked = front::check_in(args, today, repeat_ok, cx.locale)?;
     let mut v = checked.visit;
     if let Some((id_type, number, _, _)) = earlier {

@@ -137,7 +137,7 @@ pub async fn add(
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(ApiError::bad(Key::ErrWatchReason, "reason"));
     }
-    let today = app::front::court_date(crate::db::now_ms());
+    let today = app::core::court_date(crate::db::now_ms());
     let number = idcard::check_number(req.id_type, &req.id_number, today).map_err(|e| {
         ApiError::Invalid {
             message: e.message(locale),
