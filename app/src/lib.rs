@@ -6,11 +6,8 @@
 
 #![recursion_limit = "256"]
 
-pub mod author;
 pub mod boiler;
 pub mod checklist;
-pub mod client;
-pub mod clock;
 pub mod core;
 pub mod dashboard;
 pub mod fire;
@@ -20,19 +17,15 @@ pub mod hazard;
 pub mod i18n;
 pub mod idcard;
 pub mod inspect;
-pub mod known;
 pub mod model;
-pub mod outbox;
+pub mod phone;
 pub mod procedure;
 pub mod proof;
-pub mod pwa;
 pub mod record;
 pub mod registry;
 pub mod rounds;
 pub mod rows;
-pub mod scan;
 pub mod screening;
-pub mod state;
 pub mod sync;
 pub mod watch;
 
@@ -46,7 +39,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     lazy_route, path, Lazy, LazyRoute,
 };
-use state::AppState;
+use phone::state::AppState;
 
 /// The build this server runs, put in every page so the service worker can tell whether a page
 /// it fetched belongs to the code it cached.
@@ -217,8 +210,8 @@ pub fn hydrate() {
         .await;
         if let Some((app, owner)) = HYDRATING.with(|h| h.take()) {
             match owner {
-                Some(owner) => owner.with(|| app.start()),
-                None => app.start(),
+                Some(owner) => owner.with(|| phone::session::start(app)),
+                None => phone::session::start(app),
             }
         }
         handle.forget();

@@ -98,13 +98,23 @@ impl Rows {
     /// Puts `row` as `e`/`id`.
     pub fn put<T: Serialize>(&mut self, e: Entity, id: &str, row: &T) {
         if let Ok(v) = serde_json::to_value(row) {
-            self.table_mut(e).insert(id.into(), v);
+            self.put_json(e, id, v);
         }
     }
 
+    /// Puts the JSON `row` as `e`/`id` (one copy in the download, not one per row type).
+    #[inline(never)]
+    pub fn put_json(&mut self, e: Entity, id: &str, row: serde_json::Value) {
+        self.table_mut(e).insert(id.into(), row);
+    }
+
     /// The rows of `e`, each as JSON (none when the phone holds none).
-    pub fn all(&self, e: Entity) -> impl Iterator<Item = &serde_json::Value> {
-        self.0.get(e.name).into_iter().flat_map(|t| t.values())
+    pub fn all(
+        &self,
+        e: Entity,
+    ) -> std::collections::btree_map::Values<'_, String, serde_json::Value> {
+        const NONE: &Table = &BTreeMap::new();
+        self.0.get(e.name).unwrap_or(NONE).values()
     }
 
     /// Keeps the rows of `e` that `keep` says.

@@ -16,7 +16,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use app::clock::estimate;
+use app::phone::clock::estimate;
 use app::sync::*;
 use proptest::prelude::*;
 use serde_json::json;
@@ -703,7 +703,7 @@ fn send(p: &mut Phone, truth: i64) -> Option<PushRequest> {
 fn take_answer(p: &mut Phone, a: &Answer, sent: usize, truth: i64, rtt: i64) {
     match a {
         Answer::Ok(r) => {
-            if rtt <= app::clock::MAX_RTT_MS {
+            if rtt <= app::phone::clock::MAX_RTT_MS {
                 p.contact(r.server_time + rtt / 2, truth);
             }
             let mut o = p.outbox();

@@ -909,7 +909,7 @@ async fn pull(
 /// another generation (a password reset or changed), or no longer allowed to be remembered.
 async fn forgotten(tx: &mut SqliteConnection, known: &[(String, u32)]) -> ApiResult<Vec<String>> {
     let mut out = Vec::new();
-    for (person, g) in known.iter().take(app::known::MAX_PEOPLE * 2) {
+    for (person, g) in known.iter().take(app::phone::known::MAX_PEOPLE * 2) {
         let row: Option<(i64, bool)> =
             sqlx::query_as("SELECT author_gen, disabled FROM people WHERE id = ?")
                 .bind(person)

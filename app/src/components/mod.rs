@@ -1,8 +1,13 @@
 //! Pieces every screen shares: the status bar, the update banner, the signed-in gate.
 
-use crate::client::{self, ApiError};
+mod sites;
+
+pub use sites::{destinations, hold_update_while, my_sites, site_name, use_my_sites, SitePicker};
+
 use crate::i18n::Key;
-use crate::state::{use_app, AppState};
+use crate::phone::client::{self, ApiError};
+use crate::phone::queue;
+use crate::phone::state::{use_app, AppState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
@@ -28,12 +33,14 @@ pub fn TopBar() -> impl IntoView {
     };
     let switch_lang = move |_| {
         client::set_lang_cookie(app.locale.other().cookie_value());
-        crate::pwa::recache_pages_and_reload();
+        crate::phone::pwa::recache_pages_and_reload();
     };
     let navigate = use_navigate();
     let sign_out = move |_| {
         // Unsynced records stay on the phone whoever signs in next; say so before leaving.
-        if app.pending.get_untracked() > 0 && !crate::client::confirm(app.t(Key::UnsyncedSignOut)) {
+        if app.pending.get_untracked() > 0
+            && !crate::phone::client::confirm(app.t(Key::UnsyncedSignOut))
+        {
             return;
         }
         let navigate = navigate.clone();
@@ -67,7 +74,7 @@ pub fn TopBar() -> impl IntoView {
 pub fn UpdateBanner() -> impl IntoView {
     let app = use_app();
     let blocked = RwSignal::new(false);
-    let update = move |_| blocked.set(!crate::pwa::apply_update(app));
+    let update = move |_| blocked.set(!crate::phone::pwa::apply_update(app));
     view! {
         <Show when=move || app.update_ready.get()>
             <div class="banner" role="alert" data-testid="update-banner">
@@ -153,7 +160,8 @@ pub fn Message(#[prop(into)] text: Signal<String>, #[prop(optional)] ok: bool) -
 /// button, why syncing is stuck, and the records the server refused.
 #[component]
 pub fn SyncBar() -> impl IntoView {
-    use crate::outbox::{self, Blocked};
+    use crate::phone::outbox;
+    use crate::phone::state::Blocked;
     let app = use_app();
     let last = move || {
         app.last_sync
@@ -202,7 +210,7 @@ pub fn SyncBar() -> impl IntoView {
                             view! {
                                 <p class="error" data-testid="rejected-row">{what} "：" {why}
                                     {fix.map(|href| view! { <a class="button small" href=href data-testid="fix">{app.t(Key::Correct)}</a> })}
-                                    <button class="small" on:click=move |_| outbox::dismiss(app, id)>{app.t(Key::Dismiss)}</button>
+                                    <button class="small" on:click=move |_| queue::dismiss(app, id)>{app.t(Key::Dismiss)}</button>
                                 </p>
                             }
                         }

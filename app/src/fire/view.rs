@@ -96,7 +96,7 @@ impl Record for StatusEntry {
         if let Ok(s) = super::check_status(s, Locale::Zh) {
             let row = serde_json::json!({"site_id": s.site_id, "normal": s.normal,
                 "note": s.note, "recorded_at": m.client_time});
-            rows.table_mut(FIRE_STATUS).insert(s.id, row);
+            rows.put_json(FIRE_STATUS, &s.id, row);
         }
     }
 }
@@ -151,7 +151,7 @@ impl Record for Shift {
             let row = serde_json::json!({"site_id": a["site_id"],
                 "operator_ids": a["operator_ids"].to_string(),
                 "starts_at": a["starts_at"], "ends_at": a["ends_at"]});
-            rows.put(FIRE_SHIFT, id, &row);
+            rows.put_json(FIRE_SHIFT, id, row);
         }
     }
 }

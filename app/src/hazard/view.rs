@@ -28,7 +28,7 @@ fn show_report(rows: &mut Rows, m: &Mutation) {
         "category": category, "grade": grade, "description": r["description"],
         "fixed_on_spot": fixed, "fix_note": r["fix_note"],
         "reported_at": m.client_time, "author_id": m.author});
-    rows.put(HAZARD, id, &row);
+    rows.put_json(HAZARD, id, row);
 }
 
 impl Record for Report {
@@ -166,7 +166,7 @@ impl Record for Comment {
         };
         let row = serde_json::json!({"rect_id": c.rect_id, "site_id": site,
             "kind": "comment", "text": c.text, "at": m.client_time, "author_id": m.author});
-        rows.put(RECT_COMMENT, &c.id, &row);
+        rows.put_json(RECT_COMMENT, &c.id, row);
     }
 }
 
@@ -184,7 +184,7 @@ pub(crate) fn open_rect(
         "state": "registered", "rev": 1, "category": category, "grade": grade,
         "place": r["place"], "description": r["description"], "found_at": m.client_time,
         "finder_id": m.author});
-    rows.put(RECTIFICATION, &super::rect_id(id), &row);
+    rows.put_json(RECTIFICATION, &super::rect_id(id), row);
 }
 
 /// Changes the rectification `id` (its pulled JSON, given with its state) as `f` says
@@ -207,7 +207,7 @@ fn rect_move(
     };
     let entry = serde_json::json!({"rect_id": id, "site_id": r["site_id"].clone(),
         "kind": kind, "text": text, "at": m.client_time, "author_id": m.author});
-    rows.put(RECT_COMMENT, &format!("{id}#{}", m.id), &entry);
+    rows.put_json(RECT_COMMENT, &format!("{id}#{}", m.id), entry);
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ impl Record for Inspection {
         let row = serde_json::json!({"site_id": site, "kind": a["kind"],
             "checklist_id": list_id, "name_zh": name, "failed": failed,
             "recorded_at": m.client_time, "author_id": m.author});
-        rows.put(INSPECTION, id, &row);
+        rows.put_json(INSPECTION, id, row);
     }
 }
 
@@ -63,7 +63,7 @@ impl Record for Sample {
         };
         let row = serde_json::json!({"screening_id": sid, "site_id": site,
             "correct": m.args["correct"], "note": m.args["note"], "sampled_at": m.client_time});
-        rows.put(SCREENING_SAMPLE, &format!("{sid}/sample"), &row);
+        rows.put_json(SCREENING_SAMPLE, &format!("{sid}/sample"), row);
     }
 }
 

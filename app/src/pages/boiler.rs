@@ -4,18 +4,19 @@
 //! month are shown and ticked with the reading. Saved on the phone first.
 
 use super::procedure::ProcedurePanel;
-use super::visit::{use_my_sites, SitePicker};
 use crate::boiler::{
     self, Duty, Medium, Profile, Reading, ReadingRow, StopCondition, WaterLevel, ACCESSORIES,
 };
 use crate::components::{field, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::core::FieldError;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::Action;
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use crate::procedure::{self, ProcedureKind};
-use crate::state::use_app;
 use leptos::prelude::*;
 
 fn number(s: &str, name: &'static str, locale: Locale) -> Result<Option<f64>, FieldError> {
@@ -58,7 +59,7 @@ pub fn Boiler() -> impl IntoView {
     let chosen_boiler = RwSignal::new(String::new());
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        outbox::rows()
+        queue::rows()
     });
     let boilers = Memo::new(move |_| {
         let s = site.get();
@@ -100,7 +101,7 @@ pub fn Boiler() -> impl IntoView {
             .iter()
             .map(|(_, r)| (r.read_at, r.duties()))
             .collect();
-        boiler::duties_due(&done, crate::client::now_ms() as i64)
+        boiler::duties_due(&done, crate::phone::client::now_ms() as i64)
     };
 
     let [supply, ret, pressure, fuel, makeup, anomaly, handling] =
@@ -170,7 +171,7 @@ pub fn Boiler() -> impl IntoView {
         };
     let about = move || {
         current().map(|(_, p): (String, Profile)| {
-            let (_, m, d) = crate::core::court_date(crate::client::now_ms() as i64);
+            let (_, m, d) = crate::core::court_date(crate::phone::client::now_ms() as i64);
             let season = p.in_season(m, d);
             let rating = format!(
                 "{} · {} {} MPa · {} {} ℃",
@@ -273,7 +274,7 @@ pub fn Boiler() -> impl IntoView {
                             view! {
                                 <li class="rec" data-testid="reading-row">
                                     <div>
-                                        <strong>{crate::client::format_local_time(r.read_at as f64)}</strong> " "
+                                        <strong>{crate::phone::client::format_local_time(r.read_at as f64)}</strong> " "
                                         {r.supply_c.map(|x| format!("{x} ℃"))} " " {r.pressure_mpa.map(|x| format!("{x} MPa"))}
                                         {(!stop.is_empty()).then(|| view! { <br/><span class="tag alarm">{t("停炉：", "Stop: ")}{stop.join("；")}</span> })}
                                     </div>

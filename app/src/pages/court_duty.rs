@@ -6,9 +6,9 @@ use crate::components::field;
 use crate::core::new_uuid;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::{AreaKind, Site};
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::state::use_app;
 use crate::rounds::{self, DutyFinish, DutyOutcome, DutyRow, DutyStart};
-use crate::state::use_app;
 use crate::sync::Rows;
 use leptos::prelude::*;
 
@@ -101,7 +101,7 @@ pub fn CourtDuty(
             bad.set(String::new());
         }
     };
-    let since = |ms: i64| crate::client::format_local_time(ms as f64);
+    let since = |ms: i64| crate::phone::client::format_local_time(ms as f64);
 
     view! {
         <Show when=move || !courtrooms().is_empty()>

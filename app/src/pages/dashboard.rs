@@ -1,16 +1,16 @@
 //! The supervisor's dashboard: one site, one court day; the counts behind the contract's KPIs,
 //! read from the server (it holds every phone's records).
 
-use super::visit::{use_my_sites, SitePicker};
-use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::dashboard::{Dashboard as Figures, DutyDay};
 use crate::fire::AlarmKind;
 use crate::gate::GateKind;
 use crate::i18n::Key;
 use crate::i18n::{pick, Locale};
+use crate::phone::client;
+use crate::phone::state::use_app;
 use crate::screening::{ItemCategory, Outcome};
-use crate::state::use_app;
 use leptos::prelude::*;
 
 /// Completeness target of the contract (来访登记完整率).

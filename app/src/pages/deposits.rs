@@ -1,13 +1,14 @@
 //! Deposited items (寄存) at a site: open until the owner collects them (confirming the item in
 //! person) or they are transferred. Those from earlier days are listed apart, to resolve.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, FrontTabs, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::i18n::Key;
+use crate::phone::queue;
 
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::state::use_app;
 use crate::screening::{self, CloseHow, DepositClose, DepositRow, ItemCategory};
-use crate::state::use_app;
 use leptos::prelude::*;
 
 #[component]
@@ -23,8 +24,8 @@ pub fn Deposits() -> impl IntoView {
     let open = Memo::new(move |_| {
         app.view_rev.track();
         let s = site.get();
-        let start = crate::core::court_day_start(crate::client::now_ms() as i64);
-        let (today, earlier): (Vec<_>, Vec<_>) = crate::screening::deposits(&outbox::rows())
+        let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
+        let (today, earlier): (Vec<_>, Vec<_>) = crate::screening::deposits(&queue::rows())
             .into_iter()
             .filter(|(_, d)| d.site_id == s && d.closed_at.is_none())
             .partition(|(_, d)| d.deposited_at >= start);
@@ -59,7 +60,7 @@ pub fn Deposits() -> impl IntoView {
         closing.set(Some((id, how)));
     };
     let row = move |(id, d): (String, DepositRow)| {
-        let when = crate::client::format_local_time(d.deposited_at as f64);
+        let when = crate::phone::client::format_local_time(d.deposited_at as f64);
         let kind = ItemCategory::parse(&d.category)
             .map(|c| c.label(app.locale))
             .unwrap_or_default();

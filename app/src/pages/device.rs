@@ -1,11 +1,14 @@
 //! Enrolling this phone (once, by a supervisor or administrator) so it may sync.
 
-use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::Key;
 use crate::model::Action;
-use crate::outbox::{self, Blocked, Device as Enrolment};
-use crate::state::use_app;
+use crate::phone::client;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::queue::Device as Enrolment;
+use crate::phone::state::use_app;
+use crate::phone::state::Blocked;
 use leptos::prelude::*;
 
 #[component]
@@ -16,7 +19,7 @@ pub fn Device() -> impl IntoView {
     let client_id = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         app.enrolled.track();
-        client_id.set(outbox::device().map(|d| d.client_id));
+        client_id.set(queue::device().map(|d| d.client_id));
     });
     let can = move || {
         app.me
@@ -26,14 +29,14 @@ pub fn Device() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = outbox::enrol_request(&label.get_untracked());
+        let body = queue::enrol_request(&label.get_untracked());
         let resume_after = body["resume_after"].as_u64().unwrap_or(0);
         leptos::task::spawn_local(async move {
             match client::post::<_, Enrolment>("/api/v1/devices", &body).await {
                 Ok(d) => {
                     app.contact();
                     client_id.set(Some(d.client_id.clone()));
-                    outbox::enrolled(app, d, resume_after);
+                    queue::enrolled(app, d, resume_after);
                     message.set(String::new());
                     // The enrolling person's secret on this phone, then what waits.
                     leptos::task::spawn_local(async move {

@@ -3,14 +3,15 @@
 //! per exception. Supervisors countersign the fire patrol and the inspection here. Saved on the
 //! phone first.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::checklist::{self, Checklist, ChecklistKind, ChecklistRow, Countersign, ItemResult};
 use crate::components::{field, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::i18n::{pick, Key};
 use crate::model::Action;
-use crate::outbox;
-use crate::state::use_app;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 
 #[component]
@@ -46,7 +47,7 @@ pub fn Duties() -> impl IntoView {
     let message = RwSignal::new((String::new(), true));
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        outbox::rows().list(crate::checklist::CHECKLIST, |c: &ChecklistRow| {
+        queue::rows().list(crate::checklist::CHECKLIST, |c: &ChecklistRow| {
             c.recorded_at
         })
     });
@@ -114,7 +115,7 @@ pub fn Duties() -> impl IntoView {
     let today = move || {
         let s = site.get();
         let k = current().map(|k| k.code()).unwrap_or_default();
-        let from = crate::core::court_day_start(crate::client::now_ms() as i64);
+        let from = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
         rows.get()
             .into_iter()
             .filter(|(_, c)| c.site_id == s && c.kind == k && c.recorded_at >= from)
@@ -172,7 +173,7 @@ pub fn Duties() -> impl IntoView {
                             view! {
                                 <li class="rec" data-testid="countersign-row">
                                     <div><strong>{ChecklistKind::parse(&c.kind).map(|k| k.label(app.locale))}</strong>
-                                        " " <span class="muted">{crate::client::format_local_time(c.recorded_at as f64)}</span>
+                                        " " <span class="muted">{crate::phone::client::format_local_time(c.recorded_at as f64)}</span>
                                         {lines.into_iter().map(|l| view! { <br/><span>{l}</span> }).collect_view()}</div>
                                     <button class="primary small" data-testid="countersign" on:click=move |_| sign(id.clone())>{t("复核签字", "Countersign")}</button>
                                 </li>
@@ -207,7 +208,7 @@ pub fn Duties() -> impl IntoView {
                         let needs = ChecklistKind::parse(&c.kind).is_some_and(|k| k.countersigned());
                         view! {
                             <li class="rec" data-testid="checklist-row">
-                                <div><strong>{crate::client::format_local_time(c.recorded_at as f64)}</strong>
+                                <div><strong>{crate::phone::client::format_local_time(c.recorded_at as f64)}</strong>
                                     {if lines.is_empty() { view! { " " <span>{t("全部正常", "All in order")}</span> }.into_any() }
                                      else { lines.into_iter().map(|l| view! { <br/><span>{l}</span> }).collect_view().into_any() }}
                                     {needs.then(|| view! { <br/><span class=if signed { "tag plain" } else { "tag warn" }>

@@ -3,8 +3,8 @@
 //! alarm or a fault opens, open until repaired. Saved on the phone first.
 
 use super::procedure::ProcedurePanel;
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::fire::{
     self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow, Operator,
@@ -12,9 +12,10 @@ use crate::fire::{
 };
 use crate::i18n::{pick, Key};
 use crate::model::Action;
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use crate::procedure::{self, ProcedureKind};
-use crate::state::use_app;
 use leptos::prelude::*;
 
 #[component]
@@ -25,7 +26,7 @@ pub fn Fire() -> impl IntoView {
     let sites = use_my_sites(site);
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        outbox::rows()
+        queue::rows()
     });
     let message = RwSignal::new((String::new(), true));
     let say = move |r: Result<u64, String>, ok: &'static str| match r {
@@ -47,11 +48,11 @@ pub fn Fire() -> impl IntoView {
             return;
         }
         let key = format!("gp.fire_operators.{s}");
-        operators.set(crate::client::store::get(&key).unwrap_or_default());
+        operators.set(crate::phone::client::store::get(&key).unwrap_or_default());
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/fire-operators?site={s}");
-            if let Ok(list) = crate::client::get::<Vec<Operator>>(&url).await {
-                crate::client::store::set(&key, &list);
+            if let Ok(list) = crate::phone::client::get::<Vec<Operator>>(&url).await {
+                crate::phone::client::store::set(&key, &list);
                 operators.set(list);
             }
         });
@@ -66,7 +67,7 @@ pub fn Fire() -> impl IntoView {
     // The shift on now (or the latest not yet ended) at this site.
     let current = Memo::new(move |_| {
         let s = site.get();
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         rows.get()
             .list(crate::fire::FIRE_SHIFT, |r: &ShiftRow| r.starts_at)
             .into_iter()
@@ -87,11 +88,11 @@ pub fn Fire() -> impl IntoView {
         }
     });
     let planned = move || {
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         fire::shift_warnings(&on_shift(&chosen.get()), now, now + hours.get() * 3_600_000)
     };
     let start_shift = move |_| {
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         let warned = !planned().is_empty();
         let s = Shift {
             id: new_uuid(),
@@ -135,8 +136,8 @@ pub fn Fire() -> impl IntoView {
         view! {
             <div data-testid="shift-current">
                 <p><strong>{t("本班：", "On duty: ")} {names}</strong><br/>
-                    <span class="muted">{crate::client::format_local_time(r.starts_at as f64)} " – "
-                        {crate::client::format_local_time(r.ends_at as f64)}</span></p>
+                    <span class="muted">{crate::phone::client::format_local_time(r.starts_at as f64)} " – "
+                        {crate::phone::client::format_local_time(r.ends_at as f64)}</span></p>
                 {warning_list(warnings)}
             </div>
         }
@@ -170,7 +171,7 @@ pub fn Fire() -> impl IntoView {
         }
     };
     let status_line = move || {
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         // On a shift, entries are due from its start.
         let since = current.get().map(|r| r.starts_at);
         let last = match since {
@@ -184,7 +185,7 @@ pub fn Fire() -> impl IntoView {
             ),
             Some(last) => {
                 let due = fire::status_due(Some(last), last, now);
-                let when = crate::client::format_local_time(due.due_at as f64);
+                let when = crate::phone::client::format_local_time(due.due_at as f64);
                 if due.late {
                     (
                         format!("{} {when}", t("已超时：应于", "Late: due at")),
@@ -256,7 +257,7 @@ pub fn Fire() -> impl IntoView {
         view! {
             <section class="card watch-alert" data-testid="fire-alarm">
                 <h2>{t("火警处置", "Fire alarm")} " · " {a.place.clone()}</h2>
-                <p class="muted">{crate::client::format_local_time(a.raised_at as f64)}</p>
+                <p class="muted">{crate::phone::client::format_local_time(a.raised_at as f64)}</p>
                 <ProcedurePanel kind=ProcedureKind::FireAlarm of=id rows=rows />
                 <Show when=complete.clone()>
                     <div class="form">
@@ -427,7 +428,7 @@ pub fn Fire() -> impl IntoView {
                         let (id1, id2, id3) = (id.clone(), id.clone(), id);
                         view! {
                             <li class="rec" data-testid="repair-row">
-                                <div><strong>{r.place}</strong><br/><span class="muted">{crate::client::format_local_time(r.opened_at as f64)}</span></div>
+                                <div><strong>{r.place}</strong><br/><span class="muted">{crate::phone::client::format_local_time(r.opened_at as f64)}</span></div>
                                 <button class="small" data-testid="repair-done" on:click=move |_| repairing.set(Some(id1.clone()))>{t("已修复", "Repaired")}</button>
                                 <Show when=move || repairing.get().as_deref() == Some(id2.as_str())>
                                     {
@@ -448,7 +449,7 @@ pub fn Fire() -> impl IntoView {
                     <h2>{t("交接班", "Handover")}</h2>
                     {move || match to_accept() {
                         Some((id, h)) => view! {
-                            <p data-testid="handover-pending">{crate::client::format_local_time(h.handed_at as f64)} " "
+                            <p data-testid="handover-pending">{crate::phone::client::format_local_time(h.handed_at as f64)} " "
                                 {t("交班：", "Handed over: ")} {h.notes.clone()}<br/>
                                 {t("未结束报警", "Open alarms")} " " {h.open_alarms} " · " {t("待维修", "open repairs")} " " {h.open_repairs}</p>
                             <button type="button" class="primary" data-testid="handover-accept" on:click=move |_| accept(id.clone())>{t("接班签字", "Take over and sign")}</button>
@@ -463,7 +464,7 @@ pub fn Fire() -> impl IntoView {
                         }.into_any(),
                     }}
                     {move || handovers.get().into_iter().find(|(_, h)| h.accepted_at.is_some()).map(|(_, h)| view! {
-                        <p class="muted small">{t("上次交接：", "Last handover: ")} {crate::client::format_local_time(h.handed_at as f64)} " " {t("已签字", "signed")}</p>
+                        <p class="muted small">{t("上次交接：", "Last handover: ")} {crate::phone::client::format_local_time(h.handed_at as f64)} " " {t("已签字", "signed")}</p>
                     })}
                 </section>
                 <h2>{t("最近报警", "Recent alarms")}</h2>
@@ -471,7 +472,7 @@ pub fn Fire() -> impl IntoView {
                     {move || alarms.get().into_iter().take(10).map(|(_, a)| view! {
                         <li class="rec" data-testid="alarm-row">
                             <div><strong>{AlarmKind::parse(&a.kind).map(|k| k.label(app.locale))} " · " {a.place}</strong><br/>
-                                <span class="muted">{crate::client::format_local_time(a.raised_at as f64)} " " {a.cause} " " {a.handling}</span></div>
+                                <span class="muted">{crate::phone::client::format_local_time(a.raised_at as f64)} " " {a.cause} " " {a.handling}</span></div>
                         </li>
                     }).collect_view()}
                 </ul>

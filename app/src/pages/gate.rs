@@ -2,14 +2,15 @@
 //! it, what is on site now for that kind, closed with one tap (a parcel or a held item names
 //! who took it). Saved on the phone first.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::gate::{self, Arrive, GateKind, GateRow, Leave};
 use crate::i18n::Key;
 use crate::model::Action;
-use crate::outbox;
-use crate::state::use_app;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 
 const CARRIERS: [&str; 8] = [
@@ -54,7 +55,7 @@ pub fn Gate() -> impl IntoView {
     let open = Memo::new(move |_| {
         app.view_rev.track();
         let (s, k) = (site.get(), kind.get());
-        let mut list: Vec<(String, GateRow)> = crate::gate::gate_entries(&outbox::rows())
+        let mut list: Vec<(String, GateRow)> = crate::gate::gate_entries(&queue::rows())
             .into_iter()
             .filter(|(_, g)| g.site_id == s && g.kind == k.code() && g.left_at.is_none())
             .collect();
@@ -62,7 +63,7 @@ pub fn Gate() -> impl IntoView {
         list
     });
     let dirty = Memo::new(move |_| fields.iter().any(|(s, _)| !s.get().is_empty()));
-    super::visit::hold_update_while(dirty);
+    crate::components::hold_update_while(dirty);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -172,7 +173,7 @@ pub fn Gate() -> impl IntoView {
         GateKind::Custody => app.t(Key::OpenCustody),
     };
     let row = move |(id, g): (String, GateRow)| {
-        let when = crate::client::format_local_time(g.arrived_at as f64);
+        let when = crate::phone::client::format_local_time(g.arrived_at as f64);
         let (id1, id2) = (id.clone(), id.clone());
         let sub = [
             g.unit.as_str(),

@@ -3,8 +3,8 @@
 //! record the work, approve or return in two taps, comment. Every change is saved on the phone
 //! first with the revision it was read at; the server refuses one made on a stale revision.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::hazard::{
     self, Category, Comment, Grade, Ledger, LedgerChange, Plan, Progress, RectRow, RectState,
@@ -12,8 +12,9 @@ use crate::hazard::{
 };
 use crate::i18n::{pick, Key, Locale};
 use crate::model::{Action, PersonView};
-use crate::outbox;
-use crate::state::{use_app, AppState};
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::{use_app, AppState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -98,9 +99,9 @@ pub fn HazardReport() -> impl IntoView {
             return;
         }
         let made = if complaint {
-            outbox::Made::of(&hazard::Complaint(r.clone()))
+            queue::Made::of(&hazard::Complaint(r.clone()))
         } else {
-            outbox::Made::of(&r)
+            queue::Made::of(&r)
         };
         match outbox::send_made(app, made, None) {
             Ok(_) => {
@@ -179,15 +180,16 @@ const PEOPLE: &str = "gp.people";
 
 /// The people a supervisor may make responsible: fetched when online, kept for offline use.
 fn use_people(app: AppState) -> RwSignal<Vec<PersonView>> {
-    let people =
-        RwSignal::new(crate::client::store::get::<Vec<PersonView>>(PEOPLE).unwrap_or_default());
+    let people = RwSignal::new(
+        crate::phone::client::store::get::<Vec<PersonView>>(PEOPLE).unwrap_or_default(),
+    );
     Effect::new(move |_| {
         if !app.me.get().is_some_and(|m| m.can(Action::ViewPeople)) {
             return;
         }
         leptos::task::spawn_local(async move {
-            if let Ok(list) = crate::client::get::<Vec<PersonView>>("/api/v1/people").await {
-                crate::client::store::set(PEOPLE, &list);
+            if let Ok(list) = crate::phone::client::get::<Vec<PersonView>>("/api/v1/people").await {
+                crate::phone::client::store::set(PEOPLE, &list);
                 people.set(list);
             }
         });
@@ -196,7 +198,7 @@ fn use_people(app: AppState) -> RwSignal<Vec<PersonView>> {
 }
 
 fn this_month() -> String {
-    let (y, m, _) = crate::core::court_date(crate::client::now_ms() as i64);
+    let (y, m, _) = crate::core::court_date(crate::phone::client::now_ms() as i64);
     format!("{y:04}-{m:02}")
 }
 
@@ -210,7 +212,7 @@ pub fn Rectify() -> impl IntoView {
     let people = use_people(app);
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        outbox::rows()
+        queue::rows()
     });
     let me = move || app.me.get().map(|m| m.id).unwrap_or_default();
     let reviewer = move || {
@@ -218,8 +220,11 @@ pub fn Rectify() -> impl IntoView {
             .get()
             .is_some_and(|m| m.can(Action::ReviewRectification))
     };
-    let today =
-        move || crate::core::date_text(crate::core::court_date(crate::client::now_ms() as i64));
+    let today = move || {
+        crate::core::date_text(crate::core::court_date(
+            crate::phone::client::now_ms() as i64
+        ))
+    };
     let items = move || {
         let s = site.get();
         rows.get()
@@ -254,7 +259,7 @@ pub fn Rectify() -> impl IntoView {
             return Vec::new();
         }
         let s = site.get();
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         let list = rows.get().list(
             crate::inspect::INSPECTION,
             |r: &crate::inspect::InspectionRow| r.recorded_at,
@@ -378,7 +383,9 @@ fn RectCard(
         .get_untracked()
         .is_some_and(|m| m.can(Action::ReviewRectification));
     let state = row.state();
-    let today = crate::core::date_text(crate::core::court_date(crate::client::now_ms() as i64));
+    let today = crate::core::date_text(crate::core::court_date(
+        crate::phone::client::now_ms() as i64
+    ));
     let late = hazard::overdue(state, &row.deadline, &today);
     let key = format!("{section}/{id}");
     let kept = opened
@@ -401,7 +408,7 @@ fn RectCard(
     };
     let base = Some(row.rev);
     let id = StoredValue::new(id);
-    let send = move |made: outbox::Made| -> bool {
+    let send = move |made: queue::Made| -> bool {
         match outbox::send_made(app, made, base) {
             Ok(_) => {
                 tell((app.t(Key::SavedPending).into(), true));
@@ -498,7 +505,9 @@ fn RectCard(
                 contingency: plan_fields[5].get_untracked(),
             },
         };
-        let today = crate::core::date_text(crate::core::court_date(crate::client::now_ms() as i64));
+        let today = crate::core::date_text(crate::core::court_date(
+            crate::phone::client::now_ms() as i64
+        ));
         if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today, app.locale) {
             tell((e.message, false));
             return;
@@ -508,9 +517,9 @@ fn RectCard(
             ledger,
         };
         send(if issue {
-            outbox::Made::of(&hazard::Issue(c))
+            queue::Made::of(&hazard::Issue(c))
         } else {
-            outbox::Made::of(&hazard::Edit(c))
+            queue::Made::of(&hazard::Edit(c))
         });
     };
     let candidates = move || {
@@ -534,7 +543,7 @@ fn RectCard(
             tell((e.message, false));
             return;
         }
-        if send(outbox::Made::of(&p)) {
+        if send(queue::Made::of(&p)) {
             note.set(String::new());
         }
     };
@@ -550,7 +559,7 @@ fn RectCard(
             tell((e.message, false));
             return;
         }
-        send(outbox::Made::of(&r));
+        send(queue::Made::of(&r));
     };
     let say = RwSignal::new(String::new());
     let add_comment = move |_| {
@@ -597,7 +606,7 @@ fn RectCard(
                 <dl class="facts">
                     <dt>{t("等级", "Grade")}</dt><dd>{row.grade().label(app.locale)}</dd>
                     <dt>{t("描述", "Description")}</dt><dd>{row.description.clone()}</dd>
-                    <dt>{t("发现", "Found")}</dt><dd>{crate::client::format_local_time(row.found_at as f64)} " " {row.finder_name.clone()}</dd>
+                    <dt>{t("发现", "Found")}</dt><dd>{crate::phone::client::format_local_time(row.found_at as f64)} " " {row.finder_name.clone()}</dd>
                     {(!row.responsible_id.is_empty()).then(|| view! {
                         <dt>{t("责任", "Responsible")}</dt><dd data-testid="responsible">{row.department.clone()} " · " {responsible.clone()}</dd>
                         <dt>{t("措施", "Measures")}</dt><dd>{row.measures.clone()}</dd>
@@ -612,7 +621,7 @@ fn RectCard(
                 </dl>
                 <ol class="thread" data-testid="thread">
                     {move || thread().into_iter().map(|(_, c)| view! {
-                        <li><span class="muted">{crate::client::format_local_time(c.at as f64)}</span> " "
+                        <li><span class="muted">{crate::phone::client::format_local_time(c.at as f64)}</span> " "
                             <strong>{kind_label(&c.kind)}</strong> " " {c.text}</li>
                     }).collect_view()}
                 </ol>

@@ -3,7 +3,7 @@
 use crate::components::SignedIn;
 use crate::i18n::Key;
 use crate::model::Action;
-use crate::state::use_app;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 
 /// The home-screen task of an action, and the page that does it once it exists.

@@ -2,16 +2,17 @@
 //! failed item turned into a rectification in the same tap; and the day's screening sample.
 //! Saved on the phone first.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::i18n::{pick, Key, Locale};
 use crate::inspect::{
     self, ChecklistRow, Inspection, InspectionKind, InspectionRow, ItemResult, Sample,
 };
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use crate::screening::ScreeningRow;
-use crate::state::use_app;
 use leptos::prelude::*;
 
 /// One item being answered: passed, the note, turn a failure into a rectification.
@@ -30,7 +31,7 @@ pub fn Inspect() -> impl IntoView {
     let sites = use_my_sites(site);
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        outbox::rows()
+        queue::rows()
     });
     let lists = move || {
         let mut l = rows
@@ -82,7 +83,7 @@ pub fn Inspect() -> impl IntoView {
             .collect::<Vec<_>>()
     };
     let due = move || {
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         let list = inspections();
         [InspectionKind::Weekly, InspectionKind::Monthly]
             .into_iter()
@@ -183,7 +184,7 @@ pub fn Inspect() -> impl IntoView {
         let body = serde_json::json!({"name_zh": edit_name.get_untracked(), "items": edit_text.get_untracked()});
         leptos::task::spawn_local(async move {
             let path = format!("/api/v1/inspection-checklists/{id}");
-            match crate::client::put::<_, serde_json::Value>(&path, &body).await {
+            match crate::phone::client::put::<_, serde_json::Value>(&path, &body).await {
                 Ok(_) => {
                     edit_message.set((
                         t(
@@ -203,7 +204,7 @@ pub fn Inspect() -> impl IntoView {
     // The day's screenings to re-check.
     let screenings = move || {
         let s = site.get();
-        let from = crate::core::court_day_start(crate::client::now_ms() as i64);
+        let from = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
         let r = rows.get();
         r.list(crate::screening::SCREENING, |x: &ScreeningRow| {
             x.screened_at
@@ -285,7 +286,7 @@ pub fn Inspect() -> impl IntoView {
                         let (a, b) = (id.clone(), id.clone());
                         view! {
                             <li class="rec" data-testid="sample-row">
-                                <div><strong>{x.name}</strong> " " <span class="muted">{crate::client::format_local_time(x.screened_at as f64)}</span></div>
+                                <div><strong>{x.name}</strong> " " <span class="muted">{crate::phone::client::format_local_time(x.screened_at as f64)}</span></div>
                                 {match done {
                                     Some(true) => view! { <span class="tag plain">{t("✓ 正确", "✓ Correct")}</span> }.into_any(),
                                     Some(false) => view! { <span class="tag">{t("✗ 有误", "✗ Wrong")}</span> }.into_any(),
@@ -310,7 +311,7 @@ pub fn Inspect() -> impl IntoView {
                     {move || inspections().into_iter().take(10).map(|(_, r)| view! {
                         <li class="rec" data-testid="inspection-row"><div>
                             <strong>{InspectionKind::parse(&r.kind).map(|k| k.label(app.locale))}</strong> " " {r.name_zh}
-                            " " <span class="muted">{crate::client::format_local_time(r.recorded_at as f64)}</span>
+                            " " <span class="muted">{crate::phone::client::format_local_time(r.recorded_at as f64)}</span>
                             {(r.failed > 0).then(|| view! { <span class="tag">{format!("{} {}", t("不合格", "failed"), r.failed)}</span> })}
                         </div></li>
                     }).collect_view()}

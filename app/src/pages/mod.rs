@@ -39,11 +39,11 @@ pub use rounds::Rounds;
 pub use screen::Screen;
 pub use signin::SignIn;
 pub use sites::Sites;
-pub use visit::{Visit, SITES};
+pub use visit::Visit;
 pub use watchlist::Watchlist;
 
 use crate::i18n::Key;
-use crate::state::use_app;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 
 #[component]

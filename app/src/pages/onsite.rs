@@ -2,13 +2,14 @@
 //! check-out, those left over from earlier days to resolve, and a printable evacuation list.
 //! Built from the phone's copy, so it works offline.
 
-use super::visit::{destinations, site_name, use_my_sites, SitePicker};
+use crate::components::{destinations, site_name, use_my_sites, SitePicker};
 use crate::components::{FrontTabs, SignedIn};
 use crate::front::{CheckOut, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::model::Action;
-use crate::outbox;
-use crate::state::use_app;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 
 #[component]
@@ -22,8 +23,8 @@ pub fn OnSite() -> impl IntoView {
     let present = Memo::new(move |_| {
         app.view_rev.track();
         let s = site.get();
-        let start = crate::core::court_day_start(crate::client::now_ms() as i64);
-        let mut list: Vec<(String, VisitRow)> = crate::front::visits(&outbox::rows())
+        let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
+        let mut list: Vec<(String, VisitRow)> = crate::front::visits(&queue::rows())
             .into_iter()
             .filter(|(_, v)| v.site_id == s && v.checked_out_at.is_none())
             .collect();
@@ -35,7 +36,7 @@ pub fn OnSite() -> impl IntoView {
     });
     let alerted = Memo::new(move |_| {
         app.view_rev.track();
-        crate::watch::alerted_visits(&outbox::rows())
+        crate::watch::alerted_visits(&queue::rows())
     });
     let area_name = move |id: &str| {
         let s = site.get_untracked();
@@ -69,7 +70,7 @@ pub fn OnSite() -> impl IntoView {
     let reveal = move |id: String, minor: bool| {
         // A minor's number is shown only with a reason, kept in the audit log.
         let reason = if minor {
-            match crate::client::prompt(app.t(Key::RevealReasonPrompt)) {
+            match crate::phone::client::prompt(app.t(Key::RevealReasonPrompt)) {
                 Some(r) => r,
                 None => return,
             }
@@ -79,7 +80,7 @@ pub fn OnSite() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let path = format!("/api/v1/visits/{id}/reveal");
             let body = serde_json::json!({"reason": reason});
-            match crate::client::post::<_, serde_json::Value>(&path, &body).await {
+            match crate::phone::client::post::<_, serde_json::Value>(&path, &body).await {
                 Ok(v) => {
                     let n = v["id_number"].as_str().unwrap_or_default().to_string();
                     revealed.update(|m| {
@@ -91,7 +92,7 @@ pub fn OnSite() -> impl IntoView {
         });
     };
     let row = move |(id, v): (String, VisitRow)| {
-        let when = crate::client::format_local_time(v.checked_in_at as f64);
+        let when = crate::phone::client::format_local_time(v.checked_in_at as f64);
         let area = area_name(&v.area_id);
         let id_out = id.clone();
         let id_rev = id.clone();

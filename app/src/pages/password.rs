@@ -1,10 +1,10 @@
 //! Changing one's own password (forced at the first sign-in).
 
-use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::Key;
 use crate::model::{validate_new_password, ChangePasswordRequest, Me};
-use crate::state::use_app;
+use crate::phone::client;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -53,7 +53,8 @@ pub fn ChangePassword() -> impl IntoView {
                     app.signed_in(me.clone());
                     // A new password starts a new generation of secrets: take this phone's,
                     // wrap it by the new password, sign what waits.
-                    crate::author::signed_in_online(app, &me.login, &new_password, &me).await;
+                    crate::phone::author::signed_in_online(app, &me.login, &new_password, &me)
+                        .await;
                     navigate("/", Default::default());
                 }
                 Err(err) => message.set(handle_error(app, &err)),

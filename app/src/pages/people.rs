@@ -1,13 +1,13 @@
 //! People and accounts (administrator): create, set roles and sites, reset passwords, disable.
 
-use crate::client;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::{Key, Locale};
 use crate::model::{
     certificate_flags, check_certificates, validate_display_name, validate_login, CertKind,
     Certificate, NewPerson, OneTimePassword, PersonUpdate, PersonView, Role, Site,
 };
-use crate::state::{use_app, AppState};
+use crate::phone::client;
+use crate::phone::state::{use_app, AppState};
 use leptos::prelude::*;
 
 #[component]
@@ -87,7 +87,7 @@ fn PersonRow(
     let editing = RwSignal::new(false);
     let p2 = person.clone();
     // Flagged before rostering: needed certificates missing, expired or expiring in 30 days.
-    let now = crate::client::now_ms() as i64;
+    let now = crate::phone::client::now_ms() as i64;
     let day = |ms: i64| crate::core::date_text(crate::core::court_date(ms));
     let flags = certificate_flags(&person, &day(now), &day(now + 30 * 86_400_000), app.locale);
     view! {

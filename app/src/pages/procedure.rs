@@ -3,9 +3,9 @@
 
 use crate::components::field;
 use crate::i18n::{pick, Key};
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::state::use_app;
 use crate::procedure::{self, ProcedureKind, Step, StepError};
-use crate::state::use_app;
 use crate::sync::Rows;
 use leptos::prelude::*;
 
@@ -64,7 +64,7 @@ pub fn ProcedurePanel(
                     _ => "",
                 };
                 let when = rec.map(|r| {
-                    let t = crate::client::format_local_time(r.at as f64);
+                    let t = crate::phone::client::format_local_time(r.at as f64);
                     if r.skipped_because.is_empty() {
                         t
                     } else {

@@ -3,18 +3,19 @@
 //! chosen from the list with a reason; anything found noted on the spot. Saved on the phone
 //! first. Supervisors see the same, edit the routes and print the tag sheet.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, handle_error, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::court_day_start;
 use crate::core::new_uuid;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::{Action, Site};
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
 use crate::rounds::{
     self, Check, CheckRow, Days, Finish, How, ListReason, RoundRow, RoundStatus, RouteEdit,
     RouteKind, RouteRow, Start,
 };
-use crate::state::use_app;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -41,7 +42,7 @@ fn status_text(s: RoundStatus, locale: Locale) -> (String, &'static str) {
             format!(
                 "{} {}",
                 pick(locale, "待巡查，截止", "Due by"),
-                crate::client::format_local_time(window_end as f64)
+                crate::phone::client::format_local_time(window_end as f64)
             ),
             "warn",
         ),
@@ -62,7 +63,7 @@ pub fn Rounds() -> impl IntoView {
     let message = RwSignal::new((String::new(), true));
     let rows = Memo::new(move |_| {
         app.view_rev.track();
-        outbox::rows()
+        queue::rows()
     });
     let routes = Memo::new(move |_| {
         let s = site.get();
@@ -119,7 +120,7 @@ pub fn Rounds() -> impl IntoView {
     };
 
     let route_card = move |(id, r): (String, RouteRow)| {
-        let now = crate::client::now_ms() as i64;
+        let now = crate::phone::client::now_ms() as i64;
         let starts: Vec<i64> = rounds_here
             .get()
             .iter()
@@ -203,8 +204,8 @@ pub fn Rounds() -> impl IntoView {
                     <li class="rec" data-testid="round-row">
                         <div>
                             <strong>{route.map(|x| x.name(app.locale).to_string()).unwrap_or_default()}</strong>
-                            " " <span class="muted">{crate::client::format_local_time(r.started_at as f64)} "–"
-                                {r.finished_at.map(|f| crate::client::format_local_time(f as f64))}</span>
+                            " " <span class="muted">{crate::phone::client::format_local_time(r.started_at as f64)} "–"
+                                {r.finished_at.map(|f| crate::phone::client::format_local_time(f as f64))}</span>
                             {(!skipped_names.is_empty()).then(|| view! {
                                 <br/><span class="tag warn" data-testid="round-skipped">{t("漏检：", "Skipped: ")}{skipped_names.join("、")}</span>
                             })}
@@ -280,7 +281,7 @@ fn RoundCard(
             .filter(|c| c.round_id == id)
             .collect::<Vec<_>>()
     });
-    let can_scan = crate::scan::available();
+    let can_scan = crate::phone::scan::available();
     let picking = RwSignal::new(None::<String>);
     let reason = RwSignal::new((!can_scan).then_some(ListReason::NoScanner));
     let reason_note = RwSignal::new(String::new());
@@ -326,7 +327,7 @@ fn RoundCard(
             let Some(v) = video.get_untracked() else {
                 return;
             };
-            let found = crate::scan::scan(v, move || !scanning.get_untracked()).await;
+            let found = crate::phone::scan::scan(v, move || !scanning.get_untracked()).await;
             scanning.set(false);
             match found {
                 Ok(Some(text)) => {
@@ -381,7 +382,7 @@ fn RoundCard(
             Some(c) => view! {
                 <li class="rec acked" data-testid="checkpoint-done">
                     <div><strong>"✓ " {name.clone()}</strong><br/>
-                    <span class="muted">{crate::client::format_local_time(c.checked_at as f64)} " · "
+                    <span class="muted">{crate::phone::client::format_local_time(c.checked_at as f64)} " · "
                         {How::parse(&c.how).map(|h| h.label(app.locale))} " " {c.finding.clone()}</span>
                     {(!c.finding.is_empty() && app.me.get_untracked().is_some_and(|m| m.can(crate::model::Action::ReportHazard))).then(|| {
                         let href = crate::hazard::from_finding_href(&rounds::check_id(&c.round_id, &c.area_id), &name, &c.finding);
@@ -426,7 +427,7 @@ fn RoundCard(
     view! {
         <section class="card" data-testid="round">
             <h2>{move || route().map(|r| r.name(app.locale).to_string())} " "
-                <span class="muted small">{t("开始于", "started")} " " {crate::client::format_local_time(started_at as f64)}</span></h2>
+                <span class="muted small">{t("开始于", "started")} " " {crate::phone::client::format_local_time(started_at as f64)}</span></h2>
             {can_scan.then(|| view! {
                 <button class="primary big" data-testid="scan" on:click=scan>{t("扫描检查点二维码", "Scan checkpoint tag")}</button>
                 <Show when=move || scanning.get()>
@@ -507,7 +508,7 @@ fn RouteEditor(
         };
         let path = format!("/api/v1/routes/{id}");
         leptos::task::spawn_local(async move {
-            match crate::client::put::<_, serde_json::Value>(&path, &edit).await {
+            match crate::phone::client::put::<_, serde_json::Value>(&path, &edit).await {
                 Ok(_) => {
                     editing.set(None);
                     outbox::sync(app).await;

@@ -2,19 +2,20 @@
 //! what became of each. Opened from a registration (`?visit=<id>`) or for a passer-by. The
 //! start-of-shift equipment self-test sits on top until it is done. Saved on the phone first.
 
-use super::visit::{use_my_sites, SitePicker};
 use crate::components::{field, FrontTabs, SignedIn};
+use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::core::FieldError;
 use crate::i18n::Key;
 use crate::idcard;
 use crate::model::Action;
-use crate::outbox;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::{use_app, AppState};
 use crate::screening::{
     self, controlled_knife, Disposition, Equipment, Item, ItemCategory, Outcome, Screening,
     SelfTest, Sex,
 };
-use crate::state::{use_app, AppState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -91,11 +92,11 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let last = Memo::new(move |_| {
         app.view_rev.track();
-        crate::screening::last_self_test(&outbox::rows(), &site.get())
+        crate::screening::last_self_test(&queue::rows(), &site.get())
     });
     let due = move || {
         last.get()
-            .is_none_or(|t| t < crate::client::now_ms() as i64 - SHIFT_MS)
+            .is_none_or(|t| t < crate::phone::client::now_ms() as i64 - SHIFT_MS)
     };
     let row = move |label: Key, value: RwSignal<Option<bool>>, name: &'static str| {
         let states = [
@@ -134,7 +135,7 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
     view! {
         <Show when=due fallback=move || view! {
             <p class="ok small" data-testid="self-test-done">{app.t(Key::SelfTestDone)} " "
-                {move || last.get().map(|t| crate::client::format_local_time(t as f64))}</p>
+                {move || last.get().map(|t| crate::phone::client::format_local_time(t as f64))}</p>
         }>
             <div class="card form" data-testid="self-test">
                 <h2>{app.t(Key::SelfTestTitle)}</h2>
@@ -173,9 +174,9 @@ pub fn Screen() -> impl IntoView {
     // Today's registrations at this site not screened yet, newest first.
     let waiting = Memo::new(move |_| {
         app.view_rev.track();
-        let rows = outbox::rows();
+        let rows = queue::rows();
         let s = site.get();
-        let start = crate::core::court_day_start(crate::client::now_ms() as i64);
+        let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
         let screened: std::collections::HashSet<String> = crate::screening::screenings(&rows)
             .into_iter()
             .filter_map(|(_, r)| r.visit_id)
@@ -191,7 +192,7 @@ pub fn Screen() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let choose = move |id: String| {
-        let rows = outbox::rows();
+        let rows = queue::rows();
         if let Some((_, v)) = crate::front::visits(&rows)
             .into_iter()
             .find(|(i, _)| *i == id)
@@ -231,7 +232,7 @@ pub fn Screen() -> impl IntoView {
         bad_field.set(String::new());
     };
     let dirty = Memo::new(move |_| !items.get().is_empty() || !name.get().is_empty());
-    super::visit::hold_update_while(dirty);
+    crate::components::hold_update_while(dirty);
 
     let add_item = move |_| {
         let k = next_key.get_value();
@@ -343,7 +344,7 @@ pub fn Screen() -> impl IntoView {
                                 // The chosen one stays listed after it is screened elsewhere.
                                 let chosen = visit.get();
                                 if !chosen.is_empty() && !list.iter().any(|(id, _)| *id == chosen) {
-                                    if let Some(v) = crate::front::visits(&outbox::rows()).into_iter().find(|(id, _)| *id == chosen) {
+                                    if let Some(v) = crate::front::visits(&queue::rows()).into_iter().find(|(id, _)| *id == chosen) {
                                         list.insert(0, v);
                                     }
                                 }

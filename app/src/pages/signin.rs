@@ -1,11 +1,11 @@
 //! Sign-in with account and password.
 
-use crate::client::{self, store};
 use crate::components::{error_text, Message};
 use crate::i18n::Key;
-use crate::known::{KnownPeople, OfflineRefusal};
 use crate::model::{Me, SignInRequest};
-use crate::state::use_app;
+use crate::phone::client::{self, store};
+use crate::phone::known::{KnownPeople, OfflineRefusal};
+use crate::phone::state::use_app;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -39,12 +39,12 @@ pub fn SignIn() -> impl IntoView {
         let req = SignInRequest {
             login: value(login).trim().to_lowercase(),
             password: value(password),
-            client_id: crate::outbox::device().map(|d| d.client_id),
+            client_id: crate::phone::queue::device().map(|d| d.client_id),
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             // From an enrolled phone, with its key: its failures are its own.
-            let sent = match crate::outbox::device() {
+            let sent = match crate::phone::queue::device() {
                 Some(d) => {
                     client::post_with_device::<_, Me>("/api/v1/auth/sign-in", &req, &d.device_key)
                         .await
@@ -68,9 +68,10 @@ pub fn SignIn() -> impl IntoView {
                     // This phone's secret for this person, kept wrapped by the password for an
                     // offline sign-in later (not for administrators); `hello` then finds it
                     // taken and does not ask again.
-                    crate::author::signed_in_online(app, &req.login, &req.password, &me).await;
-                    crate::outbox::hello(app).await;
-                    crate::outbox::sync(app).await;
+                    crate::phone::author::signed_in_online(app, &req.login, &req.password, &me)
+                        .await;
+                    crate::phone::outbox::hello(app).await;
+                    crate::phone::outbox::sync(app).await;
                 }
                 Err(client::ApiError::Network) => {
                     // No server: someone who signed in on this phone before may still start
@@ -79,7 +80,7 @@ pub fn SignIn() -> impl IntoView {
                     let known = store::get::<KnownPeople>(store::KNOWN).unwrap_or_default();
                     match known.check(&req.login, &req.password) {
                         Ok((me, key)) => {
-                            crate::author::keep(&key);
+                            crate::phone::secret::keep(&key);
                             app.signed_in_offline(me);
                             if let Some(p) = password.get_untracked() {
                                 p.set_value("");

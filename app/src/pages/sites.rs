@@ -1,12 +1,12 @@
 //! Sites and their areas: everyone sees their own; an administrator renames sites and adds,
 //! renames and retires areas.
 
-use super::visit::site_name;
-use crate::client;
+use crate::components::site_name;
 use crate::components::{handle_error, Message, SignedIn};
 use crate::i18n::{Key, Locale};
 use crate::model::{Action, Area, AreaInput, AreaKind, Site, SiteUpdate};
-use crate::state::{use_app, AppState};
+use crate::phone::client;
+use crate::phone::state::{use_app, AppState};
 use leptos::prelude::*;
 
 fn area_name(locale: Locale, a: &Area) -> String {

@@ -3,96 +3,21 @@
 //! document and registered again in two taps; a refused registration comes back here to be
 //! corrected (`?fix=<mutation id>`).
 
-use crate::components::{field, FrontTabs, SignedIn};
+use crate::components::{
+    destinations, field, hold_update_while, my_sites, site_name, FrontTabs, SignedIn,
+};
 use crate::core::new_uuid;
 use crate::front::{self, CheckIn, VisitCategory, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::idcard::IdType;
-use crate::model::{Action, AreaKind, Site};
-use crate::outbox::{self, SaveError};
-use crate::state::use_app;
+use crate::model::{Action, Site};
+use crate::phone::client::store;
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::queue::SaveError;
+use crate::phone::state::use_app;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-pub const SITES: &str = "gp.sites";
-/// The last site and destination this phone registered at: preselected next time.
-const LAST_POST: &str = "gp.last_post";
-
-/// The sites the signed-in person works at, as the phone keeps them.
-pub fn my_sites(site_ids: &[String]) -> Vec<Site> {
-    crate::client::store::get::<Vec<Site>>(SITES)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| site_ids.contains(&s.id))
-        .collect()
-}
-
-/// The signed-in person's sites, kept current; `site` starts at the first when empty.
-pub fn use_my_sites(site: RwSignal<String>) -> RwSignal<Vec<Site>> {
-    let app = use_app();
-    let sites = RwSignal::new(Vec::<Site>::new());
-    Effect::new(move |_| {
-        let Some(me) = app.me.get() else { return };
-        app.view_rev.track();
-        let mine = my_sites(&me.site_ids);
-        if site.get_untracked().is_empty() {
-            if let Some(s) = mine.first() {
-                site.set(s.id.clone());
-            }
-        }
-        sites.set(mine);
-    });
-    sites
-}
-
-/// Chooses among the person's sites; hidden for someone who works at one.
-#[component]
-pub fn SitePicker(sites: RwSignal<Vec<Site>>, site: RwSignal<String>) -> impl IntoView {
-    let app = use_app();
-    view! {
-        <Show when=move || { sites.get().len() > 1 }>
-            <select class="no-print" name="site" on:change=move |ev| site.set(event_target_value(&ev))>
-                <For each=move || sites.get() key=|s| s.id.clone() let:s>
-                    {
-                        let id = s.id.clone();
-                        let id2 = s.id.clone();
-                        view! { <option value=id selected=move || site.get() == id2>{site_name(app.locale, &s)}</option> }
-                    }
-                </For>
-            </select>
-        </Show>
-    }
-}
-
-pub fn site_name(locale: Locale, s: &Site) -> String {
-    match locale {
-        Locale::Zh => s.name_zh.clone(),
-        Locale::En => s.name_en.clone(),
-    }
-}
-
-/// Areas a visitor can be going to.
-pub fn destinations(site: Option<&Site>) -> Vec<(String, String, String)> {
-    site.map(|s| {
-        s.areas
-            .iter()
-            .filter(|a| {
-                a.active
-                    && matches!(
-                        a.kind,
-                        AreaKind::Hall
-                            | AreaKind::Courtroom
-                            | AreaKind::Room
-                            | AreaKind::FilingArea
-                            | AreaKind::ReceptionArea
-                            | AreaKind::Other
-                    )
-            })
-            .map(|a| (a.id.clone(), a.name_zh.clone(), a.name_en.clone()))
-            .collect()
-    })
-    .unwrap_or_default()
-}
 
 #[derive(Clone, Copy)]
 struct Form {
@@ -237,29 +162,6 @@ impl Form {
     }
 }
 
-/// Counts a half-filled form so an app update never reloads over it.
-pub fn hold_update_while(dirty: Memo<bool>) {
-    let app = use_app();
-    Effect::new(move |prev: Option<bool>| {
-        let now = dirty.get();
-        if prev.unwrap_or(false) != now {
-            app.dirty_forms.update(|n| {
-                if now {
-                    *n += 1
-                } else {
-                    *n = n.saturating_sub(1)
-                }
-            });
-        }
-        now
-    });
-    on_cleanup(move || {
-        if dirty.get_untracked() {
-            app.dirty_forms.update(|n| *n = n.saturating_sub(1));
-        }
-    });
-}
-
 #[component]
 pub fn Visit() -> impl IntoView {
     let app = use_app();
@@ -280,7 +182,7 @@ pub fn Visit() -> impl IntoView {
         app.view_rev.track();
         let mine = my_sites(&me.site_ids);
         if f.site.get_untracked().is_empty() {
-            let last = crate::client::store::get::<(String, String)>(LAST_POST);
+            let last = crate::phone::client::store::get::<(String, String)>(store::LAST_POST);
             match last.filter(|(s, _)| mine.iter().any(|m| &m.id == s)) {
                 Some((s, a)) => {
                     f.site.set(s);
@@ -303,7 +205,7 @@ pub fn Visit() -> impl IntoView {
         if !app.hydrated.get() {
             return;
         }
-        if let Some(e) = outbox::rejected_entry(id) {
+        if let Some(e) = queue::rejected_entry(id) {
             let args = CheckIn::from_args(e.mutation.v, &e.mutation.args);
             if let Ok(c) = args {
                 f.fill(&c);
@@ -330,7 +232,7 @@ pub fn Visit() -> impl IntoView {
         }
         let site = f.site.get();
         let mut seen = std::collections::HashSet::new();
-        crate::front::visits(&crate::outbox::rows())
+        crate::front::visits(&crate::phone::queue::rows())
             .into_iter()
             .filter(|(_, v)| v.site_id == site)
             .filter(|(_, v)| {
@@ -353,7 +255,7 @@ pub fn Visit() -> impl IntoView {
             return;
         }
         let args = f.args(new_uuid());
-        let today = crate::core::court_date(crate::client::now_ms() as i64);
+        let today = crate::core::court_date(crate::phone::client::now_ms() as i64);
         // The phone checks what the server will check, in the same words.
         let checked = match front::check_in(args.clone(), today, true, app.locale) {
             Ok(c) => c,
@@ -363,12 +265,12 @@ pub fn Visit() -> impl IntoView {
                 return;
             }
         };
-        match outbox::save_for(app, &args, &me.id, fixing.get_untracked()) {
+        match queue::save_for(app, &args, &me.id, fixing.get_untracked()) {
             Ok(_) => {
                 // The watchlist, matched on the phone without any number kept on it.
                 let v = &checked.visit;
                 if let Some((watch_id, reason)) = crate::watch::find_hit(
-                    &outbox::rows(),
+                    &queue::rows(),
                     v.id_type,
                     &v.id_number,
                     v.repeat_of.as_deref(),
@@ -381,7 +283,10 @@ pub fn Visit() -> impl IntoView {
                         reason,
                     }));
                 }
-                crate::client::store::set(LAST_POST, &(args.site_id.clone(), args.area_id.clone()));
+                crate::phone::client::store::set(
+                    store::LAST_POST,
+                    &(args.site_id.clone(), args.area_id.clone()),
+                );
                 f.clear();
                 saved.set(Some(args.id.clone()));
                 lookup.set(String::new());
@@ -429,7 +334,7 @@ pub fn Visit() -> impl IntoView {
                             {
                                 let (id, v) = m;
                                 let label = format!("{} {}", v.name, v.id_masked);
-                                let when = crate::client::format_local_time(v.checked_in_at as f64);
+                                let when = crate::phone::client::format_local_time(v.checked_in_at as f64);
                                 view! {
                                     <li><button type="button" class="match" data-testid="match"
                                         on:click=move |_| { f.fill_repeat(&id, &v); lookup.set(String::new()); }>
@@ -504,7 +409,7 @@ pub fn Visit() -> impl IntoView {
                     {field(app.t(Key::PhoneLabel), "phone", f.phone, "tel", Some(bad_field))}
                     // Under 14 by the document (or a returning minor): their guardian.
                     <Show when=move || f.repeat_minor.get() || crate::front::is_minor(
-                        f.id_type.get(), f.id_number.get().trim(), crate::core::court_date(crate::client::now_ms() as i64))>
+                        f.id_type.get(), f.id_number.get().trim(), crate::core::court_date(crate::phone::client::now_ms() as i64))>
                         <p class="note" data-testid="minor-note">{app.t(Key::MinorNote)}</p>
                         {field(app.t(Key::GuardianLabel), "guardian", f.guardian, "text", Some(bad_field))}
                     </Show>

@@ -1,12 +1,12 @@
 //! The watchlist (重点关注人员名单): kept online by supervisors and administrators; and the
 //! alert a guard gets at registration, which stays on screen until what was done is recorded.
 
-use crate::client;
 use crate::components::{field, handle_error, Message, SignedIn};
 use crate::i18n::Key;
 use crate::idcard::{self, IdType};
-use crate::outbox;
-use crate::state::use_app;
+use crate::phone::client;
+use crate::phone::outbox;
+use crate::phone::state::use_app;
 use crate::watch::{self, Alert, AlertAction, NewWatchEntry, WatchEntry};
 use leptos::prelude::*;
 

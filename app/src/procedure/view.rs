@@ -24,8 +24,7 @@ impl Record for Step {
         let rec = &after[after.len() - 1];
         let row = serde_json::json!({"of_id": s.of, "kind": s.kind.code(), "step": rec.step,
             "seq": after.len(), "at": rec.at, "skipped_because": rec.skipped_because});
-        rows.table_mut(PROCEDURE_STEP)
-            .insert(format!("{}/{}", s.of, rec.step), row);
+        rows.put_json(PROCEDURE_STEP, &format!("{}/{}", s.of, rec.step), row);
     }
 }
 

@@ -86,7 +86,7 @@ impl Record for DutyStart {
         if let Some(id) = a["id"].as_str() {
             let row = serde_json::json!({"site_id": a["site_id"], "courtroom": a["courtroom"],
                 "case_no": a["case_no"], "started_at": m.client_time, "author_id": m.author});
-            rows.put(COURT_DUTY, id, &row);
+            rows.put_json(COURT_DUTY, id, row);
         }
     }
 }

@@ -72,7 +72,7 @@ impl Record for SelfTest {
             return;
         };
         let row = serde_json::json!({"site_id": args.site_id, "tested_at": m.client_time});
-        rows.table_mut(SELF_TEST).insert(args.id, row);
+        rows.put_json(SELF_TEST, &args.id, row);
     }
 }
 

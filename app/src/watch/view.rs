@@ -15,7 +15,7 @@ impl Record for Alert {
         };
         let row = serde_json::json!({"site_id": a.site_id, "visit_id": a.visit_id,
             "watch_id": a.watch_id, "action": a.action.code(), "alerted_at": m.client_time});
-        rows.table_mut(WATCH_ALERT).insert(a.id, row);
+        rows.put_json(WATCH_ALERT, &a.id, row);
     }
 }
 

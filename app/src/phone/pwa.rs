@@ -2,7 +2,7 @@
 //! to it only when the person agrees and no form is half-filled (mixing an old page with new
 //! code breaks hydration, and a reload would lose what was typed).
 
-use crate::state::AppState;
+use crate::phone::state::AppState;
 
 #[cfg(feature = "hydrate")]
 pub fn register(app: AppState) {

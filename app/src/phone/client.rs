@@ -149,6 +149,10 @@ pub mod store {
     pub const KNOWN: &str = "gp.known";
     /// Set when someone signed out while the server could not be told: it is told on reconnect.
     pub const SIGNED_OUT: &str = "gp.signed_out";
+    /// The sites the signed-in person works at (forms work offline from them).
+    pub const SITES: &str = "gp.sites";
+    /// The last site and destination this phone registered at: preselected next time.
+    pub const LAST_POST: &str = "gp.last_post";
 
     #[cfg(feature = "hydrate")]
     pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {

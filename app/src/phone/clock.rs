@@ -8,7 +8,7 @@
 //! phone's clock and its estimate of the server's time from those. The latest time the app has
 //! seen on the phone's clock since that contact (`gp.clock_seen`) tells a clock turned back.
 
-use crate::client::store;
+use crate::phone::client::store;
 use crate::sync::MadeClock;
 
 /// The server's time at the last contact, and the phone's clock then (ms, as numbers: the
@@ -47,7 +47,7 @@ pub fn contact(server_time: i64, rtt: f64) {
         return;
     }
     let server = server_time + (rtt.max(0.0) / 2.0) as i64;
-    let phone = crate::client::now_ms() as i64;
+    let phone = crate::phone::client::now_ms() as i64;
     #[cfg(feature = "hydrate")]
     MONO.with(|m| m.set(Some((server, mono_now()))));
     store::set(CLOCK_SERVER, &(server as f64));
@@ -58,7 +58,7 @@ pub fn contact(server_time: i64, rtt: f64) {
 /// Keeps the latest time the app has seen on the phone's clock (called on a timer and at each
 /// save).
 pub fn tick() {
-    let now = crate::client::now_ms();
+    let now = crate::phone::client::now_ms();
     if store::get::<f64>(SEEN).is_none_or(|seen| now > seen) {
         store::set(SEEN, &now);
     }
@@ -67,7 +67,7 @@ pub fn tick() {
 /// The phone's clock now, and its estimate of the server's time now (none before the first
 /// contact).
 pub fn made() -> (i64, Option<MadeClock>) {
-    let now = crate::client::now_ms() as i64;
+    let now = crate::phone::client::now_ms() as i64;
     let seen = store::get::<f64>(SEEN).map_or(now, |s| s as i64);
     tick();
     let anchor = store::get::<f64>(CLOCK_SERVER)

@@ -3,36 +3,15 @@
 //! one; kept for the tab's session only; used to sign every record they save; and, once a new
 //! one is taken, to sign again what waits unsigned or was held.
 
-use crate::client::{self, store};
-use crate::known::{AuthorSecret, KnownPeople};
-use crate::outbox::{self, device};
+use crate::phone::client::{self, store};
+use crate::phone::known::{AuthorSecret, KnownPeople};
+use crate::phone::queue::{self, device};
+use crate::phone::secret::{current, keep};
+use crate::phone::state::AppState;
 use crate::proof::{sign, Proof};
-use crate::state::AppState;
-use crate::sync::{EntryState, Mutation, MutationResult};
+use crate::sync::{EntryState, MutationResult};
 use leptos::prelude::*;
 use serde::Deserialize;
-
-/// Session storage: the unwrapped secret of whoever is signed in.
-pub const SESSION_KEY: &str = "gp.author";
-
-pub fn current() -> Option<AuthorSecret> {
-    store::session_get::<AuthorSecret>(SESSION_KEY)
-}
-
-pub fn keep(key: &AuthorSecret) {
-    store::session_set(SESSION_KEY, key);
-}
-
-pub fn clear() {
-    store::session_delete(SESSION_KEY);
-}
-
-/// The proof for `m`, made at `(client_id, m.id)`, when the signed-in person's secret is for
-/// its author on this enrolment; else none (the server holds it until its author signs it).
-pub fn proof_for(m: &Mutation, client_id: &str) -> Option<Proof> {
-    let key = current().filter(|k| k.person == m.author && k.client_id == client_id)?;
-    Some(sign(&key.bytes()?, m, client_id, m.id, key.generation))
-}
 
 #[derive(Deserialize)]
 struct Issued {
@@ -75,7 +54,7 @@ pub async fn sign_waiting(app: AppState) {
         return;
     }
     let mut held: Vec<(u64, Proof)> = Vec::new();
-    outbox::update(|o| {
+    queue::update(|o| {
         if o.client_id != dev.client_id {
             return;
         }
@@ -117,9 +96,9 @@ pub async fn sign_waiting(app: AppState) {
         else {
             break;
         };
-        outbox::update(|x| x.on_settled(&results, client::now_ms() as i64));
+        queue::update(|x| x.on_settled(&results, client::now_ms() as i64));
     }
-    outbox::refresh_counts(app);
+    queue::refresh_counts(app);
 }
 
 /// After the server accepted this person's password (a sign-in, a change of password): takes

@@ -4,10 +4,9 @@
 //! Everything starts empty on both sides so the hydrated page matches the server's HTML; the
 //! phone fills it in after hydration (`start`), from local storage first, then from the server.
 
-use crate::client::{self, store, ApiError};
 use crate::i18n::{Key, Locale};
 use crate::model::Me;
-use crate::outbox::{self, Blocked};
+use crate::phone::client::{self, store};
 use crate::sync::Entry;
 use leptos::prelude::*;
 
@@ -98,13 +97,13 @@ impl AppState {
             store::set(store::SIGNED_OUT, &true);
         }
         store::delete(store::ME);
-        crate::author::clear();
+        crate::phone::secret::clear();
         self.offline_session.set(false);
         self.me.set(None);
         self.loaded.set(true);
     }
 
-    /// Signs in someone the phone knows, without the server (see [`crate::known`]).
+    /// Signs in someone the phone knows, without the server (see [`crate::phone::known`]).
     pub fn signed_in_offline(&self, me: Me) {
         store::set(store::ME, &me);
         self.me.set(Some(me));
@@ -116,107 +115,21 @@ impl AppState {
     /// follow `view_rev`, so one opened before they arrived fills in.
     pub async fn load_sites(self) {
         if let Ok(sites) = client::get::<Vec<crate::model::Site>>("/api/v1/sites").await {
-            store::set(crate::pages::SITES, &sites);
+            store::set(store::SITES, &sites);
             self.view_rev.update(|n| *n = n.wrapping_add(1));
         }
     }
+}
 
-    /// Asks the server who is signed in; keeps the phone's copy when the server cannot answer.
-    pub async fn refresh_me(self) {
-        match client::get::<Me>("/api/v1/me").await {
-            Ok(server_me) => {
-                self.contact();
-                let local = self.me.get_untracked();
-                let signed_out_offline = store::get::<bool>(store::SIGNED_OUT).unwrap_or(false);
-                // The server's session belongs to someone who signed out, or to someone else
-                // than the person signed in offline: end it; never switch people silently.
-                if signed_out_offline || local.as_ref().is_some_and(|l| l.id != server_me.id) {
-                    let _ =
-                        client::post::<(), serde_json::Value>("/api/v1/auth/sign-out", &()).await;
-                    store::delete(store::SIGNED_OUT);
-                    if local.is_some() {
-                        self.sync_blocked.set(Some(Blocked::SignIn));
-                    }
-                    self.signed_out();
-                    return;
-                }
-                self.signed_in(server_me);
-                self.load_sites().await;
-                if self.sync_blocked.get_untracked() == Some(Blocked::SignIn) {
-                    self.sync_blocked.set(None);
-                }
-                outbox::hello(self).await;
-                outbox::sync(self).await;
-            }
-            Err(ApiError::Network) => {
-                self.online.set(false);
-                if self.me.get_untracked().is_none() {
-                    if let Some(me) = store::get::<Me>(store::ME) {
-                        self.me.set(Some(me));
-                    }
-                }
-                self.offline_session.set(self.me.get_untracked().is_some());
-                self.loaded.set(true);
-            }
-            Err(ApiError::Refused { status, .. }) => {
-                self.contact();
-                if status == 401 {
-                    self.signed_out();
-                } else {
-                    self.loaded.set(true);
-                }
-            }
-        }
-    }
-
-    /// Runs once after hydration: restore from the phone, then ask the server, and keep asking
-    /// when the network comes back, when the app returns to the foreground, and on a timer.
-    #[cfg(feature = "hydrate")]
-    pub fn start(self) {
-        use leptos::task::spawn_local;
-        use std::time::Duration;
-
-        self.hydrated.set(true);
-        outbox::prune_view();
-        outbox::refresh_counts(self);
-        if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
-            self.last_contact.set(Some(ms));
-        }
-        if let Some(me) = store::get::<Me>(store::ME) {
-            self.me.set(Some(me));
-            self.loaded.set(true);
-        }
-        spawn_local(self.refresh_me());
-
-        let on_online = move |_: web_sys::Event| spawn_local(self.refresh_me());
-        let on_offline = move |_: web_sys::Event| self.online.set(false);
-        let _ = window_event_listener_untyped("online", on_online);
-        let _ = window_event_listener_untyped("offline", on_offline);
-        let _ = window_event_listener_untyped("focus", move |_| spawn_local(self.refresh_me()));
-
-        // Offline: look again every 10 s; online: every 60 s (notices an expired session).
-        // Records waiting: try again after a backoff with jitter.
-        let ticks = std::cell::Cell::new(0u32);
-        let next_try = std::cell::Cell::new(0.0f64);
-        let _ = set_interval_with_handle(
-            move || {
-                ticks.set(ticks.get().wrapping_add(1));
-                crate::clock::tick();
-                if !self.online.get_untracked() || ticks.get().is_multiple_of(6) {
-                    spawn_local(self.refresh_me());
-                } else if self.pending.get_untracked() > 0 && client::now_ms() >= next_try.get() {
-                    let wait =
-                        outbox::backoff_secs(self.failures.get_untracked(), js_sys::Math::random());
-                    next_try.set(client::now_ms() + wait * 1000.0);
-                    spawn_local(outbox::sync(self));
-                }
-            },
-            Duration::from_secs(10),
-        );
-        // Another tab saved or synced: show its counts.
-        let _ = window_event_listener_untyped("storage", move |_| outbox::refresh_counts(self));
-        crate::pwa::register(self);
-    }
+/// What the last flush attempt ran into, for the status area.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Blocked {
+    SignIn,
+    NotEnrolled,
+    Revoked,
+    Update,
+    /// The server does not know a record this build makes yet: it waits on the phone.
+    ServerBehind,
 }
 
 pub fn use_app() -> AppState {

@@ -1,0 +1,105 @@
+//! The session on this phone: who is signed in, asked of the server whenever it may answer,
+//! and the app's start after hydration (restore from the phone, then keep in touch).
+
+use crate::model::Me;
+use crate::phone::client::{self, store, ApiError};
+use crate::phone::outbox;
+use crate::phone::state::{AppState, Blocked};
+use leptos::prelude::*;
+
+/// Asks the server who is signed in; keeps the phone's copy when the server cannot answer.
+pub async fn refresh_me(app: AppState) {
+    match client::get::<Me>("/api/v1/me").await {
+        Ok(server_me) => {
+            app.contact();
+            let local = app.me.get_untracked();
+            let signed_out_offline = store::get::<bool>(store::SIGNED_OUT).unwrap_or(false);
+            // The server's session belongs to someone who signed out, or to someone else
+            // than the person signed in offline: end it; never switch people silently.
+            if signed_out_offline || local.as_ref().is_some_and(|l| l.id != server_me.id) {
+                let _ = client::post::<(), serde_json::Value>("/api/v1/auth/sign-out", &()).await;
+                store::delete(store::SIGNED_OUT);
+                if local.is_some() {
+                    app.sync_blocked.set(Some(Blocked::SignIn));
+                }
+                app.signed_out();
+                return;
+            }
+            app.signed_in(server_me);
+            app.load_sites().await;
+            if app.sync_blocked.get_untracked() == Some(Blocked::SignIn) {
+                app.sync_blocked.set(None);
+            }
+            outbox::hello(app).await;
+            outbox::sync(app).await;
+        }
+        Err(ApiError::Network) => {
+            app.online.set(false);
+            if app.me.get_untracked().is_none() {
+                if let Some(me) = store::get::<Me>(store::ME) {
+                    app.me.set(Some(me));
+                }
+            }
+            app.offline_session.set(app.me.get_untracked().is_some());
+            app.loaded.set(true);
+        }
+        Err(ApiError::Refused { status, .. }) => {
+            app.contact();
+            if status == 401 {
+                app.signed_out();
+            } else {
+                app.loaded.set(true);
+            }
+        }
+    }
+}
+
+/// Runs once after hydration: restore from the phone, then ask the server, and keep asking
+/// when the network comes back, when the app returns to the foreground, and on a timer.
+#[cfg(feature = "hydrate")]
+pub fn start(app: AppState) {
+    use leptos::task::spawn_local;
+    use std::time::Duration;
+
+    app.hydrated.set(true);
+    crate::phone::queue::prune_view();
+    crate::phone::queue::refresh_counts(app);
+    if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
+        app.last_contact.set(Some(ms));
+    }
+    if let Some(me) = store::get::<Me>(store::ME) {
+        app.me.set(Some(me));
+        app.loaded.set(true);
+    }
+    spawn_local(refresh_me(app));
+
+    let on_online = move |_: web_sys::Event| spawn_local(refresh_me(app));
+    let on_offline = move |_: web_sys::Event| app.online.set(false);
+    let _ = window_event_listener_untyped("online", on_online);
+    let _ = window_event_listener_untyped("offline", on_offline);
+    let _ = window_event_listener_untyped("focus", move |_| spawn_local(refresh_me(app)));
+
+    // Offline: look again every 10 s; online: every 60 s (notices an expired session).
+    // Records waiting: try again after a backoff with jitter.
+    let ticks = std::cell::Cell::new(0u32);
+    let next_try = std::cell::Cell::new(0.0f64);
+    let _ = set_interval_with_handle(
+        move || {
+            ticks.set(ticks.get().wrapping_add(1));
+            crate::phone::clock::tick();
+            if !app.online.get_untracked() || ticks.get().is_multiple_of(6) {
+                spawn_local(refresh_me(app));
+            } else if app.pending.get_untracked() > 0 && client::now_ms() >= next_try.get() {
+                let wait =
+                    outbox::backoff_secs(app.failures.get_untracked(), js_sys::Math::random());
+                next_try.set(client::now_ms() + wait * 1000.0);
+                spawn_local(outbox::sync(app));
+            }
+        },
+        Duration::from_secs(10),
+    );
+    // Another tab saved or synced: show its counts.
+    let _ =
+        window_event_listener_untyped("storage", move |_| crate::phone::queue::refresh_counts(app));
+    crate::phone::pwa::register(app);
+}
