@@ -1,21 +1,17 @@
 //! Guardpost's server: the JSON API, the rendered pages, the service worker and the database.
 //! `main.rs` only reads settings and calls [`serve`]; tests call [`Server::start`].
 
-pub mod auth;
-pub mod authors;
+pub mod accounts;
 pub mod backup;
 pub mod config;
-pub mod dashboard;
 pub mod db;
-pub mod duty_day;
-pub mod error;
-pub mod ledger;
-pub mod people;
+pub mod devices;
+pub mod http;
 pub mod records;
+pub mod reports;
 pub mod retention;
 pub mod sites;
 pub mod sync;
-pub mod web;
 
 use app::{shell, App, BuildId};
 use axum::extract::FromRef;
@@ -33,7 +29,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: db::Db,
     pub settings: Arc<Settings>,
-    pub assets: Arc<web::Assets>,
+    pub assets: Arc<http::assets::Assets>,
     /// A real argon2 hash compared against when the account does not exist, so an unknown
     /// login takes as long as a wrong password.
     pub dummy_hash: String,
@@ -71,8 +67,8 @@ pub fn router(state: AppState) -> Router {
     let context = move || {
         provide_context(build.clone());
         if let Some(parts) = use_context::<axum::http::request::Parts>() {
-            provide_context(auth::locale_of(&parts.headers));
-            if let Some(n) = parts.extensions.get::<web::CspNonce>() {
+            provide_context(http::locale_of(&parts.headers));
+            if let Some(n) = parts.extensions.get::<http::assets::CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.0.as_str()));
             }
         }
@@ -80,13 +76,14 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
-        .merge(auth::router())
-        .merge(people::router())
+        .merge(accounts::router())
         .merge(sites::router())
+        .merge(devices::router())
         .merge(sync::router())
-        .merge(authors::router())
-        .route("/sw.js", get(web::service_worker))
-        .route("/healthz", get(web::health))
+        .merge(records::router())
+        .merge(reports::router())
+        .route("/sw.js", get(http::assets::service_worker))
+        .route("/healthz", get(http::assets::health))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -94,11 +91,11 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .layer(axum::middleware::from_fn(web::json_only))
-        .layer(axum::middleware::from_fn(web::localize))
+        .layer(axum::middleware::from_fn(http::assets::json_only))
+        .layer(axum::middleware::from_fn(http::assets::localize))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(web::headers))
+        .layer(axum::middleware::from_fn(http::assets::headers))
         .with_state(state)
 }
 
@@ -131,17 +128,21 @@ impl Server {
                 "loaded starting patrol routes, boilers and inspection checklists"
             );
         }
-        let first_admin = auth::bootstrap_admin(&db).await?;
+        let first_admin = accounts::admin::bootstrap_admin(&db).await?;
         let options = leptos_options(&settings);
-        let assets = Arc::new(web::Assets::load(&options));
+        let assets = Arc::new(http::assets::Assets::load(&options));
         let state = AppState {
             leptos_options: options,
             db: db.clone(),
             settings: Arc::new(settings.clone()),
             assets,
-            dummy_hash: auth::hash_password(&auth::one_time_password())?,
-            author_key: Arc::new(authors::load_or_create_key(&settings.author_key_file)?),
-            hashing: Arc::new(tokio::sync::Semaphore::new(auth::HASHING_AT_ONCE)),
+            dummy_hash: accounts::password::hash_password(&accounts::password::one_time_password())?,
+            author_key: Arc::new(sync::authors::load_or_create_key(
+                &settings.author_key_file,
+            )?),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                accounts::password::HASHING_AT_ONCE,
+            )),
         };
         let app = router(state);
         let listener = tokio::net::TcpListener::bind(settings.addr).await?;

@@ -106,7 +106,7 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let watchlist = purge_removed_watch_entries(&mut tx).await?;
+    let watchlist = crate::records::watch::purge_removed(&mut tx).await?;
     tx.commit().await?;
     checkpoint(db).await?;
     Ok(Swept {
@@ -118,19 +118,6 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
         alerts,
         watchlist,
     })
-}
-
-/// A removed watchlist entry keeps only its id and tombstone (what phones need to drop it):
-/// name, masked number, keys and reason go. Returns how many were emptied.
-pub async fn purge_removed_watch_entries(tx: &mut sqlx::SqliteConnection) -> sqlx::Result<u64> {
-    Ok(sqlx::query(
-        "UPDATE watchlist SET name = '', id_masked = '', reason = '', key_hash = '', salt = '',
-            server_key = ''
-         WHERE deleted_at IS NOT NULL AND (name <> '' OR server_key <> '' OR key_hash <> '')",
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected())
 }
 
 /// Writes the WAL back into the database and empties it, so values just overwritten are in

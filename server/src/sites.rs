@@ -1,9 +1,9 @@
 //! Sites and areas: read by everyone for their own sites, edited by administrators.
 
-use crate::auth::{Caller, SiteScope};
 use crate::db::{self, now_ms, Db};
-use crate::error::{ApiError, ApiResult};
-use crate::web::ApiJson;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::ApiJson;
+use crate::http::{Caller, SiteScope};
 use crate::AppState;
 use app::i18n::Key;
 use app::model::{Action, Area, AreaInput, AreaKind, Site, SiteKind, SiteUpdate};

@@ -525,7 +525,7 @@ fn the_client_address_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
         HeaderValue::from_static("6.6.6.6, 10.1.2.3"),
     );
     let ip = |trusted: &[std::net::IpAddr], peer: &str| {
-        server::auth::client_ip(trusted, peer.parse().unwrap(), &h).to_string()
+        server::accounts::sign_in::client_ip(trusted, peer.parse().unwrap(), &h).to_string()
     };
     assert_eq!(
         ip(&[], "10.0.0.2"),

@@ -3,10 +3,10 @@
 //! procedure's steps follow as `procedure.step` (see [`super::fire::step`]).
 
 use super::{Ctx, Entity, Outcome};
-use crate::auth::Caller;
 use crate::db::{self, now_ms, Db};
-use crate::error::{ApiError, ApiResult};
-use crate::web::ApiJson;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::ApiJson;
+use crate::http::Caller;
 use crate::AppState;
 use app::boiler::{self, Profile, Reading};
 use app::i18n::Key;
@@ -14,6 +14,10 @@ use app::model::Action;
 use axum::extract::{Path, State};
 use axum::Json;
 use sqlx::SqliteConnection;
+
+pub fn router() -> axum::Router<crate::AppState> {
+    axum::Router::new().route("/api/v1/boilers/{id}", axum::routing::put(put_boiler))
+}
 
 const SEEN_WITH: &[Action] = &[Action::BoilerLog, Action::Inspect];
 
@@ -155,7 +159,7 @@ pub async fn put_boiler(
         return Err(ApiError::NotFound(Key::ErrNotFound));
     }
     caller.require_site(Action::Inspect, &p.site_id)?;
-    let p = boiler::check_profile(p, crate::auth::locale_of(&headers))?;
+    let p = boiler::check_profile(p, crate::http::locale_of(&headers))?;
     let mut tx = state.db.begin().await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT site_id FROM boilers WHERE id = ?")
         .bind(&id)

@@ -421,7 +421,7 @@ pub async fn shift(cx: &mut Ctx<'_>, s: fire::Shift) -> Outcome {
     cx.new_id(&s.id)?;
     cx.allow(Action::FireDuty, &s.site_id)?;
     let s = fire::check_shift(s, cx.event_time(), cx.locale)?;
-    let known = crate::people::operators_at(&mut *cx.tx, &s.site_id).await?;
+    let known = crate::accounts::people::operators_at(&mut *cx.tx, &s.site_id).await?;
     let mut on = Vec::new();
     for id in &s.operator_ids {
         match known.iter().find(|o| &o.id == id) {

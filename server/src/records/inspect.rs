@@ -2,10 +2,10 @@
 //! screening-accuracy samples. The rules are `app::inspect`.
 
 use super::{Ctx, Entity, Outcome};
-use crate::auth::Caller;
 use crate::db::{self, now_ms, Db};
-use crate::error::{ApiError, ApiResult};
-use crate::web::ApiJson;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::ApiJson;
+use crate::http::Caller;
 use crate::AppState;
 use app::hazard::{Grade, Report};
 use app::i18n::Key;
@@ -14,6 +14,13 @@ use app::model::Action;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
+
+pub fn router() -> axum::Router<crate::AppState> {
+    axum::Router::new().route(
+        "/api/v1/inspection-checklists/{id}",
+        axum::routing::put(put_checklist),
+    )
+}
 
 pub const CHECKLIST: Entity = Entity {
     name: app::inspect::INSPECTION_CHECKLIST,
@@ -126,7 +133,7 @@ pub async fn put_checklist(
     ApiJson(e): ApiJson<ChecklistEdit>,
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Action::Inspect)?;
-    let locale = crate::auth::locale_of(&headers);
+    let locale = crate::http::locale_of(&headers);
     let items = inspect::parse_items(&e.items, locale)?;
     let name = e.name_zh.trim();
     if name.is_empty() || name.chars().count() > 30 {

@@ -26,12 +26,23 @@ pub mod screening;
 pub mod visits;
 pub mod watch;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use app::i18n::{Key, Locale};
 use app::model::{roles_allow, Action, Role};
 use app::sync::{ClockFlag, Mutation};
 use serde::de::DeserializeOwned;
 use sqlx::SqliteConnection;
+
+/// The record features' own routes (what is not sync: reveals, route and boiler edits, tag
+/// sheets, checklists, the watchlist).
+pub fn router() -> axum::Router<crate::AppState> {
+    axum::Router::new()
+        .merge(visits::router())
+        .merge(rounds::router())
+        .merge(boiler::router())
+        .merge(inspect::router())
+        .merge(watch::router())
+}
 
 /// A table phones pull: who may see its rows, and which of its columns they get.
 pub struct Entity {

@@ -2,10 +2,10 @@
 //! started, checkpoint by checkpoint, finished on the phone; the printable QR tag sheet.
 
 use super::{Ctx, Entity, Outcome, Refusal};
-use crate::auth::Caller;
 use crate::db::{self, now_ms, Db};
-use crate::error::{ApiError, ApiResult};
-use crate::web::ApiJson;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::ApiJson;
+use crate::http::Caller;
 use crate::AppState;
 use app::i18n::Key;
 use app::model::{Action, AreaKind, SiteKind};
@@ -15,6 +15,14 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use sqlx::SqliteConnection;
+
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post, put};
+    axum::Router::new()
+        .route("/api/v1/routes/{id}", put(put_route))
+        .route("/api/v1/routes/{id}/remove", post(remove_route))
+        .route("/api/v1/sites/{id}/tags.svg", get(tag_sheet))
+}
 
 const SEEN_WITH: &[Action] = &[Action::PatrolRound, Action::Inspect];
 
@@ -249,7 +257,7 @@ pub async fn put_route(
         return Err(ApiError::Forbidden(Key::ErrSiteForbidden));
     }
     let areas = site_areas(&mut tx, &edit.site_id).await?;
-    let r = rounds::check_route(edit, &areas, crate::auth::locale_of(&headers))?;
+    let r = rounds::check_route(edit, &areas, crate::http::locale_of(&headers))?;
     let version = super::next_version(&mut tx).await?;
     sqlx::query(
         "INSERT INTO routes (id, site_id, kind, name_zh, name_en, days, window_start, window_end,

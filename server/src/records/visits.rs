@@ -6,6 +6,10 @@ use app::i18n::Key;
 use app::idcard;
 use app::model::Action;
 
+pub fn router() -> axum::Router<crate::AppState> {
+    axum::Router::new().route("/api/v1/visits/{id}/reveal", axum::routing::post(reveal))
+}
+
 pub const ENTITY: Entity = Entity {
     name: app::front::VISIT,
     table: "visits",
@@ -175,10 +179,10 @@ pub struct RevealRequest {
 /// needs a reason, recorded with it.
 pub async fn reveal(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
-    caller: crate::auth::Caller,
+    caller: crate::http::Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
-    crate::web::ApiJson(req): crate::web::ApiJson<Option<RevealRequest>>,
-) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+    crate::http::ApiJson(req): crate::http::ApiJson<Option<RevealRequest>>,
+) -> crate::http::error::ApiResult<axum::Json<serde_json::Value>> {
     caller.require(Action::RevealIdNumber)?;
     let row: Option<(String, String, String, bool)> = sqlx::query_as(
         "SELECT site_id, id_type, id_number, minor FROM visits WHERE id = ? AND anonymised_at IS NULL",
@@ -187,12 +191,15 @@ pub async fn reveal(
     .fetch_optional(&state.db)
     .await?;
     let Some((site_id, id_type, number, minor)) = row else {
-        return Err(crate::error::ApiError::NotFound(Key::ErrNotFound));
+        return Err(crate::http::error::ApiError::NotFound(Key::ErrNotFound));
     };
     caller.require_site(Action::RevealIdNumber, &site_id)?;
     let reason = req.unwrap_or_default().reason.trim().to_string();
     if minor && (reason.is_empty() || reason.chars().count() > 100) {
-        return Err(crate::error::ApiError::bad(Key::ErrRevealReason, "reason"));
+        return Err(crate::http::error::ApiError::bad(
+            Key::ErrRevealReason,
+            "reason",
+        ));
     }
     let detail = if minor {
         format!("{site_id} minor reason={reason}")

@@ -3,9 +3,9 @@
 //! secret stays here). No document number of a watched person is stored anywhere.
 
 use super::{Ctx, Entity, Outcome};
-use crate::auth::{locale_of, Caller};
-use crate::error::{ApiError, ApiResult};
-use crate::web::ApiJson;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::ApiJson;
+use crate::http::{locale_of, Caller};
 use crate::AppState;
 use app::i18n::Key;
 use app::idcard::{self, IdType};
@@ -16,6 +16,13 @@ use axum::http::HeaderMap;
 use axum::Json;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
+
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/watchlist", get(list).post(add))
+        .route("/api/v1/watchlist/{id}/remove", post(remove))
+}
 
 pub const ENTITY: Entity = Entity {
     name: app::watch::WATCH,
@@ -219,7 +226,7 @@ pub async fn remove(
         return Err(ApiError::NotFound(Key::ErrNotFound));
     }
     // Nothing of the person stays: phones need only the tombstone to drop the entry.
-    crate::retention::purge_removed_watch_entries(&mut tx).await?;
+    purge_removed(&mut tx).await?;
     crate::db::audit(&mut *tx, Some(&caller.id), "watchlist_remove", &id, "").await?;
     tx.commit().await?;
     Ok(Json(serde_json::json!({"removed": id})))
@@ -267,6 +274,19 @@ pub async fn alert(cx: &mut Ctx<'_>, a: Alert) -> Outcome {
 
 super::applied! {
     app::watch::Alert => alert,
+}
+
+/// A removed watchlist entry keeps only its id and tombstone (what phones need to drop it):
+/// name, masked number, keys and reason go. Returns how many were emptied.
+pub async fn purge_removed(tx: &mut sqlx::SqliteConnection) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE watchlist SET name = '', id_masked = '', reason = '', key_hash = '', salt = '',
+            server_key = ''
+         WHERE deleted_at IS NOT NULL AND (name <> '' OR server_key <> '' OR key_hash <> '')",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The supervisor's dashboard: per site and court day, the counts behind the contract's KPIs.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::Caller;
 use crate::records::{self, Entity};
 use crate::AppState;
 use app::dashboard::Dashboard;
@@ -112,7 +112,7 @@ pub async fn get(
     let watch_alerts = count(db, "SELECT COUNT(*) FROM watch_alerts WHERE site_id = ? AND alerted_at >= ? AND alerted_at < ?", s, from, to).await?;
     let gate = grouped(db, "SELECT kind, COUNT(*) FROM gate_entries WHERE site_id = ? AND arrived_at >= ? AND arrived_at < ? GROUP BY kind ORDER BY kind", s, from, to).await?;
     let custody_open = count(db, "SELECT COUNT(*) FROM gate_entries WHERE kind = 'custody' AND left_at IS NULL AND site_id = ? AND arrived_at >= ? AND arrived_at < ?", s, 0, to).await?;
-    let duty = crate::duty_day::day(db, s, from, to, crate::db::now_ms()).await?;
+    let duty = crate::reports::duty_day::day(db, s, from, to, crate::db::now_ms()).await?;
     let sampled_sql = "SELECT COUNT(*) FROM screening_samples WHERE site_id = ? AND screened_at >= ? AND screened_at < ?";
     let correct_sql = "SELECT COUNT(*) FROM screening_samples WHERE correct = 1 AND site_id = ? AND screened_at >= ? AND screened_at < ?";
     let sampled = count(db, sampled_sql, s, from, to).await?;

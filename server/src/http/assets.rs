@@ -3,47 +3,19 @@
 //! HTTP cache), JSON-only state changes, and error bodies in the caller's language. Also the
 //! service worker, generated at start-up from the built site folder.
 
-use crate::auth::locale_of;
-use crate::error::{ApiError, PendingError};
+use super::error::{ApiError, PendingError};
+use super::locale_of;
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use std::path::Path;
 
 /// The nonce of this response's scripts, made per request and given to the page renderer.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
-
-/// JSON request bodies, with malformed input refused as our own 400 (in the caller's language)
-/// instead of axum's plain-text rejection. Bodies over 64 KiB are refused.
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::NotJson)
-            }
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::TooLarge)
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "rejected a request body");
-                Err(ApiError::BadRequest {
-                    key: app::i18n::Key::ErrBadRequest,
-                    field: None,
-                })
-            }
-        }
-    }
-}
 
 fn new_nonce() -> String {
     use base64::Engine;

@@ -1,10 +1,11 @@
 //! People and accounts: administrators create people, set their roles and sites, reset
 //! passwords and disable accounts; supervisors and team leaders may read the list of their sites.
 
-use crate::auth::{hash_password_blocking, one_time_password, Caller, SiteScope};
+use crate::accounts::password::{hash_password_blocking, one_time_password};
 use crate::db::{self, now_ms, Db};
-use crate::error::{ApiError, ApiResult};
-use crate::web::ApiJson;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::ApiJson;
+use crate::http::{Caller, SiteScope};
 use crate::AppState;
 use app::i18n::Key;
 use app::model::{
@@ -262,7 +263,7 @@ async fn create(
     let login = req.login.trim().to_string();
     validate_login(&login).map_err(|k| ApiError::bad(k, "login"))?;
     validate_display_name(&req.display_name).map_err(|k| ApiError::bad(k, "display_name"))?;
-    let certs = check_certificates(req.certificates, crate::auth::locale_of(&headers))?;
+    let certs = check_certificates(req.certificates, crate::http::locale_of(&headers))?;
     check_assignment(&state.db, &req.roles, &req.site_ids).await?;
     let password = one_time_password();
     let hash = hash_password_blocking(password.clone()).await?;
@@ -315,7 +316,7 @@ async fn update(
     caller.require(Action::ManagePeople)?;
     person(&state.db, &id).await?;
     validate_display_name(&req.display_name).map_err(|k| ApiError::bad(k, "display_name"))?;
-    let certs = check_certificates(req.certificates, crate::auth::locale_of(&headers))?;
+    let certs = check_certificates(req.certificates, crate::http::locale_of(&headers))?;
     check_assignment(&state.db, &req.roles, &req.site_ids).await?;
     if admins_after(&state.db, &id, &req.roles, req.disabled).await? == 0 {
         return Err(ApiError::Conflict {

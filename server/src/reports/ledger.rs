@@ -2,11 +2,11 @@
 //! an Excel workbook (one sheet per month, Chinese headers) and as a printable page the court
 //! files. Both read the same rows and columns; every export is recorded.
 
-use crate::auth::Caller;
-use crate::dashboard::{day_start, OFFSET_MS};
 use crate::db;
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::Caller;
 use crate::records::rounds::escape;
+use crate::reports::dashboard::{day_start, OFFSET_MS};
 use crate::AppState;
 use app::hazard::{Category, Grade, RectState};
 use app::i18n::{Key, Locale};
