@@ -29,7 +29,10 @@ run: build
 	@echo "Starting Guardpost; the data lives in $(GUARDPOST_DATA_DIR)/"
 	./target/release/guardpost
 
+# The layout's rules (.ci/layout.py): no mutation or entity name written as a string outside
+# its declaration, no import cycle, no source file over 500 lines.
 lint:
+	python3 .ci/layout.py
 	cargo fmt --all -- --check
 	cargo clippy -p server --features ssr --all-targets -- -D warnings
 	cargo clippy -p app --features ssr --all-targets -- -D warnings

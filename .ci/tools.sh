@@ -2,7 +2,7 @@
 # Installs what building Guardpost needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI of the version in Cargo.lock,
 # wasm-opt (binaryen 132 from npm, into target/tools: Debian's 108 breaks wasm-bindgen's externref
-# table) and brotli. With `--test` also what the tests need:
+# table), brotli, and python3 (the layout check in `make lint`). With `--test` also what the tests need:
 # Debian's Chromium, a CJK font for screenshots, libfaketime, and the end2end npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
 fi
 
 have brotli || need_apt+=(brotli)
+have python3 || need_apt+=(python3)
 have npm || need_apt+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   have chromium || need_apt+=(chromium)

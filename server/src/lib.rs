@@ -148,7 +148,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind(settings.addr).await?;
         let addr = listener.local_addr()?;
         retention::spawn_daily(db.clone(), settings.retention_days);
-        records::hazard::spawn_hourly(db.clone());
+        records::escalation::spawn_hourly(db.clone());
         if settings.backup_hours > 0 {
             backup::spawn(
                 db.clone(),

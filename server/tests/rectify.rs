@@ -350,13 +350,13 @@ async fn the_ledger_moves_forward_only_and_refuses_stale_changes() {
     // marked once; the liaison's phone pulls it with the escalation.
     let later = chrono::Utc::now().timestamp_millis() + 30 * 24 * 3600 * 1000;
     assert_eq!(
-        server::records::hazard::escalate(&app.db, later)
+        server::records::escalation::escalate(&app.db, later)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        server::records::hazard::escalate(&app.db, later)
+        server::records::escalation::escalate(&app.db, later)
             .await
             .unwrap(),
         0

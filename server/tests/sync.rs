@@ -961,7 +961,7 @@ async fn pulls_page_through_writes_that_stamp_many_rows_with_one_version() {
     .execute(&app.db)
     .await
     .unwrap();
-    let escalated = server::records::hazard::escalate(&app.db, now())
+    let escalated = server::records::escalation::escalate(&app.db, now())
         .await
         .unwrap();
     assert_eq!(escalated, 300);

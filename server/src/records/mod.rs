@@ -17,6 +17,8 @@ pub(crate) use applied;
 
 pub mod boiler;
 pub mod checklist;
+pub mod court_duty;
+pub mod escalation;
 pub mod fire;
 pub mod gate;
 pub mod hazard;
@@ -87,7 +89,7 @@ pub const ENTITIES: &[Entity] = &[
     fire::STATUS,
     fire::HANDOVER,
     fire::SHIFT,
-    rounds::COURT_DUTY,
+    court_duty::COURT_DUTY,
     checklist::ENTITY,
     hazard::HAZARD,
     hazard::RECT,

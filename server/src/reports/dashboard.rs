@@ -66,7 +66,7 @@ const CLOCK_FLAGGED: &[&Entity] = &[
     &records::hazard::HAZARD,
     &records::inspect::INSPECTION,
     &records::fire::SHIFT,
-    &records::rounds::COURT_DUTY,
+    &records::court_duty::COURT_DUTY,
 ];
 
 /// `GET /api/v1/dashboard?site=&day=`: for those who see the KPIs, at their sites.

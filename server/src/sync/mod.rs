@@ -5,6 +5,7 @@
 
 pub mod authors;
 pub mod held;
+pub mod hello;
 pub mod pull;
 pub mod push;
 
@@ -20,7 +21,7 @@ pub fn router() -> Router<AppState> {
             post(push::push).layer(axum::extract::DefaultBodyLimit::max(LIMITS.batch_bytes)),
         )
         .route("/api/sync/v1/pull", post(pull::pull))
-        .route("/api/sync/v1/hello", post(push::hello))
+        .route("/api/sync/v1/hello", post(hello::hello))
         .route("/api/sync/v1/author-key", post(authors::author_key))
         .route("/api/sync/v1/resign", post(held::resign))
         .route("/api/v1/held", get(held::held_list))

@@ -17,26 +17,7 @@ use app::sync::{
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use serde::Deserialize;
 use sqlx::SqliteConnection;
-
-#[derive(Deserialize)]
-pub struct Hello {
-    pub client_id: String,
-}
-
-/// A person signed in on this device: from now on their queued records may be sent from it
-/// by whoever is signed in (shift change on a shared post phone). Also tells a phone whether
-/// it is still enrolled.
-pub(super) async fn hello(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    ApiJson(req): ApiJson<Hello>,
-) -> ApiResult<Json<serde_json::Value>> {
-    check_device(&state.db, &req.client_id, &headers, &caller).await?;
-    Ok(Json(serde_json::json!({"ok": true})))
-}
 
 /// Checks the envelope before anything is applied: a malformed envelope changes nothing. What
 /// is wrong with one mutation is that mutation's refusal (see [`apply_one`]), never the batch's.

@@ -3,6 +3,12 @@
 //! Roles, area kinds and actions are enums; they become strings only at the database and JSON
 //! boundaries (`as_str` / `parse`), so a typo in a role is a compile error, not a silent deny.
 
+mod people;
+mod sites;
+
+pub use people::*;
+pub use sites::*;
+
 use crate::i18n::Key;
 use serde::{Deserialize, Serialize};
 
@@ -200,104 +206,6 @@ pub fn roles_allow(roles: &[Role], action: Action) -> bool {
     roles.iter().any(|r| role_allows(*r, action))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SiteKind {
-    MainCourt,
-    Tribunal,
-}
-
-impl SiteKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SiteKind::MainCourt => "main_court",
-            SiteKind::Tribunal => "tribunal",
-        }
-    }
-    pub fn parse(s: &str) -> Option<SiteKind> {
-        [SiteKind::MainCourt, SiteKind::Tribunal]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
-
-/// What kind of place an area is; patrol routes and forms pick areas by kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AreaKind {
-    Hall,
-    Room,
-    Courtroom,
-    GateHouse,
-    Floor,
-    Corridor,
-    Restroom,
-    Yard,
-    FilingArea,
-    ReceptionArea,
-    FireControlRoom,
-    BoilerRoom,
-    Other,
-}
-
-impl AreaKind {
-    pub const ALL: [AreaKind; 13] = [
-        AreaKind::Hall,
-        AreaKind::Room,
-        AreaKind::Courtroom,
-        AreaKind::GateHouse,
-        AreaKind::Floor,
-        AreaKind::Corridor,
-        AreaKind::Restroom,
-        AreaKind::Yard,
-        AreaKind::FilingArea,
-        AreaKind::ReceptionArea,
-        AreaKind::FireControlRoom,
-        AreaKind::BoilerRoom,
-        AreaKind::Other,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AreaKind::Hall => "hall",
-            AreaKind::Room => "room",
-            AreaKind::Courtroom => "courtroom",
-            AreaKind::GateHouse => "gate_house",
-            AreaKind::Floor => "floor",
-            AreaKind::Corridor => "corridor",
-            AreaKind::Restroom => "restroom",
-            AreaKind::Yard => "yard",
-            AreaKind::FilingArea => "filing_area",
-            AreaKind::ReceptionArea => "reception_area",
-            AreaKind::FireControlRoom => "fire_control_room",
-            AreaKind::BoilerRoom => "boiler_room",
-            AreaKind::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<AreaKind> {
-        AreaKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Area {
-    pub id: String,
-    pub code: String,
-    pub kind: AreaKind,
-    pub name_zh: String,
-    pub name_en: String,
-    pub active: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Site {
-    pub id: String,
-    pub code: String,
-    pub kind: SiteKind,
-    pub name_zh: String,
-    pub name_en: String,
-    pub areas: Vec<Area>,
-}
-
 /// The signed-in person as the client keeps it (also in local storage for offline start).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Me {
@@ -313,193 +221,6 @@ impl Me {
     pub fn can(&self, action: Action) -> bool {
         roles_allow(&self.roles, action)
     }
-}
-
-/// A person as an administrator sees them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PersonView {
-    pub id: String,
-    pub login: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub site_ids: Vec<String>,
-    pub disabled: bool,
-    pub must_change_password: bool,
-    /// The person's certificates (资质证书), one per kind.
-    #[serde(default)]
-    pub certificates: Vec<Certificate>,
-}
-
-crate::i18n::coded!(
-    /// The certificates the domain rules ask of the service's people.
-    CertKind {
-        GuardLicense = "guard_license", "保安员证", "Security guard licence";
-        Skill = "skill", "保安员职业技能证书", "Guard skill certificate";
-        FireOperator = "fire_operator", "消防设施操作员证", "Fire-facility operator certificate";
-    }
-);
-
-/// A certificate a person holds: its number and the last day it is valid (`YYYY-MM-DD`;
-/// empty when it does not expire).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Certificate {
-    pub kind: CertKind,
-    #[serde(default)]
-    pub number: String,
-    #[serde(default)]
-    pub valid_until: String,
-}
-
-/// Certificates as typed on the people page: trimmed, one per kind, a number each, and a real
-/// date or none.
-pub fn check_certificates(
-    certs: Vec<Certificate>,
-    locale: crate::i18n::Locale,
-) -> Result<Vec<Certificate>, crate::core::FieldError> {
-    use crate::i18n::pick;
-    let err = |zh: &'static str, en: &'static str, kind: CertKind| crate::core::FieldError {
-        field: "certificates",
-        message: format!("{}：{}", kind.label(locale), pick(locale, zh, en)),
-    };
-    let mut out: Vec<Certificate> = Vec::new();
-    for mut c in certs {
-        c.number = c.number.trim().into();
-        c.valid_until = c.valid_until.trim().into();
-        if out.iter().any(|o| o.kind == c.kind) {
-            return Err(err("重复", "listed twice", c.kind));
-        }
-        if c.number.is_empty() || c.number.chars().count() > 40 {
-            return Err(err(
-                "请填写证书编号（不超过40字）",
-                "enter the certificate number (at most 40 characters)",
-                c.kind,
-            ));
-        }
-        if !c.valid_until.is_empty() && !crate::core::valid_date(&c.valid_until) {
-            return Err(err(
-                "有效期应为日期，如 2027-06-30",
-                "valid until must be a date such as 2027-06-30",
-                c.kind,
-            ));
-        }
-        out.push(c);
-    }
-    Ok(out)
-}
-
-/// What is wrong with a person's certificates on `today` (`YYYY-MM-DD`), for rostering: a
-/// certificate their roles need and they lack, or one expired or expiring within 30 days
-/// (`soon` is the date 30 days on).
-pub fn certificate_flags(
-    p: &PersonView,
-    today: &str,
-    soon: &str,
-    locale: crate::i18n::Locale,
-) -> Vec<String> {
-    use crate::i18n::pick;
-    let mut needed = Vec::new();
-    if p.roles.iter().any(|r| {
-        matches!(
-            r,
-            Role::Guard | Role::TeamLeader | Role::GateGuard | Role::Caretaker | Role::FireOperator
-        )
-    }) {
-        needed.push(CertKind::GuardLicense);
-    }
-    if p.roles.contains(&Role::FireOperator) {
-        needed.push(CertKind::FireOperator);
-    }
-    let mut flags = Vec::new();
-    for k in needed {
-        if !p.certificates.iter().any(|c| c.kind == k) {
-            flags.push(format!(
-                "{}{}",
-                pick(locale, "缺少", "Missing: "),
-                k.label(locale)
-            ));
-        }
-    }
-    for c in &p.certificates {
-        let until = c.valid_until.as_str();
-        if until.is_empty() {
-            continue;
-        }
-        if until < today {
-            flags.push(format!(
-                "{}{}",
-                c.kind.label(locale),
-                pick(locale, "已过期", " expired")
-            ));
-        } else if until <= soon {
-            flags.push(format!(
-                "{}{} {until}",
-                c.kind.label(locale),
-                pick(locale, "将到期", " expires")
-            ));
-        }
-    }
-    flags
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SignInRequest {
-    pub login: String,
-    pub password: String,
-    /// The enrolled phone signed in on (with its key in the device header): its failures are
-    /// counted for it, so a court's shared address locks no phone out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChangePasswordRequest {
-    pub current_password: String,
-    pub new_password: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct NewPerson {
-    pub login: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub site_ids: Vec<String>,
-    /// Held from the start (a fire operator's certificate before their first shift).
-    #[serde(default)]
-    pub certificates: Vec<Certificate>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PersonUpdate {
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub site_ids: Vec<String>,
-    pub disabled: bool,
-    /// Replaces the person's certificates.
-    #[serde(default)]
-    pub certificates: Vec<Certificate>,
-}
-
-/// The answer when an administrator creates a person or resets a password: the one-time
-/// password is shown once to the administrator and never stored in plain text.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct OneTimePassword {
-    pub person: PersonView,
-    pub one_time_password: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SiteUpdate {
-    pub name_zh: String,
-    pub name_en: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AreaInput {
-    pub code: String,
-    pub kind: AreaKind,
-    pub name_zh: String,
-    pub name_en: String,
-    pub active: bool,
 }
 
 /// Every refusal the API gives: a stable code for programs and a message in the caller's
@@ -521,43 +242,6 @@ pub struct ApiErrorBody {
     pub min_build: Option<String>,
 }
 
-/// Login names: 3–32 of a–z, 0–9, `.`, `_`, `-`, so they are easy to type with gloves and
-/// unambiguous in logs.
-pub fn validate_login(login: &str) -> Result<(), crate::i18n::Key> {
-    let ok_len = (3..=32).contains(&login.chars().count());
-    let ok_chars = login
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    if ok_len && ok_chars {
-        Ok(())
-    } else {
-        Err(crate::i18n::Key::ErrLoginFormat)
-    }
-}
-
-/// New passwords: at least 10 characters, not the login name.
-pub fn validate_new_password(login: &str, password: &str) -> Result<(), crate::i18n::Key> {
-    if password.chars().count() < 10 {
-        return Err(crate::i18n::Key::ErrPasswordTooShort);
-    }
-    if password.chars().count() > 128 {
-        return Err(crate::i18n::Key::ErrPasswordTooLong);
-    }
-    if password.eq_ignore_ascii_case(login) {
-        return Err(crate::i18n::Key::ErrPasswordIsLogin);
-    }
-    Ok(())
-}
-
-pub fn validate_display_name(name: &str) -> Result<(), crate::i18n::Key> {
-    let n = name.trim().chars().count();
-    if (1..=40).contains(&n) {
-        Ok(())
-    } else {
-        Err(crate::i18n::Key::ErrDisplayName)
-    }
-}
-
 impl Role {
     /// The role's name in the interface.
     pub fn key(self) -> Key {
@@ -570,27 +254,6 @@ impl Role {
             Role::Supervisor => Key::RoleSupervisor,
             Role::CourtLiaison => Key::RoleCourtLiaison,
             Role::Admin => Key::RoleAdmin,
-        }
-    }
-}
-
-impl AreaKind {
-    /// The kind's name in the interface.
-    pub fn key(self) -> Key {
-        match self {
-            AreaKind::Hall => Key::KindHall,
-            AreaKind::Room => Key::KindRoom,
-            AreaKind::Courtroom => Key::KindCourtroom,
-            AreaKind::GateHouse => Key::KindGateHouse,
-            AreaKind::Floor => Key::KindFloor,
-            AreaKind::Corridor => Key::KindCorridor,
-            AreaKind::Restroom => Key::KindRestroom,
-            AreaKind::Yard => Key::KindYard,
-            AreaKind::FilingArea => Key::KindFilingArea,
-            AreaKind::ReceptionArea => Key::KindReceptionArea,
-            AreaKind::FireControlRoom => Key::KindFireControlRoom,
-            AreaKind::BoilerRoom => Key::KindBoilerRoom,
-            AreaKind::Other => Key::KindOther,
         }
     }
 }

@@ -1,0 +1,358 @@
+//! One rectification's card: its ledger, the work, the review and the thread, each move saved
+//! on the phone first.
+
+use crate::components::field;
+use crate::core::new_uuid;
+use crate::hazard::{
+    self, Category, Comment, Grade, Ledger, LedgerChange, Plan, Progress, RectRow, RectState,
+    Review, ThreadRow,
+};
+use crate::i18n::{pick, Key};
+use crate::model::{Action, PersonView};
+use crate::phone::outbox;
+use crate::phone::queue;
+use crate::phone::state::use_app;
+use leptos::prelude::*;
+
+use super::hazard::{area, message_line};
+
+/// Whether the card left open is `key`.
+fn o_is(opened: RwSignal<Option<(String, (String, bool))>>, key: String) -> bool {
+    opened.with_untracked(|o| o.as_ref().is_some_and(|(k, _)| *k == key))
+}
+
+fn person_name(people: &[PersonView], id: &str, fallback: &str) -> String {
+    if !fallback.is_empty() {
+        return fallback.into();
+    }
+    people
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.display_name.clone())
+        .unwrap_or_default()
+}
+
+/// One rectification: its ledger fields, its thread, and what the signed-in person may do.
+#[component]
+pub(super) fn RectCard(
+    id: String,
+    row: RectRow,
+    rows: Memo<crate::sync::Rows>,
+    people: RwSignal<Vec<PersonView>>,
+    /// Where the card is (a queue or the ledger).
+    section: &'static str,
+    /// The card left open, and what its last action said: a save changes the row, which
+    /// renders the card anew, and it must stay open with its message.
+    opened: RwSignal<Option<(String, (String, bool))>>,
+) -> impl IntoView {
+    let app = use_app();
+    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let me = app.me.get_untracked().map(|m| m.id).unwrap_or_default();
+    let reviewer = app
+        .me
+        .get_untracked()
+        .is_some_and(|m| m.can(Action::ReviewRectification));
+    let state = row.state();
+    let today = crate::core::date_text(crate::core::court_date(
+        crate::phone::client::now_ms() as i64
+    ));
+    let late = hazard::overdue(state, &row.deadline, &today);
+    let key = format!("{section}/{id}");
+    let kept = opened
+        .get_untracked()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, m)| m);
+    let was_open = kept.is_some();
+    let message = RwSignal::new(kept.unwrap_or_default());
+    let key = StoredValue::new(key);
+    // Said on the card and kept for it: a save renders the card anew at once.
+    let tell = move |m: (String, bool)| {
+        opened.update_untracked(|o| {
+            if let Some((k, said)) = o {
+                if *k == key.get_value() {
+                    *said = m.clone();
+                }
+            }
+        });
+        message.set(m);
+    };
+    let base = Some(row.rev);
+    let id = StoredValue::new(id);
+    let send = move |made: queue::Made| -> bool {
+        match outbox::send_made(app, made, base) {
+            Ok(_) => {
+                tell((app.t(Key::SavedPending).into(), true));
+                true
+            }
+            Err(e) => {
+                tell((e, false));
+                false
+            }
+        }
+    };
+    let thread = move || {
+        let rid = id.get_value();
+        let mut list = rows
+            .get()
+            .list(crate::hazard::RECT_COMMENT, |c: &ThreadRow| c.at)
+            .into_iter()
+            .filter(|(_, c)| c.rect_id == rid)
+            .collect::<Vec<_>>();
+        list.reverse();
+        list
+    };
+    let kind_label = move |k: &str| match k {
+        "issue" => t("下达", "Issued"),
+        "edit" => t("修改", "Edited"),
+        "start" => t("开始整改", "Started"),
+        "note" => t("进展", "Progress"),
+        "complete" => t("完成，申请验收", "Done, to review"),
+        "approve" => t("验收通过", "Approved"),
+        "return" => t("退回", "Returned"),
+        "escalate" => t("逾期上报", "Escalated: overdue"),
+        _ => t("留言", "Comment"),
+    };
+    let responsible = person_name(
+        &people.get_untracked(),
+        &row.responsible_id,
+        &row.responsible_name,
+    );
+    let is_responsible = !row.responsible_id.is_empty() && row.responsible_id == me;
+    let plan = row.plan();
+    let major = row.grade() == Grade::Major;
+    let notice = if row.notice_no.is_empty() {
+        t("未编号", "No number yet").to_string()
+    } else {
+        row.notice_no.clone()
+    };
+    let summary = format!(
+        "{} · {} · {}",
+        notice,
+        Category::parse(&row.category)
+            .map(|c| c.label(app.locale))
+            .unwrap_or_default(),
+        row.place
+    );
+
+    // Issue, or correct the ledger fields.
+    let l = row.ledger();
+    let department = RwSignal::new(if l.department.is_empty() {
+        t("物业部", "Facilities").to_string()
+    } else {
+        l.department
+    });
+    let responsible_id = RwSignal::new(l.responsible_id);
+    let measures = RwSignal::new(l.measures);
+    let deadline = RwSignal::new(l.deadline);
+    let funding = RwSignal::new(l.funding);
+    let safeguards = RwSignal::new(l.safeguards);
+    let p = l.plan;
+    let plan_fields = [
+        RwSignal::new(p.goal),
+        RwSignal::new(p.method),
+        RwSignal::new(p.materials),
+        RwSignal::new(p.people),
+        RwSignal::new(p.safety),
+        RwSignal::new(p.contingency),
+    ];
+    let issue = state == RectState::Registered;
+    let grade = row.grade();
+    let site = row.site_id.clone();
+    let save_ledger = move |_| {
+        let ledger = Ledger {
+            department: department.get_untracked(),
+            responsible_id: responsible_id.get_untracked(),
+            measures: measures.get_untracked(),
+            deadline: deadline.get_untracked(),
+            funding: funding.get_untracked(),
+            safeguards: safeguards.get_untracked(),
+            plan: Plan {
+                goal: plan_fields[0].get_untracked(),
+                method: plan_fields[1].get_untracked(),
+                materials: plan_fields[2].get_untracked(),
+                people: plan_fields[3].get_untracked(),
+                safety: plan_fields[4].get_untracked(),
+                contingency: plan_fields[5].get_untracked(),
+            },
+        };
+        let today = crate::core::date_text(crate::core::court_date(
+            crate::phone::client::now_ms() as i64
+        ));
+        if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today, app.locale) {
+            tell((e.message, false));
+            return;
+        }
+        let c = LedgerChange {
+            rect_id: id.get_value(),
+            ledger,
+        };
+        send(if issue {
+            queue::Made::of(&hazard::Issue(c))
+        } else {
+            queue::Made::of(&hazard::Edit(c))
+        });
+    };
+    let candidates = move || {
+        let s = site.clone();
+        people
+            .get()
+            .into_iter()
+            .filter(|p| !p.disabled && p.site_ids.contains(&s))
+            .collect::<Vec<_>>()
+    };
+
+    // The work, by the person responsible (or a supervisor on their behalf).
+    let note = RwSignal::new(String::new());
+    let progress = move |done: bool| {
+        let p = Progress {
+            rect_id: id.get_value(),
+            note: note.get_untracked(),
+            done,
+        };
+        if let Err(e) = hazard::check_progress(p.clone(), app.locale) {
+            tell((e.message, false));
+            return;
+        }
+        if send(queue::Made::of(&p)) {
+            note.set(String::new());
+        }
+    };
+    // Review: approve in one tap, or return with a comment.
+    let comment = RwSignal::new(String::new());
+    let review = move |approve: bool| {
+        let r = Review {
+            rect_id: id.get_value(),
+            approve,
+            comment: comment.get_untracked(),
+        };
+        if let Err(e) = hazard::check_review(r.clone(), app.locale) {
+            tell((e.message, false));
+            return;
+        }
+        send(queue::Made::of(&r));
+    };
+    let say = RwSignal::new(String::new());
+    let add_comment = move |_| {
+        let c = Comment {
+            id: new_uuid(),
+            rect_id: id.get_value(),
+            text: say.get_untracked(),
+        };
+        if let Err(e) = hazard::check_comment(c.clone(), app.locale) {
+            tell((e.message, false));
+            return;
+        }
+        if outbox::send(app, &c).is_ok() {
+            say.set(String::new());
+        }
+    };
+    let may_edit = reviewer && state != RectState::Closed;
+    let may_work =
+        (is_responsible || reviewer) && matches!(state, RectState::Issued | RectState::InProgress);
+    let may_review = reviewer && !is_responsible && state == RectState::AwaitingReview;
+    let own_review = reviewer && is_responsible && state == RectState::AwaitingReview;
+    let state_class = match state {
+        RectState::Closed => "tag plain",
+        _ if late => "tag",
+        RectState::AwaitingReview => "tag warn",
+        _ => "tag plain",
+    };
+    view! {
+        <li class="rec rect" class:late=late data-testid="rect">
+            <details open=was_open on:toggle=move |ev| {
+                let open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+                let mine = o_is(opened, key.get_value());
+                opened.update_untracked(|o| match (open, mine) {
+                    (true, false) => *o = Some((key.get_value(), Default::default())),
+                    (false, true) => *o = None,
+                    _ => {}
+                });
+            }>
+                <summary>
+                    <span class=state_class data-testid="rect-state">{state.label(app.locale)}</span>
+                    " " <strong>{summary}</strong>
+                    {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t("期限 ", "Due ")}{row.deadline.clone()}{late.then(|| t("（已逾期）", " (overdue)"))}</span> })}
+                </summary>
+                <dl class="facts">
+                    <dt>{t("等级", "Grade")}</dt><dd>{row.grade().label(app.locale)}</dd>
+                    <dt>{t("描述", "Description")}</dt><dd>{row.description.clone()}</dd>
+                    <dt>{t("发现", "Found")}</dt><dd>{crate::phone::client::format_local_time(row.found_at as f64)} " " {row.finder_name.clone()}</dd>
+                    {(!row.responsible_id.is_empty()).then(|| view! {
+                        <dt>{t("责任", "Responsible")}</dt><dd data-testid="responsible">{row.department.clone()} " · " {responsible.clone()}</dd>
+                        <dt>{t("措施", "Measures")}</dt><dd>{row.measures.clone()}</dd>
+                        <dt>{t("资金", "Funding")}</dt><dd>{row.funding.clone()}</dd>
+                        <dt>{t("防范措施", "Safeguards")}</dt><dd>{row.safeguards.clone()}</dd>
+                    })}
+                    {(major && !plan.goal.is_empty()).then(|| plan.parts().into_iter().map(|(_, v, zh, en)| {
+                        let v = v.to_string();
+                        view! { <dt>{t(zh, en)}</dt><dd>{v}</dd> }
+                    }).collect_view())}
+                    {(!row.completion.is_empty()).then(|| view! { <dt>{t("完成情况", "Work done")}</dt><dd>{row.completion.clone()}</dd> })}
+                </dl>
+                <ol class="thread" data-testid="thread">
+                    {move || thread().into_iter().map(|(_, c)| view! {
+                        <li><span class="muted">{crate::phone::client::format_local_time(c.at as f64)}</span> " "
+                            <strong>{kind_label(&c.kind)}</strong> " " {c.text}</li>
+                    }).collect_view()}
+                </ol>
+                {may_review.then(|| view! {
+                    <div class="form" data-testid="review">
+                        {field(t("验收意见（退回必填）", "Comment (needed to return)"), "review_comment", comment, "text", None)}
+                        <div class="chips">
+                            <button class="primary big" data-testid="approve" on:click=move |_| review(true)>{t("✓ 验收通过", "✓ Approve")}</button>
+                            <button class="big" data-testid="return" on:click=move |_| review(false)>{t("↩ 退回", "↩ Return")}</button>
+                        </div>
+                    </div>
+                })}
+                {own_review.then(|| view! { <p class="muted">{t("您是整改责任人，须由其他主管验收", "You are responsible: another supervisor reviews it")}</p> })}
+                {may_work.then(|| view! {
+                    <div class="form" data-testid="work">
+                        {area(t("整改情况", "What was done"), "work_note", note)}
+                        <div class="chips">
+                            {(state == RectState::Issued).then(|| view! {
+                                <button data-testid="start" on:click=move |_| progress(false)>{t("开始整改", "Start")}</button>
+                            })}
+                            {(state == RectState::InProgress).then(|| view! {
+                                <button data-testid="note" on:click=move |_| progress(false)>{t("记录进展", "Add progress")}</button>
+                            })}
+                            <button class="primary" data-testid="complete" on:click=move |_| progress(true)>{t("整改完成，申请验收", "Done: ask for review")}</button>
+                        </div>
+                    </div>
+                })}
+                {may_edit.then(|| view! {
+                    <details class="form" data-testid="ledger-form" open=issue>
+                        <summary>{if issue { t("下达整改通知", "Issue the notice") } else { t("修改台账信息", "Correct the ledger") }}</summary>
+                        {field(t("责任部门", "Department"), "department", department, "text", None)}
+                        <label><span>{t("责任人", "Person responsible")}</span>
+                            <select name="responsible_id" on:change=move |ev| responsible_id.set(event_target_value(&ev))>
+                                <option value="" selected=move || responsible_id.get().is_empty()>{t("请选择", "Choose")}</option>
+                                {move || candidates().into_iter().map(|p| {
+                                    let pid = p.id.clone();
+                                    let sel = responsible_id.get() == pid;
+                                    view! { <option value=pid selected=sel>{p.display_name}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        {area(t("整改措施", "Measures"), "measures", measures)}
+                        <label><span>{t("整改期限", "Deadline")}</span>
+                            <input type="date" name="deadline" prop:value=move || deadline.get() on:input=move |ev| deadline.set(event_target_value(&ev)) /></label>
+                        {field(t("整改资金", "Funding"), "funding", funding, "text", None)}
+                        {field(t("整改期间防范措施", "Interim safeguards"), "safeguards", safeguards, "text", None)}
+                        {major.then(|| {
+                            let empty = Plan::default();
+                            empty.parts().into_iter().zip(plan_fields).map(|((name, _, zh, en), sig)| {
+                                view! { <label><span>{t(zh, en)}</span>
+                                    <input type="text" name=name prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) /></label> }
+                            }).collect_view()
+                        })}
+                        <button class="primary" data-testid="save-ledger" on:click=save_ledger>{if issue { t("下达", "Issue") } else { t("保存修改", "Save changes") }}</button>
+                    </details>
+                })}
+                <div class="form comment">
+                    {field(t("留言", "Comment"), "comment", say, "text", None)}
+                    <button class="small" data-testid="add-comment" on:click=add_comment>{t("发表", "Post")}</button>
+                </div>
+                {message_line(message)}
+            </details>
+        </li>
+    }
+}
