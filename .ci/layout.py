@@ -5,7 +5,8 @@
   `Record`'s `const NAME`, an `Entity::declare`); tests, which pin the wire, aside;
 - cycles: no import cycle between the top-level modules of a crate, nor between the modules
   of one folder (a module and its own submodules aside);
-- size: no source file over 500 lines, its test module aside.
+- size: no source file over 500 lines, its test module aside;
+- dialect: no server file but `db/dialect.rs` names a SQLite type or writes SQLite-only SQL.
 
 `--report` prints the figures and the import graph's edges without failing.
 """
@@ -229,6 +230,27 @@ def cycles(crate, crate_dir):
     return found
 
 
+# ---------------------------------------------------------------- dialect
+DIALECT_FILE = "server/src/db/dialect.rs"
+SQLITE_ONLY = re.compile(
+    r"[Ss]qlite|BEGIN IMMEDIATE|OR IGNORE|OR REPLACE|json_each|json_extract|PRAGMA|VACUUM"
+    r"|type_info\(|\b(MAX|MIN)\([^()]*,"
+)
+
+
+def dialect_leaks():
+    found = []
+    for path in sources(CRATES["server"]):
+        if rel(path) == DIALECT_FILE:
+            continue
+        code = without_comments(without_tests(open(path, encoding="utf-8").read()))
+        for n, line in enumerate(code.split("\n"), 1):
+            m = SQLITE_ONLY.search(line)
+            if m:
+                found.append(f"{rel(path)}:{n}: SQLite's own \"{m.group(0)}\" outside {DIALECT_FILE}")
+    return found
+
+
 # ---------------------------------------------------------------- size
 def long_files():
     found, largest = [], (0, "")
@@ -248,14 +270,16 @@ def main():
     for crate, d in CRATES.items():
         cyc += cycles(crate, d)
     longs, largest = long_files()
+    leaks = dialect_leaks()
     print(f"layout: {len(muts)} mutation names, {len(ents)} entity names declared; "
           f"{len(names)} written as strings elsewhere; {len(cyc)} import cycles; "
-          f"{len(longs)} files over {MAX_LINES} lines (largest {largest[1]}, {largest[0]})")
-    for f in names + cyc + longs:
+          f"{len(longs)} files over {MAX_LINES} lines (largest {largest[1]}, {largest[0]}); "
+          f"{len(leaks)} SQLite constructs outside the dialect module")
+    for f in names + cyc + longs + leaks:
         print("  " + f)
     if report:
         return 0
-    return 1 if (names or cyc or longs) else 0
+    return 1 if (names or cyc or longs or leaks) else 0
 
 
 if __name__ == "__main__":

@@ -46,10 +46,7 @@ pub async fn run(db: &Db, dir: &Path, keep: usize) -> anyhow::Result<Done> {
         sqlx::query_as("SELECT client_id, last_mutation_id FROM sync_clients")
             .fetch_all(db)
             .await?;
-    let result = sqlx::query("VACUUM INTO ?")
-        .bind(file.display().to_string())
-        .execute(db)
-        .await;
+    let result = crate::db::dialect::copy_into(db, &file).await;
     if let Err(e) = result {
         sqlx::query("UPDATE backups SET error = ? WHERE id = ?")
             .bind(e.to_string())
@@ -59,11 +56,12 @@ pub async fn run(db: &Db, dir: &Path, keep: usize) -> anyhow::Result<Done> {
         return Err(e).context("backing up the database");
     }
     let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     for (client, last) in &held {
-        sqlx::query(
-            "UPDATE sync_clients SET backed_up_to = MAX(backed_up_to, ?) WHERE client_id = ?",
-        )
+        let upto = crate::db::dialect::greatest("backed_up_to", "?");
+        sqlx::query(&format!(
+            "UPDATE sync_clients SET backed_up_to = {upto} WHERE client_id = ?"
+        ))
         .bind(last)
         .bind(client)
         .execute(&mut *tx)
@@ -124,12 +122,7 @@ pub async fn restore(backup: &Path, db_file: &Path) -> anyhow::Result<()> {
         backup.display()
     );
     // A backup that is not a Guardpost database is refused before anything is touched.
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(backup)
-        .read_only(true);
-    let check = sqlx::SqlitePool::connect_with(opts)
-        .await
-        .with_context(|| format!("reading {}", backup.display()))?;
+    let check = crate::db::dialect::open_read_only(backup).await?;
     let _: i64 = sqlx::query_scalar("SELECT version FROM sync_meta WHERE id = 1")
         .fetch_one(&check)
         .await
@@ -148,8 +141,8 @@ pub async fn restore(backup: &Path, db_file: &Path) -> anyhow::Result<()> {
     }
     std::fs::copy(backup, db_file)
         .with_context(|| format!("copying {} to {}", backup.display(), db_file.display()))?;
-    let db = crate::db::open(&format!("sqlite://{}", db_file.display())).await?;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let db = crate::db::open(&crate::db::dialect::file_url(db_file)).await?;
+    let mut tx = crate::db::dialect::begin_write(&db).await?;
     let epoch = hex::encode(rand::random::<[u8; 8]>());
     sqlx::query("UPDATE sync_meta SET epoch = ? WHERE id = 1")
         .bind(&epoch)

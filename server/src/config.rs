@@ -65,7 +65,7 @@ impl Settings {
         })?;
         let data_dir = PathBuf::from(get("GUARDPOST_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = get("GUARDPOST_DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("guardpost.db").display()));
+            .unwrap_or_else(|| crate::db::dialect::file_url(&data_dir.join("guardpost.db")));
         let secure_cookies = match get("GUARDPOST_SECURE_COOKIES").as_deref() {
             None | Some("") | Some("0") | Some("false") => false,
             Some("1") | Some("true") => true,

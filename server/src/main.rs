@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         ["restore", file] => {
-            let target = server::db::sqlite_file(&settings.database_url)?;
+            let target = server::db::dialect::file_of(&settings.database_url)?;
             server::backup::restore(std::path::Path::new(file), &target).await?;
             println!(
                 "已恢复 / restored {file} into {}; phones resend what it lacks at their next sync",

@@ -123,10 +123,7 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
 /// Writes the WAL back into the database and empties it, so values just overwritten are in
 /// neither (with `secure_delete`, freed space is zeroed).
 pub async fn checkpoint(db: &Db) -> sqlx::Result<()> {
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(db)
-        .await
-        .map(|_| ())
+    crate::db::dialect::checkpoint(db).await
 }
 
 /// Runs [`run`] now and then every day, for as long as the server runs.

@@ -8,7 +8,7 @@ use crate::db::{self, now_ms, Db};
 pub async fn bootstrap_admin(db: &Db) -> anyhow::Result<Option<(String, String)>> {
     let admins: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM people p JOIN person_roles r ON r.person_id = p.id
-         WHERE r.role = 'admin' AND p.disabled = 0",
+         WHERE r.role = 'admin' AND p.disabled = FALSE",
     )
     .fetch_one(db)
     .await?;

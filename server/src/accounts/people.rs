@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn write_certificates(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     certs: &[Certificate],
 ) -> ApiResult<()> {
@@ -73,7 +73,7 @@ async fn fire_operators(
 }
 
 /// The active people with the fire-operator role at `site`, by name.
-pub async fn operators_at<'e, E: sqlx::SqliteExecutor<'e>>(
+pub async fn operators_at<'e, E: crate::db::Executor<'e>>(
     db: E,
     site: &str,
 ) -> sqlx::Result<Vec<app::fire::Operator>> {
@@ -82,7 +82,7 @@ pub async fn operators_at<'e, E: sqlx::SqliteExecutor<'e>>(
            JOIN person_roles r ON r.person_id = p.id AND r.role = 'fire_operator'
            JOIN person_sites s ON s.person_id = p.id AND s.site_id = ?
            LEFT JOIN certificates c ON c.person_id = p.id AND c.kind = 'fire_operator'
-         WHERE p.disabled = 0 ORDER BY p.display_name",
+         WHERE p.disabled = FALSE ORDER BY p.display_name",
     )
     .bind(site)
     .fetch_all(db)
@@ -217,7 +217,7 @@ async fn check_assignment(db: &Db, roles: &[Role], site_ids: &[String]) -> ApiRe
 }
 
 async fn write_assignment(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     roles: &[Role],
     site_ids: &[String],
@@ -298,7 +298,7 @@ async fn create(
 async fn admins_after(db: &Db, id: &str, roles: &[Role], disabled: bool) -> ApiResult<i64> {
     let others: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM people p JOIN person_roles r ON r.person_id = p.id
-         WHERE r.role = 'admin' AND p.disabled = 0 AND p.id <> ?",
+         WHERE r.role = 'admin' AND p.disabled = FALSE AND p.id <> ?",
     )
     .bind(id)
     .fetch_one(db)
@@ -368,7 +368,7 @@ async fn reset_password(
     let password = one_time_password();
     let hash = hash_password_blocking(password.clone()).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 1, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = TRUE, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
         .bind(&hash)
         .bind(now_ms())
         .bind(&id)

@@ -96,7 +96,7 @@ pub fn client_ip(
 /// checked past the limit. Returns the noted attempt's row.
 async fn reserve_attempt(db: &Db, login: &str, origin: &Origin, now: i64) -> ApiResult<i64> {
     let since = now - FAILURE_WINDOW_MS;
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     let (by_login, by_origin) = match origin {
         Origin::Device(d) => {
             let a: (i64, Option<i64>) = sqlx::query_as(
@@ -322,7 +322,7 @@ async fn change_password(
     }
     let new_hash = hash_password_blocking(req.new_password).await?;
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = 0, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = ?, must_change_password = FALSE, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
         .bind(&new_hash)
         .bind(now_ms())
         .bind(&caller.id)

@@ -107,7 +107,7 @@ async fn revoke(
     Path(client_id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Action::ManageDevices)?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let n =
         sqlx::query("UPDATE devices SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")
             .bind(now_ms())
@@ -161,7 +161,7 @@ pub async fn check_device(
         None => Err(ApiError::Forbidden(Key::ErrDeviceNotEnrolled)),
         Some((_, Some(_))) => Err(ApiError::Forbidden(Key::ErrDeviceRevoked)),
         Some((_, None)) => {
-            sqlx::query("INSERT OR IGNORE INTO device_people (client_id, person_id) VALUES (?, ?)")
+            sqlx::query("INSERT INTO device_people (client_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .bind(client_id)
                 .bind(&caller.id)
                 .execute(db)

@@ -138,7 +138,7 @@ pub(crate) async fn load_caller(db: &Db, hash: &str) -> ApiResult<Option<Caller>
     let row: Option<(String, String, String, bool, i64)> = sqlx::query_as(
         "SELECT p.id, p.login, p.display_name, p.must_change_password, s.last_seen_at
          FROM sessions s JOIN people p ON p.id = s.person_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND p.disabled = 0",
+         WHERE s.token_hash = ? AND s.expires_at > ? AND p.disabled = FALSE",
     )
     .bind(hash)
     .bind(now)

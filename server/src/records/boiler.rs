@@ -3,6 +3,7 @@
 //! procedure's steps follow as `procedure.step` (see [`super::fire::step`]).
 
 use super::{Ctx, Entity, Outcome};
+use crate::db::Conn;
 use crate::db::{self, now_ms, Db};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::ApiJson;
@@ -13,7 +14,6 @@ use app::i18n::Key;
 use app::model::Action;
 use axum::extract::{Path, State};
 use axum::Json;
-use sqlx::SqliteConnection;
 
 pub fn router() -> axum::Router<crate::AppState> {
     axum::Router::new().route("/api/v1/boilers/{id}", axum::routing::put(put_boiler))
@@ -120,7 +120,7 @@ type ProfileRow = (
     String,
 );
 
-async fn profile(tx: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<Profile>> {
+async fn profile(tx: &mut Conn, id: &str) -> sqlx::Result<Option<Profile>> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT site_id, name, medium, rated_pressure_mpa, rated_temp_c, power_mw, volume_l,
             atmospheric, season_start, season_end, inspection_due

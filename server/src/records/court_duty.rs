@@ -61,10 +61,11 @@ pub async fn duty_finish(cx: &mut Ctx<'_>, f: rounds::DutyFinish) -> Outcome {
     }
     let f = rounds::check_duty_finish(f, cx.locale)?;
     let version = cx.version().await?;
-    sqlx::query(
-        "UPDATE court_duties SET finished_at = MAX(started_at, ?), outcome = ?, note = ?,
-            version = ? WHERE id = ?",
-    )
+    let finished = crate::db::dialect::greatest("started_at", "?");
+    sqlx::query(&format!(
+        "UPDATE court_duties SET finished_at = {finished}, outcome = ?, note = ?,
+            version = ? WHERE id = ?"
+    ))
     .bind(cx.event_time())
     .bind(f.outcome.map(|o| o.code()))
     .bind(&f.note)

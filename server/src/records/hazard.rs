@@ -250,7 +250,7 @@ impl Ctx<'_> {
 async fn check_responsible(cx: &mut Ctx<'_>, site: &str, person: &str) -> Outcome {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM people p JOIN person_sites s ON s.person_id = p.id
-         WHERE p.id = ? AND s.site_id = ? AND p.disabled = 0",
+         WHERE p.id = ? AND s.site_id = ? AND p.disabled = FALSE",
     )
     .bind(person)
     .bind(site)

@@ -28,12 +28,12 @@ pub mod screening;
 pub mod visits;
 pub mod watch;
 
+use crate::db::Conn;
 use crate::http::error::ApiError;
 use app::i18n::{Key, Locale};
 use app::model::{roles_allow, Action, Role};
 use app::sync::{ClockFlag, Mutation};
 use serde::de::DeserializeOwned;
-use sqlx::SqliteConnection;
 
 /// The record features' own routes (what is not sync: reveals, route and boiler edits, tag
 /// sheets, checklists, the watchlist).
@@ -151,7 +151,7 @@ impl From<app::core::FieldError> for Reject {
 
 /// The next global version, for rows changed in this transaction (records, the watchlist,
 /// the retention job alike).
-pub async fn next_version(tx: &mut SqliteConnection) -> sqlx::Result<i64> {
+pub async fn next_version(tx: &mut Conn) -> sqlx::Result<i64> {
     sqlx::query_scalar("UPDATE sync_meta SET version = version + 1 WHERE id = 1 RETURNING version")
         .fetch_one(tx)
         .await
@@ -160,7 +160,7 @@ pub async fn next_version(tx: &mut SqliteConnection) -> sqlx::Result<i64> {
 pub type Outcome = Result<(), Reject>;
 
 pub struct Ctx<'a> {
-    pub tx: &'a mut SqliteConnection,
+    pub tx: &'a mut Conn,
     pub client_id: &'a str,
     pub m: &'a Mutation,
     pub roles: &'a [Role],
@@ -176,7 +176,7 @@ pub struct Ctx<'a> {
 }
 
 /// A query being built, its arguments bound so far.
-pub type Insert<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+pub type Insert<'q> = crate::db::Query<'q>;
 
 impl<'a> Ctx<'a> {
     pub fn refuse(&self, code: &'static str, key: Key) -> Refusal {
@@ -214,7 +214,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An `INSERT … ON CONFLICT (id) DO NOTHING` that inserted nothing: the id is taken.
-    pub fn inserted(&self, done: sqlx::sqlite::SqliteQueryResult) -> Outcome {
+    pub fn inserted(&self, done: crate::db::Done) -> Outcome {
         if done.rows_affected() == 0 {
             return Err(self.refuse("exists", Key::ErrBadRequest).into());
         }

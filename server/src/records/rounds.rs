@@ -2,6 +2,7 @@
 //! started, checkpoint by checkpoint, finished on the phone; the printable QR tag sheet.
 
 use super::{Ctx, Entity, Outcome, Refusal};
+use crate::db::Conn;
 use crate::db::{self, now_ms, Db};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::ApiJson;
@@ -14,7 +15,6 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use sqlx::SqliteConnection;
 
 pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post, put};
@@ -116,7 +116,7 @@ pub async fn seed_defaults(db: &Db) -> anyhow::Result<usize> {
     let mut tx = db.begin().await?;
     for (site_id, kind) in sites {
         let areas: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, kind FROM areas WHERE site_id = ? AND active = 1 ORDER BY sort, code",
+            "SELECT id, kind FROM areas WHERE site_id = ? AND active = TRUE ORDER BY sort, code",
         )
         .bind(&site_id)
         .fetch_all(&mut *tx)
@@ -229,8 +229,8 @@ pub async fn seed_defaults(db: &Db) -> anyhow::Result<usize> {
     Ok(made)
 }
 
-async fn site_areas(tx: &mut SqliteConnection, site_id: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT id FROM areas WHERE site_id = ? AND active = 1")
+async fn site_areas(tx: &mut Conn, site_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM areas WHERE site_id = ? AND active = TRUE")
         .bind(site_id)
         .fetch_all(tx)
         .await
@@ -327,7 +327,7 @@ pub async fn tag_sheet(
         .await?;
     let site = site.ok_or(ApiError::NotFound(Key::ErrNotFound))?;
     let areas: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, name_zh FROM areas WHERE site_id = ? AND active = 1 ORDER BY sort, code",
+        "SELECT id, name_zh FROM areas WHERE site_id = ? AND active = TRUE ORDER BY sort, code",
     )
     .bind(&site_id)
     .fetch_all(&state.db)

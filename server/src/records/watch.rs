@@ -3,6 +3,7 @@
 //! secret stays here). No document number of a watched person is stored anywhere.
 
 use super::{Ctx, Entity, Outcome};
+use crate::db::Conn;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::ApiJson;
 use crate::http::{locale_of, Caller};
@@ -15,7 +16,6 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 
 pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
@@ -65,7 +65,7 @@ pub const ALERT: Entity = Entity {
     court_wide: false,
 };
 
-async fn setting(db: &mut SqliteConnection, key: &str) -> sqlx::Result<String> {
+async fn setting(db: &mut Conn, key: &str) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(key)
         .fetch_one(db)
@@ -84,11 +84,7 @@ fn server_key(secret: &str, id_type: IdType, number: &str) -> String {
 }
 
 /// The active entry `number` matches, if any (called for every registration).
-pub async fn hit(
-    db: &mut SqliteConnection,
-    id_type: IdType,
-    number: &str,
-) -> sqlx::Result<Option<String>> {
+pub async fn hit(db: &mut Conn, id_type: IdType, number: &str) -> sqlx::Result<Option<String>> {
     if number.is_empty() {
         return Ok(None);
     }
@@ -278,7 +274,7 @@ super::applied! {
 
 /// A removed watchlist entry keeps only its id and tombstone (what phones need to drop it):
 /// name, masked number, keys and reason go. Returns how many were emptied.
-pub async fn purge_removed(tx: &mut sqlx::SqliteConnection) -> sqlx::Result<u64> {
+pub async fn purge_removed(tx: &mut crate::db::Conn) -> sqlx::Result<u64> {
     Ok(sqlx::query(
         "UPDATE watchlist SET name = '', id_masked = '', reason = '', key_hash = '', salt = '',
             server_key = ''

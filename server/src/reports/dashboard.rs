@@ -11,7 +11,6 @@ use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 #[derive(Deserialize)]
 pub struct DashboardQuery {
@@ -28,7 +27,7 @@ pub fn day_start(d: NaiveDate) -> i64 {
         .unwrap_or_default()
 }
 
-async fn count(db: &SqlitePool, sql: &str, site: &str, from: i64, to: i64) -> sqlx::Result<i64> {
+async fn count(db: &crate::db::Db, sql: &str, site: &str, from: i64, to: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(sql)
         .bind(site)
         .bind(from)
@@ -38,7 +37,7 @@ async fn count(db: &SqlitePool, sql: &str, site: &str, from: i64, to: i64) -> sq
 }
 
 async fn grouped(
-    db: &SqlitePool,
+    db: &crate::db::Db,
     sql: &str,
     site: &str,
     from: i64,
@@ -84,15 +83,14 @@ pub async fn get(
     let s = q.site.as_str();
     let visits = count(db, "SELECT COUNT(*) FROM visits WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
     let people = count(db, "SELECT COALESCE(SUM(1 + companions), 0) FROM visits WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
-    let complete = count(db, "SELECT COUNT(*) FROM visits WHERE complete = 1 AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
+    let complete = count(db, "SELECT COUNT(*) FROM visits WHERE complete = TRUE AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, from, to).await?;
     let month_visits = count(db, "SELECT COUNT(*) FROM visits WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, month_from, to).await?;
-    let month_complete = count(db, "SELECT COUNT(*) FROM visits WHERE complete = 1 AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, month_from, to).await?;
+    let month_complete = count(db, "SELECT COUNT(*) FROM visits WHERE complete = TRUE AND site_id = ? AND checked_in_at >= ? AND checked_in_at < ?", s, month_from, to).await?;
     let screenings = count(db, "SELECT COUNT(*) FROM screenings WHERE site_id = ? AND screened_at >= ? AND screened_at < ?", s, from, to).await?;
     let outcomes = grouped(db, "SELECT outcome, COUNT(*) FROM screenings WHERE site_id = ? AND screened_at >= ? AND screened_at < ? GROUP BY outcome ORDER BY outcome", s, from, to).await?;
     let items = grouped(
         db,
-        "SELECT json_extract(j.value, '$.category') AS c, COUNT(*) FROM screenings, json_each(screenings.items) AS j
-         WHERE site_id = ? AND screened_at >= ? AND screened_at < ? GROUP BY c ORDER BY c",
+        crate::db::dialect::SCREENED_ITEMS_BY_CATEGORY,
         s,
         from,
         to,
@@ -114,7 +112,7 @@ pub async fn get(
     let custody_open = count(db, "SELECT COUNT(*) FROM gate_entries WHERE kind = 'custody' AND left_at IS NULL AND site_id = ? AND arrived_at >= ? AND arrived_at < ?", s, 0, to).await?;
     let duty = crate::reports::duty_day::day(db, s, from, to, crate::db::now_ms()).await?;
     let sampled_sql = "SELECT COUNT(*) FROM screening_samples WHERE site_id = ? AND screened_at >= ? AND screened_at < ?";
-    let correct_sql = "SELECT COUNT(*) FROM screening_samples WHERE correct = 1 AND site_id = ? AND screened_at >= ? AND screened_at < ?";
+    let correct_sql = "SELECT COUNT(*) FROM screening_samples WHERE correct = TRUE AND site_id = ? AND screened_at >= ? AND screened_at < ?";
     let sampled = count(db, sampled_sql, s, from, to).await?;
     let sampled_correct = count(db, correct_sql, s, from, to).await?;
     let month_sampled = count(db, sampled_sql, s, month_from, to).await?;
@@ -138,7 +136,7 @@ pub async fn get(
     for e in CLOCK_FLAGGED {
         let (table, column) = (e.table, e.time_column);
         let sql = format!(
-            "SELECT COUNT(*) FROM {table} WHERE site_id = ? AND {column} >= ? AND {column} < ? AND clock_skewed = 1"
+            "SELECT COUNT(*) FROM {table} WHERE site_id = ? AND {column} >= ? AND {column} < ? AND clock_skewed = TRUE"
         );
         clock_flagged += count(db, &sql, s, from, to).await?;
     }

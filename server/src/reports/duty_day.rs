@@ -7,7 +7,6 @@ use app::dashboard::{
 };
 use app::procedure::ProcedureKind;
 use app::rounds::{self, Days, RoundStatus, RouteRow};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 type RouteSql = (String, String, String, String, String, i64, i64, String);
@@ -26,7 +25,7 @@ type AlarmSql = (
 
 /// The duty logs of `site` on the court day `[from, to)`, judged at `now`.
 pub async fn day(
-    db: &SqlitePool,
+    db: &crate::db::Db,
     site: &str,
     from: i64,
     to: i64,

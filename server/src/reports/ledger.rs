@@ -16,7 +16,6 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 #[derive(Deserialize)]
 pub struct LedgerQuery {
@@ -126,7 +125,7 @@ struct Row {
 }
 
 /// The ledger of `site` month by month.
-pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResult<Vec<Month>> {
+pub async fn read(db: &crate::db::Db, site: &str, from: &str, to: &str) -> ApiResult<Vec<Month>> {
     let months = months(from, to).ok_or_else(bad_period)?;
     let today = app::core::date_text(app::core::court_date(db::now_ms()));
     let mut out = Vec::new();
@@ -222,7 +221,7 @@ pub async fn read(db: &SqlitePool, site: &str, from: &str, to: &str) -> ApiResul
 
 /// The inspections of `site` in `[start, end)`, each as the cells under [`INSPECTION_HEADERS`].
 async fn inspections(
-    db: &SqlitePool,
+    db: &crate::db::Db,
     site: &str,
     start: i64,
     end: i64,

@@ -2,6 +2,7 @@
 //! on a phone at an online sign-in, and the check every pushed record passes.
 
 use crate::db::now_ms;
+use crate::db::Conn;
 use crate::http::{ApiJson, ApiResult, Caller};
 use crate::records::{Ctx, Refusal, Reject};
 use crate::AppState;
@@ -13,7 +14,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use std::path::Path as FsPath;
 
 /// Reads the author key, or creates it (32 random bytes, hex, readable by the owner only).
@@ -110,11 +110,7 @@ pub struct Seen {
 
 impl Seen {
     /// A person's generation and whether they are disabled (`None`: no such person).
-    async fn person(
-        &mut self,
-        tx: &mut SqliteConnection,
-        id: &str,
-    ) -> ApiResult<Option<(i64, bool)>> {
+    async fn person(&mut self, tx: &mut Conn, id: &str) -> ApiResult<Option<(i64, bool)>> {
         if let Some(v) = self.people.get(id) {
             return Ok(*v);
         }
@@ -127,7 +123,7 @@ impl Seen {
         Ok(v)
     }
 
-    async fn revoked(&mut self, tx: &mut SqliteConnection, client_id: &str) -> ApiResult<bool> {
+    async fn revoked(&mut self, tx: &mut Conn, client_id: &str) -> ApiResult<bool> {
         if let Some(v) = self.revoked.get(client_id) {
             return Ok(*v);
         }
@@ -145,7 +141,7 @@ impl Seen {
 /// Judges `m`'s proof as sent by `client_id`. A proof binds the record to where it was signed:
 /// this client at this id, or an earlier enrolment of this phone it says it replays.
 pub async fn judge(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     seen: &mut Seen,
     key: &[u8; 32],
     client_id: &str,
@@ -178,7 +174,7 @@ pub fn held_message(code: &str, locale: Locale) -> String {
 /// Runs `m`'s handler as a person with `roles` at `sites`, placed at `at`.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_as(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     client_id: &str,
     m: &Mutation,
     roles: &[Role],
@@ -207,10 +203,7 @@ pub async fn run_as(
 
 /// A person's roles and sites, also when their account is disabled (a supervisor accepting a
 /// held record vouches for it; the record's own rules still apply).
-pub async fn grants(
-    tx: &mut SqliteConnection,
-    person: &str,
-) -> ApiResult<(Vec<Role>, Vec<String>)> {
+pub async fn grants(tx: &mut Conn, person: &str) -> ApiResult<(Vec<Role>, Vec<String>)> {
     let roles: Vec<String> =
         sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = ?")
             .bind(person)

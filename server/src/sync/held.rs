@@ -3,6 +3,7 @@
 
 use super::authors::{grants, held_message, run_as};
 use crate::db::now_ms;
+use crate::db::Conn;
 use crate::http::{ApiError, ApiJson, ApiResult, Caller};
 use crate::records::Refusal;
 use crate::AppState;
@@ -14,7 +15,6 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 /// A held record, as the server keeps it.
 struct Held {
@@ -25,7 +25,7 @@ struct Held {
 }
 
 async fn load_held(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     client_id: &str,
     id: u64,
 ) -> ApiResult<Option<Result<Held, Status>>> {
@@ -63,7 +63,7 @@ async fn load_held(
 
 /// Records how a held record came out.
 async fn settle(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     client_id: &str,
     id: u64,
     outcome: &Result<(), Refusal>,
@@ -127,7 +127,7 @@ pub(super) async fn resign(
         return Err(ApiError::TooLarge);
     }
     let locale = crate::http::locale_of(&headers);
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let (gen, disabled): (i64, bool) =
         sqlx::query_as("SELECT author_gen, disabled FROM people WHERE id = ?")
             .bind(&caller.id)
@@ -217,7 +217,7 @@ pub struct HeldRow {
 
 /// May the caller decide records by `author`? An administrator any; a supervisor those of
 /// people at one of their sites.
-async fn may_decide(tx: &mut SqliteConnection, caller: &Caller, author: &str) -> ApiResult<bool> {
+async fn may_decide(tx: &mut Conn, caller: &Caller, author: &str) -> ApiResult<bool> {
     caller.require(Action::ManageDevices)?;
     if caller.roles.contains(&Role::Admin) {
         return Ok(true);
@@ -284,7 +284,7 @@ pub(super) async fn decide(
         _ => return Err(ApiError::NotFound(Key::ErrBadRequest)),
     };
     let locale = crate::http::locale_of(&headers);
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let held = match load_held(&mut tx, &client_id, id).await? {
         Some(Ok(h)) => h,
         _ => return Err(ApiError::NotFound(Key::ErrBadRequest)),

@@ -3,6 +3,7 @@
 
 use super::push::{note_contact, roles_and_sites_tx};
 use crate::db::now_ms;
+use crate::db::Conn;
 use crate::devices::check_device;
 use crate::http::{ApiJson, ApiResult, Caller, SiteScope};
 use crate::records::{Entity, ENTITIES};
@@ -15,7 +16,6 @@ use app::sync::{
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use sqlx::SqliteConnection;
 
 /// Where a pull resumes inside the entity at `index` of [`ENTITIES`].
 #[derive(Clone, Copy)]
@@ -30,18 +30,17 @@ enum From<'a> {
 
 /// One entity's changed rows from `from`, as changes, in `(version, id)` order, at most `limit`.
 async fn entity_changes(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     e: &Entity,
     sites: &SiteScope,
     from: From<'_>,
     since: i64,
     limit: usize,
 ) -> ApiResult<Vec<Change>> {
-    use sqlx::{Column, Row, TypeInfo, ValueRef};
     let sites = if e.court_wide { &SiteScope::All } else { sites };
     let site_filter = match sites {
         SiteScope::All => String::new(),
-        SiteScope::Only(ids) if ids.is_empty() => " AND 0".to_string(),
+        SiteScope::Only(ids) if ids.is_empty() => " AND FALSE".to_string(),
         SiteScope::Only(ids) => format!(" AND site_id IN ({})", vec!["?"; ids.len()].join(",")),
     };
     let position = match from {
@@ -74,18 +73,8 @@ async fn entity_changes(
     for row in rows {
         let mut data = serde_json::Map::new();
         let (mut id, mut version, mut gone) = (String::new(), 0, false);
-        for col in row.columns() {
-            let name = col.name();
-            let raw = row.try_get_raw(col.ordinal())?;
-            let value = if raw.is_null() {
-                serde_json::Value::Null
-            } else {
-                match raw.type_info().name() {
-                    "INTEGER" | "BOOLEAN" => row.try_get::<i64, _>(col.ordinal())?.into(),
-                    "REAL" => row.try_get::<f64, _>(col.ordinal())?.into(),
-                    _ => row.try_get::<String, _>(col.ordinal())?.into(),
-                }
-            };
+        for (name, value) in crate::db::dialect::json_columns(&row)? {
+            let name = name.as_str();
             if name == "id" {
                 id = value.as_str().unwrap_or_default().to_string();
             } else if name == "version" {
@@ -125,7 +114,7 @@ fn scope_of(caller: &Caller) -> String {
 }
 
 /// The server's cursor epoch: a new one after a restore from a backup.
-pub async fn epoch(ex: impl sqlx::SqliteExecutor<'_>) -> sqlx::Result<String> {
+pub async fn epoch(ex: impl crate::db::Executor<'_>) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT epoch FROM sync_meta WHERE id = 1")
         .fetch_one(ex)
         .await
@@ -217,7 +206,7 @@ pub(super) async fn pull(
 
 /// Of the people a phone remembers, those it must forget: unknown, disabled, their secrets of
 /// another generation (a password reset or changed), or no longer allowed to be remembered.
-async fn forgotten(tx: &mut SqliteConnection, known: &[(String, u32)]) -> ApiResult<Vec<String>> {
+async fn forgotten(tx: &mut Conn, known: &[(String, u32)]) -> ApiResult<Vec<String>> {
     let mut out = Vec::new();
     for (person, g) in known.iter().take(app::phone::known::MAX_PEOPLE * 2) {
         let row: Option<(i64, bool)> =
@@ -240,11 +229,7 @@ async fn forgotten(tx: &mut SqliteConnection, known: &[(String, u32)]) -> ApiRes
 }
 
 /// Of the mutations a phone holds as held, those decided since.
-async fn settled(
-    tx: &mut SqliteConnection,
-    client_id: &str,
-    held: &[u64],
-) -> ApiResult<Vec<MutationResult>> {
+async fn settled(tx: &mut Conn, client_id: &str, held: &[u64]) -> ApiResult<Vec<MutationResult>> {
     let mut out = Vec::new();
     for id in held.iter().take(LIMITS.batch * 10) {
         type Row = (String, Option<String>, Option<String>, Option<String>);

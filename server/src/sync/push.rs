@@ -4,6 +4,7 @@
 
 use super::authors::Verdict;
 use crate::db::now_ms;
+use crate::db::Conn;
 use crate::devices::check_device;
 use crate::http::{locale_of, ApiError, ApiJson, ApiResult, Caller};
 use crate::records::Refusal;
@@ -17,7 +18,6 @@ use app::sync::{
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use sqlx::SqliteConnection;
 
 /// Checks the envelope before anything is applied: a malformed envelope changes nothing. What
 /// is wrong with one mutation is that mutation's refusal (see [`apply_one`]), never the batch's.
@@ -60,7 +60,7 @@ struct ClientState {
     backed_up_to: i64,
 }
 
-async fn client_state(tx: &mut SqliteConnection, client_id: &str) -> ApiResult<ClientState> {
+async fn client_state(tx: &mut Conn, client_id: &str) -> ApiResult<ClientState> {
     let (last, last_made_at, contact_at, contact_made_up_to, backed_up_to): (
         i64,
         i64,
@@ -86,16 +86,17 @@ async fn client_state(tx: &mut SqliteConnection, client_id: &str) -> ApiResult<C
 /// Notes a contact: the server's time now and the last id the phone had given out (a record
 /// with a higher id was made after it).
 pub(super) async fn note_contact(
-    ex: impl sqlx::SqliteExecutor<'_>,
+    ex: impl crate::db::Executor<'_>,
     client_id: &str,
     made_up_to: Option<u64>,
     now: i64,
 ) -> ApiResult<()> {
     if let Some(upto) = made_up_to {
-        sqlx::query(
-            "UPDATE sync_clients SET contact_at = ?, contact_made_up_to = MAX(contact_made_up_to, ?), last_seen = ?
-             WHERE client_id = ?",
-        )
+        let upto_sql = crate::db::dialect::greatest("contact_made_up_to", "?");
+        sqlx::query(&format!(
+            "UPDATE sync_clients SET contact_at = ?, contact_made_up_to = {upto_sql}, last_seen = ?
+             WHERE client_id = ?"
+        ))
         .bind(now)
         .bind(upto.min(i64::MAX as u64) as i64)
         .bind(now)
@@ -121,7 +122,7 @@ pub(super) async fn push(
     // The batch in one IMMEDIATE transaction: it takes the write lock before reading the last
     // id, so two pushes from one client (a retry racing its original) cannot both apply, and
     // each mutation's change and its record commit together.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let now = now_ms();
     let mut client = client_state(&mut tx, &req.client_id).await?;
     let mut authors = Authors::default();
@@ -218,7 +219,7 @@ struct Authors {
 type Grants = (Vec<Role>, Vec<String>);
 
 impl Authors {
-    async fn get(&mut self, tx: &mut SqliteConnection, author: &str) -> ApiResult<Grants> {
+    async fn get(&mut self, tx: &mut Conn, author: &str) -> ApiResult<Grants> {
         if let Some(v) = self.grants.get(author) {
             return Ok(v.clone());
         }
@@ -230,7 +231,7 @@ impl Authors {
 
 /// Applies one mutation inside the batch's transaction. `Ok(Err(expected))` is a gap.
 async fn apply_one(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     one: &One<'_>,
     key: &[u8; 32],
     last: u64,
@@ -413,7 +414,7 @@ type Replayed = (
     Option<String>,
 );
 
-async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<Replayed>> {
+async fn replayed(tx: &mut Conn, m: &Mutation) -> ApiResult<Option<Replayed>> {
     // Where its proof was made first: a copy of a record already applied there (or wherever
     // it arrived first) is that record. Then the enrolments it says it came from.
     if let Some(p) = &m.proof {
@@ -468,10 +469,7 @@ async fn replayed(tx: &mut SqliteConnection, m: &Mutation) -> ApiResult<Option<R
 }
 
 /// A person's roles and sites; none for a disabled or unknown account.
-pub(super) async fn roles_and_sites_tx(
-    tx: &mut SqliteConnection,
-    person: &str,
-) -> ApiResult<Grants> {
+pub(super) async fn roles_and_sites_tx(tx: &mut Conn, person: &str) -> ApiResult<Grants> {
     let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
         .bind(person)
         .fetch_optional(&mut *tx)

@@ -1,15 +1,12 @@
 //! The database: open (creating the data folder and file), migrate, and load the court's sites
 //! into an empty database.
 
+pub mod dialect;
+
+pub use dialect::{Conn, Db, Done, Executor, Query, Tx};
+
 use anyhow::Context;
 use serde::Deserialize;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use std::str::FromStr;
-use std::time::Duration;
-
-pub type Db = SqlitePool;
 
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -19,52 +16,16 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// The file of a `sqlite://` database URL.
-pub fn sqlite_file(url: &str) -> anyhow::Result<std::path::PathBuf> {
-    let opts =
-        SqliteConnectOptions::from_str(url).with_context(|| format!("database URL {url}"))?;
-    Ok(opts.get_filename().to_path_buf())
-}
-
 /// Opens the database at `url`, creating it (and its folder) if needed, and migrates it:
-/// durable (`synchronous=FULL`).
+/// durable.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
     open_with(url, true).await
 }
 
-/// As [`open`]; `durable: false` is `synchronous=NORMAL`, which in WAL mode can lose the last
-/// committed transactions on a power cut (only for the benchmark that measures what FULL
-/// costs: `GUARDPOST_SQLITE_SYNCHRONOUS=normal`).
+/// As [`open`]; `durable: false` can lose the last committed transactions on a power cut (only
+/// for the benchmark that measures what durability costs: `GUARDPOST_SQLITE_SYNCHRONOUS=normal`).
 pub async fn open_with(url: &str, durable: bool) -> anyhow::Result<Db> {
-    let synchronous = if durable {
-        SqliteSynchronous::Full
-    } else {
-        SqliteSynchronous::Normal
-    };
-    let opts = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("database URL {url}"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // FULL: what the server acknowledged survives a power cut (NORMAL in WAL mode can lose
-        // the last transactions). Its cost is measured by `make bench`.
-        .synchronous(synchronous)
-        .foreign_keys(true)
-        // Deleted and overwritten content is zeroed in the file, not left in free pages.
-        .pragma("secure_delete", "ON")
-        .busy_timeout(Duration::from_secs(5));
-    if let Some(parent) = opts.get_filename().parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating data folder {}", parent.display()))?;
-        }
-    }
-    // Every connection to `:memory:` is a database of its own: keep one.
-    let max = if url.contains(":memory:") { 1 } else { 8 };
-    let pool = SqlitePoolOptions::new()
-        .max_connections(max)
-        .connect_with(opts)
-        .await
-        .with_context(|| format!("opening {url}"))?;
+    let pool = dialect::connect(url, durable).await?;
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
@@ -97,7 +58,7 @@ struct AreaSeed {
 }
 
 /// The court's sites as shipped in `data/sites.json`.
-pub const SITES_JSON: &str = include_str!("../data/sites.json");
+pub const SITES_JSON: &str = include_str!("../../data/sites.json");
 
 /// Loads the sites into an empty database; does nothing once any site exists (an administrator
 /// edits them in the app from then on). Returns how many sites it loaded.
@@ -152,7 +113,7 @@ pub async fn seed_sites(db: &Db, json: &str) -> anyhow::Result<usize> {
 }
 
 /// Appends to the audit log (who changed which account or site).
-pub async fn audit<'e, E: sqlx::SqliteExecutor<'e>>(
+pub async fn audit<'e, E: Executor<'e>>(
     ex: E,
     actor: Option<&str>,
     action: &str,
