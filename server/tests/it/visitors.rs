@@ -2,19 +2,12 @@
 //! documents, completeness, returning visitors, check-out, what phones may see, and the recorded
 //! reveal of a document number.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, changes_of, enrol, pull, push, spawn_app};
+use crate::common::now;
+use crate::common::{body, changes_of, enrol, pull, push, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const ID: &str = "11010519491231002X";
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
 
 fn check_in(id: u64, author: &str, args: Value) -> Value {
     json!({"id": id, "name": "visit.check_in", "v": 2, "author": author, "args": args, "client_time": now()})

@@ -2,12 +2,8 @@
 //! server and (by key) on phones, which never receive a watched person's number; the alert and
 //! what was done are recorded.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
+use crate::common::{body, enrol, mutation, pull, push, spawn_app, statuses};
 use app::idcard::IdType;
-use common::{body, enrol, mutation, pull, push, spawn_app, statuses};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,11 +1,7 @@
 //! The supervisor's dashboard against the real server: the day's counts at one site, read by
 //! those who see the KPIs there and nobody else.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, enrol, mutation, push, spawn_app, statuses};
+use crate::common::{body, enrol, mutation, push, spawn_app, statuses};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -3,44 +3,10 @@
 //! stale changes refused with their message, escalation past the deadline with a chosen clock,
 //! and the ledger exported as a workbook that is read back.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, changes_of, enrol, mutation, pull, push, spawn_app, Device, TestApp};
-use reqwest::{Client, StatusCode};
+use crate::common::uuid;
+use crate::common::{body, changes_of, pull, spawn_app, Phone, TestApp};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-fn uuid() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-/// A person on their own phone, numbering their mutations.
-struct Phone {
-    c: Client,
-    d: Device,
-    who: String,
-    next: u64,
-}
-
-impl Phone {
-    async fn new(app: &TestApp, enrol_by: &Client, c: Client, who: String) -> Phone {
-        let d = enrol(app, enrol_by).await;
-        Phone { c, d, who, next: 0 }
-    }
-
-    /// Sends one mutation (read at `base`, if given) and returns its result.
-    async fn send(&mut self, app: &TestApp, name: &str, args: Value, base: Option<i64>) -> Value {
-        self.next += 1;
-        let mut m = mutation(self.next, name, 1, &self.who, args);
-        if let Some(b) = base {
-            m["base_version"] = json!(b);
-        }
-        let (s, r) = push(app, &self.c, &self.d, json!([m])).await;
-        assert_eq!(s, StatusCode::OK, "{r}");
-        r["results"][0].clone()
-    }
-}
 
 async fn rect(app: &TestApp, id: &str) -> (String, i64, Option<String>) {
     sqlx::query_as("SELECT state, rev, notice_no FROM rectifications WHERE id = ?")
@@ -63,8 +29,7 @@ fn ledger(rect: &str, responsible: &str, deadline: &str) -> Value {
 }
 
 fn today_plus(days: i64) -> String {
-    let ms = chrono::Utc::now().timestamp_millis() + days * 24 * 3600 * 1000;
-    app::core::date_text(app::core::court_date(ms))
+    crate::common::court_day(days)
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
-//! The one helper that starts the real server for integration tests: a fresh SQLite database in
-//! a temporary folder, a free port, the court's sites loaded, the first administrator created.
-
-#![allow(dead_code)]
+//! The one helper that starts the real server for integration tests (on the database it is
+//! given: a fresh SQLite file in a temporary folder by default), a free port, the court's sites
+//! loaded, the first administrator created; and what tests share: a phone that numbers its own
+//! mutations, ids, the court's dates.
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
@@ -16,16 +16,40 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// The database a test's server runs on.
+#[derive(Clone, Debug)]
+pub enum Database {
+    /// A fresh SQLite file in the test's data folder (the embedded default).
+    FreshSqlite,
+    /// The database at this URL, as `GUARDPOST_DATABASE_URL` names it (the test prepared it).
+    At(String),
+}
+
+/// The server on a fresh SQLite database.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_in(tempfile::tempdir().expect("temp dir")).await
+    spawn_app_on(
+        Database::FreshSqlite,
+        tempfile::tempdir().expect("temp dir"),
+    )
+    .await
 }
 
 /// The server on the data folder `dir` (one a test prepared, a restored backup say).
 pub async fn spawn_app_in(dir: tempfile::TempDir) -> TestApp {
+    spawn_app_on(Database::FreshSqlite, dir).await
+}
+
+/// The server on `database`, its data folder (author key, backups, SQLite file) `dir`.
+pub async fn spawn_app_on(database: Database, dir: tempfile::TempDir) -> TestApp {
     let data = dir.path().to_string_lossy().to_string();
+    let url = match &database {
+        Database::FreshSqlite => None,
+        Database::At(url) => Some(url.clone()),
+    };
     let settings = Settings::from_lookup(|k| match k {
         "GUARDPOST_ADDR" => Some("127.0.0.1:0".into()),
         "GUARDPOST_DATA_DIR" => Some(data.clone()),
+        "GUARDPOST_DATABASE_URL" => url.clone(),
         "GUARDPOST_SITE_ROOT" => Some(format!("{data}/site")),
         // Backups only when a test takes one.
         "GUARDPOST_BACKUP_HOURS" => Some("0".into()),
@@ -324,4 +348,52 @@ pub fn changes_of<'a>(p: &'a Value, entity: &str) -> Vec<&'a Value> {
         .as_array()
         .map(|a| a.iter().filter(|c| c["entity"] == entity).collect())
         .unwrap_or_default()
+}
+
+/// A new record id, as a phone makes one.
+pub fn uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now, in milliseconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The court's date `days` from today, `YYYY-MM-DD`.
+pub fn court_day(days: i64) -> String {
+    app::core::date_text(app::core::court_date(now() + days * 24 * 3600 * 1000))
+}
+
+/// A person on their own phone, numbering their mutations.
+pub struct Phone {
+    pub c: Client,
+    pub d: Device,
+    pub who: String,
+    pub next: u64,
+}
+
+impl Phone {
+    pub async fn new(app: &TestApp, enrol_by: &Client, c: Client, who: String) -> Phone {
+        let d = enrol(app, enrol_by).await;
+        Phone { c, d, who, next: 0 }
+    }
+
+    /// Sends one mutation (read at `base`, if given) and returns its result.
+    pub async fn send(
+        &mut self,
+        app: &TestApp,
+        name: &str,
+        args: Value,
+        base: Option<i64>,
+    ) -> Value {
+        self.next += 1;
+        let mut m = mutation(self.next, name, 1, &self.who, args);
+        if let Some(b) = base {
+            m["base_version"] = json!(b);
+        }
+        let (s, r) = push(app, &self.c, &self.d, json!([m])).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        r["results"][0].clone()
+    }
 }

@@ -3,16 +3,9 @@
 //! checks), deposits open until collected with the visitor's confirmation, the self-test, and
 //! the site rules.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{enrol, mutation, pull, push, spawn_app, statuses};
+use crate::common::uuid;
+use crate::common::{enrol, mutation, pull, push, spawn_app, statuses};
 use serde_json::{json, Value};
-
-fn uuid() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 
 fn screening(site: &str, visit: Option<&str>, outcome: &str, items: Value) -> Value {
     json!({"id": uuid(), "site_id": site, "visit_id": visit, "name": "张三",

@@ -1,11 +1,7 @@
 //! Sign-in, sign-out, passwords, the first administrator, rate limits and account management,
 //! against the real server on a fresh SQLite database.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, client, spawn_app};
+use crate::common::{body, client, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -386,8 +382,8 @@ async fn administrators_edit_sites_and_areas() {
 
 /// Signs in from the enrolled phone `d` (its key in the device header, as the app does).
 async fn sign_in_on(
-    app: &common::TestApp,
-    d: &common::Device,
+    app: &crate::common::TestApp,
+    d: &crate::common::Device,
     login: &str,
     password: &str,
 ) -> reqwest::Response {
@@ -409,8 +405,8 @@ async fn a_shared_address_or_a_locked_account_locks_no_post_phone_out() {
     let admin = app.admin().await;
     let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
     app.person(&admin, "guard.li", &["guard"], &["main"]).await;
-    let d = common::enrol(&app, &sup).await;
-    let other = common::enrol(&app, &sup).await;
+    let d = crate::common::enrol(&app, &sup).await;
+    let other = crate::common::enrol(&app, &sup).await;
     // 30 failures from the address (all of 127.0.0.1), five of them at guard.li.
     for i in 0..30 {
         let who = if i < 5 {
@@ -455,7 +451,7 @@ async fn a_shared_address_or_a_locked_account_locks_no_post_phone_out() {
         StatusCode::OK
     );
     // A forged device key counts as the address (locked here).
-    let forged = common::Device {
+    let forged = crate::common::Device {
         client_id: d.client_id.clone(),
         key: "guess".into(),
     };

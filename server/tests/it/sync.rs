@@ -1,11 +1,8 @@
 //! The sync endpoints against the real server on SQLite: exactly once, duplicates, gaps,
 //! refusals recorded, scoped pulls, devices, hostile batches, 50 clients at once.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, enrol, pull, push, spawn_app, statuses, Device, TestApp};
+use crate::common::now;
+use crate::common::{body, enrol, pull, push, spawn_app, statuses, Device, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -179,7 +176,7 @@ async fn pulls_are_scoped_ordered_and_paged_and_devices_can_be_revoked() {
         app.get(&g2, "/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let g2 = common::client();
+    let g2 = crate::common::client();
     assert_eq!(
         app.sign_in(&g2, "g.hc", "g.hc-password-1").await.status(),
         StatusCode::OK
@@ -266,10 +263,6 @@ async fn a_previous_persons_records_are_still_theirs_and_nobody_signs_for_anothe
 
 const HOUR: i64 = 3600 * 1000;
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 /// As if the phone had been enrolled (its last contact) `hours` ago: records made since then
 /// may carry times that far back.
 async fn enrolled_hours_ago(app: &TestApp, d: &Device, hours: i64) {
@@ -309,7 +302,7 @@ async fn push_sent(
     sent_at: i64,
     mutations: Value,
 ) -> Value {
-    let (s, r) = common::push_body(
+    let (s, r) = crate::common::push_body(
         app,
         c,
         d,
@@ -445,7 +438,7 @@ async fn voided_secrets_hold_records_until_their_author_signs_again() {
     )
     .await;
     let otp = v["one_time_password"].as_str().unwrap().to_string();
-    let g2 = common::client();
+    let g2 = crate::common::client();
     assert_eq!(
         app.sign_in(&g2, "guard1", &otp).await.status(),
         StatusCode::OK
@@ -599,7 +592,7 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
     assert_eq!(e["code"], "update_required");
     assert!(e["min_build"].is_string(), "{e}");
     // Not signed in.
-    let (s, _) = push(&app, &common::client(), &d, json!([ok.clone()])).await;
+    let (s, _) = push(&app, &crate::common::client(), &d, json!([ok.clone()])).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(visits(&app).await, 0);
 
@@ -615,7 +608,7 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
     let (s, r) = push(&app, &g, &d, batch).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(
-        common::statuses(&r),
+        crate::common::statuses(&r),
         ["applied", "rejected", "rejected", "rejected", "applied"]
     );
     assert_eq!(r["results"][1]["code"], "too_large");
@@ -642,7 +635,7 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
     ]);
     let (s, r) = push(&app, &g, &d, batch).await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(crate::common::statuses(&r), ["applied"]);
     assert_eq!(r["server_behind"], 7);
     assert_eq!(r["last_mutation_id"], 6);
     let (_, r) = push(
@@ -746,7 +739,7 @@ async fn records_made_offline_hours_ago_keep_the_hour_they_were_made() {
         ]),
     )
     .await;
-    assert_eq!(common::statuses(&r), ["applied", "applied"], "{r}");
+    assert_eq!(crate::common::statuses(&r), ["applied", "applied"], "{r}");
     assert_eq!(visit_time(&app, "三小时前").await, (three, false));
     let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM fire_shifts")
         .fetch_one(&app.db)
@@ -782,7 +775,7 @@ async fn a_phone_clock_wrong_or_changed_is_placed_right_and_flagged() {
         )]),
     )
     .await;
-    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(crate::common::statuses(&r), ["applied"]);
     let (at, skewed) = visit_time(&app, "钟慢").await;
     assert!((at - (t - HOUR)).abs() < 5000, "placed at the true time");
     assert!(skewed, "and flagged for the supervisor");
@@ -809,7 +802,7 @@ async fn a_phone_clock_wrong_or_changed_is_placed_right_and_flagged() {
         )]),
     )
     .await;
-    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(crate::common::statuses(&r), ["applied"]);
     assert_eq!(visit_time(&app, "没电").await, (t - HOUR / 2, true));
     assert_eq!(flag(&app, &d, 2).await.0.as_deref(), Some("changed"));
 
@@ -831,7 +824,7 @@ async fn a_phone_clock_wrong_or_changed_is_placed_right_and_flagged() {
         )]),
     )
     .await;
-    assert_eq!(common::statuses(&r), ["applied"]);
+    assert_eq!(crate::common::statuses(&r), ["applied"]);
     assert_eq!(
         visit_time(&app, "拨回").await,
         (t - HOUR / 2, true),
@@ -903,7 +896,7 @@ fn failing_inspection(id: u64, author: &str, main: &str, list: &str, items: &[St
         .iter()
         .map(|t| json!({"text": t, "ok": false, "note": "问".repeat(300), "rectify": true}))
         .collect();
-    common::mutation(
+    crate::common::mutation(
         id,
         "inspection.record",
         1,
@@ -931,7 +924,10 @@ async fn pulls_page_through_writes_that_stamp_many_rows_with_one_version() {
     for part in batch.chunks(5) {
         let (s, r) = push(&app, &sup, &d, json!(part)).await;
         assert_eq!(s, StatusCode::OK, "{r}");
-        assert!(common::statuses(&r).iter().all(|s| s == "applied"), "{r}");
+        assert!(
+            crate::common::statuses(&r).iter().all(|s| s == "applied"),
+            "{r}"
+        );
     }
     let rects: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rectifications")
         .fetch_one(&app.db)
@@ -942,7 +938,7 @@ async fn pulls_page_through_writes_that_stamp_many_rows_with_one_version() {
     // A fresh supervisor's phone receives every one, however the 500-row pages cut the writes.
     let (fresh_c, _) = app.person(&admin, "sup2", &["supervisor"], &["main"]).await;
     let fresh = enrol(&app, &fresh_c).await;
-    let (all, last) = common::pull_all(&app, &fresh_c, &fresh, None).await;
+    let (all, last) = crate::common::pull_all(&app, &fresh_c, &fresh, None).await;
     let count = |all: &[Value], entity: &str| all.iter().filter(|c| c["entity"] == entity).count();
     assert_eq!(count(&all, "rectification"), 600);
     assert_eq!(count(&all, "hazard"), 600);
@@ -965,7 +961,7 @@ async fn pulls_page_through_writes_that_stamp_many_rows_with_one_version() {
         .await
         .unwrap();
     assert_eq!(escalated, 300);
-    let (more, _) = common::pull_all(&app, &fresh_c, &fresh, Some(&last["cursor"])).await;
+    let (more, _) = crate::common::pull_all(&app, &fresh_c, &fresh, Some(&last["cursor"])).await;
     assert_eq!(count(&more, "rectification"), 300);
     assert_eq!(
         more.iter()
@@ -1020,14 +1016,14 @@ async fn a_busy_morning_offline_reaches_the_server_and_one_version_spans_pages()
     assert_eq!(visits(&app).await, 1200);
     assert!(pushes >= 12, "{pushes}");
 
-    let (_, before) = common::pull_all(&app, &g, &d, None).await;
+    let (_, before) = crate::common::pull_all(&app, &g, &d, None).await;
     // Half a year on, the retention job anonymises all 1,200 in one write (one version): the
     // phone receives every removal across three pages.
     let swept = server::retention::run(&app.db, now() + 181 * 24 * HOUR, 180)
         .await
         .unwrap();
     assert_eq!(swept.visits, 1200);
-    let (gone, _) = common::pull_all(&app, &g, &d, Some(&before["cursor"])).await;
+    let (gone, _) = crate::common::pull_all(&app, &g, &d, Some(&before["cursor"])).await;
     let removed = gone
         .iter()
         .filter(|c| c["entity"] == "visit" && c["op"] == "del")
@@ -1048,7 +1044,7 @@ async fn a_change_of_roles_or_sites_makes_the_next_pull_a_reset() {
     let d = enrol(&app, &sup).await;
     let m: Vec<Value> = (1..=3).map(|i| check_in(i, &gid, &main, "甲")).collect();
     push(&app, &g, &d, json!(m)).await;
-    let (_, p) = common::pull_all(&app, &g, &d, None).await;
+    let (_, p) = crate::common::pull_all(&app, &g, &d, None).await;
     assert_eq!(p["reset"], true);
     // Moved to the tribunal.
     let r = app
@@ -1065,7 +1061,7 @@ async fn a_change_of_roles_or_sites_makes_the_next_pull_a_reset() {
         p["reset"], true,
         "the phone drops what it may no longer keep"
     );
-    assert!(common::changes_of(&p, "visit").is_empty());
+    assert!(crate::common::changes_of(&p, "visit").is_empty());
     // Nothing changed since: an ordinary pull.
     let (_, again) = pull(&app, &g, &d, Some(&p["cursor"])).await;
     assert_eq!(again["reset"], false);
@@ -1196,7 +1192,7 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
     server::backup::restore(&first.file, &fresh.path().join("guardpost.db"))
         .await
         .unwrap();
-    let restored = common::spawn_app_in(fresh).await;
+    let restored = crate::common::spawn_app_in(fresh).await;
     assert_eq!(names(&restored).await, ["01", "02", "03"]);
     // The phone (same session, same enrolment: both are in the backup) saves one more and
     // syncs: the server asks for what it lost, and the phone sends it from its receipts.
@@ -1364,7 +1360,7 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
     let item = json!({"category": "p1", "description": t(100), "disposition": "seized"});
     let largest = vec![
         failing_inspection(1, &sid, &main, &list, &items),
-        common::mutation(
+        crate::common::mutation(
             2,
             "hazard.report",
             1,
@@ -1372,7 +1368,7 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
             json!({"id": hazard, "site_id": main, "place": t(60), "category": "fire", "grade": "major",
                    "description": t(500), "fixed_on_spot": false, "fix_note": ""}),
         ),
-        common::mutation(
+        crate::common::mutation(
             3,
             "rect.issue",
             1,
@@ -1381,7 +1377,7 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
                    "responsible_id": other, "measures": t(500), "deadline": deadline,
                    "funding": t(200), "safeguards": t(300), "plan": plan}}),
         ),
-        common::mutation(
+        crate::common::mutation(
             4,
             "screening.record",
             1,
@@ -1390,7 +1386,7 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
                    "name": t(40), "equipment": ["gate", "xray", "handheld"], "outcome": "prohibited",
                    "officer": t(40), "note": t(200), "items": vec![item; 20]}),
         ),
-        common::mutation(
+        crate::common::mutation(
             5,
             "visit.check_in",
             2,
@@ -1415,7 +1411,7 @@ async fn the_largest_records_the_forms_make_fit_the_limits_and_apply() {
     let (s, r) = push(&app, &sup, &d, json!(largest)).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(
-        common::statuses(&r),
+        crate::common::statuses(&r),
         ["applied"; 5],
         "{}",
         serde_json::to_string_pretty(&r["results"]).unwrap()
@@ -1438,7 +1434,7 @@ async fn the_phones_list_shows_what_finding_a_lost_phone_needs() {
         m["unsigned"] = json!(true);
         m
     };
-    let (_, r) = common::push_body(
+    let (_, r) = crate::common::push_body(
         &app,
         &g,
         &d,

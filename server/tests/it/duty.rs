@@ -2,17 +2,10 @@
 //! keeps (not what the phone says), the stop procedure and the fire alarm in order, fault
 //! repairs, and the two-hourly fire-room entries marked late.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, enrol, mutation, pull, push, spawn_app, statuses};
+use crate::common::uuid;
+use crate::common::{body, enrol, mutation, pull, push, spawn_app, statuses};
 use reqwest::StatusCode;
 use serde_json::json;
-
-fn uuid() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 
 #[tokio::test]
 async fn boiler_readings_and_the_stop_procedure() {
@@ -207,8 +200,7 @@ async fn boiler_readings_and_the_stop_procedure() {
 
 /// The court's date today (UTC+8), as the dashboard takes it.
 fn today() -> String {
-    let (y, m, d) = app::core::court_date(chrono::Utc::now().timestamp_millis());
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::common::court_day(0)
 }
 
 #[tokio::test]
@@ -827,7 +819,7 @@ async fn fire_shifts_are_judged_on_the_operators_certificates() {
     assert_eq!(statuses(&r), ["applied"], "{r}");
 
     let (_, p) = pull(&app, &op, &d, None).await;
-    let shifts = common::changes_of(&p, "fire_shift");
+    let shifts = crate::common::changes_of(&p, "fire_shift");
     assert_eq!(shifts.len(), 2);
     assert!(shifts.iter().all(|s| s["client_id"].is_null()));
 

@@ -1,11 +1,7 @@
 //! What every response carries: security headers, a nonce that matches the page's scripts,
 //! cache rules, compression, the generated service worker, and JSON-only state changes.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, client, spawn_app};
+use crate::common::{body, client, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -165,4 +161,27 @@ async fn state_changes_must_be_json_from_this_origin() {
             .status(),
         StatusCode::OK
     );
+}
+
+/// The server keeps its records in the database it is given, not in its data folder.
+#[tokio::test]
+async fn the_server_runs_on_the_database_it_is_given() {
+    use crate::common::{spawn_app_on, Database};
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = elsewhere.path().join("court.db");
+    let app = spawn_app_on(
+        Database::At(format!("sqlite://{}", file.display())),
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    let admin = app.admin().await;
+    let (s, sites) = body(admin.get(app.url("/api/v1/sites")).send().await.unwrap()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        sites.as_array().unwrap().len(),
+        7,
+        "the court and its six tribunals"
+    );
+    assert!(file.is_file(), "the database is where its URL says");
+    assert!(!app.settings.data_dir.join("guardpost.db").exists());
 }

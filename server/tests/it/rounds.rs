@@ -2,15 +2,11 @@
 //! checkpoint (scanned, or from the list with a reason), what is refused and why, the routes a
 //! supervisor edits, and the printable tag sheet.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{body, enrol, mutation, pull, push, spawn_app, statuses};
+use crate::common::{body, enrol, mutation, pull, push, spawn_app, statuses};
 use reqwest::StatusCode;
 use serde_json::json;
 
-async fn route(app: &common::TestApp, site: &str, kind: &str) -> (String, Vec<String>) {
+async fn route(app: &crate::common::TestApp, site: &str, kind: &str) -> (String, Vec<String>) {
     let (id, areas): (String, String) =
         sqlx::query_as("SELECT id, area_ids FROM routes WHERE site_id = ? AND kind = ?")
             .bind(site)

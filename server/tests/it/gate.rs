@@ -1,11 +1,7 @@
 //! The gate log against the real server: each kind's required fields, who may log where, and
 //! closing (a parcel names who collected it) once.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{enrol, mutation, pull, push, spawn_app, statuses};
+use crate::common::{enrol, mutation, pull, push, spawn_app, statuses};
 use serde_json::json;
 
 #[tokio::test]

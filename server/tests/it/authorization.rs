@@ -3,12 +3,8 @@
 //! The expected table below is written out by hand from the roles in `domain-rules.md`; it is
 //! compared with both the shared table (`role_allows`) and what the server really does.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
+use crate::common::{body, spawn_app, TestApp};
 use app::model::{role_allows, Action, Role};
-use common::{body, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
@@ -148,7 +144,7 @@ async fn every_role_is_allowed_and_denied_as_the_table_says() {
 #[tokio::test]
 async fn nobody_signed_out_gets_anything() {
     let app = spawn_app().await;
-    let c = common::client();
+    let c = crate::common::client();
     for path in ["/api/v1/me", "/api/v1/sites", "/api/v1/people"] {
         let (s, e) = body(app.get(&c, path).await).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{path}");

@@ -2,11 +2,7 @@
 //! than the configured days is gone from the server and (as deletions) from phones; the counts
 //! stay; an open deposit keeps its owner's name; a second run changes nothing.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{enrol, mutation, pull, push, spawn_app, statuses};
+use crate::common::{enrol, mutation, pull, push, spawn_app, statuses};
 use serde_json::json;
 
 const DAY: i64 = 24 * 3600 * 1000;
@@ -153,7 +149,7 @@ async fn nothing_anonymised_survives_in_the_database_files() {
     .await;
     assert_eq!(statuses(&r), ["applied"], "{r}");
     // A watchlist entry added, then removed: its name and keys go at the removal.
-    let (s, w) = common::body(
+    let (s, w) = crate::common::body(
         app.post(
             &sup,
             "/api/v1/watchlist",

@@ -1,0 +1,20 @@
+//! The integration tests: the real server on a fresh database, through the one helper that
+//! starts it (`common`), a module per area. One binary, so the server is linked once.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+mod accounts;
+mod authorization;
+mod dashboard;
+mod duty;
+mod gate;
+mod rectify;
+mod retention;
+mod rounds;
+mod screening;
+mod sync;
+mod visitors;
+mod watchlist;
+mod web;
