@@ -155,7 +155,10 @@ pub(crate) async fn load_caller(db: &Db, hash: &str) -> ApiResult<Option<Caller>
             .execute(db)
             .await?;
     }
-    let (roles, site_ids) = roles_and_sites(db, &id).await?;
+    let Grants {
+        roles,
+        sites: site_ids,
+    } = Grants::of(&mut *db.acquire().await?, &id).await?;
     Ok(Some(Caller {
         id,
         login,
@@ -167,20 +170,45 @@ pub(crate) async fn load_caller(db: &Db, hash: &str) -> ApiResult<Option<Caller>
     }))
 }
 
-pub async fn roles_and_sites(db: &Db, person_id: &str) -> ApiResult<(Vec<Role>, Vec<String>)> {
-    let role_names: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = ? ORDER BY role")
-            .bind(person_id)
-            .fetch_all(db)
+/// What a person may do, and where: their roles and sites as the database says now. The REST
+/// caller and the sync context (a record's author, checked as of the push) both read it here.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Grants {
+    /// Sorted.
+    pub roles: Vec<Role>,
+    /// In the court's order.
+    pub sites: Vec<String>,
+}
+
+impl Grants {
+    /// The grants of `person`, whatever the state of their account.
+    pub async fn of(conn: &mut crate::db::Conn, person: &str) -> ApiResult<Grants> {
+        let role_names: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = ? ORDER BY role")
+                .bind(person)
+                .fetch_all(&mut *conn)
+                .await?;
+        let mut roles: Vec<Role> = role_names.iter().filter_map(|r| Role::parse(r)).collect();
+        roles.sort();
+        let sites: Vec<String> = sqlx::query_scalar(
+            "SELECT ps.site_id FROM person_sites ps JOIN sites s ON s.id = ps.site_id
+             WHERE ps.person_id = ? ORDER BY s.sort",
+        )
+        .bind(person)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Grants { roles, sites })
+    }
+
+    /// The grants of `person`; none for a disabled or unknown account.
+    pub async fn of_active(conn: &mut crate::db::Conn, person: &str) -> ApiResult<Grants> {
+        let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
+            .bind(person)
+            .fetch_optional(&mut *conn)
             .await?;
-    let mut roles: Vec<Role> = role_names.iter().filter_map(|r| Role::parse(r)).collect();
-    roles.sort();
-    let site_ids: Vec<String> = sqlx::query_scalar(
-        "SELECT ps.site_id FROM person_sites ps JOIN sites s ON s.id = ps.site_id
-         WHERE ps.person_id = ? ORDER BY s.sort",
-    )
-    .bind(person_id)
-    .fetch_all(db)
-    .await?;
-    Ok((roles, site_ids))
+        if disabled != Some(false) {
+            return Ok(Grants::default());
+        }
+        Grants::of(conn, person).await
+    }
 }

@@ -214,7 +214,7 @@ impl Ctx<'_> {
 
     /// The move allowed for the author, or the refusal saying why not.
     fn may(&self, cur: &Current, mv: Move) -> Result<RectState, Refusal> {
-        let supervisor = roles_allow(self.roles, Action::ReviewRectification);
+        let supervisor = roles_allow(&self.grants.roles, Action::ReviewRectification);
         hazard::allowed(cur.state, mv, &self.m.author, &cur.responsible, supervisor)
             .map_err(|why| self.refused(why, cur.state))
     }

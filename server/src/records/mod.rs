@@ -163,8 +163,8 @@ pub struct Ctx<'a> {
     pub tx: &'a mut Conn,
     pub client_id: &'a str,
     pub m: &'a Mutation,
-    pub roles: &'a [Role],
-    pub sites: &'a [String],
+    /// The author's roles and sites (not whoever is signed in now).
+    pub grants: &'a crate::http::caller::Grants,
     /// When the server received it (`created_at`): never a record's own time.
     pub now: i64,
     /// When the record was made, as the server places it from the phone's clocks
@@ -229,11 +229,12 @@ impl<'a> Ctx<'a> {
 
     /// The author (not whoever is signed in now) may do `action` at `site_id`.
     pub fn allow(&self, action: Action, site_id: &str) -> Result<(), Refusal> {
-        if !roles_allow(self.roles, action) {
+        if !roles_allow(&self.grants.roles, action) {
             return Err(self.refuse("forbidden", Key::ErrForbidden));
         }
-        let everywhere = self.roles.contains(&Role::Admin) && roles_allow(&[Role::Admin], action);
-        if !everywhere && !self.sites.iter().any(|s| s == site_id) {
+        let everywhere =
+            self.grants.roles.contains(&Role::Admin) && roles_allow(&[Role::Admin], action);
+        if !everywhere && !self.grants.sites.iter().any(|s| s == site_id) {
             return Err(self.refuse("site_forbidden", Key::ErrSiteForbidden));
         }
         Ok(())

@@ -3,6 +3,7 @@
 
 use crate::db::now_ms;
 use crate::db::Conn;
+use crate::http::caller::Grants;
 use crate::http::{ApiJson, ApiResult, Caller};
 use crate::records::{Ctx, Refusal, Reject};
 use crate::AppState;
@@ -177,8 +178,7 @@ pub async fn run_as(
     tx: &mut Conn,
     client_id: &str,
     m: &Mutation,
-    roles: &[Role],
-    sites: &[String],
+    grants: &Grants,
     at: i64,
     flag: Option<ClockFlag>,
     locale: Locale,
@@ -187,8 +187,7 @@ pub async fn run_as(
         tx,
         client_id,
         m,
-        roles,
-        sites,
+        grants,
         now: now_ms(),
         at,
         clock_flag: flag,
@@ -199,20 +198,4 @@ pub async fn run_as(
         Err(Reject::Refused(r)) => Ok(Err(r)),
         Err(Reject::Failed(e)) => Err(e),
     }
-}
-
-/// A person's roles and sites, also when their account is disabled (a supervisor accepting a
-/// held record vouches for it; the record's own rules still apply).
-pub async fn grants(tx: &mut Conn, person: &str) -> ApiResult<(Vec<Role>, Vec<String>)> {
-    let roles: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM person_roles WHERE person_id = ?")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
-    let sites: Vec<String> =
-        sqlx::query_scalar("SELECT site_id FROM person_sites WHERE person_id = ?")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
-    Ok((roles.iter().filter_map(|r| Role::parse(r)).collect(), sites))
 }

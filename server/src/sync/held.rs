@@ -1,9 +1,10 @@
 //! Records held until their author signs them again (`resign`) or a supervisor decides
 //! (accept or refuse, audited).
 
-use super::authors::{grants, held_message, run_as};
+use super::authors::{held_message, run_as};
 use crate::db::now_ms;
 use crate::db::Conn;
+use crate::http::caller::Grants;
 use crate::http::{ApiError, ApiJson, ApiResult, Caller};
 use crate::records::Refusal;
 use crate::AppState;
@@ -133,7 +134,7 @@ pub(super) async fn resign(
             .bind(&caller.id)
             .fetch_one(&mut *tx)
             .await?;
-    let (roles, sites) = grants(&mut tx, &caller.id).await?;
+    let grants = Grants::of(&mut tx, &caller.id).await?;
     let mut out = Vec::new();
     for (id, proof) in &req.signed {
         let held = match load_held(&mut tx, &req.client_id, *id).await? {
@@ -179,8 +180,7 @@ pub(super) async fn resign(
             &mut tx,
             &req.client_id,
             &m,
-            &roles,
-            &sites,
+            &grants,
             held.made_at,
             held.flag,
             locale,
@@ -222,7 +222,7 @@ async fn may_decide(tx: &mut Conn, caller: &Caller, author: &str) -> ApiResult<b
     if caller.roles.contains(&Role::Admin) {
         return Ok(true);
     }
-    let (_, sites) = grants(tx, author).await?;
+    let sites = Grants::of(tx, author).await?.sites;
     Ok(sites.iter().any(|s| caller.site_ids.contains(s)))
 }
 
@@ -293,13 +293,12 @@ pub(super) async fn decide(
         return Err(ApiError::Forbidden(Key::ErrSiteForbidden));
     }
     let outcome = if accept {
-        let (roles, sites) = grants(&mut tx, &held.m.author).await?;
+        let grants = Grants::of(&mut tx, &held.m.author).await?;
         run_as(
             &mut tx,
             &client_id,
             &held.m,
-            &roles,
-            &sites,
+            &grants,
             held.made_at,
             held.flag,
             locale,

@@ -1,10 +1,11 @@
 //! The pull: what the caller may see, in version order, page by page, with what the phone
 //! should forget and what of its own the server settled.
 
-use super::push::{note_contact, roles_and_sites_tx};
+use super::push::note_contact;
 use crate::db::now_ms;
 use crate::db::Conn;
 use crate::devices::check_device;
+use crate::http::caller::Grants;
 use crate::http::{ApiJson, ApiResult, Caller, SiteScope};
 use crate::records::{Entity, ENTITIES};
 use crate::AppState;
@@ -216,7 +217,7 @@ async fn forgotten(tx: &mut Conn, known: &[(String, u32)]) -> ApiResult<Vec<Stri
                 .await?;
         let keep = match row {
             Some((gen, false)) if gen == i64::from(*g) => {
-                let (roles, _) = roles_and_sites_tx(tx, person).await?;
+                let roles = Grants::of_active(tx, person).await?.roles;
                 crate::sync::authors::rememberable(&roles)
             }
             _ => false,

@@ -6,11 +6,12 @@ use super::authors::Verdict;
 use crate::db::now_ms;
 use crate::db::Conn;
 use crate::devices::check_device;
+use crate::http::caller::Grants;
 use crate::http::{locale_of, ApiError, ApiJson, ApiResult, Caller};
 use crate::records::Refusal;
 use crate::AppState;
 use app::i18n::{Key, Locale};
-use app::model::{Action, Role};
+use app::model::Action;
 use app::sync::{
     place, step, Mutation, MutationResult, Placed, PushRequest, PushResponse, Status, Step, LIMITS,
     PROTOCOL,
@@ -215,15 +216,12 @@ struct Authors {
     seen: crate::sync::authors::Seen,
 }
 
-/// A person's roles and sites.
-type Grants = (Vec<Role>, Vec<String>);
-
 impl Authors {
     async fn get(&mut self, tx: &mut Conn, author: &str) -> ApiResult<Grants> {
         if let Some(v) = self.grants.get(author) {
             return Ok(v.clone());
         }
-        let v = roles_and_sites_tx(tx, author).await?;
+        let v = Grants::of_active(tx, author).await?;
         self.grants.insert(author.to_string(), v.clone());
         Ok(v)
     }
@@ -327,13 +325,12 @@ async fn apply_one(
                     }
                     Verdict::Proven => {
                         signed_as = m.proof.as_ref().map(|p| p.signed_as());
-                        let (roles, sites) = authors.get(tx, &m.author).await?;
+                        let grants = authors.get(tx, &m.author).await?;
                         crate::sync::authors::run_as(
                             tx,
                             client_id,
                             m,
-                            &roles,
-                            &sites,
+                            &grants,
                             one.placed.at,
                             one.placed.flag,
                             locale,
@@ -466,16 +463,4 @@ async fn replayed(tx: &mut Conn, m: &Mutation) -> ApiResult<Option<Replayed>> {
         }
     }
     Ok(None)
-}
-
-/// A person's roles and sites; none for a disabled or unknown account.
-pub(super) async fn roles_and_sites_tx(tx: &mut Conn, person: &str) -> ApiResult<Grants> {
-    let disabled: Option<bool> = sqlx::query_scalar("SELECT disabled FROM people WHERE id = ?")
-        .bind(person)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if disabled != Some(false) {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    crate::sync::authors::grants(tx, person).await
 }
