@@ -1,6 +1,7 @@
-// What several specs do the same way: sign in on the phone, the first sign-in with its forced
-// password change, and reading the server's visits through the sync API.
-import { expect, Page } from '@playwright/test';
+// What several specs do the same way: a phone of one's own, signing in on it (the first time
+// with its forced password change), "sync now", and reading the server's records through the
+// sync API.
+import { Browser, BrowserContextOptions, expect, Page } from '@playwright/test';
 import { api, Running } from './server';
 
 export async function signIn(page: Page, url: string, login: string, password: string) {
@@ -83,4 +84,17 @@ export async function fitsWidth(page: Page) {
   const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   expect(scroll, 'page wider than the phone').toBeLessThanOrEqual(width);
   expect(width).toBeLessThanOrEqual(360);
+}
+
+/// A phone of its own (another person's, or a second phone): 360×640, touch, Chinese.
+export async function phoneContext(browser: Browser, extra: BrowserContextOptions = {}) {
+  return browser.newContext({
+    viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'zh-CN', ...extra,
+  });
+}
+
+/// Taps 同步 and waits until nothing waits on the phone.
+export async function syncNow(page: Page, timeout = 30_000) {
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('pending')).toHaveText('0', { timeout });
 }

@@ -1,8 +1,9 @@
-// Starts and stops the real `guardpost` binary (the release build) for a test file, on its own
-// port and a fresh data folder, and reads the first administrator's one-time password from its
+// Starts and stops the real `guardpost` binary (the release build) for a test file, on a free
+// port of its own and a fresh data folder, and reads the first administrator's one-time password from its
 // console, as a person setting it up would.
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -17,7 +18,32 @@ export interface Running {
   firstAdmin?: { login: string; password: string };
 }
 
-export async function startServer(port: number, dataDir?: string, siteRoot?: string, env: Record<string, string> = {}): Promise<Running> {
+/// A port nothing listens on now (the system's choice), so specs never collide.
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Start {
+  /// The port to serve on: a free one unless given (a restart keeps its port).
+  port?: number;
+  /// The data folder: a fresh one unless given (a restart keeps its records).
+  dataDir?: string;
+  siteRoot?: string;
+  env?: Record<string, string>;
+}
+
+export async function startServer(opts: Start = {}): Promise<Running> {
+  const port = opts.port ?? (await freePort());
+  const dataDir = opts.dataDir;
+  const siteRoot = opts.siteRoot;
+  const env = opts.env ?? {};
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'guardpost-e2e-'));
   const site = siteRoot ?? path.join(root, 'target/site');
   const proc = spawn(path.join(root, 'target/release/guardpost'), [], {

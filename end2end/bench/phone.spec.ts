@@ -12,7 +12,7 @@ let server: Running;
 let otp: string;
 
 test.beforeAll(async () => {
-  server = await startServer(3190);
+  server = await startServer();
   otp = (await setUp(server, 'admin-password-e2e', [
     { login: 'sup.bench', name: '测主管', roles: ['supervisor', 'guard'], sites: ['main'] },
   ]))['sup.bench'];

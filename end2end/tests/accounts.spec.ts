@@ -5,7 +5,7 @@ import { startServer, stopServer, Running } from '../server';
 import * as h from '../helpers';
 
 let server: Running;
-test.beforeAll(async () => { server = await startServer(3101); });
+test.beforeAll(async () => { server = await startServer(); });
 test.afterAll(async () => { if (server) await stopServer(server); });
 
 const signIn = (page: Page, login: string, password: string) => h.signIn(page, server.url, login, password);
@@ -49,7 +49,7 @@ test('first administrator signs in, must change the password, creates a guard wh
   await page.screenshot({ path: 'screenshots/people-zh.png', fullPage: true });
 
   // The guard, on another phone.
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+  const ctx = await h.phoneContext(browser);
   const phone = await ctx.newPage();
   await phone.goto(server.url + '/signin');
   await phone.getByLabel('账号').fill('guard.zhao');

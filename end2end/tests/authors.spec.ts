@@ -9,7 +9,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3112);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.zhou', name: '周主管', roles: ['supervisor'], sites: ['main'] },
     { login: 'guard.a', name: '甲保安', roles: ['guard'], sites: ['main'] },
@@ -81,7 +81,7 @@ test('a record whose author was edited in local storage is refused; nothing of t
 
   // The phone is lost: from their own phone the supervisor finds it on the phones list (who
   // used it, its last contact) and revokes it; B's session on it ends.
-  const own = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const own = await h.phoneContext(browser);
   const sup = await own.newPage();
   await h.signIn(sup, server.url, 'sup.zhou', 'sup-password-1');
   await expect(sup.getByTestId('hello')).toHaveText('周主管');

@@ -10,7 +10,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3110);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.zhao', name: '赵主管', roles: ['supervisor', 'caretaker', 'fire_operator'], sites: ['main', 'huancheng'] },
   ]);
@@ -125,8 +125,7 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
 
   // Online: exactly those records on the server.
   await context.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   const rounds = await h.serverRows(server, 'sup.zhao', pw, 'round');
   expect(rounds.length).toBe(1);
   expect(rounds[0].skipped).toBe(0);

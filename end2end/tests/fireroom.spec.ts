@@ -10,7 +10,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3112);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'op.wang', name: '王消防', roles: ['fire_operator', 'guard'], sites: ['main'] },
     { login: 'op.li', name: '李消防', roles: ['fire_operator'], sites: ['main'] },
@@ -20,9 +20,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => { if (server) await stopServer(server); });
 
 async function phone(browser: Browser) {
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'zh-CN',
-  });
+  const context = await h.phoneContext(browser);
   return { context, page: await context.newPage() };
 }
 
@@ -95,8 +93,7 @@ test('a shift with an uncertified colleague and a courtroom duty, offline, then 
 
   // Online: exactly those records, the warning judged by the server.
   await context.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   const sup = await phone(browser);
   await h.firstSignIn(sup.page, server.url, 'sup.sun', otps['sup.sun'], 'sup.sun-password-1');
   const shifts = await h.serverRows(server, 'sup.sun', 'sup.sun-password-1', 'fire_shift');

@@ -8,7 +8,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3109);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.wu', name: '吴队长', roles: ['supervisor', 'gate_guard'], sites: ['main'] },
   ]);
@@ -64,8 +64,7 @@ test('gate: vehicles, parcels and custody offline, on site now, once on the serv
   await expect(page.getByTestId('gate-open-count')).toHaveText('0');
 
   await context.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   const rows = await h.serverRows(server, 'sup.wu', pw, 'gate');
   expect(rows.map((r) => [r.kind, r.left_at !== null]).sort()).toEqual([
     ['custody', false], ['parcel', true], ['vehicle', true],

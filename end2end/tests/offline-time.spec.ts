@@ -16,9 +16,9 @@ async function visitsByName(server: Running): Promise<Map<string, any>> {
   return new Map(rows.map((r) => [r.name, r]));
 }
 
-/// A server of its own (on `port`, with `env`) and its supervisor's one-time password.
-async function serverWithSupervisor(port: number, env: Record<string, string> = {}): Promise<{ server: Running; otp: string }> {
-  const server = await startServer(port, undefined, undefined, env);
+/// A server of its own (with `env`) and its supervisor's one-time password.
+async function serverWithSupervisor(env: Record<string, string> = {}): Promise<{ server: Running; otp: string }> {
+  const server = await startServer({ env });
   const otp = (await setUp(server, 'admin-password-e2e', [
     { login: 'sup.zhou', name: '周主管', roles: ['supervisor', 'guard'], sites: ['main'] },
   ]))['sup.zhou'];
@@ -32,8 +32,7 @@ async function signInAndEnrol(page: any, server: Running, otp: string) {
   await expect(page.getByTestId('visit-form')).toBeVisible();
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   // One sync so the phone has met the server's clock.
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0');
+  await h.syncNow(page);
 }
 
 test('records made offline three hours ago are stored at the hour they were made', async ({ page, context }) => {
@@ -41,7 +40,7 @@ test('records made offline three hours ago are stored at the hour they were made
   const dir = mkdtempSync(path.join(tmpdir(), 'guardpost-faketime-'));
   const clockFile = path.join(dir, 'offset');
   writeFileSync(clockFile, '-3h\n');
-  const { server, otp } = await serverWithSupervisor(3121, fakeTimeEnv(clockFile));
+  const { server, otp } = await serverWithSupervisor(fakeTimeEnv(clockFile));
   try {
     // A cheap phone: the CPU throttled 4×.
     const cdp = await context.newCDPSession(page);
@@ -59,8 +58,7 @@ test('records made offline three hours ago are stored at the hour they were made
     writeFileSync(clockFile, '+0\n');
     await page.clock.fastForward('03:00:00');
     await context.setOffline(false);
-    await page.getByTestId('sync-now').click();
-    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+    await h.syncNow(page, 30_000);
 
     const v = await visitsByName(server);
     for (const name of ['三小时前甲', '三小时前乙']) {
@@ -78,7 +76,7 @@ test('records made offline three hours ago are stored at the hour they were made
 });
 
 test('a phone three hours slow throughout: records placed at the true time, and flagged', async ({ page, context }) => {
-  const { server, otp } = await serverWithSupervisor(3122);
+  const { server, otp } = await serverWithSupervisor();
   try {
     await page.clock.install({ time: Date.now() - 3 * HOUR });
     await signInAndEnrol(page, server, otp);
@@ -86,8 +84,7 @@ test('a phone three hours slow throughout: records placed at the true time, and 
     const before = Date.now();
     await h.register(page, '钟慢三小时');
     await context.setOffline(false);
-    await page.getByTestId('sync-now').click();
-    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+    await h.syncNow(page, 30_000);
     const row = (await visitsByName(server)).get('钟慢三小时');
     expect(Math.abs(row.checked_in_at - before)).toBeLessThan(2 * 60 * 1000);
     expect(row.clock_skewed).toBe(1);
@@ -98,7 +95,7 @@ test('a phone three hours slow throughout: records placed at the true time, and 
 
 test('150 long records saved offline all arrive, once', async ({ page, context }) => {
   test.setTimeout(400_000);
-  const { server, otp } = await serverWithSupervisor(3123);
+  const { server, otp } = await serverWithSupervisor();
   try {
     await signInAndEnrol(page, server, otp);
     await context.setOffline(true);
@@ -116,8 +113,7 @@ test('150 long records saved offline all arrive, once', async ({ page, context }
     }
     await expect(page.getByTestId('pending')).toHaveText('150');
     await context.setOffline(false);
-    await page.getByTestId('sync-now').click();
-    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 60_000 });
+    await h.syncNow(page, 60_000);
     await expect(page.getByTestId('sync-blocked')).toHaveCount(0);
     const v = await visitsByName(server);
     expect(v.size).toBe(150);
@@ -128,7 +124,7 @@ test('150 long records saved offline all arrive, once', async ({ page, context }
 });
 
 test('a queue saved by the build before this one is delivered once after the update', async ({ page, context }) => {
-  const { server, otp } = await serverWithSupervisor(3124);
+  const { server, otp } = await serverWithSupervisor();
   try {
     await signInAndEnrol(page, server, otp);
     await context.setOffline(true);
@@ -154,10 +150,8 @@ test('a queue saved by the build before this one is delivered once after the upd
     await page.reload();
     await expect(page.getByTestId('pending')).toHaveText('2');
     await context.setOffline(false);
-    await page.getByTestId('sync-now').click();
-    await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
-    await page.getByTestId('sync-now').click();
-    await expect(page.getByTestId('pending')).toHaveText('0');
+    await h.syncNow(page, 30_000);
+    await h.syncNow(page);
     const names = (await h.serverVisits(server, 'sup.zhou', 'sup.zhou-password-1')).map((v) => v.name).sort();
     expect(names).toEqual(['旧版排队乙', '旧版排队甲']);
   } finally {

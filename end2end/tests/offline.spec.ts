@@ -8,7 +8,7 @@ import { firstSignIn } from '../helpers';
 let server: Running;
 let guardOtp: string;
 test.beforeAll(async () => {
-  server = await startServer(3102);
+  server = await startServer();
   const otps = await setUp(server, 'admin-password-e2e', [
     { login: 'guard.qian', name: '钱安保', roles: ['guard'], sites: ['main'] },
   ]);
@@ -66,7 +66,7 @@ test('stop the server, reload: the app still starts with the offline indicator; 
 
   // Server back on the same data: the open page notices by itself.
   await expect(page.getByTestId('net-status')).toHaveText('离线');
-  server = await startServer(server.port, server.dataDir);
+  server = await startServer({ port: server.port, dataDir: server.dataDir });
   await expect(page.getByTestId('net-status')).toHaveText('在线', { timeout: 20_000 });
   await expect(page.getByTestId('offline-session')).toHaveCount(0);
 });

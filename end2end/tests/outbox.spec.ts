@@ -15,7 +15,7 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-f
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test.beforeAll(async () => {
-  server = await startServer(3104);
+  server = await startServer();
   otp = (await setUp(server, 'admin-password-e2e', [
     { login: 'sup.wu', name: '吴主管', roles: ['supervisor', 'guard'], sites: ['main'] },
   ]))['sup.wu'];
@@ -69,8 +69,7 @@ test('50 records saved offline arrive exactly once, through a reload and a brows
 
   // Back online: everything goes, once.
   await ctx.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+  await h.syncNow(page, 30_000);
   expect(await serverVisits()).toBe(50);
   await page.screenshot({ path: 'screenshots/visit-synced-zh.png' });
 
@@ -96,11 +95,10 @@ test('50 records saved offline arrive exactly once, through a reload and a brows
   await expect(page.getByTestId('pending')).toHaveText('5');
   expect(killed).toBe(true);
   await ctx.unroute('**/api/sync/v1/push');
-  server = await startServer(server.port, server.dataDir);
+  server = await startServer({ port: server.port, dataDir: server.dataDir });
   // The five were committed; the phone does not know it yet.
   expect(await serverVisits()).toBe(55);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 30_000 });
+  await h.syncNow(page, 30_000);
   expect(await serverVisits()).toBe(55);
   await page.goto(server.url + '/onsite');
   await expect(page.getByTestId('onsite-total')).toHaveText('55');

@@ -9,7 +9,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3111);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.qian', name: '钱主管', roles: ['supervisor'], sites: ['main'] },
     { login: 'guard.li', name: '李安保', roles: ['guard'], sites: ['main'] },
@@ -23,9 +23,7 @@ const supPw = 'sup.qian-password-1';
 const guardPw = 'guard.li-password-1';
 
 async function phone(browser: Browser) {
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'zh-CN',
-  });
+  const context = await h.phoneContext(browser);
   return { context, page: await context.newPage() };
 }
 
@@ -33,8 +31,7 @@ async function phone(browser: Browser) {
 /// brought the other phone's changes).
 async function sync(page: Page) {
   const pulled = page.waitForResponse((r) => r.url().endsWith('/api/sync/v1/pull'), { timeout: 20_000 });
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   await (await pulled).finished();
 }
 

@@ -10,7 +10,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3107);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.sun', name: '孙队长', roles: ['supervisor', 'guard'], sites: ['main'] },
   ]);
@@ -98,8 +98,7 @@ test('register, screen with a deposit, returning visitor, check out, collect; on
 
   // Online: everything once.
   await context.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   const visits = await h.serverVisits(server, 'sup.sun', pw);
   expect(visits).toHaveLength(2);
   expect(visits.every((v) => v.checked_out_at !== null)).toBe(true);

@@ -9,7 +9,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3105);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.zheng', name: '郑主管', roles: ['supervisor'], sites: ['main'] },
     { login: 'guard.a', name: '甲安保', roles: ['guard'], sites: ['main'] },

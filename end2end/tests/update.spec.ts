@@ -13,7 +13,7 @@ const site = path.join(mkdtempSync(path.join(tmpdir(), 'guardpost-site-')), 'sit
 test.beforeAll(async () => {
   // A copy of the built site that this test can change into a "new build".
   cpSync(path.resolve(__dirname, '../../target/site'), site, { recursive: true });
-  server = await startServer(3103, undefined, site);
+  server = await startServer({ siteRoot: site });
   otp = (await setUp(server, 'admin-password-e2e', [
     { login: 'leader.zhou', name: '周队长', roles: ['team_leader'], sites: ['main'] },
   ]))['leader.zhou'];
@@ -35,7 +35,7 @@ test('a waiting build is offered and taken only when the person agrees', async (
   // The server is updated: a different service worker, so a different build.
   await stopServer(server);
   appendFileSync(path.join(site, 'sw.js'), '\n// next build\n');
-  server = await startServer(server.port, server.dataDir, site);
+  server = await startServer({ port: server.port, dataDir: server.dataDir, siteRoot: site });
 
   // The page finds the new worker; it installs and waits.
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());

@@ -9,7 +9,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3106);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.qian', name: '钱主管', roles: ['supervisor', 'guard'], sites: ['main'] },
   ]);
@@ -60,8 +60,7 @@ test('register, find a returning visitor, check out, correct a refused record', 
 
   // Online: all four records go; the server holds three visits, one checked out.
   await context.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   let visits = await h.serverVisits(server, 'sup.qian', 'sup.qian-password-1');
   expect(visits).toHaveLength(3);
   expect(visits.filter((v) => v.checked_out_at !== null)).toHaveLength(1);

@@ -8,7 +8,7 @@ import * as h from '../helpers';
 let server: Running;
 let otps: Record<string, string>;
 test.beforeAll(async () => {
-  server = await startServer(3108);
+  server = await startServer();
   otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.zhou', name: '周主管', roles: ['supervisor', 'guard'], sites: ['main'] },
   ]);
@@ -56,8 +56,7 @@ test('watchlist: kept online, matched offline without numbers on the phone, aler
 
   // Online: the two visits and one alert; the server marked the watched visit too.
   await context.setOffline(false);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('pending')).toHaveText('0', { timeout: 20_000 });
+  await h.syncNow(page, 20_000);
   const alerts = await h.serverRows(server, 'sup.zhou', pw, 'watch_alert');
   expect(alerts.map((a) => a.action)).toEqual(['notified_police']);
   const visits = await h.serverVisits(server, 'sup.zhou', pw);
