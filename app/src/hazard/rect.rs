@@ -320,6 +320,32 @@ pub fn allowed(
     }
 }
 
+coded!(
+    /// The parts of a supervisor's rectification queue, in the order they work it.
+    Queue {
+        Overdue = "overdue", "已逾期", "Overdue";
+        Review = "review", "待验收", "Awaiting review";
+        Issue = "issue", "待下达", "To issue";
+        Mine = "mine", "我负责整改", "Mine to fix";
+    }
+);
+
+impl Queue {
+    /// Is `r` in this part of the queue of person `me` (a `reviewer` or not) on court date
+    /// `today` (`YYYY-MM-DD`)?
+    pub fn holds(self, r: &RectRow, me: &str, reviewer: bool, today: &str) -> bool {
+        let st = r.state();
+        match self {
+            Queue::Overdue => overdue(st, &r.deadline, today),
+            Queue::Review => reviewer && st == RectState::AwaitingReview && r.responsible_id != me,
+            Queue::Issue => reviewer && st == RectState::Registered,
+            Queue::Mine => {
+                r.responsible_id == me && matches!(st, RectState::Issued | RectState::InProgress)
+            }
+        }
+    }
+}
+
 /// Past its deadline and not closed, on court date `today`.
 pub fn overdue(state: RectState, deadline: &str, today: &str) -> bool {
     state != RectState::Closed && !deadline.is_empty() && deadline < today

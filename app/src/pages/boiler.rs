@@ -11,6 +11,7 @@ use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::core::FieldError;
+use crate::i18n::boiler::Text;
 use crate::i18n::{pick, Key, Locale};
 use crate::model::Action;
 use crate::phone::outbox;
@@ -26,7 +27,7 @@ fn number(s: &str, name: &'static str, locale: Locale) -> Result<Option<f64>, Fi
     }
     s.parse::<f64>().map(Some).map_err(|_| FieldError {
         field: name,
-        message: pick(locale, "请输入数字", "Enter a number").into(),
+        message: Text::EnterANumber.text(locale).into(),
     })
 }
 
@@ -53,7 +54,7 @@ fn multi<T: Copy + PartialEq + Send + Sync + 'static>(
 #[component]
 pub fn Boiler() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let chosen_boiler = RwSignal::new(String::new());
@@ -176,15 +177,15 @@ pub fn Boiler() -> impl IntoView {
             let rating = format!(
                 "{} · {} {} MPa · {} {} ℃",
                 p.medium().label(app.locale),
-                t("额定压力", "rated"),
+                t(Text::Rated),
                 p.rated_pressure_mpa,
-                t("额定出水温度", "outlet"),
+                t(Text::Outlet),
                 p.rated_temp_c
             );
             view! {
                 <p class="muted" data-testid="boiler-profile">{p.name.clone()} " · " {rating}
-                    {p.special_equipment().then(|| view! { <br/><span class="tag warn">{t("特种设备：持证操作，按期年检", "Special equipment: certified operator, annual inspection")} " " {p.inspection_due.clone()}</span> })}
-                    {(!season).then(|| view! { <br/><span class="tag plain">{t("非采暖期", "Outside the heating season")} " " {p.season_start.clone()} "–" {p.season_end.clone()}</span> })}
+                    {p.special_equipment().then(|| view! { <br/><span class="tag warn">{t(Text::SpecialEquipmentCertifiedOperatorAnnualInspection)} " " {p.inspection_due.clone()}</span> })}
+                    {(!season).then(|| view! { <br/><span class="tag plain">{t(Text::OutsideTheHeatingSeason)} " " {p.season_start.clone()} "–" {p.season_end.clone()}</span> })}
                 </p>
             }
         })
@@ -199,52 +200,52 @@ pub fn Boiler() -> impl IntoView {
     view! {
         <SignedIn>
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
-                <h1>{t("锅炉运行记录", "Boiler log")}</h1>
+                <h1>{t(Text::BoilerLog)}</h1>
                 <SitePicker sites=sites site=site />
                 <Show when=move || { boilers.get().len() > 1 }>
                     <select name="boiler" on:change=move |ev| chosen_boiler.set(event_target_value(&ev))>
                         {move || boilers.get().into_iter().map(|(id, b)| view! { <option value=id>{b.name}</option> }).collect_view()}
                     </select>
                 </Show>
-                <Show when=move || current().is_some() fallback=move || view! { <p class="muted">{t("本场所没有锅炉", "No boiler at this site")}</p> }>
+                <Show when=move || current().is_some() fallback=move || view! { <p class="muted">{t(Text::NoBoilerAtThisSite)}</p> }>
                     {about}
                     {move || open_stop().map(|(id, r)| view! {
                         <section class="card watch-alert" data-testid="boiler-stop">
-                            <h2>{t("立即停炉", "Stop the boiler now")}</h2>
+                            <h2>{t(Text::StopTheBoilerNow)}</h2>
                             <ul>{r.stop_reasons(app.locale).into_iter().map(|x| view! { <li class="big" data-testid="stop-reason">{x}</li> }).collect_view()}</ul>
-                            <p>{t("按顺序操作，每一步点一下记录时间；已通知主管。", "Follow the steps in order; tap each to record its time. The supervisor is alerted.")}</p>
+                            <p>{t(Text::FollowTheStepsInOrderTap)}</p>
                             <ProcedurePanel kind=ProcedureKind::BoilerStop of=id rows=rows />
                         </section>
                     })}
                     {move || {
                         let d = due();
                         (!d.is_empty()).then(|| view! {
-                            <p class="tag warn" data-testid="duties-due">{t("待做：", "Due: ")}
+                            <p class="tag warn" data-testid="duties-due">{t(Text::Due)}
                                 {d.iter().map(|x| format!("{}（{}）", x.label(app.locale), x.every_label(app.locale))).collect::<Vec<_>>().join("、")}</p>
                         })
                     }}
                     <form class="card form" on:submit=submit data-testid="boiler-form" novalidate>
                         <div class="pair">
-                            {input(t("出水温度 ℃", "Outlet °C"), "supply_c", supply, "decimal")}
-                            {input(t("回水温度 ℃", "Return °C"), "return_c", ret, "decimal")}
+                            {input(t(Text::OutletC), "supply_c", supply, "decimal")}
+                            {input(t(Text::ReturnC), "return_c", ret, "decimal")}
                         </div>
-                        {input(t("压力 MPa", "Pressure MPa"), "pressure_mpa", pressure, "decimal")}
+                        {input(t(Text::PressureMpa), "pressure_mpa", pressure, "decimal")}
                         <Show when=is_steam>
-                            <fieldset class="chips"><legend>{t("水位", "Water level")}</legend>
+                            <fieldset class="chips"><legend>{t(Text::WaterLevel)}</legend>
                                 {WaterLevel::ALL.iter().copied().map(|w| view! {
                                     <button type="button" class="chip" class:on=move || level.get() == Some(w)
                                         on:click=move |_| level.set(Some(w))>{w.label(app.locale)}</button>
                                 }).collect_view()}
                             </fieldset>
                         </Show>
-                        <fieldset class="chips"><legend>{t("循环泵", "Circulation pump")}</legend>
-                            <button type="button" class="chip" class:on=move || pump.get() on:click=move |_| pump.set(true)>{t("运行", "Running")}</button>
-                            <button type="button" class="chip" class:on=move || !pump.get() on:click=move |_| pump.set(false)>{t("停止", "Stopped")}</button>
+                        <fieldset class="chips"><legend>{t(Text::CirculationPump)}</legend>
+                            <button type="button" class="chip" class:on=move || pump.get() on:click=move |_| pump.set(true)>{t(Text::Running)}</button>
+                            <button type="button" class="chip" class:on=move || !pump.get() on:click=move |_| pump.set(false)>{t(Text::Stopped)}</button>
                         </fieldset>
-                        {input(t("燃料及用量", "Fuel and amount"), "fuel", fuel, "text")}
-                        {input(t("补水", "Make-up water"), "makeup_water", makeup, "text")}
-                        {multi(t("本次完成", "Done now"), Duty::ALL, move |d| d.label(app.locale), |d| d.code(), duties)}
-                        <fieldset class="chips"><legend>{t("安全附件故障", "Faulty safety accessories")}</legend>
+                        {input(t(Text::FuelAndAmount), "fuel", fuel, "text")}
+                        {input(t(Text::MakeUpWater), "makeup_water", makeup, "text")}
+                        {multi(t(Text::DoneNow), Duty::ALL, move |d| d.label(app.locale), |d| d.code(), duties)}
+                        <fieldset class="chips"><legend>{t(Text::FaultySafetyAccessories)}</legend>
                             {ACCESSORIES.iter().map(|(code, zh, en)| {
                                 let code: &'static str = code;
                                 view! {
@@ -254,11 +255,11 @@ pub fn Boiler() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </fieldset>
-                        <details><summary data-testid="stop-conditions">{t("紧急停炉情况", "Conditions that stop the boiler")}</summary>
+                        <details><summary data-testid="stop-conditions">{t(Text::ConditionsThatStopTheBoiler)}</summary>
                             {multi("", StopCondition::ALL, move |c| c.label(app.locale), |c| c.code(), conditions)}
                         </details>
-                        {input(t("异常情况", "Anything wrong"), "anomaly", anomaly, "text")}
-                        {input(t("处理情况", "Handling"), "handling", handling, "text")}
+                        {input(t(Text::AnythingWrong), "anomaly", anomaly, "text")}
+                        {input(t(Text::Handling), "handling", handling, "text")}
                         {move || {
                             let (text, ok) = message.get();
                             (!text.is_empty()).then(|| view! {
@@ -267,7 +268,7 @@ pub fn Boiler() -> impl IntoView {
                         }}
                         <button class="primary" type="submit" data-testid="save" disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
                     </form>
-                    <h2>{t("最近记录", "Recent readings")}</h2>
+                    <h2>{t(Text::RecentReadings)}</h2>
                     <ul class="records" data-testid="readings">
                         {move || readings.get().into_iter().take(12).map(|(_, r)| {
                             let stop = r.stop_reasons(app.locale);
@@ -276,7 +277,7 @@ pub fn Boiler() -> impl IntoView {
                                     <div>
                                         <strong>{crate::phone::client::format_local_time(r.read_at as f64)}</strong> " "
                                         {r.supply_c.map(|x| format!("{x} ℃"))} " " {r.pressure_mpa.map(|x| format!("{x} MPa"))}
-                                        {(!stop.is_empty()).then(|| view! { <br/><span class="tag alarm">{t("停炉：", "Stop: ")}{stop.join("；")}</span> })}
+                                        {(!stop.is_empty()).then(|| view! { <br/><span class="tag alarm">{t(Text::Stop)}{stop.join("；")}</span> })}
                                     </div>
                                 </li>
                             }

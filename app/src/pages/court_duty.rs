@@ -4,7 +4,8 @@
 
 use crate::components::field;
 use crate::core::new_uuid;
-use crate::i18n::{pick, Key, Locale};
+use crate::i18n::court_duty::Text;
+use crate::i18n::{Key, Locale};
 use crate::model::{AreaKind, Site};
 use crate::phone::outbox;
 use crate::phone::state::use_app;
@@ -20,7 +21,7 @@ pub fn CourtDuty(
     message: RwSignal<(String, bool)>,
 ) -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let courtrooms = move || {
         let s = site.get();
         sites
@@ -106,20 +107,20 @@ pub fn CourtDuty(
     view! {
         <Show when=move || !courtrooms().is_empty()>
             <section class="card form" data-testid="court-duty">
-                <h2>{t("值庭", "Courtroom duty")}</h2>
+                <h2>{t(Text::CourtroomDuty)}</h2>
                 {move || match mine.get() {
                     Some((id, d)) => view! {
-                        <p data-testid="duty-on"><strong>{t("值庭中：", "On duty: ")} {d.courtroom.clone()}</strong>
+                        <p data-testid="duty-on"><strong>{t(Text::OnDuty)} {d.courtroom.clone()}</strong>
                             {(!d.case_no.is_empty()).then(|| format!(" · {}", d.case_no))}<br/>
-                            <span class="muted">{t("开始于 ", "Since ")} {since(d.started_at)}</span></p>
+                            <span class="muted">{t(Text::Since)} {since(d.started_at)}</span></p>
                         <fieldset class="chips" class:invalid=move || bad.get() == "outcome">
                             {DutyOutcome::ALL.iter().copied().map(|o| view! {
                                 <button type="button" class="chip" class:on=move || outcome.get() == Some(o)
                                     data-testid=format!("duty-{}", o.code()) on:click=move |_| outcome.set(Some(o))>{o.label(app.locale)}</button>
                             }).collect_view()}
                         </fieldset>
-                        {field(t("情况及处置", "What happened and what was done"), "note", note, "text", Some(bad))}
-                        <button type="button" class="primary" data-testid="duty-finish" on:click=move |_| finish(id.clone())>{t("结束值庭", "End duty")}</button>
+                        {field(t(Text::WhatHappenedAndWhatWasDone), "note", note, "text", Some(bad))}
+                        <button type="button" class="primary" data-testid="duty-finish" on:click=move |_| finish(id.clone())>{t(Text::EndDuty)}</button>
                     }.into_any(),
                     None => view! {
                         <fieldset class="chips" class:invalid=move || bad.get() == "courtroom" data-testid="duty-rooms">
@@ -131,8 +132,8 @@ pub fn CourtDuty(
                                 }
                             }).collect_view()}
                         </fieldset>
-                        {field(t("案号（可不填）", "Case number (optional)"), "case_no", case_no, "text", Some(bad))}
-                        <button type="button" class="primary" data-testid="duty-start" on:click=start>{t("开始值庭", "Start duty")}</button>
+                        {field(t(Text::CaseNumberOptional), "case_no", case_no, "text", Some(bad))}
+                        <button type="button" class="primary" data-testid="duty-start" on:click=start>{t(Text::StartDuty)}</button>
                     }.into_any(),
                 }}
                 <ul class="records" data-testid="duty-history">

@@ -6,8 +6,9 @@ use crate::components::{use_my_sites, SitePicker};
 use crate::dashboard::{Dashboard as Figures, DutyDay};
 use crate::fire::AlarmKind;
 use crate::gate::GateKind;
+use crate::i18n::dashboard::Text;
 use crate::i18n::Key;
-use crate::i18n::{pick, Locale};
+use crate::i18n::Locale;
 use crate::phone::client;
 use crate::phone::state::use_app;
 use crate::screening::{ItemCategory, Outcome};
@@ -87,7 +88,7 @@ pub fn Dashboard() -> impl IntoView {
                 })
                 .collect_view();
             let unhandled = f.watch_hits > f.watch_alerts;
-            let t = move |zh: &'static str, en: &'static str| crate::i18n::pick(app.locale, zh, en);
+            let t = move |w: Text| w.text(app.locale);
             let accuracy = Figures::percent(f.month_sampled_correct, f.month_sampled);
             let accuracy_low = accuracy.is_some_and(|p| p < 95.0);
             let r = f.rectify.clone();
@@ -109,16 +110,16 @@ pub fn Dashboard() -> impl IntoView {
                     <p>{app.t(Key::DepositsTitle)} " " <strong>{f.deposits_made}</strong>
                         " · " {app.t(Key::DashWaiting)} " "<strong data-testid="deposits-open">{f.deposits_open}</strong></p>
                     <p class:error-text=f.self_tests == 0>{app.t(Key::DashSelfTests)} " " <strong>{f.self_tests}</strong></p>
-                    <p data-testid="screening-accuracy">{t("抽查复核 ", "Re-checked ")} <strong>{f.sampled}</strong>
-                        {t("，正确 ", ", correct ")} <strong>{f.sampled_correct}</strong> " · " {app.t(Key::DashMonth)} " "
+                    <p data-testid="screening-accuracy">{t(Text::ReChecked)} <strong>{f.sampled}</strong>
+                        {t(Text::Correct)} <strong>{f.sampled_correct}</strong> " · " {app.t(Key::DashMonth)} " "
                         <strong class:error-text=accuracy_low>{pct(f.month_sampled_correct, f.month_sampled)}</strong>
-                        <span class="muted">{t("（目标≥95%）", " (target ≥ 95%)")}</span></p>
+                        <span class="muted">{t(Text::Target95)}</span></p>
                 </section>
                 <section class="card kpi" class:alarm={r.overdue > 0} data-testid="kpi-rectify">
-                    <h2><a href="/rectify">{t("隐患整改", "Hazards and rectifications")}</a></h2>
-                    <p>{t("当日上报 ", "Reported ")} <strong>{r.reported}</strong> " · " {t("未销号 ", "Open ")} <strong data-testid="rect-open">{r.open}</strong>
-                        " · " {t("待验收 ", "To review ")} <strong>{r.awaiting_review}</strong> " · " {t("当日销号 ", "Closed ")} <strong>{r.closed}</strong></p>
-                    <p class:error-text={r.overdue > 0}>{t("已逾期 ", "Overdue ")} <strong data-testid="rect-overdue">{r.overdue}</strong></p>
+                    <h2><a href="/rectify">{t(Text::HazardsAndRectifications)}</a></h2>
+                    <p>{t(Text::Reported)} <strong>{r.reported}</strong> " · " {t(Text::Open)} <strong data-testid="rect-open">{r.open}</strong>
+                        " · " {t(Text::ToReview)} <strong>{r.awaiting_review}</strong> " · " {t(Text::Closed)} <strong>{r.closed}</strong></p>
+                    <p class:error-text={r.overdue > 0}>{t(Text::Overdue)} <strong data-testid="rect-overdue">{r.overdue}</strong></p>
                 </section>
                 <section class="card kpi" class:alarm=unhandled>
                     <h2>{app.t(Key::TaskWatchlist)}</h2>
@@ -133,8 +134,8 @@ pub fn Dashboard() -> impl IntoView {
                 {duty_view(app.locale, f.duty)}
                 <Show when=move || { f.clock_flagged > 0 }>
                     <section class="card kpi alarm" data-testid="kpi-clock">
-                        <p>{t("记录时间存疑 ", "Records with a doubtful time ")} <strong data-testid="clock-flagged">{f.clock_flagged}</strong>
-                            <span class="muted">{t("（手机时间不准或被改动，已按服务器推算的时间记录）", " (the phone's clock was off or changed; placed at the server's estimate)")}</span></p>
+                        <p>{t(Text::RecordsWithADoubtfulTime)} <strong data-testid="clock-flagged">{f.clock_flagged}</strong>
+                            <span class="muted">{t(Text::ThePhoneSClockWasOff)}</span></p>
                     </section>
                 </Show>
             }
@@ -159,18 +160,18 @@ fn time(ms: i64) -> String {
 
 /// Rounds, boiler and fire room of the day; each line opens to its record.
 fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
-    let t = move |zh: &'static str, en: &'static str| pick(locale, zh, en);
+    let t = move |w: Text| w.text(locale);
     let routes = d
         .routes
         .into_iter()
         .map(|r| {
             let (label, bad) = match r.status.as_str() {
-                "done" => (t("已完成", "done"), false),
-                "late" => (t("迟到", "late"), true),
-                "missed" => (t("未巡查", "missed"), true),
-                "due" => (t("待巡查", "due"), false),
-                "not_due" => (t("今日无需", "not due"), false),
-                _ => (t("不定时", "when needed"), false),
+                "done" => (t(Text::Done), false),
+                "late" => (t(Text::Late), true),
+                "missed" => (t(Text::Missed), true),
+                "due" => (t(Text::Due), false),
+                "not_due" => (t(Text::NotDue), false),
+                _ => (t(Text::WhenNeeded), false),
             };
             let flagged = bad || r.rounds.iter().any(|x| !x.skipped.is_empty());
             let name = if locale == Locale::En { r.name_en } else { r.name_zh };
@@ -180,9 +181,9 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
                 .map(|x| {
                     view! {
                         <li data-testid="duty-round">
-                            {time(x.started_at)} "–" {x.finished_at.map(time).unwrap_or_else(|| t("进行中", "under way").into())}
-                            {(x.by_list > 0).then(|| format!(" · {}{}", t("未扫码确认 ", "confirmed without scan: "), x.by_list))}
-                            {(!x.skipped.is_empty()).then(|| view! { <br/><span class="error-text">{t("漏检：", "Skipped: ")}{x.skipped.join("、")}</span> })}
+                            {time(x.started_at)} "–" {x.finished_at.map(time).unwrap_or_else(|| t(Text::UnderWay).into())}
+                            {(x.by_list > 0).then(|| format!(" · {}{}", t(Text::ConfirmedWithoutScan), x.by_list))}
+                            {(!x.skipped.is_empty()).then(|| view! { <br/><span class="error-text">{t(Text::Skipped)}{x.skipped.join("、")}</span> })}
                             {x.findings.into_iter().map(|f| view! { <br/><span>{f}</span> }).collect_view()}
                         </li>
                     }
@@ -204,7 +205,7 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
             let reasons = if locale == Locale::En { b.reasons_en } else { b.reasons_zh };
             view! {
                 <li data-testid="duty-boiler-stop">{time(b.read_at)} " " {b.boiler} "：" {reasons.join("；")}
-                    " · " {t("停炉步骤", "stop steps")} " " {b.steps_done} "/" {b.steps_total}</li>
+                    " · " {t(Text::StopSteps)} " " {b.steps_done} "/" {b.steps_total}</li>
             }
         })
         .collect_view();
@@ -221,10 +222,10 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
             let steps = (a.kind == "fire").then(|| {
                 format!(
                     " · {} {}/5{}",
-                    t("处置步骤", "steps"),
+                    t(Text::Steps),
                     a.steps_done,
                     if a.steps_skipped > 0 {
-                        format!("（{}{}）", t("跳过", "skipped "), a.steps_skipped)
+                        format!("（{}{}）", t(Text::Skipped2), a.steps_skipped)
                     } else {
                         String::new()
                     }
@@ -233,7 +234,7 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
             view! {
                 <details data-testid="duty-alarm">
                     <summary class:error-text=a.closed_at.is_none()>{time(a.raised_at)} " " {kind} " · " {a.place}
-                        {a.closed_at.is_none().then(|| format!(" · {}", t("未结束", "open")))}</summary>
+                        {a.closed_at.is_none().then(|| format!(" · {}", t(Text::Open2)))}</summary>
                     <p>{a.cause} " " {a.handling} {steps}</p>
                 </details>
             }
@@ -249,8 +250,8 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
                 .unwrap_or("?");
             view! {
                 <li data-testid="duty-checklist">{label} " " <strong>{c.count}</strong>
-                    {(c.failed > 0).then(|| view! { " · " <span class="error-text">{t("异常项 ", "items wrong: ")}{c.failed}</span> })}
-                    {(c.unsigned > 0).then(|| view! { " · " <span class="error-text">{t("待复核 ", "to countersign: ")}{c.unsigned}</span> })}</li>
+                    {(c.failed > 0).then(|| view! { " · " <span class="error-text">{t(Text::ItemsWrong)}{c.failed}</span> })}
+                    {(c.unsigned > 0).then(|| view! { " · " <span class="error-text">{t(Text::ToCountersign)}{c.unsigned}</span> })}</li>
             }
         })
         .collect_view();
@@ -262,7 +263,7 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
         .map(|x| {
             let what = match x.outcome.as_deref().and_then(crate::rounds::DutyOutcome::parse) {
                 Some(o) => format!("{}：{}", o.label(locale), x.note),
-                None => t("值庭中", "on duty now").to_string(),
+                None => t(Text::OnDutyNow).to_string(),
             };
             view! { <li data-testid="duty-court">{time(x.started_at)} " " {x.courtroom} " " {x.case_no} " · " {what}</li> }
         })
@@ -287,31 +288,31 @@ fn duty_view(locale: Locale, d: DutyDay) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card kpi" data-testid="kpi-rounds">
-            <h2>{t("巡逻巡查", "Patrol rounds")}</h2>
+            <h2>{t(Text::PatrolRounds)}</h2>
             {routes}
-            <p>{t("值庭", "Courtroom duty")} " " <strong data-testid="court-duties">{duty_count}</strong></p>
+            <p>{t(Text::CourtroomDuty)} " " <strong data-testid="court-duties">{duty_count}</strong></p>
             <ul>{duty_incidents}</ul>
         </section>
         <section class="card kpi" class:alarm={stop_count > 0} data-testid="kpi-boiler">
-            <h2>{t("锅炉", "Boiler")}</h2>
-            <p>{t("运行记录", "Readings")} " " <strong data-testid="boiler-readings">{d.boiler_readings}</strong>
-                " · " {t("超限停炉", "stops")} " " <strong data-testid="boiler-stops">{stop_count}</strong></p>
+            <h2>{t(Text::Boiler)}</h2>
+            <p>{t(Text::Readings)} " " <strong data-testid="boiler-readings">{d.boiler_readings}</strong>
+                " · " {t(Text::Stops)} " " <strong data-testid="boiler-stops">{stop_count}</strong></p>
             <ul>{boiler}</ul>
         </section>
         <section class="card kpi" class:alarm={overdue || open_fire || repairs_count > 0 || shift_warned} data-testid="kpi-fire">
-            <h2>{t("消防控制室", "Fire control room")}</h2>
+            <h2>{t(Text::FireControlRoom)}</h2>
             <ul data-testid="duty-shifts">{shifts}</ul>
-            <p>{t("设备记录", "Status entries")} " " <strong data-testid="fire-entries">{d.fire_entries}</strong>
-                " · " {t("迟记", "late")} " " <strong class:error-text={d.fire_late > 0}>{d.fire_late}</strong>
-                {overdue.then(|| view! { " · " <strong class="error-text">{t("当前已超时", "overdue now")}</strong> })}</p>
+            <p>{t(Text::StatusEntries)} " " <strong data-testid="fire-entries">{d.fire_entries}</strong>
+                " · " {t(Text::Late2)} " " <strong class:error-text={d.fire_late > 0}>{d.fire_late}</strong>
+                {overdue.then(|| view! { " · " <strong class="error-text">{t(Text::OverdueNow)}</strong> })}</p>
             {alarms}
-            <p>{t("待维修故障", "Open repairs")} " " <strong data-testid="repairs-open">{repairs_count}</strong></p>
+            <p>{t(Text::OpenRepairs)} " " <strong data-testid="repairs-open">{repairs_count}</strong></p>
             <ul>{repairs}</ul>
         </section>
         <section class="card kpi" data-testid="kpi-checklists">
-            <h2>{t("日常记录", "Daily checklists")}</h2>
+            <h2>{t(Text::DailyChecklists)}</h2>
             <ul class="counts">{checklists}</ul>
-            {(unsigned > 0).then(|| view! { <a class="task" href="/duties">{t("去复核签字", "Countersign")}</a> })}
+            {(unsigned > 0).then(|| view! { <a class="task" href="/duties">{t(Text::Countersign)}</a> })}
         </section>
     }
 }

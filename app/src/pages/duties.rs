@@ -7,7 +7,8 @@ use crate::checklist::{self, Checklist, ChecklistKind, ChecklistRow, Countersign
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
-use crate::i18n::{pick, Key};
+use crate::i18n::duties::Text;
+use crate::i18n::Key;
 use crate::model::Action;
 use crate::phone::outbox;
 use crate::phone::queue;
@@ -17,7 +18,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Duties() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let mine = move || {
@@ -102,11 +103,11 @@ pub fn Duties() -> impl IntoView {
                     <li class="rec" data-testid="checklist-item">
                         <div><strong>{d.label(app.locale)}</strong></div>
                         <div class="chips">
-                            <button type="button" class="chip" class:on=ok on:click=move |_| set(true)>{t("✓ 正常", "✓ OK")}</button>
+                            <button type="button" class="chip" class:on=ok on:click=move |_| set(true)>{t(Text::Ok)}</button>
                             <button type="button" class="chip" class:on=move || !ok() data-testid="item-not-ok"
-                                on:click=move |_| set(false)>{t("✗ 未完成/异常", "✗ Not done / wrong")}</button>
+                                on:click=move |_| set(false)>{t(Text::NotDoneWrong)}</button>
                         </div>
-                        {move || (!ok()).then(|| note().map(|n| field(t("情况说明", "What is wrong"), "item_note", n, "text", None)))}
+                        {move || (!ok()).then(|| note().map(|n| field(t(Text::WhatIsWrong), "item_note", n, "text", None)))}
                     </li>
                 }
             })
@@ -162,11 +163,11 @@ pub fn Duties() -> impl IntoView {
 
     view! {
         <SignedIn>
-            <h1>{t("日常记录", "Daily checklists")}</h1>
+            <h1>{t(Text::DailyChecklists)}</h1>
             <SitePicker sites=sites site=site />
             <Show when=move || inspects() && !to_sign().is_empty()>
                 <section class="card" data-testid="to-countersign">
-                    <h2>{t("待复核签字", "To countersign")}</h2>
+                    <h2>{t(Text::ToCountersign)}</h2>
                     <ul class="records">
                         {move || to_sign().into_iter().map(|(id, c)| {
                             let lines = summary(&c);
@@ -175,7 +176,7 @@ pub fn Duties() -> impl IntoView {
                                     <div><strong>{ChecklistKind::parse(&c.kind).map(|k| k.label(app.locale))}</strong>
                                         " " <span class="muted">{crate::phone::client::format_local_time(c.recorded_at as f64)}</span>
                                         {lines.into_iter().map(|l| view! { <br/><span>{l}</span> }).collect_view()}</div>
-                                    <button class="primary small" data-testid="countersign" on:click=move |_| sign(id.clone())>{t("复核签字", "Countersign")}</button>
+                                    <button class="primary small" data-testid="countersign" on:click=move |_| sign(id.clone())>{t(Text::Countersign)}</button>
                                 </li>
                             }
                         }).collect_view()}
@@ -191,7 +192,7 @@ pub fn Duties() -> impl IntoView {
                 </nav>
                 <section class="card form" data-testid="checklist">
                     <ul class="records">{item_rows}</ul>
-                    {field(t("备注", "Note"), "checklist_note", note, "text", None)}
+                    {field(t(Text::Note), "checklist_note", note, "text", None)}
                     {move || {
                         let (text, ok) = message.get();
                         (!text.is_empty()).then(|| view! {
@@ -200,7 +201,7 @@ pub fn Duties() -> impl IntoView {
                     }}
                     <button class="primary" data-testid="save" on:click=save disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
                 </section>
-                <h2>{t("今日已记", "Today")}</h2>
+                <h2>{t(Text::Today)}</h2>
                 <ul class="records" data-testid="checklist-today">
                     {move || today().into_iter().map(|(_, c)| {
                         let lines = summary(&c);
@@ -209,10 +210,10 @@ pub fn Duties() -> impl IntoView {
                         view! {
                             <li class="rec" data-testid="checklist-row">
                                 <div><strong>{crate::phone::client::format_local_time(c.recorded_at as f64)}</strong>
-                                    {if lines.is_empty() { view! { " " <span>{t("全部正常", "All in order")}</span> }.into_any() }
+                                    {if lines.is_empty() { view! { " " <span>{t(Text::AllInOrder)}</span> }.into_any() }
                                      else { lines.into_iter().map(|l| view! { <br/><span>{l}</span> }).collect_view().into_any() }}
                                     {needs.then(|| view! { <br/><span class=if signed { "tag plain" } else { "tag warn" }>
-                                        {if signed { t("已复核", "Countersigned") } else { t("待复核", "Awaiting countersign") }}</span> })}
+                                        {if signed { t(Text::Countersigned) } else { t(Text::AwaitingCountersign) }}</span> })}
                                 </div>
                             </li>
                         }

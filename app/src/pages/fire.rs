@@ -10,7 +10,8 @@ use crate::fire::{
     self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow, Operator,
     RepairDone, RepairRow, Shift, ShiftRow, ShiftWarning, StatusEntry,
 };
-use crate::i18n::{pick, Key};
+use crate::i18n::fire::Text;
+use crate::i18n::Key;
 use crate::model::Action;
 use crate::phone::outbox;
 use crate::phone::queue;
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Fire() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let rows = Memo::new(move |_| {
@@ -135,7 +136,7 @@ pub fn Fire() -> impl IntoView {
         };
         view! {
             <div data-testid="shift-current">
-                <p><strong>{t("本班：", "On duty: ")} {names}</strong><br/>
+                <p><strong>{t(Text::OnDuty)} {names}</strong><br/>
                     <span class="muted">{crate::phone::client::format_local_time(r.starts_at as f64)} " – "
                         {crate::phone::client::format_local_time(r.ends_at as f64)}</span></p>
                 {warning_list(warnings)}
@@ -179,20 +180,14 @@ pub fn Fire() -> impl IntoView {
             None => last_status(),
         };
         match last {
-            None => (
-                t("本班尚无设备运行记录", "No status entry yet").to_string(),
-                "warn",
-            ),
+            None => (t(Text::NoStatusEntryYet).to_string(), "warn"),
             Some(last) => {
                 let due = fire::status_due(Some(last), last, now);
                 let when = crate::phone::client::format_local_time(due.due_at as f64);
                 if due.late {
-                    (
-                        format!("{} {when}", t("已超时：应于", "Late: due at")),
-                        "alarm",
-                    )
+                    (format!("{} {when}", t(Text::LateDueAt)), "alarm")
                 } else {
-                    (format!("{} {when}", t("下次记录：", "Next entry:")), "ok")
+                    (format!("{} {when}", t(Text::NextEntry)), "ok")
                 }
             }
         }
@@ -256,14 +251,14 @@ pub fn Fire() -> impl IntoView {
         };
         view! {
             <section class="card watch-alert" data-testid="fire-alarm">
-                <h2>{t("火警处置", "Fire alarm")} " · " {a.place.clone()}</h2>
+                <h2>{t(Text::FireAlarm)} " · " {a.place.clone()}</h2>
                 <p class="muted">{crate::phone::client::format_local_time(a.raised_at as f64)}</p>
                 <ProcedurePanel kind=ProcedureKind::FireAlarm of=id rows=rows />
                 <Show when=complete.clone()>
                     <div class="form">
-                        {field(t("起火原因", "Cause"), "close_cause", close_cause, "text", None)}
-                        {field(t("处置情况", "What was done"), "close_handling", close_handling, "text", None)}
-                        <button class="primary" data-testid="fire-close" on:click=close.clone()>{t("结束处置", "Close the alarm")}</button>
+                        {field(t(Text::Cause), "close_cause", close_cause, "text", None)}
+                        {field(t(Text::WhatWasDone), "close_handling", close_handling, "text", None)}
+                        <button class="primary" data-testid="fire-close" on:click=close.clone()>{t(Text::CloseTheAlarm)}</button>
                     </div>
                 </Show>
             </section>
@@ -337,9 +332,9 @@ pub fn Fire() -> impl IntoView {
             .count();
         format!(
             "{} {} · {} {}",
-            t("未结束报警", "Open alarms"),
+            t(Text::OpenAlarms),
             alarms_open,
-            t("待维修", "open repairs"),
+            t(Text::OpenRepairs),
             repairs.get().len()
         )
     };
@@ -352,9 +347,9 @@ pub fn Fire() -> impl IntoView {
     view! {
         <SignedIn>
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
-                <h1>{t("消防控制室值班", "Fire-room duty")}</h1>
+                <h1>{t(Text::FireRoomDuty)}</h1>
                 <SitePicker sites=sites site=site />
-                <a class="task" href="/duties" data-testid="to-duties">{t("控制器日检 · 防火巡查 · 设施检查", "Controller check · fire patrol · facility inspection")}</a>
+                <a class="task" href="/duties" data-testid="to-duties">{t(Text::ControllerCheckFirePatrolFacilityInspection)}</a>
                 {move || alarms.get().into_iter().filter(|(_, a)| a.closed_at.is_none()).map(open_fire).collect_view()}
                 {move || {
                     let (text, ok) = message.get();
@@ -363,11 +358,11 @@ pub fn Fire() -> impl IntoView {
                     })
                 }}
                 <section class="card form" data-testid="shift">
-                    <h2>{t("值班班次", "Shift")}</h2>
+                    <h2>{t(Text::Shift)}</h2>
                     {move || current.get().map(shift_card)}
                     <details open=move || current.get().is_none()>
-                        <summary>{t("开始新班次", "Start a shift")}</summary>
-                        <p class="muted small">{t("本班值班人员（每班至少2人，持消防设施操作员证）", "Operators on this shift (at least 2, each certified)")}</p>
+                        <summary>{t(Text::StartAShift)}</summary>
+                        <p class="muted small">{t(Text::OperatorsOnThisShiftAtLeast)}</p>
                         <fieldset class="chips" data-testid="shift-operators">
                             {move || operators.get().into_iter().map(|o| {
                                 let id = o.id.clone();
@@ -378,11 +373,11 @@ pub fn Fire() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </fieldset>
-                        {move || operators.get().is_empty().then(|| view! { <p class="muted">{t("本点尚无消防值班人员（请管理员在人员中设置）", "No fire-room operators at this site yet (an administrator sets them under People)")}</p> })}
+                        {move || operators.get().is_empty().then(|| view! { <p class="muted">{t(Text::NoFireRoomOperatorsAtThis)}</p> })}
                         <fieldset class="chips">
                             {[4i64, 6, 8, 12].into_iter().map(|h| view! {
                                 <button type="button" class="chip" class:on=move || hours.get() == h data-testid=format!("shift-hours-{h}")
-                                    on:click=move |_| hours.set(h)>{h} {t("小时", " h")}</button>
+                                    on:click=move |_| hours.set(h)>{h} {t(Text::H)}</button>
                             }).collect_view()}
                         </fieldset>
                         {move || warning_list(planned())}
@@ -390,52 +385,52 @@ pub fn Fire() -> impl IntoView {
                             let warned = !planned().is_empty();
                             view! {
                                 <button type="button" class="primary" class:warn=warned data-testid="shift-start" on:click=start_shift>
-                                    {if warned { t("知晓以上问题，仍然开始值班", "Start anyway, knowing the above") } else { t("现在开始值班", "Start the shift now") }}</button>
+                                    {if warned { t(Text::StartAnywayKnowingTheAbove) } else { t(Text::StartTheShiftNow) }}</button>
                             }
                         }}
                     </details>
                 </section>
                 <section class="card form" data-testid="fire-status">
-                    <h2>{t("设备运行情况（每2小时）", "Equipment status (every 2 hours)")}</h2>
+                    <h2>{t(Text::EquipmentStatusEvery2Hours)}</h2>
                     {move || { let (text, class) = status_line(); view! { <p class=format!("tag {class}") data-testid="status-due">{text}</p> } }}
                     <Show when=move || abnormal.get()>
-                        {field(t("异常情况", "What is not normal"), "status_note", status_note, "text", None)}
+                        {field(t(Text::WhatIsNotNormal), "status_note", status_note, "text", None)}
                     </Show>
                     <div class="row">
-                        <button type="button" class="primary" data-testid="status-ok" on:click=move |_| record_status(true)>{t("设备正常", "All normal")}</button>
-                        <button type="button" data-testid="status-fault" on:click=move |_| if abnormal.get_untracked() { record_status(false) } else { abnormal.set(true) }>{t("有异常", "Not normal")}</button>
+                        <button type="button" class="primary" data-testid="status-ok" on:click=move |_| record_status(true)>{t(Text::AllNormal)}</button>
+                        <button type="button" data-testid="status-fault" on:click=move |_| if abnormal.get_untracked() { record_status(false) } else { abnormal.set(true) }>{t(Text::NotNormal)}</button>
                     </div>
                 </section>
                 <form class="card form" on:submit=raise data-testid="alarm-form" novalidate>
-                    <h2>{t("报警记录", "Alarm")}</h2>
+                    <h2>{t(Text::Alarm)}</h2>
                     <fieldset class="chips">
                         {AlarmKind::ALL.iter().copied().map(|k| view! {
                             <button type="button" class="chip" class:on=move || kind.get() == k data-testid=format!("alarm-{}", k.code())
                                 on:click=move |_| kind.set(k)>{k.label(app.locale)}</button>
                         }).collect_view()}
                     </fieldset>
-                    {field(t("报警部位", "Where"), "place", place, "text", Some(bad_field))}
+                    {field(t(Text::Where), "place", place, "text", Some(bad_field))}
                     <Show when=move || kind.get() != AlarmKind::Fire>
-                        {field(t("原因", "Cause"), "cause", cause, "text", Some(bad_field))}
-                        {field(t("处理情况", "Handling"), "handling", handling, "text", Some(bad_field))}
+                        {field(t(Text::Cause2), "cause", cause, "text", Some(bad_field))}
+                        {field(t(Text::Handling), "handling", handling, "text", Some(bad_field))}
                     </Show>
                     <button class="primary" type="submit" data-testid="alarm-save" disabled=move || !app.hydrated.get()>
-                        {move || if kind.get() == AlarmKind::Fire { t("火警：开始处置", "Fire: start handling") } else { app.t(Key::Save) }}</button>
+                        {move || if kind.get() == AlarmKind::Fire { t(Text::FireStartHandling) } else { app.t(Key::Save) }}</button>
                 </form>
-                <h2>{t("待维修故障", "Open repairs")} " " <strong data-testid="repair-count">{move || repairs.get().len()}</strong></h2>
+                <h2>{t(Text::OpenRepairs2)} " " <strong data-testid="repair-count">{move || repairs.get().len()}</strong></h2>
                 <ul class="records" data-testid="repairs">
                     {move || repairs.get().into_iter().map(|(id, r)| {
                         let (id1, id2, id3) = (id.clone(), id.clone(), id);
                         view! {
                             <li class="rec" data-testid="repair-row">
                                 <div><strong>{r.place}</strong><br/><span class="muted">{crate::phone::client::format_local_time(r.opened_at as f64)}</span></div>
-                                <button class="small" data-testid="repair-done" on:click=move |_| repairing.set(Some(id1.clone()))>{t("已修复", "Repaired")}</button>
+                                <button class="small" data-testid="repair-done" on:click=move |_| repairing.set(Some(id1.clone()))>{t(Text::Repaired)}</button>
                                 <Show when=move || repairing.get().as_deref() == Some(id2.as_str())>
                                     {
                                         let id = id3.clone();
                                         view! {
                                             <div class="form closing">
-                                                {field(t("维修人员或单位", "Repaired by"), "repaired_by", repaired_by, "text", None)}
+                                                {field(t(Text::RepairedBy), "repaired_by", repaired_by, "text", None)}
                                                 <button class="primary" data-testid="repair-confirm" on:click=move |_| repair_done(id.clone())>{app.t(Key::Confirm)}</button>
                                             </div>
                                         }
@@ -446,28 +441,28 @@ pub fn Fire() -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <section class="card form" data-testid="handover">
-                    <h2>{t("交接班", "Handover")}</h2>
+                    <h2>{t(Text::Handover)}</h2>
                     {move || match to_accept() {
                         Some((id, h)) => view! {
                             <p data-testid="handover-pending">{crate::phone::client::format_local_time(h.handed_at as f64)} " "
-                                {t("交班：", "Handed over: ")} {h.notes.clone()}<br/>
-                                {t("未结束报警", "Open alarms")} " " {h.open_alarms} " · " {t("待维修", "open repairs")} " " {h.open_repairs}</p>
-                            <button type="button" class="primary" data-testid="handover-accept" on:click=move |_| accept(id.clone())>{t("接班签字", "Take over and sign")}</button>
+                                {t(Text::HandedOver)} {h.notes.clone()}<br/>
+                                {t(Text::OpenAlarms)} " " {h.open_alarms} " · " {t(Text::OpenRepairs)} " " {h.open_repairs}</p>
+                            <button type="button" class="primary" data-testid="handover-accept" on:click=move |_| accept(id.clone())>{t(Text::TakeOverAndSign)}</button>
                         }.into_any(),
                         None => view! {
                             {handovers.get().into_iter().next().filter(|(_, h)| h.accepted_at.is_none()).map(|_| view! {
-                                <p class="tag warn" data-testid="handover-waiting">{t("已交班，等待接班人签字", "Handed over: waiting for the next operator to sign")}</p>
+                                <p class="tag warn" data-testid="handover-waiting">{t(Text::HandedOverWaitingForTheNext)}</p>
                             })}
                             <p class="muted" data-testid="handover-open">{open_counts}</p>
-                            {field(t("交班事项", "Notes for the next shift"), "handover_notes", handover_notes, "text", None)}
-                            <button type="button" data-testid="handover-save" on:click=hand_over>{t("交班", "Hand over")}</button>
+                            {field(t(Text::NotesForTheNextShift), "handover_notes", handover_notes, "text", None)}
+                            <button type="button" data-testid="handover-save" on:click=hand_over>{t(Text::HandOver)}</button>
                         }.into_any(),
                     }}
                     {move || handovers.get().into_iter().find(|(_, h)| h.accepted_at.is_some()).map(|(_, h)| view! {
-                        <p class="muted small">{t("上次交接：", "Last handover: ")} {crate::phone::client::format_local_time(h.handed_at as f64)} " " {t("已签字", "signed")}</p>
+                        <p class="muted small">{t(Text::LastHandover)} {crate::phone::client::format_local_time(h.handed_at as f64)} " " {t(Text::Signed)}</p>
                     })}
                 </section>
-                <h2>{t("最近报警", "Recent alarms")}</h2>
+                <h2>{t(Text::RecentAlarms)}</h2>
                 <ul class="records" data-testid="alarms">
                     {move || alarms.get().into_iter().take(10).map(|(_, a)| view! {
                         <li class="rec" data-testid="alarm-row">

@@ -6,6 +6,7 @@ use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::gate::{self, Arrive, GateKind, GateRow, Leave};
+use crate::i18n::gate::Text;
 use crate::i18n::Key;
 use crate::model::Action;
 use crate::phone::outbox;
@@ -219,7 +220,7 @@ pub fn Gate() -> impl IntoView {
             </nav>
             <Show when=allowed fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
                 <SitePicker sites=sites site=site />
-                <a class="task" href="/duties">{move || crate::i18n::pick(app.locale, "水箱补水检查 · 日常记录", "Water tanks · daily checklists")}</a>
+                <a class="task" href="/duties">{move || Text::WaterTanksDailyChecklists.text(app.locale)}</a>
                 <form class="card form" on:submit=submit data-testid="gate-form" novalidate>
                     {form}
                     {input(Key::NoteLabel, "note", "text")}

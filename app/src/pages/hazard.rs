@@ -7,7 +7,8 @@ use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::hazard::{self, Category, Grade, Report};
-use crate::i18n::{pick, Key, Locale};
+use crate::i18n::hazard::Text;
+use crate::i18n::{Key, Locale};
 use crate::phone::outbox;
 use crate::phone::queue;
 use crate::phone::state::use_app;
@@ -39,7 +40,7 @@ pub(super) fn area(label: &'static str, name: &'static str, value: RwSignal<Stri
 #[component]
 pub fn HazardReport() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let query = use_query_map();
     let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
     let site = RwSignal::new(String::new());
@@ -110,11 +111,7 @@ pub fn HazardReport() -> impl IntoView {
                     if r.fixed_on_spot {
                         app.t(Key::SavedPending).to_string()
                     } else {
-                        t(
-                            "已保存，已登记整改（待主管下达）",
-                            "Saved; a rectification is registered for the supervisor",
-                        )
-                        .to_string()
+                        t(Text::SavedARectificationIsRegisteredFor).to_string()
                     },
                     true,
                 ));
@@ -124,10 +121,10 @@ pub fn HazardReport() -> impl IntoView {
     };
     view! {
         <SignedIn>
-            <h1>{if complaint { t("法院投诉转整改", "A court complaint to rectify") } else { t("隐患上报", "Report a hazard") }}</h1>
+            <h1>{if complaint { t(Text::ACourtComplaintToRectify) } else { t(Text::ReportAHazard) }}</h1>
             <SitePicker sites=sites site=site />
             <section class="card form" data-testid="hazard-form">
-                {field(t("地点", "Place"), "place", place, "text", None)}
+                {field(t(Text::Place), "place", place, "text", None)}
                 <div class="chips" data-testid="place-chips">
                     {move || areas().into_iter().map(|name| {
                         let n = name.clone();
@@ -135,7 +132,7 @@ pub fn HazardReport() -> impl IntoView {
                             on:click=move |_| place.set(name.clone())>{name.clone()}</button> }
                     }).collect_view()}
                 </div>
-                <span class="label">{t("类别", "Category")}</span>
+                <span class="label">{t(Text::Category)}</span>
                 <div class="chips" data-testid="category">
                     {Category::ALL.iter().map(|c| {
                         let c = *c;
@@ -145,7 +142,7 @@ pub fn HazardReport() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <Show when=move || !complaint>
-                <span class="label">{t("等级", "Grade")}</span>
+                <span class="label">{t(Text::Grade)}</span>
                 <div class="chips" data-testid="grade">
                     {Grade::ALL.iter().map(|g| {
                         let g = *g;
@@ -155,19 +152,19 @@ pub fn HazardReport() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 </Show>
-                {area(if complaint { t("投诉内容及需整改的问题", "The complaint and what needs work") } else { t("隐患描述", "What is wrong") }, "description", description)}
+                {area(if complaint { t(Text::TheComplaintAndWhatNeedsWork) } else { t(Text::WhatIsWrong) }, "description", description)}
                 <Show when=move || !complaint>
                 <label class="check"><input type="checkbox" name="fixed_on_spot" prop:checked=move || fixed.get()
                     on:change=move |ev| fixed.set(event_target_checked(&ev)) />
-                    <span>{t("已当场整改", "Fixed on the spot")}</span></label>
+                    <span>{t(Text::FixedOnTheSpot)}</span></label>
                 <Show when=move || fixed.get()>
-                    {field(t("如何整改", "How it was fixed"), "fix_note", fix_note, "text", None)}
+                    {field(t(Text::HowItWasFixed), "fix_note", fix_note, "text", None)}
                 </Show>
                 </Show>
                 {message_line(message)}
                 <button class="primary big" data-testid="save" on:click=save disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
             </section>
-            <p><a href="/rectify">{t("整改台账 →", "Rectification ledger →")}</a></p>
+            <p><a href="/rectify">{t(Text::RectificationLedger)}</a></p>
         </SignedIn>
     }
 }

@@ -5,7 +5,8 @@
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
-use crate::i18n::{pick, Key, Locale};
+use crate::i18n::inspect::Text;
+use crate::i18n::{Key, Locale};
 use crate::inspect::{
     self, ChecklistRow, Inspection, InspectionKind, InspectionRow, ItemResult, Sample,
 };
@@ -26,7 +27,7 @@ struct Answer {
 #[component]
 pub fn Inspect() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let rows = Memo::new(move |_| {
@@ -149,15 +150,15 @@ pub fn Inspect() -> impl IntoView {
                     <li class="rec" data-testid="inspect-item">
                         <div><strong>{text}</strong></div>
                         <div class="chips">
-                            <button type="button" class="chip" class:on=move || a.ok.get() on:click=move |_| a.ok.set(true)>{t("✓ 合格", "✓ Pass")}</button>
+                            <button type="button" class="chip" class:on=move || a.ok.get() on:click=move |_| a.ok.set(true)>{t(Text::Pass)}</button>
                             <button type="button" class="chip" class:on=move || !a.ok.get() data-testid="item-fail"
-                                on:click=move |_| a.ok.set(false)>{t("✗ 不合格", "✗ Fail")}</button>
+                                on:click=move |_| a.ok.set(false)>{t(Text::Fail)}</button>
                         </div>
                         <Show when=move || !a.ok.get()>
-                            {field(t("问题", "What is wrong"), "item_note", a.note, "text", None)}
+                            {field(t(Text::WhatIsWrong), "item_note", a.note, "text", None)}
                             <label class="check"><input type="checkbox" data-testid="item-rectify" prop:checked=move || a.rectify.get()
                                 on:change=move |ev| a.rectify.set(event_target_checked(&ev)) />
-                                <span>{t("转为整改", "Open a rectification")}</span></label>
+                                <span>{t(Text::OpenARectification)}</span></label>
                         </Show>
                     </li>
                 }
@@ -186,14 +187,7 @@ pub fn Inspect() -> impl IntoView {
             let path = format!("/api/v1/inspection-checklists/{id}");
             match crate::phone::client::put::<_, serde_json::Value>(&path, &body).await {
                 Ok(_) => {
-                    edit_message.set((
-                        t(
-                            "清单已保存，同步后生效",
-                            "Saved; in use after the next sync",
-                        )
-                        .into(),
-                        true,
-                    ));
+                    edit_message.set((t(Text::SavedInUseAfterTheNext).into(), true));
                     outbox::sync(app).await;
                 }
                 Err(e) => edit_message.set((crate::components::handle_error(app, &e), false)),
@@ -237,10 +231,10 @@ pub fn Inspect() -> impl IntoView {
 
     view! {
         <SignedIn>
-            <h1>{t("监督检查", "Inspections")}</h1>
+            <h1>{t(Text::Inspections)}</h1>
             <SitePicker sites=sites site=site />
             <Show when=move || !due().is_empty()>
-                <p class="tag warn" data-testid="inspection-due">{t("待检查：", "Due: ")}
+                <p class="tag warn" data-testid="inspection-due">{t(Text::Due)}
                     {move || due().into_iter().map(|k| k.label(app.locale)).collect::<Vec<_>>().join("、")}</p>
             </Show>
             <nav class="tabs wrap">
@@ -251,7 +245,7 @@ pub fn Inspect() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <section class="card form" data-testid="inspection">
-                <label><span>{t("检查清单", "Checklist")}</span>
+                <label><span>{t(Text::Checklist)}</span>
                     <select name="checklist" on:change=move |ev| chosen.set(event_target_value(&ev))>
                         {move || lists().into_iter().map(|(id, c)| {
                             let sel = current().is_some_and(|(cur, _)| cur == id);
@@ -265,22 +259,22 @@ pub fn Inspect() -> impl IntoView {
                 }}
                 <button class="primary big" data-testid="save" on:click=save disabled=move || !app.hydrated.get()>{app.t(Key::Save)}</button>
                 <details data-testid="checklist-edit">
-                    <summary>{t("编辑此清单", "Edit this checklist")}</summary>
-                    {field(t("名称", "Name"), "checklist_name", edit_name, "text", None)}
-                    <label><span>{t("检查项目（每行一项）", "Items (one a line)")}</span>
+                    <summary>{t(Text::EditThisChecklist)}</summary>
+                    {field(t(Text::Name), "checklist_name", edit_name, "text", None)}
+                    <label><span>{t(Text::ItemsOneALine)}</span>
                         <textarea name="checklist_items" rows="8" prop:value=move || edit_text.get()
                             on:input=move |ev| edit_text.set(event_target_value(&ev))></textarea></label>
                     {move || {
                         let (text, ok) = edit_message.get();
                         (!text.is_empty()).then(|| view! { <p class=if ok { "ok" } else { "error" } role="status">{text}</p> })
                     }}
-                    <button data-testid="save-checklist" on:click=save_list>{t("保存清单", "Save the checklist")}</button>
+                    <button data-testid="save-checklist" on:click=save_list>{t(Text::SaveTheChecklist)}</button>
                 </details>
             </section>
             <section class="card" data-testid="sampling">
-                <h2>{t("安检抽查复核", "Screening re-checks")}</h2>
-                <p class="muted">{t("复核今日安检记录，确认正确的比例即安检准确率（目标≥95%）", "Re-check today's screenings: the share confirmed correct is the accuracy figure (target ≥ 95%)")}</p>
-                {field(t("有误时写明问题", "If wrong, what was wrong"), "sample_note", sample_note, "text", None)}
+                <h2>{t(Text::ScreeningReChecks)}</h2>
+                <p class="muted">{t(Text::ReCheckTodaySScreeningsThe)}</p>
+                {field(t(Text::IfWrongWhatWasWrong), "sample_note", sample_note, "text", None)}
                 <ul class="records">
                     {move || screenings().into_iter().map(|(id, x, done)| {
                         let (a, b) = (id.clone(), id.clone());
@@ -288,12 +282,12 @@ pub fn Inspect() -> impl IntoView {
                             <li class="rec" data-testid="sample-row">
                                 <div><strong>{x.name}</strong> " " <span class="muted">{crate::phone::client::format_local_time(x.screened_at as f64)}</span></div>
                                 {match done {
-                                    Some(true) => view! { <span class="tag plain">{t("✓ 正确", "✓ Correct")}</span> }.into_any(),
-                                    Some(false) => view! { <span class="tag">{t("✗ 有误", "✗ Wrong")}</span> }.into_any(),
+                                    Some(true) => view! { <span class="tag plain">{t(Text::Correct)}</span> }.into_any(),
+                                    Some(false) => view! { <span class="tag">{t(Text::Wrong)}</span> }.into_any(),
                                     None => view! {
                                         <div class="chips">
-                                            <button class="chip" data-testid="sample-correct" on:click=move |_| sample(a.clone(), true)>{t("✓ 正确", "✓ Correct")}</button>
-                                            <button class="chip" data-testid="sample-wrong" on:click=move |_| sample(b.clone(), false)>{t("✗ 有误", "✗ Wrong")}</button>
+                                            <button class="chip" data-testid="sample-correct" on:click=move |_| sample(a.clone(), true)>{t(Text::Correct)}</button>
+                                            <button class="chip" data-testid="sample-wrong" on:click=move |_| sample(b.clone(), false)>{t(Text::Wrong)}</button>
                                         </div>
                                     }.into_any(),
                                 }}
@@ -302,22 +296,22 @@ pub fn Inspect() -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <Show when=move || screenings().is_empty()>
-                    <p class="muted" data-testid="sampling-empty">{t("今日本点尚无安检记录可复核", "No screenings at this site today to re-check")}</p>
+                    <p class="muted" data-testid="sampling-empty">{t(Text::NoScreeningsAtThisSiteToday)}</p>
                 </Show>
             </section>
             <section class="card">
-                <h2>{t("近期检查", "Recent inspections")}</h2>
+                <h2>{t(Text::RecentInspections)}</h2>
                 <ul class="records">
                     {move || inspections().into_iter().take(10).map(|(_, r)| view! {
                         <li class="rec" data-testid="inspection-row"><div>
                             <strong>{InspectionKind::parse(&r.kind).map(|k| k.label(app.locale))}</strong> " " {r.name_zh}
                             " " <span class="muted">{crate::phone::client::format_local_time(r.recorded_at as f64)}</span>
-                            {(r.failed > 0).then(|| view! { <span class="tag">{format!("{} {}", t("不合格", "failed"), r.failed)}</span> })}
+                            {(r.failed > 0).then(|| view! { <span class="tag">{format!("{} {}", t(Text::Failed), r.failed)}</span> })}
                         </div></li>
                     }).collect_view()}
                 </ul>
             </section>
-            <p><a href="/rectify">{t("整改台账 →", "Rectification ledger →")}</a></p>
+            <p><a href="/rectify">{t(Text::RectificationLedger)}</a></p>
         </SignedIn>
     }
 }

@@ -1,6 +1,7 @@
 //! People and accounts (administrator): create, set roles and sites, reset passwords, disable.
 
 use crate::components::{handle_error, Message, SignedIn};
+use crate::i18n::people::Text;
 use crate::i18n::{Key, Locale};
 use crate::model::{
     certificate_flags, check_certificates, validate_display_name, validate_login, CertKind,
@@ -301,18 +302,18 @@ fn PersonForm(
                 </For>
             </fieldset>
             <fieldset data-testid="certificates">
-                <legend>{crate::i18n::pick(app.locale, "资质证书（编号 · 有效期至）", "Certificates (number · valid until)")}</legend>
+                <legend>{Text::CertificatesNumberValidUntil.text(app.locale)}</legend>
                 {certs.iter().map(|(k, number, until)| {
                     let (k, number, until) = (*k, *number, *until);
                     view! {
                         <div class="cert">
                             <span>{k.label(app.locale)}</span>
                             <input name=format!("cert-{}", k.code()) autocomplete="off"
-                                placeholder=crate::i18n::pick(app.locale, "证书编号", "Number")
-                                aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "编号", "number"))
+                                placeholder=Text::Number.text(app.locale)
+                                aria-label=format!("{} {}", k.label(app.locale), Text::Number2.text(app.locale))
                                 prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
                             <input type="date" name=format!("cert-{}-until", k.code())
-                                aria-label=format!("{} {}", k.label(app.locale), crate::i18n::pick(app.locale, "有效期至", "valid until"))
+                                aria-label=format!("{} {}", k.label(app.locale), Text::ValidUntil.text(app.locale))
                                 prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev)) />
                         </div>
                     }

@@ -2,7 +2,8 @@
 //! saved on the phone at once with its time; a step can only be passed over with a reason.
 
 use crate::components::field;
-use crate::i18n::{pick, Key};
+use crate::i18n::procedure::Text;
+use crate::i18n::Key;
 use crate::phone::outbox;
 use crate::phone::state::use_app;
 use crate::procedure::{self, ProcedureKind, Step, StepError};
@@ -70,7 +71,7 @@ pub fn ProcedurePanel(
                     } else {
                         format!(
                             "{t} {}{}",
-                            pick(app.locale, "跳过：", "skipped: "),
+                            Text::Skipped.text(app.locale),
                             r.skipped_because
                         )
                     }
@@ -90,10 +91,10 @@ pub fn ProcedurePanel(
             <button type="button" class="primary big" data-testid="step-done" on:click=move |_| record(false)>
                 {move || next().map(|d| d.label(app.locale)).unwrap_or_default()} " ✓"</button>
             <button type="button" class="small" data-testid="step-skip" on:click=move |_| skipping.update(|s| *s = !*s)>
-                {move || pick(app.locale, "跳过此步骤…", "Skip this step…")}</button>
+                {move || Text::SkipThisStep.text(app.locale)}</button>
             <Show when=move || skipping.get()>
                 <div class="form">
-                    {field(pick(app.locale, "跳过原因", "Why it is skipped"), "skip_reason", reason, "text", None)}
+                    {field(Text::WhyItIsSkipped.text(app.locale), "skip_reason", reason, "text", None)}
                     <button type="button" data-testid="step-skip-confirm" on:click=move |_| record(true)>{app.t(Key::Confirm)}</button>
                 </div>
             </Show>

@@ -7,7 +7,8 @@ use crate::hazard::{
     self, Category, Comment, Grade, Ledger, LedgerChange, Plan, Progress, RectRow, RectState,
     Review, ThreadRow,
 };
-use crate::i18n::{pick, Key};
+use crate::i18n::rectify::Text;
+use crate::i18n::Key;
 use crate::model::{Action, PersonView};
 use crate::phone::outbox;
 use crate::phone::queue;
@@ -46,7 +47,7 @@ pub(super) fn RectCard(
     opened: RwSignal<Option<(String, (String, bool))>>,
 ) -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let me = app.me.get_untracked().map(|m| m.id).unwrap_or_default();
     let reviewer = app
         .me
@@ -102,26 +103,26 @@ pub(super) fn RectCard(
         list
     };
     let kind_label = move |k: &str| match k {
-        "issue" => t("下达", "Issued"),
-        "edit" => t("修改", "Edited"),
-        "start" => t("开始整改", "Started"),
-        "note" => t("进展", "Progress"),
-        "complete" => t("完成，申请验收", "Done, to review"),
-        "approve" => t("验收通过", "Approved"),
-        "return" => t("退回", "Returned"),
-        "escalate" => t("逾期上报", "Escalated: overdue"),
-        _ => t("留言", "Comment"),
+        "issue" => t(Text::Issued),
+        "edit" => t(Text::Edited),
+        "start" => t(Text::Started),
+        "note" => t(Text::Progress),
+        "complete" => t(Text::DoneToReview),
+        "approve" => t(Text::Approved),
+        "return" => t(Text::Returned),
+        "escalate" => t(Text::EscalatedOverdue),
+        _ => t(Text::Comment),
     };
     let responsible = person_name(
         &people.get_untracked(),
         &row.responsible_id,
         &row.responsible_name,
     );
-    let is_responsible = !row.responsible_id.is_empty() && row.responsible_id == me;
+    let _is_responsible = !row.responsible_id.is_empty() && row.responsible_id == me;
     let plan = row.plan();
     let major = row.grade() == Grade::Major;
     let notice = if row.notice_no.is_empty() {
-        t("未编号", "No number yet").to_string()
+        t(Text::NoNumberYet).to_string()
     } else {
         row.notice_no.clone()
     };
@@ -137,7 +138,7 @@ pub(super) fn RectCard(
     // Issue, or correct the ledger fields.
     let l = row.ledger();
     let department = RwSignal::new(if l.department.is_empty() {
-        t("物业部", "Facilities").to_string()
+        t(Text::Facilities).to_string()
     } else {
         l.department
     });
@@ -247,10 +248,11 @@ pub(super) fn RectCard(
         }
     };
     let may_edit = reviewer && state != RectState::Closed;
-    let may_work =
-        (is_responsible || reviewer) && matches!(state, RectState::Issued | RectState::InProgress);
-    let may_review = reviewer && !is_responsible && state == RectState::AwaitingReview;
-    let own_review = reviewer && is_responsible && state == RectState::AwaitingReview;
+    // Who may make which move is the ledger's rule (`hazard::allowed`), the server's too.
+    let may = |mv: hazard::Move| hazard::allowed(state, mv, &me, &row.responsible_id, reviewer);
+    let may_work = may(hazard::Move::Complete).is_ok();
+    let may_review = reviewer && may(hazard::Move::Approve).is_ok();
+    let own_review = reviewer && may(hazard::Move::Approve) == Err(hazard::Refused::OwnWork);
     let state_class = match state {
         RectState::Closed => "tag plain",
         _ if late => "tag",
@@ -271,23 +273,23 @@ pub(super) fn RectCard(
                 <summary>
                     <span class=state_class data-testid="rect-state">{state.label(app.locale)}</span>
                     " " <strong>{summary}</strong>
-                    {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t("期限 ", "Due ")}{row.deadline.clone()}{late.then(|| t("（已逾期）", " (overdue)"))}</span> })}
+                    {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t(Text::Due)}{row.deadline.clone()}{late.then(|| t(Text::Overdue))}</span> })}
                 </summary>
                 <dl class="facts">
-                    <dt>{t("等级", "Grade")}</dt><dd>{row.grade().label(app.locale)}</dd>
-                    <dt>{t("描述", "Description")}</dt><dd>{row.description.clone()}</dd>
-                    <dt>{t("发现", "Found")}</dt><dd>{crate::phone::client::format_local_time(row.found_at as f64)} " " {row.finder_name.clone()}</dd>
+                    <dt>{t(Text::Grade)}</dt><dd>{row.grade().label(app.locale)}</dd>
+                    <dt>{t(Text::Description)}</dt><dd>{row.description.clone()}</dd>
+                    <dt>{t(Text::Found)}</dt><dd>{crate::phone::client::format_local_time(row.found_at as f64)} " " {row.finder_name.clone()}</dd>
                     {(!row.responsible_id.is_empty()).then(|| view! {
-                        <dt>{t("责任", "Responsible")}</dt><dd data-testid="responsible">{row.department.clone()} " · " {responsible.clone()}</dd>
-                        <dt>{t("措施", "Measures")}</dt><dd>{row.measures.clone()}</dd>
-                        <dt>{t("资金", "Funding")}</dt><dd>{row.funding.clone()}</dd>
-                        <dt>{t("防范措施", "Safeguards")}</dt><dd>{row.safeguards.clone()}</dd>
+                        <dt>{t(Text::Responsible)}</dt><dd data-testid="responsible">{row.department.clone()} " · " {responsible.clone()}</dd>
+                        <dt>{t(Text::Measures)}</dt><dd>{row.measures.clone()}</dd>
+                        <dt>{t(Text::Funding)}</dt><dd>{row.funding.clone()}</dd>
+                        <dt>{t(Text::Safeguards)}</dt><dd>{row.safeguards.clone()}</dd>
                     })}
                     {(major && !plan.goal.is_empty()).then(|| plan.parts().into_iter().map(|(_, v, zh, en)| {
                         let v = v.to_string();
-                        view! { <dt>{t(zh, en)}</dt><dd>{v}</dd> }
+                        view! { <dt>{crate::i18n::pick(app.locale, zh, en)}</dt><dd>{v}</dd> }
                     }).collect_view())}
-                    {(!row.completion.is_empty()).then(|| view! { <dt>{t("完成情况", "Work done")}</dt><dd>{row.completion.clone()}</dd> })}
+                    {(!row.completion.is_empty()).then(|| view! { <dt>{t(Text::WorkDone)}</dt><dd>{row.completion.clone()}</dd> })}
                 </dl>
                 <ol class="thread" data-testid="thread">
                     {move || thread().into_iter().map(|(_, c)| view! {
@@ -297,59 +299,59 @@ pub(super) fn RectCard(
                 </ol>
                 {may_review.then(|| view! {
                     <div class="form" data-testid="review">
-                        {field(t("验收意见（退回必填）", "Comment (needed to return)"), "review_comment", comment, "text", None)}
+                        {field(t(Text::CommentNeededToReturn), "review_comment", comment, "text", None)}
                         <div class="chips">
-                            <button class="primary big" data-testid="approve" on:click=move |_| review(true)>{t("✓ 验收通过", "✓ Approve")}</button>
-                            <button class="big" data-testid="return" on:click=move |_| review(false)>{t("↩ 退回", "↩ Return")}</button>
+                            <button class="primary big" data-testid="approve" on:click=move |_| review(true)>{t(Text::Approve)}</button>
+                            <button class="big" data-testid="return" on:click=move |_| review(false)>{t(Text::Return)}</button>
                         </div>
                     </div>
                 })}
-                {own_review.then(|| view! { <p class="muted">{t("您是整改责任人，须由其他主管验收", "You are responsible: another supervisor reviews it")}</p> })}
+                {own_review.then(|| view! { <p class="muted">{t(Text::YouAreResponsibleAnotherSupervisorReviews)}</p> })}
                 {may_work.then(|| view! {
                     <div class="form" data-testid="work">
-                        {area(t("整改情况", "What was done"), "work_note", note)}
+                        {area(t(Text::WhatWasDone), "work_note", note)}
                         <div class="chips">
                             {(state == RectState::Issued).then(|| view! {
-                                <button data-testid="start" on:click=move |_| progress(false)>{t("开始整改", "Start")}</button>
+                                <button data-testid="start" on:click=move |_| progress(false)>{t(Text::Start)}</button>
                             })}
                             {(state == RectState::InProgress).then(|| view! {
-                                <button data-testid="note" on:click=move |_| progress(false)>{t("记录进展", "Add progress")}</button>
+                                <button data-testid="note" on:click=move |_| progress(false)>{t(Text::AddProgress)}</button>
                             })}
-                            <button class="primary" data-testid="complete" on:click=move |_| progress(true)>{t("整改完成，申请验收", "Done: ask for review")}</button>
+                            <button class="primary" data-testid="complete" on:click=move |_| progress(true)>{t(Text::DoneAskForReview)}</button>
                         </div>
                     </div>
                 })}
                 {may_edit.then(|| view! {
                     <details class="form" data-testid="ledger-form" open=issue>
-                        <summary>{if issue { t("下达整改通知", "Issue the notice") } else { t("修改台账信息", "Correct the ledger") }}</summary>
-                        {field(t("责任部门", "Department"), "department", department, "text", None)}
-                        <label><span>{t("责任人", "Person responsible")}</span>
+                        <summary>{if issue { t(Text::IssueTheNotice) } else { t(Text::CorrectTheLedger) }}</summary>
+                        {field(t(Text::Department), "department", department, "text", None)}
+                        <label><span>{t(Text::PersonResponsible)}</span>
                             <select name="responsible_id" on:change=move |ev| responsible_id.set(event_target_value(&ev))>
-                                <option value="" selected=move || responsible_id.get().is_empty()>{t("请选择", "Choose")}</option>
+                                <option value="" selected=move || responsible_id.get().is_empty()>{t(Text::Choose)}</option>
                                 {move || candidates().into_iter().map(|p| {
                                     let pid = p.id.clone();
                                     let sel = responsible_id.get() == pid;
                                     view! { <option value=pid selected=sel>{p.display_name}</option> }
                                 }).collect_view()}
                             </select></label>
-                        {area(t("整改措施", "Measures"), "measures", measures)}
-                        <label><span>{t("整改期限", "Deadline")}</span>
+                        {area(t(Text::Measures2), "measures", measures)}
+                        <label><span>{t(Text::Deadline)}</span>
                             <input type="date" name="deadline" prop:value=move || deadline.get() on:input=move |ev| deadline.set(event_target_value(&ev)) /></label>
-                        {field(t("整改资金", "Funding"), "funding", funding, "text", None)}
-                        {field(t("整改期间防范措施", "Interim safeguards"), "safeguards", safeguards, "text", None)}
+                        {field(t(Text::Funding2), "funding", funding, "text", None)}
+                        {field(t(Text::InterimSafeguards), "safeguards", safeguards, "text", None)}
                         {major.then(|| {
                             let empty = Plan::default();
                             empty.parts().into_iter().zip(plan_fields).map(|((name, _, zh, en), sig)| {
-                                view! { <label><span>{t(zh, en)}</span>
+                                view! { <label><span>{crate::i18n::pick(app.locale, zh, en)}</span>
                                     <input type="text" name=name prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) /></label> }
                             }).collect_view()
                         })}
-                        <button class="primary" data-testid="save-ledger" on:click=save_ledger>{if issue { t("下达", "Issue") } else { t("保存修改", "Save changes") }}</button>
+                        <button class="primary" data-testid="save-ledger" on:click=save_ledger>{if issue { t(Text::Issue) } else { t(Text::SaveChanges) }}</button>
                     </details>
                 })}
                 <div class="form comment">
-                    {field(t("留言", "Comment"), "comment", say, "text", None)}
-                    <button class="small" data-testid="add-comment" on:click=add_comment>{t("发表", "Post")}</button>
+                    {field(t(Text::Comment), "comment", say, "text", None)}
+                    <button class="small" data-testid="add-comment" on:click=add_comment>{t(Text::Post)}</button>
                 </div>
                 {message_line(message)}
             </details>

@@ -2,8 +2,8 @@
 
 use crate::components::SignedIn;
 use crate::components::{use_my_sites, SitePicker};
-use crate::hazard::{self, RectRow, RectState};
-use crate::i18n::pick;
+use crate::hazard::{self, RectRow};
+use crate::i18n::rectify::Text;
 use crate::model::{Action, PersonView};
 use crate::phone::queue;
 use crate::phone::state::{use_app, AppState};
@@ -41,7 +41,7 @@ fn this_month() -> String {
 #[component]
 pub fn Rectify() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let people = use_people(app);
@@ -69,23 +69,11 @@ pub fn Rectify() -> impl IntoView {
             .collect::<Vec<_>>()
     };
     // The queue, in the order a supervisor works it.
-    let group = move |which: &'static str| {
+    let group = move |which: hazard::Queue| {
         let (me, rev, today) = (me(), reviewer(), today());
         items()
             .into_iter()
-            .filter(|(_, r)| {
-                let st = r.state();
-                match which {
-                    "overdue" => hazard::overdue(st, &r.deadline, &today),
-                    "review" => rev && st == RectState::AwaitingReview && r.responsible_id != me,
-                    "issue" => rev && st == RectState::Registered,
-                    "mine" => {
-                        r.responsible_id == me
-                            && matches!(st, RectState::Issued | RectState::InProgress)
-                    }
-                    _ => true,
-                }
-            })
+            .filter(|(_, r)| which.holds(r, &me, rev, &today))
             .collect::<Vec<_>>()
     };
     // Inspections due at the site, for those who inspect.
@@ -120,14 +108,14 @@ pub fn Rectify() -> impl IntoView {
     let can = move |a: Action| app.me.get().is_some_and(|m| m.can(a));
     let exports = move || can(Action::ViewReports) || can(Action::ReviewRectification);
     let opened = RwSignal::new(None::<(String, (String, bool))>);
-    let section = move |which: &'static str, zh: &'static str, en: &'static str| {
+    let section = move |which: hazard::Queue| {
         view! {
             <Show when=move || !group(which).is_empty()>
-                <section class="card" data-testid=format!("queue-{which}")>
-                    <h2 class:error=which == "overdue">{t(zh, en)} " " <span class="count">{move || group(which).len()}</span></h2>
+                <section class="card" data-testid=format!("queue-{}", which.code())>
+                    <h2 class:error=which == hazard::Queue::Overdue>{which.label(app.locale)} " " <span class="count">{move || group(which).len()}</span></h2>
                     <ul class="records">
                         <For each=move || group(which) key=|(id, r)| format!("{id}{r:?}") let:item>
-                            <RectCard id=item.0 row=item.1 rows=rows people=people section=which opened=opened />
+                            <RectCard id=item.0 row=item.1 rows=rows people=people section=which.code() opened=opened />
                         </For>
                     </ul>
                 </section>
@@ -136,44 +124,41 @@ pub fn Rectify() -> impl IntoView {
     };
     view! {
         <SignedIn>
-            <h1>{t("隐患整改", "Rectifications")}</h1>
+            <h1>{t(Text::Rectifications)}</h1>
             <SitePicker sites=sites site=site />
             <p class="chips">
                 <Show when=move || can(Action::ReportHazard)>
-                    <a class="button" href="/hazard" data-testid="report-link">{t("+ 上报隐患", "+ Report a hazard")}</a>
+                    <a class="button" href="/hazard" data-testid="report-link">{t(Text::ReportAHazardLink)}</a>
                 </Show>
                 <Show when=move || can(Action::FileRequest)>
-                    <a class="button" href="/hazard?complaint=1" data-testid="complaint-link">{t("+ 法院投诉转整改", "+ A court complaint to rectify")}</a>
+                    <a class="button" href="/hazard?complaint=1" data-testid="complaint-link">{t(Text::CourtComplaintLink)}</a>
                 </Show>
             </p>
             <Show when=move || !inspections_due().is_empty()>
-                <p><a class="tag warn" href="/inspect" data-testid="queue-inspections">{t("待检查：", "Inspections due: ")}{move || inspections_due().join("、")}</a></p>
+                <p><a class="tag warn" href="/inspect" data-testid="queue-inspections">{t(Text::InspectionsDue)}{move || inspections_due().join("、")}</a></p>
             </Show>
-            {section("overdue", "已逾期", "Overdue")}
-            {section("review", "待验收", "Awaiting review")}
-            {section("issue", "待下达", "To issue")}
-            {section("mine", "我负责整改", "Mine to fix")}
+            {hazard::Queue::ALL.iter().map(|q| section(*q)).collect_view()}
             <section class="card">
-                <h2>{t("整改台账", "Ledger")}</h2>
+                <h2>{t(Text::Ledger)}</h2>
                 <ul class="records" data-testid="ledger">
                     <For each=items key=|(id, r)| format!("{id}{r:?}") let:item>
                         <RectCard id=item.0 row=item.1 rows=rows people=people section="ledger" opened=opened />
                     </For>
                 </ul>
                 <Show when=move || items().is_empty()>
-                    <p class="muted">{t("暂无整改记录", "No rectifications yet")}</p>
+                    <p class="muted">{t(Text::NoRectificationsYet)}</p>
                 </Show>
             </section>
             <Show when=exports>
                 <section class="card form no-print" data-testid="export">
-                    <h2>{t("导出台账及检查记录", "Export the ledger and inspections")}</h2>
-                    <label><span>{t("起始月份", "From month")}</span>
+                    <h2>{t(Text::ExportTheLedgerAndInspections)}</h2>
+                    <label><span>{t(Text::FromMonth)}</span>
                         <input type="month" name="from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) /></label>
-                    <label><span>{t("截止月份", "To month")}</span>
+                    <label><span>{t(Text::ToMonth)}</span>
                         <input type="month" name="to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) /></label>
                     <p class="chips">
-                        <a class="button" data-testid="export-xlsx" href=move || format!("/api/v1/ledger.xlsx?site={}&from={}&to={}", site.get(), from.get(), to.get())>{t("Excel 文件", "Excel file")}</a>
-                        <a class="button" data-testid="export-print" target="_blank" href=move || format!("/ledger/print?site={}&from={}&to={}", site.get(), from.get(), to.get())>{t("打印页", "Printable page")}</a>
+                        <a class="button" data-testid="export-xlsx" href=move || format!("/api/v1/ledger.xlsx?site={}&from={}&to={}", site.get(), from.get(), to.get())>{t(Text::ExcelFile)}</a>
+                        <a class="button" data-testid="export-print" target="_blank" href=move || format!("/ledger/print?site={}&from={}&to={}", site.get(), from.get(), to.get())>{t(Text::PrintablePage)}</a>
                     </p>
                 </section>
             </Show>

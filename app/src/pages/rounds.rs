@@ -8,7 +8,8 @@ use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::court_day_start;
 use crate::core::new_uuid;
-use crate::i18n::{pick, Key, Locale};
+use crate::i18n::rounds::Text;
+use crate::i18n::{Key, Locale};
 use crate::model::{Action, Site};
 use crate::phone::outbox;
 use crate::phone::queue;
@@ -38,27 +39,25 @@ fn area_names(sites: &[Site], site: &str, locale: Locale) -> HashMap<String, Str
 
 fn status_text(s: RoundStatus, locale: Locale) -> (String, &'static str) {
     match s {
-        RoundStatus::NotDue => (pick(locale, "今日无需", "Not due today").into(), "plain"),
+        RoundStatus::NotDue => (Text::NotDueToday.text(locale).into(), "plain"),
         RoundStatus::Due { window_end } => (
             format!(
                 "{} {}",
-                pick(locale, "待巡查，截止", "Due by"),
+                Text::DueBy.text(locale),
                 crate::phone::client::format_local_time(window_end as f64)
             ),
             "warn",
         ),
-        RoundStatus::Done { late: false } => (pick(locale, "已完成", "Done").into(), "ok"),
-        RoundStatus::Done { late: true } => {
-            (pick(locale, "已完成（迟到）", "Done late").into(), "warn")
-        }
-        RoundStatus::Missed => (pick(locale, "未巡查", "Missed").into(), "alarm"),
+        RoundStatus::Done { late: false } => (Text::Done.text(locale).into(), "ok"),
+        RoundStatus::Done { late: true } => (Text::DoneLate.text(locale).into(), "warn"),
+        RoundStatus::Missed => (Text::Missed.text(locale).into(), "alarm"),
     }
 }
 
 #[component]
 pub fn Rounds() -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let message = RwSignal::new((String::new(), true));
@@ -134,10 +133,7 @@ pub fn Rounds() -> impl IntoView {
             .filter(|s| **s >= court_day_start(now))
             .count();
         let (text, class) = if r.schedule().days == Days::Unscheduled {
-            (
-                format!("{} {today}", t("今日已巡", "Rounds today:")),
-                "plain",
-            )
+            (format!("{} {today}", t(Text::RoundsToday)), "plain")
         } else {
             status_text(status, app.locale)
         };
@@ -162,18 +158,18 @@ pub fn Rounds() -> impl IntoView {
                 <div>
                     <strong>{r.name(app.locale).to_string()}</strong>
                     " " <span class=format!("tag {class}") data-testid="route-status">{text}</span><br/>
-                    <span class="muted">{window} " · " {count} {t("个检查点", " checkpoints")}</span>
+                    <span class="muted">{window} " · " {count} {t(Text::Checkpoints)}</span>
                 </div>
                 <Show when=move || walks() && open_round.get().is_none()>
                     {
                         let id3 = id2.clone();
-                        view! { <button class="primary" data-testid="round-start" on:click=move |_| start(id3.clone())>{t("开始巡查", "Start")}</button> }
+                        view! { <button class="primary" data-testid="round-start" on:click=move |_| start(id3.clone())>{t(Text::Start)}</button> }
                     }
                 </Show>
                 <Show when=inspects>
                     {
                         let e = editing_route.clone();
-                        view! { <button class="small" data-testid="route-edit" on:click=move |_| editing.set(Some(e.clone()))>{t("编辑", "Edit")}</button> }
+                        view! { <button class="small" data-testid="route-edit" on:click=move |_| editing.set(Some(e.clone()))>{t(Text::Edit)}</button> }
                     }
                 </Show>
             </li>
@@ -208,7 +204,7 @@ pub fn Rounds() -> impl IntoView {
                             " " <span class="muted">{crate::phone::client::format_local_time(r.started_at as f64)} "–"
                                 {r.finished_at.map(|f| crate::phone::client::format_local_time(f as f64))}</span>
                             {(!skipped_names.is_empty()).then(|| view! {
-                                <br/><span class="tag warn" data-testid="round-skipped">{t("漏检：", "Skipped: ")}{skipped_names.join("、")}</span>
+                                <br/><span class="tag warn" data-testid="round-skipped">{t(Text::Skipped)}{skipped_names.join("、")}</span>
                             })}
                             {findings.into_iter().map(|f| view! { <br/><span data-testid="round-finding">{f}</span> }).collect_view()}
                         </div>
@@ -221,7 +217,7 @@ pub fn Rounds() -> impl IntoView {
     view! {
         <SignedIn>
             <Show when=move || walks() || inspects() fallback=move || view! { <p class="error">{app.t(Key::ErrForbidden)}</p> }>
-                <h1>{t("巡逻巡查", "Patrol rounds")}</h1>
+                <h1>{t(Text::PatrolRounds)}</h1>
                 <SitePicker sites=sites site=site />
                 {move || open_round.get().map(|(id, r)| view! {
                     <RoundCard id=id round=r rows=rows routes=routes names=Signal::derive(names) message=message />
@@ -235,16 +231,16 @@ pub fn Rounds() -> impl IntoView {
                 <Show when=walks>
                     <super::court_duty::CourtDuty site=site sites=sites rows=rows message=message />
                 </Show>
-                <h2>{t("巡查路线", "Routes")}</h2>
+                <h2>{t(Text::Routes)}</h2>
                 <ul class="records" data-testid="routes">
                     <For each=move || routes.get() key=|(id, r)| format!("{id}{}{}", r.area_ids, r.window_end) children=route_card />
                 </ul>
                 {move || editing.get().map(|(id, r)| view! { <RouteEditor id=id route=r sites=sites editing=editing /> })}
                 <Show when=inspects>
                     <p><a class="task" target="_blank" data-testid="tag-sheet"
-                        href=move || format!("/api/v1/sites/{}/tags.svg", site.get())>{t("打印巡查点二维码", "Print checkpoint QR tags")}</a></p>
+                        href=move || format!("/api/v1/sites/{}/tags.svg", site.get())>{t(Text::PrintCheckpointQrTags)}</a></p>
                 </Show>
-                <h2>{t("最近巡查", "Recent rounds")}</h2>
+                <h2>{t(Text::RecentRounds)}</h2>
                 <ul class="records" data-testid="round-history">{history}</ul>
             </Show>
         </SignedIn>
@@ -262,7 +258,7 @@ fn RoundCard(
     message: RwSignal<(String, bool)>,
 ) -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let round_id = StoredValue::new(id);
     let route_id = StoredValue::new(round.route_id.clone());
     let started_at = round.started_at;
@@ -335,25 +331,14 @@ fn RoundCard(
                     let areas = route().map(|r| r.areas()).unwrap_or_default();
                     match rounds::area_from_tag(&text).filter(|a| areas.iter().any(|x| x == a)) {
                         Some(a) => confirm(a.to_string(), How::Scan),
-                        None => message.set((
-                            pick(
-                                app.locale,
-                                "这不是本路线的检查点标签",
-                                "Not a tag of this route",
-                            )
-                            .into(),
-                            false,
-                        )),
+                        None => {
+                            message.set((Text::NotATagOfThisRoute.text(app.locale).into(), false))
+                        }
                     }
                 }
                 Ok(None) => {}
                 Err(_) => message.set((
-                    pick(
-                        app.locale,
-                        "无法打开相机，请从列表选择",
-                        "The camera cannot be opened: choose from the list",
-                    )
-                    .into(),
+                    Text::TheCameraCannotBeOpenedChoose.text(app.locale).into(),
                     false,
                 )),
             }
@@ -387,7 +372,7 @@ fn RoundCard(
                         {How::parse(&c.how).map(|h| h.label(app.locale))} " " {c.finding.clone()}</span>
                     {(!c.finding.is_empty() && app.me.get_untracked().is_some_and(|m| m.can(crate::model::Action::ReportHazard))).then(|| {
                         let href = crate::hazard::from_finding_href(&rounds::check_id(&c.round_id, &c.area_id), &name, &c.finding);
-                        view! { <br/><a class="button small" data-testid="finding-hazard" href=href>{t("转为隐患上报", "Report as a hazard")}</a> }
+                        view! { <br/><a class="button small" data-testid="finding-hazard" href=href>{t(Text::ReportAsAHazard)}</a> }
                     })}</div>
                 </li>
             }
@@ -395,22 +380,22 @@ fn RoundCard(
             None => view! {
                 <li class="rec" data-testid="checkpoint">
                     <div><strong>{name}</strong></div>
-                    <button class="small" data-testid="checkpoint-pick" on:click=move |_| picking.set(Some(a1.clone()))>{t("未扫码确认", "Confirm without scan")}</button>
+                    <button class="small" data-testid="checkpoint-pick" on:click=move |_| picking.set(Some(a1.clone()))>{t(Text::ConfirmWithoutScan)}</button>
                     <Show when=move || picking.get().as_deref() == Some(a2.as_str())>
                         {
                             let a = a3.clone();
                             view! {
                                 <div class="form closing">
-                                    <fieldset class="chips"><legend>{t("未扫码原因", "Why not scanned")}</legend>
+                                    <fieldset class="chips"><legend>{t(Text::WhyNotScanned)}</legend>
                                         {ListReason::ALL.iter().copied().map(|r| view! {
                                             <button type="button" class="chip" class:on=move || reason.get() == Some(r)
                                                 on:click=move |_| reason.set(Some(r))>{r.label(app.locale)}</button>
                                         }).collect_view()}
                                     </fieldset>
                                     <Show when=move || reason.get() == Some(ListReason::Other)>
-                                        {field(t("原因说明", "Reason"), "reason_note", reason_note, "text", None)}
+                                        {field(t(Text::Reason), "reason_note", reason_note, "text", None)}
                                     </Show>
-                                    {field(t("发现问题（无则不填）", "Anything found (leave empty if none)"), "finding", finding, "text", None)}
+                                    {field(t(Text::AnythingFoundLeaveEmptyIfNone), "finding", finding, "text", None)}
                                     {
                                         let a = a.clone();
                                         view! { <button class="primary" data-testid="checkpoint-save" on:click=move |_| confirm(a.clone(), How::List)>{app.t(Key::Confirm)}</button> }
@@ -428,9 +413,9 @@ fn RoundCard(
     view! {
         <section class="card" data-testid="round">
             <h2>{move || route().map(|r| r.name(app.locale).to_string())} " "
-                <span class="muted small">{t("开始于", "started")} " " {crate::phone::client::format_local_time(started_at as f64)}</span></h2>
+                <span class="muted small">{t(Text::Started)} " " {crate::phone::client::format_local_time(started_at as f64)}</span></h2>
             {can_scan.then(|| view! {
-                <button class="primary big" data-testid="scan" on:click=scan>{t("扫描检查点二维码", "Scan checkpoint tag")}</button>
+                <button class="primary big" data-testid="scan" on:click=scan>{t(Text::ScanCheckpointTag)}</button>
                 <Show when=move || scanning.get()>
                     <video node_ref=video class="scanner" autoplay=true muted=true playsinline=true></video>
                     <button on:click=move |_| scanning.set(false)>{app.t(Key::Cancel)}</button>
@@ -439,11 +424,11 @@ fn RoundCard(
             <ul class="records">
                 {move || route().map(|r| r.areas().into_iter().map(checkpoint).collect_view())}
             </ul>
-            {field(t("巡查小结", "Summary"), "round_note", note, "text", None)}
+            {field(t(Text::Summary), "round_note", note, "text", None)}
             <Show when=move || { left() > 0 }>
-                <p class="tag warn" data-testid="round-left">{move || format!("{}{}{}", t("还有", ""), left(), t("个检查点未确认", " checkpoints not confirmed"))}</p>
+                <p class="tag warn" data-testid="round-left">{move || t(Text::CheckpointsLeft).replace("{}", &left().to_string())}</p>
             </Show>
-            <button class="primary" data-testid="round-finish" on:click=finish>{t("结束巡查", "Finish round")}</button>
+            <button class="primary" data-testid="round-finish" on:click=finish>{t(Text::FinishRound)}</button>
         </section>
     }
 }

@@ -1,7 +1,8 @@
 //! A patrol route's editor (supervisors): its areas in order, its days and time window.
 
 use crate::components::{field, handle_error};
-use crate::i18n::{pick, Key, Locale};
+use crate::i18n::rounds::Text;
+use crate::i18n::{Key, Locale};
 use crate::model::Site;
 use crate::phone::outbox;
 use crate::phone::state::use_app;
@@ -18,7 +19,7 @@ pub(super) fn RouteEditor(
     editing: RwSignal<Option<(String, RouteRow)>>,
 ) -> impl IntoView {
     let app = use_app();
-    let t = move |zh: &'static str, en: &'static str| pick(app.locale, zh, en);
+    let t = move |w: Text| w.text(app.locale);
     let name = RwSignal::new(route.name_zh.clone());
     let days = RwSignal::new(Days::parse(&route.days).unwrap_or(Days::Workdays));
     let from = RwSignal::new(rounds::hhmm(route.window_start));
@@ -43,13 +44,7 @@ pub(super) fn RouteEditor(
             rounds::parse_hhmm(&from.get_untracked()),
             rounds::parse_hhmm(&to.get_untracked()),
         ) else {
-            message.set(
-                t(
-                    "时间格式为 时:分，例如 17:00",
-                    "Times are HH:MM, e.g. 17:00",
-                )
-                .into(),
-            );
+            message.set(t(Text::TimesAreHhMmEG).into());
             return;
         };
         let picked = chosen.get_untracked();
@@ -80,19 +75,19 @@ pub(super) fn RouteEditor(
     };
     view! {
         <section class="card form" data-testid="route-editor">
-            <h2>{t("编辑路线", "Edit route")}</h2>
-            {field(t("名称", "Name"), "route_name", name, "text", None)}
-            <label><span>{t("日期", "Days")}</span>
+            <h2>{t(Text::EditRoute)}</h2>
+            {field(t(Text::Name), "route_name", name, "text", None)}
+            <label><span>{t(Text::Days)}</span>
                 <select on:change=move |ev| if let Some(d) = Days::parse(&event_target_value(&ev)) { days.set(d) }>
                     {Days::ALL.iter().copied().map(|d| view! {
                         <option value=d.code() selected=move || days.get() == d>{d.label(app.locale)}</option>
                     }).collect_view()}
                 </select></label>
             <div class="pair">
-                {field(t("最早开始", "From"), "window_start", from, "numeric", None)}
-                {field(t("最晚开始", "Until"), "window_end", to, "numeric", None)}
+                {field(t(Text::From), "window_start", from, "numeric", None)}
+                {field(t(Text::Until), "window_end", to, "numeric", None)}
             </div>
-            <fieldset class="chips"><legend>{t("检查点", "Checkpoints")}</legend>
+            <fieldset class="chips"><legend>{t(Text::Checkpoints2)}</legend>
                 {move || areas().into_iter().map(|a| {
                     let (id1, id2) = (a.id.clone(), a.id.clone());
                     let label = if app.locale == Locale::En { a.name_en.clone() } else { a.name_zh.clone() };

@@ -4,7 +4,7 @@
 //! Everything starts empty on both sides so the hydrated page matches the server's HTML; the
 //! phone fills it in after hydration (`start`), from local storage first, then from the server.
 
-use crate::i18n::{Key, Locale};
+use crate::i18n::Locale;
 use crate::model::Me;
 use crate::phone::client::{self, store};
 use crate::sync::Entry;
@@ -71,8 +71,9 @@ impl AppState {
         }
     }
 
-    pub fn t(&self, key: Key) -> &'static str {
-        key.text(self.locale)
+    /// The words of a catalogue's entry in the person's language.
+    pub fn t<W: crate::i18n::Words>(&self, words: W) -> &'static str {
+        words.text(self.locale)
     }
 
     /// Records that the server answered just now.

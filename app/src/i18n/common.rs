@@ -1,102 +1,9 @@
-//! Interface text in Simplified Chinese (first) and English, one table for the phone and the
-//! server, so an error the server writes reads the same as one the phone writes.
-//!
-//! The language is a cookie (`gp_lang`) so the server renders the page in the language the phone
-//! will hydrate it in.
+//! The app's shared words: its frame, sign-in, sync, the shared components, and the messages
+//! rules and the server give (both sides say them the same way).
 
-use serde::{Deserialize, Serialize};
-
-pub const LANG_COOKIE: &str = "gp_lang";
-
-/// The text for `locale` of a pair written in place (rules' messages live beside the rule).
-pub fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
-    if locale == Locale::Zh {
-        zh
-    } else {
-        en
-    }
-}
-
-/// Declares a code-named enum with its labels in both languages (the code is what crosses the
-/// wire and sits in the database).
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident { $($v:ident = $code:literal, $zh:literal, $en:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $v),* }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-            pub fn code(self) -> &'static str { match self { $($name::$v => $code),* } }
-            pub fn parse(s: &str) -> Option<Self> { Self::ALL.iter().copied().find(|x| x.code() == s) }
-            pub fn label(self, locale: $crate::i18n::Locale) -> &'static str {
-                match self { $($name::$v => $crate::i18n::pick(locale, $zh, $en)),* }
-            }
-        }
-    };
-}
-pub(crate) use coded;
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Locale {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Locale {
-    pub fn code(self) -> &'static str {
-        match self {
-            Locale::Zh => "zh-CN",
-            Locale::En => "en",
-        }
-    }
-    pub fn cookie_value(self) -> &'static str {
-        match self {
-            Locale::Zh => "zh",
-            Locale::En => "en",
-        }
-    }
-    pub fn from_cookie_value(v: &str) -> Locale {
-        if v == "en" {
-            Locale::En
-        } else {
-            Locale::Zh
-        }
-    }
-    /// The language named in a `Cookie:` header; Chinese when absent.
-    pub fn from_cookie_header(header: &str) -> Locale {
-        header
-            .split(';')
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == LANG_COOKIE)
-            .map(|(_, v)| Locale::from_cookie_value(v))
-            .unwrap_or_default()
-    }
-    pub fn other(self) -> Locale {
-        match self {
-            Locale::Zh => Locale::En,
-            Locale::En => Locale::Zh,
-        }
-    }
-}
-
-macro_rules! keys {
-    ($($key:ident => $zh:expr, $en:expr;)*) => {
-        /// One entry of the interface text.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Key { $($key),* }
-
-        impl Key {
-            pub fn text(self, locale: Locale) -> &'static str {
-                match (self, locale) {
-                    $((Key::$key, Locale::Zh) => $zh, (Key::$key, Locale::En) => $en,)*
-                }
-            }
-        }
-    };
-}
-
-keys! {
+crate::i18n::catalogue! {
+    /// One entry of the shared interface text.
+    Key {
     AppName => "法院安保", "Guardpost";
     AppTitle => "法院安保 · 伊通县法院", "Guardpost · Yitong County Court";
     Login => "账号", "Account";
@@ -394,25 +301,5 @@ keys! {
     ErrTooLarge => "内容过多，超出服务器一次可接收的大小", "Too much at once for the server to take";
     ErrRecordTooLarge => "这条记录内容过多，服务器无法接收：请删减备注或说明后重新保存", "This record is too long for the server: shorten its notes, then save again";
     ServerBehind => "服务器尚未升级，部分记录暂存手机上，服务器升级后自动发送", "The server is not updated yet; some records wait on this phone and go once it is";
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cookie_header_picks_language() {
-        assert_eq!(Locale::from_cookie_header(""), Locale::Zh);
-        assert_eq!(Locale::from_cookie_header("a=b; gp_lang=en"), Locale::En);
-        assert_eq!(Locale::from_cookie_header("gp_lang=zh; x=1"), Locale::Zh);
-        assert_eq!(Locale::from_cookie_header("gp_lang=fr"), Locale::Zh);
-    }
-
-    #[test]
-    fn both_languages_have_text() {
-        for k in [Key::SignIn, Key::ErrWrongPassword, Key::RoleCaretaker] {
-            assert!(!k.text(Locale::Zh).is_empty());
-            assert_ne!(k.text(Locale::Zh), k.text(Locale::En));
-        }
     }
 }

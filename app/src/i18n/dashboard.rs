@@ -1,0 +1,46 @@
+//! The words of the dashboard pages.
+
+crate::i18n::catalogue! {
+    /// The dashboard pages' words.
+    Text {
+    ReChecked => "抽查复核 ", "Re-checked ";
+    Correct => "，正确 ", ", correct ";
+    Target95 => "（目标≥95%）", " (target ≥ 95%)";
+    HazardsAndRectifications => "隐患整改", "Hazards and rectifications";
+    Reported => "当日上报 ", "Reported ";
+    Open => "未销号 ", "Open ";
+    ToReview => "待验收 ", "To review ";
+    Closed => "当日销号 ", "Closed ";
+    Overdue => "已逾期 ", "Overdue ";
+    RecordsWithADoubtfulTime => "记录时间存疑 ", "Records with a doubtful time ";
+    ThePhoneSClockWasOff => "（手机时间不准或被改动，已按服务器推算的时间记录）", " (the phone's clock was off or changed; placed at the server's estimate)";
+    Done => "已完成", "done";
+    Late => "迟到", "late";
+    Missed => "未巡查", "missed";
+    Due => "待巡查", "due";
+    NotDue => "今日无需", "not due";
+    WhenNeeded => "不定时", "when needed";
+    UnderWay => "进行中", "under way";
+    ConfirmedWithoutScan => "未扫码确认 ", "confirmed without scan: ";
+    Skipped => "漏检：", "Skipped: ";
+    StopSteps => "停炉步骤", "stop steps";
+    Steps => "处置步骤", "steps";
+    Skipped2 => "跳过", "skipped ";
+    Open2 => "未结束", "open";
+    ItemsWrong => "异常项 ", "items wrong: ";
+    ToCountersign => "待复核 ", "to countersign: ";
+    OnDutyNow => "值庭中", "on duty now";
+    PatrolRounds => "巡逻巡查", "Patrol rounds";
+    CourtroomDuty => "值庭", "Courtroom duty";
+    Boiler => "锅炉", "Boiler";
+    Readings => "运行记录", "Readings";
+    Stops => "超限停炉", "stops";
+    FireControlRoom => "消防控制室", "Fire control room";
+    StatusEntries => "设备记录", "Status entries";
+    Late2 => "迟记", "late";
+    OverdueNow => "当前已超时", "overdue now";
+    OpenRepairs => "待维修故障", "Open repairs";
+    DailyChecklists => "日常记录", "Daily checklists";
+    Countersign => "去复核签字", "Countersign";
+    }
+}
