@@ -5,6 +5,7 @@
 //! supervisor).
 
 use crate::core::FieldError;
+use crate::i18n::boiler_rules::Words;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -69,11 +70,9 @@ impl Duty {
     }
     pub fn every_label(self, locale: Locale) -> &'static str {
         match self {
-            Duty::Blowdown | Duty::GaugeFlush | Duty::AlarmTest => {
-                pick(locale, "每班", "each shift")
-            }
-            Duty::SiphonFlush => pick(locale, "每周", "weekly"),
-            Duty::ValveTest => pick(locale, "每月", "monthly"),
+            Duty::Blowdown | Duty::GaugeFlush | Duty::AlarmTest => Words::EachShift.text(locale),
+            Duty::SiphonFlush => Words::Weekly.text(locale),
+            Duty::ValveTest => Words::Monthly.text(locale),
         }
     }
 }
@@ -228,7 +227,7 @@ impl StopReason {
             (StopReason::TempAbove { read, rated }, Locale::En) => {
                 format!("Outlet {read} °C above the rated {rated} °C")
             }
-            (StopReason::LowWater, l) => pick(l, "严重缺水", "Water short").into(),
+            (StopReason::LowWater, l) => Words::WaterShort.text(l).into(),
             (StopReason::Condition(c), l) => c.label(l).into(),
         }
     }

@@ -5,6 +5,7 @@
 //! countersigned by a supervisor, never by the person who made them.
 
 use crate::core::FieldError;
+use crate::i18n::checklist_rules::Words;
 use crate::i18n::{coded, pick, Locale};
 use crate::model::Action;
 use serde::{Deserialize, Serialize};
@@ -163,7 +164,7 @@ pub fn check(mut c: Checklist, locale: Locale) -> Result<Checklist, FieldError> 
         if note.chars().count() > 200 {
             return Err(FieldError {
                 field: "items",
-                message: pick(locale, "内容过长（最多200字）", "At most 200 characters").into(),
+                message: Words::AtMost200Characters.text(locale).into(),
             });
         }
         ordered.push(ItemResult {
@@ -175,12 +176,7 @@ pub fn check(mut c: Checklist, locale: Locale) -> Result<Checklist, FieldError> 
     if c.items.len() != defs.len() {
         return Err(FieldError {
             field: "items",
-            message: pick(
-                locale,
-                "清单项目不符",
-                "The items do not match the checklist",
-            )
-            .into(),
+            message: Words::TheItemsDoNotMatchThe.text(locale).into(),
         });
     }
     c.items = ordered;
@@ -189,7 +185,7 @@ pub fn check(mut c: Checklist, locale: Locale) -> Result<Checklist, FieldError> 
     if c.note.chars().count() > 500 {
         return Err(FieldError {
             field: "note",
-            message: pick(locale, "备注过长（最多500字）", "At most 500 characters").into(),
+            message: Words::AtMost500Characters.text(locale).into(),
         });
     }
     Ok(c)

@@ -11,10 +11,10 @@ pub struct FieldError {
 
 impl FieldError {
     /// The fault with `field`, said in the person's language.
-    pub fn said(locale: Locale, field: &'static str, zh: &'static str, en: &'static str) -> Self {
+    pub fn said(locale: Locale, field: &'static str, words: impl crate::i18n::Words) -> Self {
         FieldError {
             field,
-            message: crate::i18n::pick(locale, zh, en).to_string(),
+            message: words.text(locale).to_string(),
         }
     }
 }

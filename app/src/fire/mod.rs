@@ -4,7 +4,8 @@
 //! (milliseconds), so every rule is tested without waiting.
 
 use crate::core::FieldError;
-use crate::i18n::{coded, pick, Locale};
+use crate::i18n::fire_rules::Words;
+use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -122,7 +123,7 @@ pub fn repair_id(alarm_id: &str) -> String {
 fn trimmed(s: &mut String, max: usize, locale: Locale) -> Result<(), FieldError> {
     *s = s.trim().to_string();
     if s.chars().count() > max {
-        return Err(FieldError::said(locale, "handling", "内容过长", "Too long"));
+        return Err(FieldError::said(locale, "handling", Words::TooLong));
     }
     Ok(())
 }
@@ -134,8 +135,7 @@ pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
         return Err(FieldError::said(
             locale,
             "kind",
-            "请选择报警类型",
-            "Choose the kind of alarm",
+            Words::ChooseTheKindOfAlarm,
         ));
     };
     for s in [&mut a.place, &mut a.cause, &mut a.handling] {
@@ -145,25 +145,18 @@ pub fn check_alarm(mut a: Alarm, locale: Locale) -> Result<Alarm, FieldError> {
         return Err(FieldError::said(
             locale,
             "place",
-            "请填写报警部位",
-            "Enter where the alarm is",
+            Words::EnterWhereTheAlarmIs,
         ));
     }
     if kind != AlarmKind::Fire {
         if a.cause.is_empty() {
-            return Err(FieldError::said(
-                locale,
-                "cause",
-                "请填写报警原因",
-                "Enter the cause",
-            ));
+            return Err(FieldError::said(locale, "cause", Words::EnterTheCause));
         }
         if a.handling.is_empty() {
             return Err(FieldError::said(
                 locale,
                 "handling",
-                "请填写处理情况",
-                "Enter how it was handled",
+                Words::EnterHowItWasHandled,
             ));
         }
     }
@@ -180,26 +173,19 @@ pub fn check_close(
         return Err(FieldError::said(
             locale,
             "steps",
-            "处置步骤尚未全部完成",
-            "Not every step is recorded yet",
+            Words::NotEveryStepIsRecordedYet,
         ));
     }
     trimmed(&mut c.cause, 200, locale)?;
     trimmed(&mut c.handling, 200, locale)?;
     if c.cause.is_empty() {
-        return Err(FieldError::said(
-            locale,
-            "cause",
-            "请填写报警原因",
-            "Enter the cause",
-        ));
+        return Err(FieldError::said(locale, "cause", Words::EnterTheCause));
     }
     if c.handling.is_empty() {
         return Err(FieldError::said(
             locale,
             "handling",
-            "请填写处理情况",
-            "Enter how it was handled",
+            Words::EnterHowItWasHandled,
         ));
     }
     Ok(c)
@@ -213,8 +199,7 @@ pub fn check_repair(mut r: RepairDone, locale: Locale) -> Result<RepairDone, Fie
         return Err(FieldError::said(
             locale,
             "repaired_by",
-            "请填写维修人员或单位",
-            "Enter who repaired it",
+            Words::EnterWhoRepairedIt,
         ));
     }
     Ok(r)
@@ -227,8 +212,7 @@ pub fn check_status(mut s: StatusEntry, locale: Locale) -> Result<StatusEntry, F
         return Err(FieldError::said(
             locale,
             "note",
-            "设备异常时须写明情况",
-            "Describe what is not normal",
+            Words::DescribeWhatIsNotNormal,
         ));
     }
     Ok(s)
@@ -293,15 +277,8 @@ pub enum ShiftWarning {
 impl ShiftWarning {
     pub fn message(&self, locale: Locale) -> String {
         match (self, locale) {
-            (ShiftWarning::Staffing, _) => pick(
-                locale,
-                "每班至少2名值班人员",
-                "A shift needs at least 2 operators",
-            )
-            .into(),
-            (ShiftWarning::TooLong, _) => {
-                pick(locale, "每班不超过8小时", "A shift lasts at most 8 hours").into()
-            }
+            (ShiftWarning::Staffing, _) => Words::AShiftNeedsAtLeast2.text(locale).into(),
+            (ShiftWarning::TooLong, _) => Words::AShiftLastsAtMost8.text(locale).into(),
             (ShiftWarning::Uncertified { name }, Locale::Zh) => {
                 format!("{name}没有消防设施操作员证书")
             }
@@ -366,24 +343,21 @@ pub fn check_shift(mut s: Shift, now: i64, locale: Locale) -> Result<Shift, Fiel
         return Err(FieldError::said(
             locale,
             "operators",
-            "请选择本班值班人员",
-            "Choose the operators on this shift",
+            Words::ChooseTheOperatorsOnThisShift,
         ));
     }
     if (s.starts_at - now).abs() > 12 * HOUR {
         return Err(FieldError::said(
             locale,
             "starts_at",
-            "开始时间应在当前时间前后12小时内",
-            "The start is within 12 hours of now",
+            Words::TheStartIsWithin12Hours,
         ));
     }
     if s.ends_at <= s.starts_at || s.ends_at - s.starts_at > 24 * HOUR {
         return Err(FieldError::said(
             locale,
             "ends_at",
-            "结束时间应晚于开始时间，且不超过24小时",
-            "The end is after the start, within 24 hours",
+            Words::TheEndIsAfterTheStart,
         ));
     }
     Ok(s)

@@ -3,6 +3,7 @@
 //! One record type with a kind; each kind has its own short form and required fields.
 
 use crate::core::FieldError;
+use crate::i18n::gate_rules::Words;
 use crate::i18n::{pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -37,18 +38,18 @@ impl GateKind {
     }
     pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            GateKind::Vehicle => pick(locale, "车辆", "Vehicles"),
-            GateKind::Parcel => pick(locale, "快递", "Parcels"),
-            GateKind::Custody => pick(locale, "扣押移交", "Held in custody"),
+            GateKind::Vehicle => Words::Vehicles.text(locale),
+            GateKind::Parcel => Words::Parcels.text(locale),
+            GateKind::Custody => Words::HeldInCustody.text(locale),
         }
     }
     /// The word for the end of an entry: a vehicle leaves, a parcel is collected, a held
     /// item is released.
     pub fn leave_label(self, locale: Locale) -> &'static str {
         match self {
-            GateKind::Vehicle => pick(locale, "驶离", "Out"),
-            GateKind::Parcel => pick(locale, "领取", "Collected"),
-            GateKind::Custody => pick(locale, "放行", "Released"),
+            GateKind::Vehicle => Words::Out.text(locale),
+            GateKind::Parcel => Words::Collected.text(locale),
+            GateKind::Custody => Words::Released.text(locale),
         }
     }
 }
@@ -231,22 +232,17 @@ pub fn check_leave(kind: GateKind, l: &Leave, locale: Locale) -> Result<(), Fiel
     if to.chars().count() > 60 {
         return Err(FieldError {
             field: "to",
-            message: pick(locale, "最多60字", "At most 60 characters").into(),
+            message: Words::AtMost60Characters.text(locale).into(),
         });
     }
     match kind {
         GateKind::Parcel if to.is_empty() => Err(FieldError {
             field: "to",
-            message: pick(locale, "请填写领取人", "Name who collected it").into(),
+            message: Words::NameWhoCollectedIt.text(locale).into(),
         }),
         GateKind::Custody if to.is_empty() => Err(FieldError {
             field: "to",
-            message: pick(
-                locale,
-                "请填写接收人（放行给谁）",
-                "Name whom it was released to",
-            )
-            .into(),
+            message: Words::NameWhomItWasReleasedTo.text(locale).into(),
         }),
         _ => Ok(()),
     }

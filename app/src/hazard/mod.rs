@@ -7,7 +7,8 @@
 //! with "changed since you reviewed it" (see `shared/design/sync.md`, Conflicts).
 
 use crate::core::{valid_date, FieldError};
-use crate::i18n::{coded, pick, Locale};
+use crate::i18n::hazard_rules::Words;
+use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -167,44 +168,30 @@ fn text(
 pub fn check_report(mut r: Report, locale: Locale) -> Result<Report, FieldError> {
     r.place = text("place", &r.place, 60, locale)?;
     if r.place.is_empty() {
-        return Err(err("place", pick(locale, "请填写地点", "Say where")));
+        return Err(err("place", Words::SayWhere.text(locale)));
     }
     if r.category.is_none() {
-        return Err(err(
-            "category",
-            pick(locale, "请选择类别", "Choose a category"),
-        ));
+        return Err(err("category", Words::ChooseACategory.text(locale)));
     }
     let Some(grade) = r.grade else {
-        return Err(err("grade", pick(locale, "请选择等级", "Choose a grade")));
+        return Err(err("grade", Words::ChooseAGrade.text(locale)));
     };
     r.description = text("description", &r.description, 500, locale)?;
     if r.description.chars().count() < 4 {
         return Err(err(
             "description",
-            pick(
-                locale,
-                "请描述隐患（至少4个字）",
-                "Describe the hazard (at least 4 characters)",
-            ),
+            Words::DescribeTheHazardAtLeast4.text(locale),
         ));
     }
     r.fix_note = text("fix_note", &r.fix_note, 300, locale)?;
     if r.fixed_on_spot && grade == Grade::Major {
         return Err(err(
             "fixed_on_spot",
-            pick(
-                locale,
-                "重大隐患不能按当场整改处理，需制定整改方案",
-                "A major hazard cannot be closed on the spot: it needs a plan",
-            ),
+            Words::AMajorHazardCannotBeClosed.text(locale),
         ));
     }
     if r.fixed_on_spot && r.fix_note.is_empty() {
-        return Err(err(
-            "fix_note",
-            pick(locale, "请写明当场如何整改", "Say how it was fixed"),
-        ));
+        return Err(err("fix_note", Words::SayHowItWasFixed.text(locale)));
     }
     Ok(r)
 }

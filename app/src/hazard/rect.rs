@@ -3,6 +3,7 @@
 //! who may make which move, and when a change is stale.
 
 use super::*;
+use crate::i18n::hazard_rules::Words;
 
 /// A major hazard's plan (重大隐患治理方案): every part is required before it is issued.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -132,40 +133,26 @@ pub fn check_ledger(
     if l.department.is_empty() {
         return Err(err(
             "department",
-            pick(locale, "请填写责任部门", "Name the responsible department"),
+            Words::NameTheResponsibleDepartment.text(locale),
         ));
     }
     if l.responsible_id.trim().is_empty() {
         return Err(err(
             "responsible_id",
-            pick(locale, "请选择责任人", "Choose the person responsible"),
+            Words::ChooseThePersonResponsible.text(locale),
         ));
     }
     l.measures = text("measures", &l.measures, 500, locale)?;
     if l.measures.is_empty() {
-        return Err(err(
-            "measures",
-            pick(locale, "请填写整改措施", "Describe the measures"),
-        ));
+        return Err(err("measures", Words::DescribeTheMeasures.text(locale)));
     }
     if !valid_date(&l.deadline) {
-        return Err(err(
-            "deadline",
-            pick(
-                locale,
-                "请填写整改期限（年-月-日）",
-                "Give the deadline (YYYY-MM-DD)",
-            ),
-        ));
+        return Err(err("deadline", Words::GiveTheDeadlineYyyyMmDd.text(locale)));
     }
     if l.deadline.as_str() < today {
         return Err(err(
             "deadline",
-            pick(
-                locale,
-                "整改期限不能早于今天",
-                "The deadline cannot be in the past",
-            ),
+            Words::TheDeadlineCannotBeInThe.text(locale),
         ));
     }
     l.funding = text("funding", &l.funding, 200, locale)?;
@@ -194,11 +181,7 @@ pub fn check_ledger(
         if l.funding.is_empty() {
             return Err(err(
                 "funding",
-                pick(
-                    locale,
-                    "重大隐患须落实整改资金",
-                    "A major hazard needs its funding",
-                ),
+                Words::AMajorHazardNeedsItsFunding.text(locale),
             ));
         }
     }
@@ -209,10 +192,7 @@ pub fn check_ledger(
 pub fn check_progress(mut p: Progress, locale: Locale) -> Result<Progress, FieldError> {
     p.note = text("note", &p.note, 500, locale)?;
     if p.note.is_empty() {
-        return Err(err(
-            "note",
-            pick(locale, "请写明整改情况", "Say what was done"),
-        ));
+        return Err(err("note", Words::SayWhatWasDone.text(locale)));
     }
     Ok(p)
 }
@@ -221,10 +201,7 @@ pub fn check_progress(mut p: Progress, locale: Locale) -> Result<Progress, Field
 pub fn check_review(mut r: Review, locale: Locale) -> Result<Review, FieldError> {
     r.comment = text("comment", &r.comment, 500, locale)?;
     if !r.approve && r.comment.is_empty() {
-        return Err(err(
-            "comment",
-            pick(locale, "退回时请写明原因", "Say why it goes back"),
-        ));
+        return Err(err("comment", Words::SayWhyItGoesBack.text(locale)));
     }
     Ok(r)
 }
@@ -232,7 +209,7 @@ pub fn check_review(mut r: Review, locale: Locale) -> Result<Review, FieldError>
 pub fn check_comment(mut c: Comment, locale: Locale) -> Result<Comment, FieldError> {
     c.text = text("text", &c.text, 500, locale)?;
     if c.text.is_empty() {
-        return Err(err("text", pick(locale, "请填写内容", "Write something")));
+        return Err(err("text", Words::WriteSomething.text(locale)));
     }
     Ok(c)
 }
@@ -269,24 +246,9 @@ impl Refused {
                     state.label(locale)
                 ),
             },
-            Refused::OwnWork => pick(
-                locale,
-                "验收人不能是整改责任人",
-                "The reviewer cannot be the person responsible",
-            )
-            .into(),
-            Refused::NotResponsible => pick(
-                locale,
-                "只有整改责任人或主管可以填写整改情况",
-                "Only the person responsible or a supervisor records the work",
-            )
-            .into(),
-            Refused::Stale => pick(
-                locale,
-                "此整改单在您查看之后已被他人修改，请查看最新内容后重新操作",
-                "Changed since you reviewed it: look at it again and redo your change",
-            )
-            .into(),
+            Refused::OwnWork => Words::TheReviewerCannotBeThePerson.text(locale).into(),
+            Refused::NotResponsible => Words::OnlyThePersonResponsibleOrA.text(locale).into(),
+            Refused::Stale => Words::ChangedSinceYouReviewedItLook.text(locale).into(),
         }
     }
 }

@@ -117,18 +117,28 @@ macro_rules! catalogue {
 pub(crate) use catalogue;
 
 pub mod boiler;
+pub mod boiler_rules;
+pub mod checklist_rules;
 mod common;
 pub mod court_duty;
 pub mod dashboard;
 pub mod duties;
 pub mod fire;
+pub mod fire_rules;
 pub mod gate;
+pub mod gate_rules;
 pub mod hazard;
+pub mod hazard_rules;
 pub mod inspect;
+pub mod inspect_rules;
 pub mod people;
+pub mod people_rules;
 pub mod procedure;
+pub mod procedure_rules;
 pub mod rectify;
 pub mod rounds;
+pub mod rounds_rules;
+pub mod screening_rules;
 
 pub use common::Key;
 
@@ -162,7 +172,17 @@ mod tests {
             + check(people::Text::ALL)
             + check(procedure::Text::ALL)
             + check(rectify::Text::ALL)
-            + check(rounds::Text::ALL);
+            + check(rounds::Text::ALL)
+            + check(boiler_rules::Words::ALL)
+            + check(checklist_rules::Words::ALL)
+            + check(fire_rules::Words::ALL)
+            + check(gate_rules::Words::ALL)
+            + check(hazard_rules::Words::ALL)
+            + check(inspect_rules::Words::ALL)
+            + check(people_rules::Words::ALL)
+            + check(procedure_rules::Words::ALL)
+            + check(rounds_rules::Words::ALL)
+            + check(screening_rules::Words::ALL);
         assert!(n > 500, "{n} entries");
     }
 

@@ -6,6 +6,7 @@
 
 use crate::core::FieldError;
 use crate::hazard::Category;
+use crate::i18n::inspect_rules::Words;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -201,12 +202,7 @@ pub fn check(
     if i.items.len() != expected.len() || i.items.iter().zip(expected).any(|(a, e)| a.text != *e) {
         return Err(FieldError {
             field: "items",
-            message: pick(
-                locale,
-                "检查项目与清单不符，请刷新后重新检查",
-                "The items do not match the checklist: reload and inspect again",
-            )
-            .into(),
+            message: Words::TheItemsDoNotMatchThe.text(locale).into(),
         });
     }
     for item in &mut i.items {
@@ -296,12 +292,7 @@ pub fn check_sample(mut s: Sample, locale: Locale) -> Result<Sample, FieldError>
     if !s.correct && s.note.is_empty() {
         return Err(FieldError {
             field: "note",
-            message: pick(
-                locale,
-                "安检有误，请写明问题",
-                "Say what was wrong with the screening",
-            )
-            .into(),
+            message: Words::SayWhatWasWrongWithThe.text(locale).into(),
         });
     }
     Ok(s)

@@ -2,6 +2,7 @@
 //! passwords and names.
 
 use super::Role;
+use crate::i18n::people_rules::Words;
 use serde::{Deserialize, Serialize};
 
 /// A person as an administrator sees them.
@@ -85,7 +86,6 @@ pub fn certificate_flags(
     soon: &str,
     locale: crate::i18n::Locale,
 ) -> Vec<String> {
-    use crate::i18n::pick;
     let mut needed = Vec::new();
     if p.roles.iter().any(|r| {
         matches!(
@@ -103,7 +103,7 @@ pub fn certificate_flags(
         if !p.certificates.iter().any(|c| c.kind == k) {
             flags.push(format!(
                 "{}{}",
-                pick(locale, "缺少", "Missing: "),
+                Words::Missing.text(locale),
                 k.label(locale)
             ));
         }
@@ -117,13 +117,13 @@ pub fn certificate_flags(
             flags.push(format!(
                 "{}{}",
                 c.kind.label(locale),
-                pick(locale, "已过期", " expired")
+                Words::Expired.text(locale)
             ));
         } else if until <= soon {
             flags.push(format!(
                 "{}{} {until}",
                 c.kind.label(locale),
-                pick(locale, "将到期", " expires")
+                Words::Expires.text(locale)
             ));
         }
     }

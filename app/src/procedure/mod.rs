@@ -2,6 +2,7 @@
 //! (消防控制室) and stopping a boiler (停炉). The steps go in order; none is passed over without a
 //! reason; times never go back. One rule for both, shared by the phone and the server.
 
+use crate::i18n::procedure_rules::Words;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +126,7 @@ pub enum StepError {
 impl StepError {
     pub fn message(&self, locale: Locale) -> String {
         match self {
-            StepError::Unknown => pick(locale, "没有这个步骤", "No such step").into(),
+            StepError::Unknown => Words::NoSuchStep.text(locale).into(),
             StepError::OutOfOrder { missing } => match locale {
                 Locale::Zh => format!("请先完成“{}”，或写明跳过的原因", missing.label(locale)),
                 Locale::En => format!(
@@ -133,21 +134,9 @@ impl StepError {
                     missing.label(locale)
                 ),
             },
-            StepError::Twice => {
-                pick(locale, "该步骤已记录", "This step is recorded already").into()
-            }
-            StepError::NoReason => pick(
-                locale,
-                "跳过步骤须写明原因",
-                "A skipped step needs a reason",
-            )
-            .into(),
-            StepError::BeforePrevious => pick(
-                locale,
-                "时间早于上一步骤",
-                "The time is before the previous step",
-            )
-            .into(),
+            StepError::Twice => Words::ThisStepIsRecordedAlready.text(locale).into(),
+            StepError::NoReason => Words::ASkippedStepNeedsAReason.text(locale).into(),
+            StepError::BeforePrevious => Words::TheTimeIsBeforeThePrevious.text(locale).into(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! clock is always passed in.
 
 use crate::core::{court_day_start, FieldError};
+use crate::i18n::rounds_rules::Words;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -407,16 +408,14 @@ pub fn check_duty_start(mut d: DutyStart, locale: Locale) -> Result<DutyStart, F
         return Err(FieldError::said(
             locale,
             "courtroom",
-            "请选择法庭",
-            "Choose the courtroom",
+            Words::ChooseTheCourtroom,
         ));
     }
     if d.case_no.chars().count() > 40 {
         return Err(FieldError::said(
             locale,
             "case_no",
-            "案号过长",
-            "The case number is too long",
+            Words::TheCaseNumberIsTooLong,
         ));
     }
     Ok(d)
@@ -429,20 +428,18 @@ pub fn check_duty_finish(mut f: DutyFinish, locale: Locale) -> Result<DutyFinish
         return Err(FieldError::said(
             locale,
             "outcome",
-            "请选择庭审秩序情况",
-            "Choose how the hearing went",
+            Words::ChooseHowTheHearingWent,
         ));
     };
     if outcome != DutyOutcome::Orderly && f.note.is_empty() {
         return Err(FieldError::said(
             locale,
             "note",
-            "请写明发生的情况及处置",
-            "Say what happened and what was done",
+            Words::SayWhatHappenedAndWhatWas,
         ));
     }
     if f.note.chars().count() > 500 {
-        return Err(FieldError::said(locale, "note", "内容过长", "Too long"));
+        return Err(FieldError::said(locale, "note", Words::TooLong));
     }
     Ok(f)
 }

@@ -4,6 +4,7 @@
 //! judicial police officer who did it, a deposit without locker and tag, are refused.
 
 use crate::core::FieldError;
+use crate::i18n::screening_rules::Words;
 use crate::i18n::{coded, pick, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -317,24 +318,19 @@ pub fn check_self_test(t: &SelfTest, locale: Locale) -> Result<(), FieldError> {
     if states.iter().all(Option::is_none) {
         return Err(FieldError {
             field: "gate_ok",
-            message: pick(locale, "请至少检查一台设备", "Check at least one device").into(),
+            message: Words::CheckAtLeastOneDevice.text(locale).into(),
         });
     }
     if fault && t.note.trim().is_empty() {
         return Err(FieldError {
             field: "note",
-            message: pick(
-                locale,
-                "设备异常须说明处理情况",
-                "A fault needs a note on what was done",
-            )
-            .into(),
+            message: Words::AFaultNeedsANoteOn.text(locale).into(),
         });
     }
     if long(&t.note, 200) {
         return Err(FieldError {
             field: "note",
-            message: pick(locale, "最多200字", "At most 200 characters").into(),
+            message: Words::AtMost200Characters.text(locale).into(),
         });
     }
     Ok(())
