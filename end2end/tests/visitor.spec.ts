@@ -20,6 +20,8 @@ test('register, find a returning visitor, check out, correct a refused record', 
   await h.firstSignIn(page, server.url, 'sup.qian', otps['sup.qian'], 'sup.qian-password-1');
   await h.enrolPhone(page, server.url, '院本级安检口');
   await page.goto(server.url + '/visit');
+  // The form is open (its code loaded) before the signal drops, as at a real desk.
+  await expect(page.locator('select[name=area] option').nth(1)).toBeAttached();
   await context.setOffline(true);
 
   // A mistyped check character: the message says which part, the form keeps everything.
