@@ -2,6 +2,7 @@
 //! visitor may show, and masking. One module for the phone (checks as the guard types) and the
 //! server (checks again, trusts nothing), so both say the same thing in the same words.
 
+use crate::i18n::idcard_rules::Words;
 use crate::i18n::Locale;
 use serde::{Deserialize, Serialize};
 
@@ -52,19 +53,16 @@ impl IdType {
     }
 
     pub fn label(self, locale: Locale) -> &'static str {
-        let (zh, en) = match self {
-            IdType::ResidentId => ("居民身份证", "Resident ID card"),
-            IdType::Passport => ("护照", "Passport"),
-            IdType::HkMacau => ("港澳居民来往内地通行证", "Hong Kong/Macao permit"),
-            IdType::Taiwan => ("台湾居民来往大陆通行证", "Taiwan permit"),
-            IdType::LawyerLicence => ("律师执业证", "Lawyer's licence"),
-            IdType::WorkCard => ("工作证", "Work card"),
-            IdType::Other => ("其他证件", "Other document"),
-        };
-        match locale {
-            Locale::Zh => zh,
-            Locale::En => en,
+        match self {
+            IdType::ResidentId => Words::ResidentId,
+            IdType::Passport => Words::Passport,
+            IdType::HkMacau => Words::HkMacau,
+            IdType::Taiwan => Words::Taiwan,
+            IdType::LawyerLicence => Words::LawyerLicence,
+            IdType::WorkCard => Words::WorkCard,
+            IdType::Other => Words::Other,
         }
+        .text(locale)
     }
 
     /// Only digits (and X) in this document: the phone shows a number keyboard.
@@ -109,80 +107,29 @@ pub enum IdError {
 
 impl IdError {
     pub fn message(&self, locale: Locale) -> String {
-        let zh = locale == Locale::Zh;
+        let say = |w: Words| w.text(locale).to_string();
         match self {
-            IdError::Empty => if zh {
-                "请填写证件号码"
-            } else {
-                "Enter the document number"
-            }
-            .into(),
-            IdError::FifteenDigits => if zh {
-                "15位旧身份证已停止使用，请核对18位号码"
-            } else {
-                "Old 15-digit ID numbers are no longer valid; check the 18-digit number"
-            }
-            .into(),
-            IdError::Length { len } => {
-                if zh {
-                    format!("身份证号应为18位，现为{len}位")
-                } else {
-                    format!("An ID number has 18 characters, this one has {len}")
-                }
-            }
-            IdError::Characters => if zh {
-                "身份证号前17位只能是数字，第18位为数字或X"
-            } else {
-                "The first 17 characters are digits, the 18th a digit or X"
-            }
-            .into(),
-            IdError::Province { code } => {
-                if zh {
-                    format!("前两位“{code}”不是有效的省份代码")
-                } else {
-                    format!("The first two digits \"{code}\" are not a province code")
-                }
-            }
+            IdError::Empty => say(Words::EnterTheDocumentNumber),
+            IdError::FifteenDigits => say(Words::FifteenDigitsNoLonger),
+            IdError::Length { len } => say(Words::IdHas18).replace("{len}", &len.to_string()),
+            IdError::Characters => say(Words::DigitsThenDigitOrX),
+            IdError::Province { code } => say(Words::NotAProvince).replace("{code}", code),
             IdError::BirthDate { digits } => {
-                if zh {
-                    format!("第7至14位出生日期“{digits}”不是有效日期")
-                } else {
-                    format!("Digits 7–14, the birth date \"{digits}\", are not a real date")
-                }
+                say(Words::NotARealBirthDate).replace("{digits}", digits)
             }
             IdError::BirthInFuture { digits } => {
-                if zh {
-                    format!("出生日期“{digits}”晚于今天")
-                } else {
-                    format!("The birth date \"{digits}\" is after today")
-                }
+                say(Words::BirthAfterToday).replace("{digits}", digits)
             }
-            IdError::CheckCharacter { expected, found } => {
-                if zh {
-                    format!("第18位校验码应为“{expected}”，输入的是“{found}”，请逐位核对")
-                } else {
-                    format!("The 18th character should be \"{expected}\", not \"{found}\": check each digit")
-                }
-            }
-            IdError::Format { kind } => {
-                let rule = match (kind, zh) {
-                    (IdType::Passport, true) => "护照号码为5至17位字母或数字",
-                    (IdType::Passport, false) => "A passport number has 5 to 17 letters or digits",
-                    (IdType::HkMacau, true) => "港澳通行证号码为H或M加8位或10位数字",
-                    (IdType::HkMacau, false) => {
-                        "A Hong Kong/Macao permit is H or M and 8 or 10 digits"
-                    }
-                    (IdType::Taiwan, true) => "台湾通行证号码为8位数字或10位字母数字",
-                    (IdType::Taiwan, false) => {
-                        "A Taiwan permit is 8 digits or 10 letters and digits"
-                    }
-                    (IdType::LawyerLicence, true) => "律师执业证号为17位数字",
-                    (IdType::LawyerLicence, false) => "A lawyer's licence number has 17 digits",
-                    (_, true) => "证件号码为1至30个字符",
-                    (_, false) => "A document number has 1 to 30 characters",
-                };
-                rule.into()
-            }
+            IdError::CheckCharacter { expected, found } => say(Words::CheckCharacter)
+                .replace("{expected}", &expected.to_string())
+                .replace("{found}", &found.to_string()),
+            IdError::Format { kind } => say(match kind {
+                IdType::Passport => Words::PassportForm,
+                IdType::HkMacau => Words::HkMacauForm,
+                IdType::Taiwan => Words::TaiwanForm,
+                IdType::LawyerLicence => Words::LawyerLicenceForm,
+                _ => Words::DocumentForm,
+            }),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::core::FieldError;
 use crate::i18n::boiler_rules::Words;
-use crate::i18n::{coded, pick, Locale};
+use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -136,23 +136,16 @@ impl Profile {
 /// Checks a profile as a supervisor sets it: a name, a known medium, ratings that make sense,
 /// season dates as MM-DD.
 pub fn check_profile(mut p: Profile, locale: Locale) -> Result<Profile, FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     p.name = p.name.trim().to_string();
     if p.name.is_empty() || p.name.chars().count() > 40 {
-        return Err(err("name", "请填写锅炉名称", "Name the boiler"));
+        return Err(err("name", Words::NameTheBoiler));
     }
     if Medium::parse(&p.medium).is_none() {
-        return Err(err("medium", "请选择锅炉类型", "Choose the kind of boiler"));
+        return Err(err("medium", Words::ChooseTheKindOfBoiler));
     }
     if !(0.0..=5.0).contains(&p.rated_pressure_mpa) || !(30.0..=250.0).contains(&p.rated_temp_c) {
-        return Err(err(
-            "rated_pressure_mpa",
-            "额定压力应在0至5 MPa，额定温度在30至250℃",
-            "Rated pressure 0 to 5 MPa, rated temperature 30 to 250 °C",
-        ));
+        return Err(err("rated_pressure_mpa", Words::RatedPressure0To5Mpa));
     }
     let md_ok = |s: &str| {
         s.split_once('-').is_some_and(|(m, d)| {
@@ -161,11 +154,7 @@ pub fn check_profile(mut p: Profile, locale: Locale) -> Result<Profile, FieldErr
         })
     };
     if !md_ok(&p.season_start) || !md_ok(&p.season_end) {
-        return Err(err(
-            "season_start",
-            "采暖期日期格式为 月-日，例如 10-15",
-            "Season dates are month-day, e.g. 10-15",
-        ));
+        return Err(err("season_start", Words::SeasonDatesAreMonthDayE));
     }
     p.atmospheric = p.atmospheric.clamp(0, 1);
     Ok(p)
@@ -234,10 +223,10 @@ impl StopReason {
 }
 
 /// The safety accessories a caretaker checks at each reading.
-pub const ACCESSORIES: [(&str, &str, &str); 3] = [
-    ("safety_valve", "安全阀", "Safety valve"),
-    ("pressure_gauge", "压力表", "Pressure gauge"),
-    ("level_gauge", "水位表", "Level gauge"),
+pub const ACCESSORIES: [(&str, Words); 3] = [
+    ("safety_valve", Words::SafetyValve),
+    ("pressure_gauge", Words::PressureGauge),
+    ("level_gauge", Words::LevelGauge),
 ];
 
 /// Checks a reading against its boiler: the reading as it will be stored and why it stops the
@@ -247,41 +236,22 @@ pub fn check_reading(
     mut r: Reading,
     locale: Locale,
 ) -> Result<(Reading, Vec<StopReason>), FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     let temp_ok = |t: Option<f64>| t.is_some_and(|t| (-30.0..=250.0).contains(&t));
     if !temp_ok(r.supply_c) {
-        return Err(err(
-            "supply_c",
-            "请填写出水温度（-30至250℃）",
-            "Enter the outlet temperature (-30 to 250 °C)",
-        ));
+        return Err(err("supply_c", Words::EnterTheOutletTemperature30To));
     }
     if r.return_c.is_some() && !temp_ok(r.return_c) {
-        return Err(err(
-            "return_c",
-            "回水温度应在-30至250℃之间",
-            "The return temperature is between -30 and 250 °C",
-        ));
+        return Err(err("return_c", Words::TheReturnTemperatureIsBetween30));
     }
     if !r.pressure_mpa.is_some_and(|x| (0.0..=5.0).contains(&x)) {
-        return Err(err(
-            "pressure_mpa",
-            "请填写压力（0至5 MPa）",
-            "Enter the pressure (0 to 5 MPa)",
-        ));
+        return Err(err("pressure_mpa", Words::EnterThePressure0To5));
     }
     if p.medium() == Medium::Steam && r.water_level.is_none() {
-        return Err(err(
-            "water_level",
-            "蒸汽锅炉须记录水位",
-            "A steam boiler's water level is required",
-        ));
+        return Err(err("water_level", Words::ASteamBoilerSWaterLevel));
     }
     r.faulty
-        .retain(|f| ACCESSORIES.iter().any(|(code, _, _)| code == f));
+        .retain(|f| ACCESSORIES.iter().any(|(code, _)| code == f));
     for s in [
         &mut r.makeup_water,
         &mut r.fuel,
@@ -290,19 +260,11 @@ pub fn check_reading(
     ] {
         *s = s.trim().to_string();
         if s.chars().count() > 200 {
-            return Err(err(
-                "anomaly",
-                "内容过长（最多200字）",
-                "At most 200 characters",
-            ));
+            return Err(err("anomaly", Words::AtMost200Characters));
         }
     }
     if (!r.faulty.is_empty() || !r.stop_conditions.is_empty()) && r.anomaly.is_empty() {
-        return Err(err(
-            "anomaly",
-            "有异常时须写明异常情况",
-            "Describe what is wrong",
-        ));
+        return Err(err("anomaly", Words::DescribeWhatIsWrong));
     }
     let mut stop = Vec::new();
     let pressure = r.pressure_mpa.unwrap_or_default();

@@ -3,6 +3,7 @@
 //! which trusts nothing the phone says.
 
 use crate::core::FieldError;
+use crate::i18n::front_rules::Words;
 use crate::i18n::Locale;
 use crate::idcard::{self, IdType};
 use serde::{Deserialize, Serialize};
@@ -55,20 +56,16 @@ impl VisitCategory {
     }
 
     pub fn label(self, locale: Locale) -> &'static str {
-        let (zh, en) = match self {
-            VisitCategory::Party => ("当事人", "Party"),
-            VisitCategory::Lawyer => ("律师", "Lawyer"),
-            VisitCategory::Observer => ("旁听", "Observer"),
-            VisitCategory::Petitioner => ("信访", "Petitioner"),
-            VisitCategory::Business => ("办事", "Business"),
-            VisitCategory::Courier => ("快递", "Courier"),
-            VisitCategory::Other => ("其他", "Other"),
-        };
-        if locale == Locale::Zh {
-            zh
-        } else {
-            en
+        match self {
+            VisitCategory::Party => Words::Party,
+            VisitCategory::Lawyer => Words::Lawyer,
+            VisitCategory::Observer => Words::Observer,
+            VisitCategory::Petitioner => Words::Petitioner,
+            VisitCategory::Business => Words::Business,
+            VisitCategory::Courier => Words::Courier,
+            VisitCategory::Other => Words::Other,
         }
+        .text(locale)
     }
 }
 
@@ -256,18 +253,10 @@ pub fn check_in(
     repeat_ok: bool,
     locale: Locale,
 ) -> Result<Checked, FieldError> {
-    let zh = locale == Locale::Zh;
-    let err = |field, zh_msg: &str, en_msg: &str| FieldError {
-        field,
-        message: if zh { zh_msg } else { en_msg }.to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     v.name = v.name.trim().to_string();
     if v.name.is_empty() || too_long(&v.name, 40) {
-        return Err(err(
-            "name",
-            "姓名须为1至40个字",
-            "The name has 1 to 40 characters",
-        ));
+        return Err(err("name", Words::TheNameHas1To40));
     }
     v.id_missing_reason = v.id_missing_reason.trim().to_string();
     let mut incomplete = Vec::new();
@@ -295,11 +284,7 @@ pub fn check_in(
         }
     } else {
         if too_long(&v.id_missing_reason, 100) || too_long(&v.id_number, 30) {
-            return Err(err(
-                "id_missing_reason",
-                "原因最多100个字",
-                "The reason has at most 100 characters",
-            ));
+            return Err(err("id_missing_reason", Words::TheReasonHasAtMost100));
         }
         incomplete.push("id_number");
     }
@@ -311,11 +296,7 @@ pub fn check_in(
             incomplete.push("phone");
         }
     } else if !phone_ok(&v.phone) {
-        return Err(err(
-            "phone",
-            "电话应为11位手机号或带区号的固定电话",
-            "A phone is an 11-digit mobile or a landline with area code",
-        ));
+        return Err(err("phone", Words::APhoneIsAn11Digit));
     }
     v.purpose = v.purpose.trim().to_string();
     if v.purpose.is_empty() {
@@ -332,27 +313,21 @@ pub fn check_in(
         if too_long(value, max) {
             return Err(FieldError {
                 field,
-                message: if zh {
-                    format!("最多{max}个字")
-                } else {
-                    format!("At most {max} characters")
-                },
+                message: Words::AtMostCharacters
+                    .text(locale)
+                    .replace("{}", &max.to_string()),
             });
         }
     }
     if v.companions > 50 {
-        return Err(err("companions", "随行人数最多50", "At most 50 companions"));
+        return Err(err("companions", Words::AtMost50Companions));
     }
     v.guardian = v.guardian.trim().to_string();
     if too_long(&v.guardian, 60) {
-        return Err(err("guardian", "最多60个字", "At most 60 characters"));
+        return Err(err("guardian", Words::AtMost60Characters));
     }
     if minor && v.guardian.is_empty() {
-        return Err(err(
-            "guardian",
-            "访客未满14周岁：请登记监护人姓名及联系方式",
-            "The visitor is under 14: record the guardian's name and how to reach them",
-        ));
+        return Err(err("guardian", Words::TheVisitorIsUnder14Record));
     }
     Ok(Checked {
         visit: v,

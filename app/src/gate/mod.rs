@@ -4,7 +4,7 @@
 
 use crate::core::FieldError;
 use crate::i18n::gate_rules::Words;
-use crate::i18n::{pick, Locale};
+use crate::i18n::Locale;
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -125,10 +125,7 @@ pub fn normalise_plate(input: &str) -> Option<String> {
 
 /// Checks an arrival; the record as it will be stored, or the first field to fix.
 pub fn check_arrive(mut a: Arrive, locale: Locale) -> Result<Arrive, FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     for f in [
         &mut a.plate,
         &mut a.unit,
@@ -145,81 +142,47 @@ pub fn check_arrive(mut a: Arrive, locale: Locale) -> Result<Arrive, FieldError>
     ] {
         *f = f.trim().to_string();
         if f.chars().count() > 100 {
-            return Err(err(
-                "note",
-                "内容过长（每项最多100字）",
-                "At most 100 characters a field",
-            ));
+            return Err(err("note", Words::AtMost100CharactersAField));
         }
     }
     let Some(kind) = a.kind else {
-        return Err(err("kind", "请选择登记类别", "Choose what is logged"));
+        return Err(err("kind", Words::ChooseWhatIsLogged));
     };
-    let need = |v: &str, field, zh, en| {
+    let need = |v: &str, field, words: Words| {
         if v.is_empty() {
-            Err(err(field, zh, en))
+            Err(err(field, words))
         } else {
             Ok(())
         }
     };
     match kind {
         GateKind::Vehicle => {
-            a.plate = normalise_plate(&a.plate).ok_or_else(|| {
-                err(
-                    "plate",
-                    "车牌号格式不对，例如：吉C12345",
-                    "Not a plate number, e.g. 吉C12345",
-                )
-            })?;
-            need(&a.driver, "driver", "请填写驾驶人", "Name the driver")?;
-            need(&a.purpose, "purpose", "请填写事由", "Give the purpose")?;
+            a.plate =
+                normalise_plate(&a.plate).ok_or_else(|| err("plate", Words::NotAPlateNumberEG))?;
+            need(&a.driver, "driver", Words::NameTheDriver)?;
+            need(&a.purpose, "purpose", Words::GiveThePurpose)?;
         }
         GateKind::Parcel => {
-            need(&a.carrier, "carrier", "请填写快递公司", "Name the carrier")?;
+            need(&a.carrier, "carrier", Words::NameTheCarrier)?;
             let t_ok = (6..=30).contains(&a.tracking.len())
                 && a.tracking.chars().all(|c| c.is_ascii_alphanumeric());
             if !t_ok {
-                return Err(err(
-                    "tracking",
-                    "快递单号应为6至30位字母或数字",
-                    "A tracking number has 6 to 30 letters or digits",
-                ));
+                return Err(err("tracking", Words::ATrackingNumberHas6To));
             }
             a.tracking = a.tracking.to_ascii_uppercase();
-            need(
-                &a.recipient,
-                "recipient",
-                "请填写收件人",
-                "Name the recipient",
-            )?;
+            need(&a.recipient, "recipient", Words::NameTheRecipient)?;
         }
         GateKind::Custody => {
-            need(
-                &a.case_number,
-                "case_number",
-                "请填写案号",
-                "Give the case number",
-            )?;
+            need(&a.case_number, "case_number", Words::GiveTheCaseNumber)?;
             need(
                 &a.description,
                 "description",
-                "请描述移交的车辆或设备",
-                "Describe the vehicle or equipment",
+                Words::DescribeTheVehicleOrEquipment,
             )?;
-            need(
-                &a.handed_by,
-                "handed_by",
-                "请填写移交人（执行干警）",
-                "Name who handed it over",
-            )?;
+            need(&a.handed_by, "handed_by", Words::NameWhoHandedItOver)?;
             if !a.plate.is_empty() {
-                a.plate = normalise_plate(&a.plate).ok_or_else(|| {
-                    err(
-                        "plate",
-                        "车牌号格式不对，例如：吉C12345",
-                        "Not a plate number, e.g. 吉C12345",
-                    )
-                })?;
+                a.plate = normalise_plate(&a.plate)
+                    .ok_or_else(|| err("plate", Words::NotAPlateNumberEG))?;
             }
         }
     }

@@ -25,28 +25,17 @@ pub struct Plan {
 
 impl Plan {
     /// The parts, with their field names and labels, in the plan's order.
-    pub fn parts(&self) -> [(&'static str, &str, &'static str, &'static str); 6] {
+    pub fn parts(&self) -> [(&'static str, &str, Words); 6] {
         [
-            ("plan.goal", &self.goal, "治理目标和任务", "Goal"),
-            ("plan.method", &self.method, "采取的方法和措施", "Method"),
-            (
-                "plan.materials",
-                &self.materials,
-                "经费和物资落实",
-                "Funding and materials",
-            ),
-            (
-                "plan.people",
-                &self.people,
-                "负责治理的机构和人员",
-                "People in charge",
-            ),
-            ("plan.safety", &self.safety, "安全措施", "Safety measures"),
+            ("plan.goal", &self.goal, Words::PlanGoal),
+            ("plan.method", &self.method, Words::PlanMethod),
+            ("plan.materials", &self.materials, Words::PlanMaterials),
+            ("plan.people", &self.people, Words::PlanPeople),
+            ("plan.safety", &self.safety, Words::PlanSafety),
             (
                 "plan.contingency",
                 &self.contingency,
-                "应急预案",
-                "Contingency plan",
+                Words::PlanContingency,
             ),
         ]
     }
@@ -169,14 +158,9 @@ pub fn check_ledger(
         *value = text(field, value, 500, locale)?;
     }
     if grade == Grade::Major {
-        if let Some((field, _, zh, en)) = l.plan.parts().into_iter().find(|p| p.1.is_empty()) {
-            return Err(err(
-                field,
-                match locale {
-                    Locale::Zh => format!("重大隐患须有完整治理方案：请填写“{zh}”"),
-                    Locale::En => format!("A major hazard needs its full plan: fill in “{en}”"),
-                },
-            ));
+        if let Some((field, _, part)) = l.plan.parts().into_iter().find(|p| p.1.is_empty()) {
+            let said = Words::MajorNeedsFullPlan.text(locale);
+            return Err(err(field, said.replace("{}", part.text(locale))));
         }
         if l.funding.is_empty() {
             return Err(err(

@@ -3,8 +3,8 @@
 crate::i18n::catalogue! {
     /// The procedure pages' words.
     Text {
-    Skipped => "跳过：", "skipped: ";
-    SkipThisStep => "跳过此步骤…", "Skip this step…";
-    WhyItIsSkipped => "跳过原因", "Why it is skipped";
+        Skipped => "跳过：", "skipped: ";
+        SkipThisStep => "跳过此步骤…", "Skip this step…";
+        WhyItIsSkipped => "跳过原因", "Why it is skipped";
     }
 }

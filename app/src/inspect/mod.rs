@@ -7,7 +7,7 @@
 use crate::core::FieldError;
 use crate::hazard::Category;
 use crate::i18n::inspect_rules::Words;
-use crate::i18n::{coded, pick, Locale};
+use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -230,21 +230,15 @@ pub fn parse_items(text: &str, locale: Locale) -> Result<Vec<String>, FieldError
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
         .collect();
-    let bad = |zh: &'static str, en: &'static str| FieldError {
-        field: "items",
-        message: pick(locale, zh, en).into(),
-    };
+    let bad = |words: Words| FieldError::said(locale, "items", words);
     if items.is_empty() {
-        return Err(bad(
-            "清单至少要有一项",
-            "A checklist needs at least one item",
-        ));
+        return Err(bad(Words::AChecklistNeedsAtLeastOne));
     }
     if items.len() > 30 {
-        return Err(bad("清单最多30项", "At most 30 items"));
+        return Err(bad(Words::AtMost30Items));
     }
     if items.iter().any(|i| i.chars().count() > 60) {
-        return Err(bad("每项最多60字", "At most 60 characters an item"));
+        return Err(bad(Words::AtMost60CharactersAnItem));
     }
     Ok(items)
 }

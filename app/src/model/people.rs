@@ -46,31 +46,22 @@ pub fn check_certificates(
     certs: Vec<Certificate>,
     locale: crate::i18n::Locale,
 ) -> Result<Vec<Certificate>, crate::core::FieldError> {
-    use crate::i18n::pick;
-    let err = |zh: &'static str, en: &'static str, kind: CertKind| crate::core::FieldError {
+    let err = |words: Words, kind: CertKind| crate::core::FieldError {
         field: "certificates",
-        message: format!("{}：{}", kind.label(locale), pick(locale, zh, en)),
+        message: format!("{}：{}", kind.label(locale), words.text(locale)),
     };
     let mut out: Vec<Certificate> = Vec::new();
     for mut c in certs {
         c.number = c.number.trim().into();
         c.valid_until = c.valid_until.trim().into();
         if out.iter().any(|o| o.kind == c.kind) {
-            return Err(err("重复", "listed twice", c.kind));
+            return Err(err(Words::ListedTwice, c.kind));
         }
         if c.number.is_empty() || c.number.chars().count() > 40 {
-            return Err(err(
-                "请填写证书编号（不超过40字）",
-                "enter the certificate number (at most 40 characters)",
-                c.kind,
-            ));
+            return Err(err(Words::EnterTheCertificateNumberAtMost, c.kind));
         }
         if !c.valid_until.is_empty() && !crate::core::valid_date(&c.valid_until) {
-            return Err(err(
-                "有效期应为日期，如 2027-06-30",
-                "valid until must be a date such as 2027-06-30",
-                c.kind,
-            ));
+            return Err(err(Words::ValidUntilMustBeADate, c.kind));
         }
         out.push(c);
     }

@@ -12,7 +12,7 @@ use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
 use crate::core::FieldError;
 use crate::i18n::boiler::Text;
-use crate::i18n::{pick, Key, Locale};
+use crate::i18n::{Key, Locale};
 use crate::model::Action;
 use crate::phone::outbox;
 use crate::phone::queue;
@@ -246,12 +246,12 @@ pub fn Boiler() -> impl IntoView {
                         {input(t(Text::MakeUpWater), "makeup_water", makeup, "text")}
                         {multi(t(Text::DoneNow), Duty::ALL, move |d| d.label(app.locale), |d| d.code(), duties)}
                         <fieldset class="chips"><legend>{t(Text::FaultySafetyAccessories)}</legend>
-                            {ACCESSORIES.iter().map(|(code, zh, en)| {
+                            {ACCESSORIES.iter().map(|(code, words)| {
                                 let code: &'static str = code;
                                 view! {
                                     <button type="button" class="chip" class:on=move || faulty.get().contains(&code)
                                         on:click=move |_| faulty.update(|f| if let Some(i) = f.iter().position(|x| *x == code) { f.remove(i); } else { f.push(code); })>
-                                        {pick(app.locale, zh, en)}</button>
+                                        {app.t(*words)}</button>
                                 }
                             }).collect_view()}
                         </fieldset>

@@ -285,9 +285,9 @@ pub(super) fn RectCard(
                         <dt>{t(Text::Funding)}</dt><dd>{row.funding.clone()}</dd>
                         <dt>{t(Text::Safeguards)}</dt><dd>{row.safeguards.clone()}</dd>
                     })}
-                    {(major && !plan.goal.is_empty()).then(|| plan.parts().into_iter().map(|(_, v, zh, en)| {
+                    {(major && !plan.goal.is_empty()).then(|| plan.parts().into_iter().map(|(_, v, part)| {
                         let v = v.to_string();
-                        view! { <dt>{crate::i18n::pick(app.locale, zh, en)}</dt><dd>{v}</dd> }
+                        view! { <dt>{app.t(part)}</dt><dd>{v}</dd> }
                     }).collect_view())}
                     {(!row.completion.is_empty()).then(|| view! { <dt>{t(Text::WorkDone)}</dt><dd>{row.completion.clone()}</dd> })}
                 </dl>
@@ -341,8 +341,8 @@ pub(super) fn RectCard(
                         {field(t(Text::InterimSafeguards), "safeguards", safeguards, "text", None)}
                         {major.then(|| {
                             let empty = Plan::default();
-                            empty.parts().into_iter().zip(plan_fields).map(|((name, _, zh, en), sig)| {
-                                view! { <label><span>{crate::i18n::pick(app.locale, zh, en)}</span>
+                            empty.parts().into_iter().zip(plan_fields).map(|((name, _, part), sig)| {
+                                view! { <label><span>{app.t(part)}</span>
                                     <input type="text" name=name prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) /></label> }
                             }).collect_view()
                         })}

@@ -6,7 +6,7 @@
 
 use crate::core::{court_day_start, FieldError};
 use crate::i18n::rounds_rules::Words;
-use crate::i18n::{coded, pick, Locale};
+use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -202,42 +202,21 @@ pub struct Finish {
 
 /// Checks a checkpoint's confirmation against its route's checkpoints.
 pub fn check_check(c: &Check, route_areas: &[String], locale: Locale) -> Result<(), FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     if !route_areas.contains(&c.area_id) {
-        return Err(err(
-            "area_id",
-            "该检查点不在本路线上",
-            "This checkpoint is not on the route",
-        ));
+        return Err(err("area_id", Words::ThisCheckpointIsNotOnThe));
     }
     if c.how == How::List {
         match c.reason {
-            None => {
-                return Err(err(
-                    "reason",
-                    "未扫码时须选择原因",
-                    "Say why the tag was not scanned",
-                ))
-            }
+            None => return Err(err("reason", Words::SayWhyTheTagWasNot)),
             Some(ListReason::Other) if c.reason_note.trim().is_empty() => {
-                return Err(err(
-                    "reason_note",
-                    "请写明未扫码的原因",
-                    "Write why the tag was not scanned",
-                ))
+                return Err(err("reason_note", Words::WriteWhyTheTagWasNot))
             }
             _ => {}
         }
     }
     if c.finding.chars().count() > 200 || c.reason_note.chars().count() > 100 {
-        return Err(err(
-            "finding",
-            "内容过长（最多200字）",
-            "At most 200 characters",
-        ));
+        return Err(err("finding", Words::AtMost200Characters));
     }
     Ok(())
 }
@@ -299,44 +278,25 @@ pub fn check_route(
     site_areas: &[String],
     locale: Locale,
 ) -> Result<RouteEdit, FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     r.name_zh = r.name_zh.trim().to_string();
     r.name_en = r.name_en.trim().to_string();
     if r.name_zh.is_empty() || r.name_zh.chars().count() > 40 || r.name_en.chars().count() > 60 {
-        return Err(err(
-            "name_zh",
-            "请填写路线名称（最多40字）",
-            "Name the route (40 characters at most)",
-        ));
+        return Err(err("name_zh", Words::NameTheRoute40CharactersAt));
     }
     if !(0..=1440).contains(&r.window_start)
         || !(0..=1440).contains(&r.window_end)
         || r.window_start >= r.window_end
     {
-        return Err(err(
-            "window_start",
-            "开始时间应早于最晚开始时间",
-            "The window starts before it ends",
-        ));
+        return Err(err("window_start", Words::TheWindowStartsBeforeItEnds));
     }
     if r.area_ids.is_empty() {
-        return Err(err(
-            "area_ids",
-            "路线至少有一个检查点",
-            "A route has at least one checkpoint",
-        ));
+        return Err(err("area_ids", Words::ARouteHasAtLeastOne));
     }
     let mut seen = Vec::new();
     for a in &r.area_ids {
         if !site_areas.contains(a) || seen.contains(&a) {
-            return Err(err(
-                "area_ids",
-                "检查点须为本场所的区域，且不重复",
-                "Checkpoints are this site's areas, each once",
-            ));
+            return Err(err("area_ids", Words::CheckpointsAreThisSiteSAreas));
         }
         seen.push(a);
     }

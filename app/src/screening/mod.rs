@@ -5,7 +5,7 @@
 
 use crate::core::FieldError;
 use crate::i18n::screening_rules::Words;
-use crate::i18n::{coded, pick, Locale};
+use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Entity;
@@ -174,117 +174,66 @@ fn long(s: &str, max: usize) -> bool {
 
 /// Checks a screening; the record as it will be stored, or the first field to fix.
 pub fn check(mut s: Screening, locale: Locale) -> Result<Screening, FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     s.name = s.name.trim().to_string();
     s.officer = s.officer.trim().to_string();
     s.note = s.note.trim().to_string();
     if s.visit_id.is_none() && s.name.is_empty() {
-        return Err(err(
-            "name",
-            "请填写受检人姓名或选择来访登记",
-            "Give the person's name or choose their registration",
-        ));
+        return Err(err("name", Words::GiveThePersonSNameOr));
     }
     if long(&s.name, 40) || long(&s.officer, 40) || long(&s.note, 200) {
-        return Err(err("note", "内容过长", "Too long"));
+        return Err(err("note", Words::TooLong));
     }
     let screened = !matches!(s.outcome, Outcome::Refused | Outcome::TurnedAway);
     if screened && s.equipment.is_empty() {
-        return Err(err(
-            "equipment",
-            "请选择使用的安检设备或方式",
-            "Choose the equipment or method used",
-        ));
+        return Err(err("equipment", Words::ChooseTheEquipmentOrMethodUsed));
     }
     let any_prohibited = s.items.iter().any(|i| i.category.prohibited());
     let any_restricted = s.items.iter().any(|i| !i.category.prohibited());
     match s.outcome {
         Outcome::Passed if !s.items.is_empty() => {
-            return Err(err(
-                "outcome",
-                "查出物品时结果不能为“通过”",
-                "With items found the result cannot be \"passed\"",
-            ))
+            return Err(err("outcome", Words::WithItemsFoundTheResultCannot))
         }
         Outcome::Prohibited if !any_prohibited => {
-            return Err(err(
-                "items",
-                "请登记查出的违禁品",
-                "Record the prohibited item found",
-            ))
+            return Err(err("items", Words::RecordTheProhibitedItemFound))
         }
         Outcome::Restricted if !any_restricted || any_prohibited => {
-            return Err(err(
-                "items",
-                "限带物品结果只登记限带物品；有违禁品请选“查出违禁品”",
-                "Only restricted items here; with a prohibited one choose \"prohibited item\"",
-            ))
+            return Err(err("items", Words::OnlyRestrictedItemsHereWithA))
         }
         _ => {}
     }
     if s.items.len() > 20 {
-        return Err(err("items", "物品最多20件", "At most 20 items"));
+        return Err(err("items", Words::AtMost20Items));
     }
     for i in &mut s.items {
         i.description = i.description.trim().to_string();
         i.locker = i.locker.trim().to_string();
         i.tag = i.tag.trim().to_string();
         if i.description.is_empty() || long(&i.description, 100) {
-            return Err(err(
-                "item_description",
-                "请描述物品（最多100字）",
-                "Describe the item (at most 100 characters)",
-            ));
+            return Err(err("item_description", Words::DescribeTheItemAtMost100));
         }
         match i.disposition {
             Disposition::Deposit if i.locker.is_empty() || i.tag.is_empty() => {
-                return Err(err(
-                    "item_tag",
-                    "寄存须填写柜号和牌号",
-                    "A deposit needs its locker and tag number",
-                ))
+                return Err(err("item_tag", Words::ADepositNeedsItsLockerAnd))
             }
             Disposition::Seized if s.officer.is_empty() => {
-                return Err(err(
-                    "officer",
-                    "扣押移交须写明经办的司法警察",
-                    "A seizure names the judicial police officer who made it",
-                ))
+                return Err(err("officer", Words::ASeizureNamesTheJudicialPolice))
             }
             _ => {}
         }
         if long(&i.locker, 20) || long(&i.tag, 20) {
-            return Err(err(
-                "item_tag",
-                "柜号、牌号最多20字",
-                "At most 20 characters",
-            ));
+            return Err(err("item_tag", Words::AtMost20Characters));
         }
     }
     if s.body_check {
         let (Some(v), Some(st)) = (s.visitor_sex, s.staff_sex) else {
-            return Err(err(
-                "staff_sex",
-                "人身检查须写明受检人和检查人员的性别",
-                "A body check records the sex of the person and of the staff",
-            ));
+            return Err(err("staff_sex", Words::ABodyCheckRecordsTheSex));
         };
         if v != st {
-            return Err(err(
-                "staff_sex",
-                "人身检查须由同性别工作人员进行，不能记录异性检查",
-                "A body check is done by staff of the person's sex; this one cannot be recorded",
-            ));
+            return Err(err("staff_sex", Words::ABodyCheckIsDoneBy));
         }
         if s.officer.is_empty() {
-            return Err(err(
-                "officer",
-                "人身检查须写明实施检查的司法警察",
-                "A body check names the judicial police officer who made it",
-            ));
+            return Err(err("officer", Words::ABodyCheckNamesTheJudicial));
         }
     }
     Ok(s)
@@ -292,21 +241,14 @@ pub fn check(mut s: Screening, locale: Locale) -> Result<Screening, FieldError> 
 
 /// Checks a deposit's closing.
 pub fn check_close(c: &DepositClose, locale: Locale) -> Result<(), FieldError> {
-    let err = |field, zh, en| FieldError {
-        field,
-        message: pick(locale, zh, en).to_string(),
-    };
+    let err = |field, words: Words| FieldError::said(locale, field, words);
     match c.how {
-        CloseHow::Collected if !c.confirmed => Err(err(
-            "confirmed",
-            "取回须由访客当面核对确认",
-            "The visitor confirms the item on collection",
-        )),
-        CloseHow::Transferred if c.to.trim().is_empty() || long(&c.to, 60) => Err(err(
-            "to",
-            "请写明移交给谁",
-            "Say who the item was transferred to",
-        )),
+        CloseHow::Collected if !c.confirmed => {
+            Err(err("confirmed", Words::TheVisitorConfirmsTheItemOn))
+        }
+        CloseHow::Transferred if c.to.trim().is_empty() || long(&c.to, 60) => {
+            Err(err("to", Words::SayWhoTheItemWasTransferred))
+        }
         _ => Ok(()),
     }
 }

@@ -8,6 +8,7 @@
 //! which holds the visitor's number anyway, matches exactly and marks the visit.
 
 use crate::core::FieldError;
+use crate::i18n::watch_rules::Words;
 use crate::i18n::Locale;
 use crate::idcard::IdType;
 use serde::{Deserialize, Serialize};
@@ -136,16 +137,12 @@ impl AlertAction {
         }
     }
     pub fn label(self, locale: Locale) -> &'static str {
-        let (zh, en) = match self {
-            AlertAction::NotifiedPolice => ("已通知司法警察", "Judicial police notified"),
-            AlertAction::PoliceUnreachable => ("未能联系司法警察", "Police could not be reached"),
-            AlertAction::NotThePerson => ("核实非本人", "Checked: not the person"),
-        };
-        if locale == Locale::Zh {
-            zh
-        } else {
-            en
+        match self {
+            AlertAction::NotifiedPolice => Words::NotifiedPolice,
+            AlertAction::PoliceUnreachable => Words::PoliceUnreachable,
+            AlertAction::NotThePerson => Words::NotThePerson,
         }
+        .text(locale)
     }
 }
 
