@@ -108,7 +108,7 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     .rows_affected();
     let watchlist = crate::records::watch::purge_removed(&mut tx).await?;
     tx.commit().await?;
-    checkpoint(db).await?;
+    crate::db::dialect::checkpoint(db).await?;
     Ok(Swept {
         visits,
         screenings,
@@ -118,12 +118,6 @@ pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
         alerts,
         watchlist,
     })
-}
-
-/// Writes the WAL back into the database and empties it, so values just overwritten are in
-/// neither (with `secure_delete`, freed space is zeroed).
-pub async fn checkpoint(db: &Db) -> sqlx::Result<()> {
-    crate::db::dialect::checkpoint(db).await
 }
 
 /// Runs [`run`] now and then every day, for as long as the server runs.

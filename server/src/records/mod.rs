@@ -33,7 +33,6 @@ use crate::http::error::ApiError;
 use app::i18n::{Key, Locale};
 use app::model::{roles_allow, Action, Role};
 use app::sync::{ClockFlag, Mutation};
-use serde::de::DeserializeOwned;
 
 /// The record features' own routes (what is not sync: reveals, route and boiler edits, tag
 /// sheets, checklists, the watchlist).
@@ -219,12 +218,6 @@ impl<'a> Ctx<'a> {
             return Err(self.refuse("exists", Key::ErrBadRequest).into());
         }
         Ok(())
-    }
-
-    /// The args as `T`, or a refusal saying they are malformed.
-    pub fn args<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
-        serde_json::from_value(self.m.args.clone())
-            .map_err(|_| self.refuse("invalid", Key::ErrBadRequest))
     }
 
     /// The author (not whoever is signed in now) may do `action` at `site_id`.
