@@ -4,9 +4,10 @@
 SHELL := /bin/bash
 # First visit, brotli. 405 since the offline contract, part 1 (#14: clocks, limits, recovery
 # on the phone, about 5 KB); 420 since part 2 (#15: signing every record, the wrapped author
-# secret, held records, the guardian of a minor, about 13 KB); the fast-first-visit issue
-# (#19) takes it to 250.
-SIZE_BUDGET_KB ?= 420
+# secret, held records, the guardian of a minor, about 13 KB); 440 since the phone's store
+# in IndexedDB (#17: the store, reads by index, the move from local storage, storage
+# warnings, about 15 KB); the fast-first-visit issue (#19) takes it to 250.
+SIZE_BUDGET_KB ?= 440
 export GUARDPOST_DATA_DIR ?= data
 export GUARDPOST_ADDR ?= 127.0.0.1:3000
 export LEPTOS_SITE_ROOT ?= target/site
@@ -60,8 +61,11 @@ bench: build
 	@.ci/size-report.sh
 	@echo "== Sync: push and pull through the server"
 	cargo run --release -p server --example sync_bench
-	@echo "== A cheap phone (CPU 4x): offline sign-in, registration with 200 watchlist entries"
+	@echo "== A cheap phone (CPU 4x): offline sign-in, registration with 200 watchlist entries;"
+	@echo "== a month of the main court's traffic on the phone: saves, screens, the first pull"
+	cargo build --release -p server --example traffic
 	cd end2end && npx playwright test -c bench.config.ts
+	@if [ -n "$(BENCH_BEFORE)" ]; then echo "== The same, on $(BENCH_BEFORE)"; .ci/bench-before.sh $(BENCH_BEFORE); fi
 
 clean-data:
 	rm -rf $(GUARDPOST_DATA_DIR)

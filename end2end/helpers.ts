@@ -98,3 +98,76 @@ export async function syncNow(page: Page, timeout = 30_000) {
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('pending')).toHaveText('0', { timeout });
 }
+
+// The phone's store (IndexedDB `guardpost`, see app/src/phone/db.rs), read and written as a
+// test needs to: the outbox's head and entries (JSON text), and one entity's rows.
+export interface StoredOutbox { client_id: string; last_id: number; backed_up_to?: number; entries: any[] }
+
+export async function storedOutbox(page: Page): Promise<StoredOutbox> {
+  return page.evaluate(() => new Promise<StoredOutbox>((resolve, reject) => {
+    const open = indexedDB.open('guardpost');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['meta', 'outbox'], 'readonly');
+      const head = tx.objectStore('meta').get('outbox');
+      const all = tx.objectStore('outbox').getAll();
+      tx.oncomplete = () => {
+        db.close();
+        const h = head.result ? JSON.parse(head.result) : { client_id: '', last_id: 0 };
+        resolve({ ...h, entries: (all.result as string[]).map((t) => JSON.parse(t)) });
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+}
+
+/// Writes `entries` (by their mutation id) and, if given, the head into the stored outbox.
+export async function putOutbox(page: Page, entries: any[], head?: Omit<StoredOutbox, 'entries'>) {
+  await page.evaluate(({ entries, head }) => new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('guardpost');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['meta', 'outbox'], 'readwrite');
+      for (const e of entries) tx.objectStore('outbox').put(JSON.stringify(e), e.mutation.id);
+      if (head) tx.objectStore('meta').put(JSON.stringify(head), 'outbox');
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), { entries, head });
+}
+
+/// The rows of `entity` the phone holds, parsed, with their ids.
+export async function storedRows(page: Page, entity: string): Promise<{ id: string; row: any }[]> {
+  return page.evaluate((entity) => new Promise<{ id: string; row: any }[]>((resolve, reject) => {
+    const open = indexedDB.open('guardpost');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction([entity], 'readonly').objectStore(entity).getAll();
+      req.onsuccess = () => { db.close(); resolve(req.result.map((o: any) => ({ id: o.i, row: JSON.parse(o.j) }))); };
+      req.onerror = () => reject(req.error);
+    };
+  }), entity);
+}
+
+/// Everything the phone keeps in its store, as one text (to look for what must not be there).
+export async function storedText(page: Page): Promise<string> {
+  return page.evaluate(() => new Promise<string>((resolve, reject) => {
+    const open = indexedDB.open('guardpost');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const names = [...db.objectStoreNames];
+      const tx = db.transaction(names, 'readonly');
+      const parts: string[] = [];
+      for (const n of names) {
+        const r = tx.objectStore(n).getAll();
+        r.onsuccess = () => parts.push(JSON.stringify(r.result));
+      }
+      tx.oncomplete = () => { db.close(); resolve(parts.join('\n')); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+}

@@ -36,6 +36,8 @@ export interface Start {
   /// The data folder: a fresh one unless given (a restart keeps its records).
   dataDir?: string;
   siteRoot?: string;
+  /// The server binary: this checkout's release build unless given (a benchmark runs another).
+  binary?: string;
   env?: Record<string, string>;
 }
 
@@ -46,7 +48,7 @@ export async function startServer(opts: Start = {}): Promise<Running> {
   const env = opts.env ?? {};
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'guardpost-e2e-'));
   const site = siteRoot ?? path.join(root, 'target/site');
-  const proc = spawn(path.join(root, 'target/release/guardpost'), [], {
+  const proc = spawn(opts.binary ?? path.join(root, 'target/release/guardpost'), [], {
     cwd: root,
     env: {
       ...process.env,

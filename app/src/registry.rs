@@ -235,7 +235,6 @@ mod views_tests {
     use crate::record::testing::mutation as m;
     use crate::rounds::{Check, Finish, Start, ROUTE};
     use crate::rounds::{ROUND, ROUND_CHECK};
-    use crate::rows::KEEP_DAYS;
     use serde_json::json;
 
     #[test]
@@ -296,7 +295,7 @@ mod views_tests {
         // An open repair stays on the phone, however old.
         prune(
             &mut rows,
-            1_795_885_200_000 + (KEEP_DAYS + 1) * 24 * 3600 * 1000,
+            1_795_885_200_000 + (FIRE_ALARM.window().unwrap().1 + 1) * 24 * 3600 * 1000,
         );
         assert!(rows.row(REPAIR, "al/repair").is_some());
         assert!(rows.table(FIRE_ALARM).unwrap().is_empty());

@@ -3,15 +3,14 @@
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// How long the phone keeps pulled records (the server sends no older ones either).
-pub const KEEP_DAYS: i64 = 14;
+const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// A table of records the server keeps and phones pull, by the name both sides use, with how
-/// long the phone keeps its rows.
+/// long the phone keeps its rows (the server sends no older ones either).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Entity {
     name: &'static str,
-    kept_by: Option<&'static str>,
+    kept_by: Option<(&'static str, i64)>,
     open_until: Option<&'static str>,
 }
 
@@ -26,11 +25,12 @@ impl Entity {
         }
     }
 
-    /// Rows are dropped [`KEEP_DAYS`] after the time in `column` (personal data stays on the
-    /// phone no longer than needed).
-    pub const fn kept_by(self, column: &'static str) -> Self {
+    /// Rows are dropped `days` after the time in `column`, and the server sends no older ones
+    /// (personal data stays on the phone no longer than its screens need: a monthly duty's
+    /// history longer than a day's visitors).
+    pub const fn kept_by(self, column: &'static str, days: i64) -> Self {
         Entity {
-            kept_by: Some(column),
+            kept_by: Some((column, days)),
             ..self
         }
     }
@@ -47,6 +47,139 @@ impl Entity {
     pub const fn name(self) -> &'static str {
         self.name
     }
+
+    /// The time column rows are kept by, and for how many days (none: kept until removed).
+    pub const fn window(self) -> Option<(&'static str, i64)> {
+        self.kept_by
+    }
+
+    /// The column that, while empty, keeps a row however old (an open item).
+    pub const fn open_column(self) -> Option<&'static str> {
+        self.open_until
+    }
+
+    /// Is `row` still open (its open column empty)? Entities without one have no open rows.
+    pub fn is_open(self, row: &serde_json::Value) -> bool {
+        self.open_until.is_some_and(|c| row[c].is_null())
+    }
+
+    /// The oldest time a closed row is kept at, at `now` (none: kept until removed).
+    pub fn oldest_kept(self, now: i64) -> Option<i64> {
+        self.kept_by.map(|(_, days)| now - days * DAY_MS)
+    }
+
+    /// What the phone's store indexes a row by (see [`Keys`]).
+    pub fn keys(self, row: &serde_json::Value) -> Keys {
+        let site = row["site_id"].as_str().unwrap_or(COURT_WIDE).to_string();
+        let time = self.kept_by.and_then(|(c, _)| row[c].as_f64());
+        let open = self.is_open(row);
+        Keys {
+            closed: if open { None } else { time },
+            open: open.then(|| site.clone()),
+            name: row["name"].as_str().map(fold),
+            tail: row["id_masked"]
+                .as_str()
+                .map(|m| fold(m).chars().rev().collect()),
+            site,
+            time,
+        }
+    }
+
+    /// Every row of `site` the phone keeps (of an entity kept without a time: every row).
+    pub fn at(self, site: &str) -> Want {
+        match self.kept_by {
+            Some(_) => self.since(site, i64::MIN),
+            None => self.all(),
+        }
+    }
+
+    pub fn all(self) -> Want {
+        Want {
+            entity: self,
+            range: Range::All,
+        }
+    }
+
+    /// The rows of `site` whose time is `from` or later.
+    pub fn since(self, site: &str, from: i64) -> Want {
+        Want {
+            entity: self,
+            range: Range::Since(site.into(), from),
+        }
+    }
+
+    /// The rows of `site` still open, however old.
+    pub fn open(self, site: &str) -> Want {
+        Want {
+            entity: self,
+            range: Range::Open(site.into()),
+        }
+    }
+
+    /// The rows of `site` whose name starts with `text` (case folded).
+    pub fn named(self, site: &str, text: &str) -> Want {
+        Want {
+            entity: self,
+            range: Range::Name(site.into(), fold(text)),
+        }
+    }
+
+    /// The rows of `site` whose masked id number ends with `digits`.
+    pub fn tail(self, site: &str, digits: &str) -> Want {
+        Want {
+            entity: self,
+            range: Range::Tail(site.into(), fold(digits).chars().rev().collect()),
+        }
+    }
+
+    /// These rows, by id.
+    pub fn ids(self, ids: Vec<String>) -> Want {
+        Want {
+            entity: self,
+            range: Range::Ids(ids),
+        }
+    }
+}
+
+/// The site key of a row without a site (court-wide rows).
+pub const COURT_WIDE: &str = "*";
+
+/// Names and id tails are looked up case folded (a passport's letters as typed).
+fn fold(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// What the phone's store indexes a row by: its site (or [`COURT_WIDE`]), its time (the
+/// column it is kept by), its site again while it is open, its time again once closed (what
+/// pruning reads), its name, and its masked id number reversed (a lookup by the last digits is
+/// a prefix of it). An index leaves out the rows that lack its key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Keys {
+    pub site: String,
+    pub time: Option<f64>,
+    pub open: Option<String>,
+    pub closed: Option<f64>,
+    pub name: Option<String>,
+    pub tail: Option<String>,
+}
+
+/// Which rows of an entity a screen reads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Range {
+    All,
+    Since(String, i64),
+    Open(String),
+    Name(String, String),
+    Tail(String, String),
+    Ids(Vec<String>),
+}
+
+/// What a screen reads: the rows of one entity in one range of its store's indexes. A screen
+/// costs what it reads, not the whole store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Want {
+    pub entity: Entity,
+    pub range: Range,
 }
 
 impl std::fmt::Display for Entity {
@@ -147,16 +280,15 @@ impl Rows {
         list
     }
 
-    /// Drops the rows of `entities` their declarations no longer keep at `now` (milliseconds).
+    /// Drops the rows of `entities` their declarations no longer keep at `now` (milliseconds):
+    /// what the phone's store drops by its `closed` index.
     pub fn prune(&mut self, entities: &[Entity], now: i64) {
-        let oldest = now - KEEP_DAYS * 24 * 3600 * 1000;
         for e in entities {
-            let Some(column) = e.kept_by else {
+            let Some(oldest) = e.oldest_kept(now) else {
                 continue;
             };
             self.retain(*e, |_, v| {
-                let open = e.open_until.is_some_and(|c| v[c].is_null());
-                open || v[column].as_i64().unwrap_or(0) >= oldest
+                e.keys(v).closed.is_none_or(|t| t >= oldest as f64)
             });
         }
     }
@@ -180,5 +312,85 @@ impl Rows {
         self.0
             .iter()
             .flat_map(|(e, t)| t.iter().map(move |(id, v)| (e.as_str(), id.as_str(), v)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const VISIT: Entity = Entity::declare("visit")
+        .kept_by("checked_in_at", 30)
+        .open_until("checked_out_at");
+    const ROUTE: Entity = Entity::declare("route");
+    const DAY: i64 = 24 * 3600 * 1000;
+
+    fn visit(site: &str, name: &str, masked: &str, at: i64, out: Option<i64>) -> serde_json::Value {
+        json!({"site_id": site, "name": name, "id_masked": masked, "checked_in_at": at, "checked_out_at": out})
+    }
+
+    #[test]
+    fn a_row_is_indexed_by_site_time_openness_name_and_id_tail() {
+        let k = VISIT.keys(&visit("s", "li Ming", "110105********002X", 5, None));
+        assert_eq!(k.site, "s");
+        assert_eq!(k.time, Some(5.0));
+        assert_eq!(
+            k.open.as_deref(),
+            Some("s"),
+            "open: in the open index, by site"
+        );
+        assert_eq!(k.closed, None, "open rows are never pruned");
+        assert_eq!(k.name.as_deref(), Some("LI MING"));
+        assert_eq!(k.tail.as_deref(), Some("X200********501011"));
+        let k = VISIT.keys(&visit("s", "张三", "", 5, Some(9)));
+        assert_eq!((k.open, k.closed), (None, Some(5.0)));
+        let k = ROUTE.keys(&json!({"name": "夜巡"}));
+        assert_eq!(
+            (k.site.as_str(), k.time, k.closed),
+            (COURT_WIDE, None, None)
+        );
+    }
+
+    #[test]
+    fn a_screen_asks_for_an_index_range() {
+        assert_eq!(VISIT.open("s").range, Range::Open("s".into()));
+        assert_eq!(
+            VISIT.named("s", "li").range,
+            Range::Name("s".into(), "LI".into())
+        );
+        assert_eq!(
+            VISIT.tail("s", "002x").range,
+            Range::Tail("s".into(), "X200".into()),
+            "the last digits, reversed: a prefix"
+        );
+        assert_eq!(VISIT.at("s").range, Range::Since("s".into(), i64::MIN));
+        assert_eq!(ROUTE.at("s"), ROUTE.all(), "kept without a time: every row");
+    }
+
+    #[test]
+    fn closed_rows_go_after_their_window_and_open_ones_stay() {
+        let now = 200 * DAY;
+        let mut rows = Rows::new();
+        rows.put_json(
+            VISIT,
+            "old-open",
+            visit("s", "甲", "", now - 90 * DAY, None),
+        );
+        rows.put_json(
+            VISIT,
+            "old-closed",
+            visit("s", "乙", "", now - 31 * DAY, Some(1)),
+        );
+        rows.put_json(
+            VISIT,
+            "recent",
+            visit("s", "丙", "", now - 29 * DAY, Some(1)),
+        );
+        rows.put_json(ROUTE, "r", json!({"name": "夜巡"}));
+        rows.prune(&[VISIT, ROUTE], now);
+        let mut kept: Vec<&str> = rows.iter().map(|(_, id, _)| id).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["old-open", "r", "recent"]);
     }
 }

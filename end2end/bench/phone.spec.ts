@@ -94,8 +94,7 @@ test('offline sign-in and a registration with 200 watchlist entries, at 4x CPU t
     if (r.status !== 200) throw new Error(JSON.stringify(r.json));
   }
   await page.getByTestId('sync-now').click();
-  await expect.poll(() => page.evaluate(() => Object.keys(JSON.parse(localStorage.getItem('gp.view') || '{"rows":{}}').rows.watch || {}).length),
-    { timeout: 60_000 }).toBe(200);
+  await expect.poll(async () => (await h.storedRows(page, 'watch')).length, { timeout: 60_000 }).toBe(200);
   const many = await register('B');
 
   // Offline sign-ins (the server out of reach).

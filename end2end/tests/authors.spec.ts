@@ -52,14 +52,12 @@ test('a record whose author was edited in local storage is refused; nothing of t
   await page.goto(server.url + '/visit');
   await h.register(page, '乙的访客');
   // B edits the stored outbox: their record now names A as its author.
-  const forged = await page.evaluate(() => {
-    const o = JSON.parse(localStorage.getItem('gp.outbox')!);
-    const a = o.entries[0].mutation.author;
-    const last = o.entries[o.entries.length - 1];
-    last.mutation.author = a;
-    localStorage.setItem('gp.outbox', JSON.stringify(o));
-    return { a, id: last.mutation.id };
-  });
+  const o = await h.storedOutbox(page);
+  const a = o.entries[0].mutation.author;
+  const last = o.entries[o.entries.length - 1];
+  last.mutation.author = a;
+  await h.putOutbox(page, [last]);
+  const forged = { a, id: last.mutation.id };
 
   // Back online, B signs in with the server and the phone syncs.
   await context.setOffline(false);
@@ -71,10 +69,7 @@ test('a record whose author was edited in local storage is refused; nothing of t
   const visits = await h.serverVisits(server, 'sup.zhou', 'sup-password-1');
   expect(visits.map((v) => v.name)).toEqual(['甲的访客']);
   expect(visits[0].author_id).toBe(forged.a);
-  const outcome = await page.evaluate((id) => {
-    const o = JSON.parse(localStorage.getItem('gp.outbox')!);
-    return o.entries.find((e: any) => e.mutation.id === id);
-  }, forged.id);
+  const outcome = (await h.storedOutbox(page)).entries.find((e: any) => e.mutation.id === forged.id);
   expect(outcome.state).toBe('rejected');
   expect(outcome.code).toBe('author_unproven');
   await page.screenshot({ path: 'screenshots/author-refused-zh.png' });

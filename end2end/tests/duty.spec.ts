@@ -45,6 +45,7 @@ test('a night round, a boiler stop and a fire alarm, offline, then on the server
   // This browser cannot scan: the reason is chosen already.
   await expect(round.getByRole('button', { name: '手机不支持扫码' })).toHaveClass(/on/);
   await round.getByTestId('checkpoint-save').click();
+  await expect(round.getByTestId('checkpoint-done')).toHaveCount(1);
   await round.getByTestId('checkpoint-pick').click();
   await round.getByLabel('发现问题（无则不填）').fill('院门锁损坏');
   await round.getByTestId('checkpoint-save').click();

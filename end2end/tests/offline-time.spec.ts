@@ -127,26 +127,45 @@ test('a queue saved by the build before this one is delivered once after the upd
   const { server, otp } = await serverWithSupervisor();
   try {
     await signInAndEnrol(page, server, otp);
+    // Two visits queued offline by an older build, in its layout (the whole outbox and view
+    // as two local-storage keys, protocol 1: no clock estimate, no limits), then the phone
+    // updated: the new code moves them into its store at its first start.
+    const now = await h.storedOutbox(page);
+    // The older build kept nothing in IndexedDB: off the app's pages (a static file of its
+    // origin), the store goes, and the older layout is written.
+    await page.goto(server.url + '/manifest.webmanifest');
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const r = indexedDB.deleteDatabase('guardpost');
+      r.onsuccess = resolve; r.onerror = reject; r.onblocked = () => reject(new Error('blocked'));
+    }));
     await context.setOffline(true);
-    // Two visits queued offline by the previous build, in its layout (protocol 1: no clock
-    // estimate, no limits), then the phone updated: the new code finds them in storage.
-    await page.evaluate(async () => {
-      const dev = JSON.parse(localStorage.getItem('gp.device')!);
+    await page.evaluate(({ now }) => {
       const me = JSON.parse(localStorage.getItem('gp.me')!);
       const sites = JSON.parse(localStorage.getItem('gp.sites')!);
       const site = sites.find((s: any) => s.code === 'main').id;
-      const old = JSON.parse(localStorage.getItem('gp.outbox')!);
       const entry = (id: number, name: string) => ({
         mutation: { id, name: 'visit.check_in', v: 1, author: me.id, client_time: Date.now() - 600_000,
           args: { id: crypto.randomUUID(), site_id: site, name, purpose: '立案' } },
         state: 'pending', attempts: 1,
       });
-      const first = old.last_id + 1;
+      const first = now.last_id + 1;
       localStorage.setItem('gp.outbox', JSON.stringify({
-        client_id: dev.client_id, last_id: first + 1,
-        entries: [...old.entries, entry(first, '旧版排队甲'), entry(first + 1, '旧版排队乙')],
+        client_id: now.client_id, last_id: first + 1,
+        entries: [...now.entries, entry(first, '旧版排队甲'), entry(first + 1, '旧版排队乙')],
       }));
-    });
+      localStorage.setItem('gp.view', JSON.stringify({ cursor: null, last_mutation_id: 0, person: me.id,
+        rows: { visit: { 'old-row': { site_id: site, name: '旧版已同步', checked_in_at: Date.now(), checked_out_at: null } } } }));
+    }, { now });
+    await page.goto(server.url + '/');
+    await expect(page.getByTestId('pending')).toHaveText('2');
+    // Moved, not copied: local storage no longer holds them; the store holds both and the
+    // older build's pulled row.
+    expect(await page.evaluate(() => [localStorage.getItem('gp.outbox'), localStorage.getItem('gp.view')])).toEqual([null, null]);
+    const moved = await h.storedOutbox(page);
+    expect(moved.entries.filter((e: any) => e.state === 'pending').map((e: any) => e.mutation.args.name).sort())
+      .toEqual(['旧版排队乙', '旧版排队甲']);
+    expect((await h.storedRows(page, 'visit')).map((r) => r.row.name)).toContain('旧版已同步');
+    // A second start (as after a crash) moves nothing twice.
     await page.reload();
     await expect(page.getByTestId('pending')).toHaveText('2');
     await context.setOffline(false);

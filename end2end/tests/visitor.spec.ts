@@ -5,6 +5,7 @@
 import { test, expect } from '@playwright/test';
 import { startServer, stopServer, setUp, Running } from '../server';
 import * as h from '../helpers';
+import { randomUUID } from 'node:crypto';
 
 let server: Running;
 let otps: Record<string, string>;
@@ -71,17 +72,16 @@ test('register, find a returning visitor, check out, correct a refused record', 
   await expect(page.getByTestId('onsite-total')).toHaveText('2');
 
   // A record queued by an older build with a phone number the server refuses.
-  await page.evaluate(() => {
-    const o = JSON.parse(localStorage.getItem('gp.outbox')!);
-    const me = JSON.parse(localStorage.getItem('gp.me')!);
-    const area = JSON.parse(localStorage.getItem('gp.last_post')!)[1];
-    o.last_id += 1;
-    o.entries.push({ mutation: { id: o.last_id, name: 'visit.check_in', v: 2, author: me.id, client_time: Date.now(),
-      args: { id: crypto.randomUUID(), site_id: me.site_ids[0], name: '王五', id_type: 'resident_id',
-              id_number: '11010519491231002X', phone: '12345', category: 'lawyer', purpose: '阅卷', area_id: area } },
-      state: 'pending', attempts: 0 });
-    localStorage.setItem('gp.outbox', JSON.stringify(o));
-  });
+  const o = await h.storedOutbox(page);
+  const { me, area } = await page.evaluate(() => ({
+    me: JSON.parse(localStorage.getItem('gp.me')!),
+    area: JSON.parse(localStorage.getItem('gp.last_post')!)[1],
+  }));
+  const id = o.last_id + 1;
+  await h.putOutbox(page, [{ mutation: { id, name: 'visit.check_in', v: 2, author: me.id, client_time: Date.now(),
+    args: { id: randomUUID(), site_id: me.site_ids[0], name: '王五', id_type: 'resident_id',
+            id_number: '11010519491231002X', phone: '12345', category: 'lawyer', purpose: '阅卷', area_id: area } },
+    state: 'pending', attempts: 0 }], { client_id: o.client_id, last_id: id, backed_up_to: o.backed_up_to ?? 0 });
   await page.reload();
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('rejected-row')).toContainText('王五：电话应为11位手机号或带区号的固定电话');

@@ -34,8 +34,9 @@ test('watchlist: kept online, matched offline without numbers on the phone, aler
   // The post phone pulls the list: keys only.
   await page.goto(server.url + '/visit');
   await page.getByTestId('sync-now').click();
-  await expect.poll(() => page.evaluate(() => localStorage.getItem('gp.view') ?? '')).toContain('key_hash');
+  await expect.poll(async () => JSON.stringify(await h.storedRows(page, 'watch'))).toContain('key_hash');
   expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain('19491231');
+  expect(await h.storedText(page)).not.toContain('19491231');
 
   // Offline: the watched person registers; the alert stands until what was done is recorded.
   await context.setOffline(true);

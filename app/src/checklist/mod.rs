@@ -14,7 +14,7 @@ use crate::rows::Entity;
 
 pub mod view;
 
-pub const CHECKLIST: Entity = Entity::declare("checklist").kept_by("recorded_at");
+pub const CHECKLIST: Entity = Entity::declare("checklist").kept_by("recorded_at", 62);
 
 coded!(
     ChecklistKind {

@@ -13,6 +13,36 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 /// The bar at the top of every screen: where the app is, whether the server answers, when it
 /// last did, the language switch and sign-out.
+/// The rows a screen wants, read from the phone's store whenever it changes (a save, a pull,
+/// another tab) or `wants` names other rows (another site chosen). Empty until the first read
+/// answers, so the server's render and the first one in the browser agree.
+pub fn use_rows(wants: impl Fn() -> Vec<crate::rows::Want> + 'static) -> Memo<crate::sync::Rows> {
+    read_rows(Box::new(wants))
+}
+
+/// [`use_rows`], once in the download.
+#[inline(never)]
+fn read_rows(wants: Box<dyn Fn() -> Vec<crate::rows::Want>>) -> Memo<crate::sync::Rows> {
+    let app = use_app();
+    let (rows, set_rows) = signal(crate::sync::Rows::new());
+    let asked = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    Effect::new(move |_| {
+        app.view_rev.track();
+        let w = wants();
+        let n = asked.get() + 1;
+        asked.set(n);
+        let asked = asked.clone();
+        leptos::task::spawn_local(async move {
+            let r = queue::read(w).await;
+            // Only the latest read shows (an older one may answer after it).
+            if asked.get() == n {
+                set_rows.try_set(r);
+            }
+        });
+    });
+    Memo::new(move |_| rows.get())
+}
+
 #[component]
 pub fn TopBar() -> impl IntoView {
     let app = use_app();
@@ -178,7 +208,19 @@ pub fn SyncBar() -> impl IntoView {
             Blocked::ServerBehind => app.t(Key::ServerBehind),
         })
     };
+    let trouble = move || {
+        use crate::phone::state::StoreTrouble as T;
+        app.store.get().map(|t| match t {
+            T::Unavailable => app.t(Key::StoreUnavailable),
+            T::Replaced => app.t(Key::ErrStoreReplaced),
+            T::WaitingForTabs => app.t(Key::StoreWaitingForTabs),
+            T::Lost => app.t(Key::StoreLost),
+            T::Low => app.t(Key::StoreLow),
+            T::Full => app.t(Key::StoreFull),
+        })
+    };
     view! {
+        {move || trouble().map(|text| view! { <p class="error" role="alert" data-testid="store-trouble">{text}</p> })}
         <Show when=move || app.me.get().is_some()>
             <div class="syncbar" data-testid="syncbar">
                 <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
@@ -210,7 +252,7 @@ pub fn SyncBar() -> impl IntoView {
                             view! {
                                 <p class="error" data-testid="rejected-row">{what} "：" {why}
                                     {fix.map(|href| view! { <a class="button small" href=href data-testid="fix">{app.t(Key::Correct)}</a> })}
-                                    <button class="small" on:click=move |_| queue::dismiss(app, id)>{app.t(Key::Dismiss)}</button>
+                                    <button class="small" on:click=move |_| leptos::task::spawn_local(queue::dismiss(app, id))>{app.t(Key::Dismiss)}</button>
                                 </p>
                             }
                         }

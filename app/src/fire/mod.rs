@@ -13,14 +13,14 @@ use crate::rows::Entity;
 pub mod view;
 
 pub const FIRE_ALARM: Entity = Entity::declare("fire_alarm")
-    .kept_by("raised_at")
+    .kept_by("raised_at", 30)
     .open_until("closed_at");
 pub const REPAIR: Entity = Entity::declare("repair")
-    .kept_by("opened_at")
+    .kept_by("opened_at", 30)
     .open_until("repaired_at");
-pub const FIRE_STATUS: Entity = Entity::declare("fire_status").kept_by("recorded_at");
-pub const HANDOVER: Entity = Entity::declare("handover").kept_by("handed_at");
-pub const FIRE_SHIFT: Entity = Entity::declare("fire_shift").kept_by("starts_at");
+pub const FIRE_STATUS: Entity = Entity::declare("fire_status").kept_by("recorded_at", 7);
+pub const HANDOVER: Entity = Entity::declare("handover").kept_by("handed_at", 14);
+pub const FIRE_SHIFT: Entity = Entity::declare("fire_shift").kept_by("starts_at", 7);
 
 coded!(
     /// What an alarm at the controller turned out to be.

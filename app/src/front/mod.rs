@@ -13,7 +13,9 @@ use crate::rows::Entity;
 pub mod view;
 pub use view::visits;
 
-pub const VISIT: Entity = Entity::declare("visit").kept_by("checked_in_at");
+pub const VISIT: Entity = Entity::declare("visit")
+    .kept_by("checked_in_at", 30)
+    .open_until("checked_out_at");
 
 /// Why a visitor came (来访类别).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

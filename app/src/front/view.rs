@@ -65,7 +65,6 @@ mod tests {
     use crate::record::testing::mutation as m;
     use crate::registry::prune;
     use crate::registry::show;
-    use crate::rows::KEEP_DAYS;
     use serde_json::json;
 
     #[test]
@@ -95,7 +94,7 @@ mod tests {
         assert!(visits(&rows)[0].1.checked_out_at.is_some());
         prune(
             &mut rows,
-            1_795_885_200_000 + (KEEP_DAYS + 1) * 24 * 3600 * 1000,
+            1_795_885_200_000 + (VISIT.window().unwrap().1 + 1) * 24 * 3600 * 1000,
         );
         assert!(visits(&rows).is_empty());
     }

@@ -13,7 +13,7 @@ pub mod view;
 pub use view::gate_entries;
 
 pub const GATE: Entity = Entity::declare("gate")
-    .kept_by("arrived_at")
+    .kept_by("arrived_at", 30)
     .open_until("left_at");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

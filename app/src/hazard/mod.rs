@@ -18,7 +18,7 @@ pub mod view;
 
 pub use rect::*;
 
-pub const HAZARD: Entity = Entity::declare("hazard").kept_by("reported_at");
+pub const HAZARD: Entity = Entity::declare("hazard").kept_by("reported_at", 90);
 pub const RECTIFICATION: Entity = Entity::declare("rectification");
 pub const RECT_COMMENT: Entity = Entity::declare("rect_comment");
 

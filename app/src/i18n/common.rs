@@ -258,6 +258,13 @@ crate::i18n::catalogue! {
         ErrServer => "服务器出错，请稍后再试", "Server error, try again later";
         ErrNetwork => "无法连接服务器", "Cannot reach the server";
         OfflineUnknown => "离线时只能登录曾在本机联网登录过的账号", "Offline, only accounts that signed in on this phone before can sign in";
+        StoreUnavailable => "此浏览器不允许本应用在手机上保存记录（可能是无痕模式），离线记录无法保存：请用普通模式打开本应用", "This browser does not let the app keep records on the phone (a private window?), so nothing can be saved offline: open the app in a normal window";
+        StoreWaitingForTabs => "新版本正在升级手机上的记录库：请关闭本应用的其他页面", "The new version is upgrading the records on this phone: close the app's other tabs";
+        StoreLost => "此手机上的记录库被清除过：服务器已收到此手机更晚的记录，清除前未同步的记录已无法找回，请核对。新记录仍保存在手机上，请让主管在“本机”页重新登记此手机后再同步", "The records on this phone were cleared: the server has later ones from it, and what was not synced before is gone (check it). New records are still kept on the phone: ask a supervisor to enrol this phone again on the Device page, then sync";
+        StoreFull => "手机存储已满，新记录无法保存：请立即同步，并清理手机空间（已保存的记录不会丢失）", "The phone's storage is full and new records cannot be saved: sync now and free space (saved records are safe)";
+        StoreLow => "手机存储空间快用完了：请尽快同步，并清理手机空间（空间用完后将无法保存新记录）", "The phone is running out of storage: sync soon and free space (once it is full, new records cannot be saved)";
+        ErrStoreReplaced => "本应用已在另一个页面更新，此页面不能再保存：请刷新本页（已保存的记录不会丢失，已填写的内容请先记下）", "The app was updated in another tab and this page can no longer save: reload it (saved records are safe; note down what you typed first)";
+        ErrStoreUnavailable => "此浏览器不允许在手机上保存记录（可能是无痕模式）：请用普通模式打开本应用", "This browser does not let the app keep records on the phone (a private window?): open the app in a normal window";
         ErrStorageFull => "手机存储已满，未保存：请先同步或清理空间后再保存（已填写的内容仍在）", "Phone storage is full, nothing saved: sync or free space, then save again (what you typed is kept)";
         VisitorName => "访客姓名", "Visitor's name";
         Purpose => "事由", "Purpose";

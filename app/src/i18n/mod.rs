@@ -131,6 +131,7 @@ pub mod checklist_rules;
 mod common;
 pub mod court_duty;
 pub mod dashboard;
+pub mod device;
 pub mod duties;
 pub mod fire;
 pub mod fire_rules;
@@ -183,6 +184,7 @@ mod tests {
             + check(fire::Text::ALL)
             + check(gate::Text::ALL)
             + check(hazard::Text::ALL)
+            + check(device::Text::ALL)
             + check(inspect::Text::ALL)
             + check(people::Text::ALL)
             + check(procedure::Text::ALL)

@@ -15,8 +15,8 @@ use crate::rows::Entity;
 pub mod view;
 
 pub const INSPECTION_CHECKLIST: Entity = Entity::declare("inspection_checklist");
-pub const INSPECTION: Entity = Entity::declare("inspection").kept_by("recorded_at");
-pub const SCREENING_SAMPLE: Entity = Entity::declare("screening_sample").kept_by("sampled_at");
+pub const INSPECTION: Entity = Entity::declare("inspection").kept_by("recorded_at", 62);
+pub const SCREENING_SAMPLE: Entity = Entity::declare("screening_sample").kept_by("sampled_at", 31);
 
 coded!(
     /// How often, and how announced, an inspection is.
@@ -300,6 +300,24 @@ pub fn sample_id(screening_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_phone_keeps_the_last_monthly_inspection_however_late_in_the_month() {
+        // Done at the start of a 31-day month (2026-12-01 court time): on every day of that
+        // month it is not due, so the phone must still hold it then (it kept 14 days before).
+        let (_, days) = INSPECTION
+            .window()
+            .expect("inspections are kept by a window");
+        let done = 1_796_054_400_000; // 2026-12-01 00:00 +08:00
+        for day in 0..31 {
+            let now = done + day * DAY_MS + DAY_MS / 2;
+            assert!(!InspectionKind::Monthly.due(Some(done), now), "day {day}");
+            assert!(
+                now - done < days * DAY_MS,
+                "day {day}: pruned while not due"
+            );
+        }
+    }
 
     #[test]
     fn inspections_are_due_weekly_and_monthly() {

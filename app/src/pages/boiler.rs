@@ -7,6 +7,7 @@ use super::procedure::ProcedurePanel;
 use crate::boiler::{
     self, Duty, Medium, Profile, Reading, ReadingRow, StopCondition, WaterLevel, ACCESSORIES,
 };
+use crate::boiler::{BOILER, BOILER_READING};
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
@@ -15,8 +16,8 @@ use crate::i18n::boiler::Text;
 use crate::i18n::{Key, Locale};
 use crate::model::Action;
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
+use crate::procedure::PROCEDURE_STEP;
 use crate::procedure::{self, ProcedureKind};
 use leptos::prelude::*;
 
@@ -58,9 +59,9 @@ pub fn Boiler() -> impl IntoView {
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let chosen_boiler = RwSignal::new(String::new());
-    let rows = Memo::new(move |_| {
-        app.view_rev.track();
-        queue::rows()
+    let rows = crate::components::use_rows(move || {
+        let s = site.get();
+        vec![BOILER.all(), BOILER_READING.at(&s), PROCEDURE_STEP.at(&s)]
     });
     let boilers = Memo::new(move |_| {
         let s = site.get();
@@ -152,7 +153,7 @@ pub fn Boiler() -> impl IntoView {
                 return;
             }
         };
-        match outbox::send(app, &r) {
+        outbox::send(app, &r, move |r| match r {
             Ok(_) => {
                 for s in [supply, ret, pressure, fuel, makeup, anomaly, handling] {
                     s.set(String::new());
@@ -164,7 +165,7 @@ pub fn Boiler() -> impl IntoView {
                 message.set((app.t(Key::SavedPending).into(), true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let input =
         move |label: &'static str, name: &'static str, s: RwSignal<String>, mode: &'static str| {

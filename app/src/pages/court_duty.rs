@@ -80,10 +80,12 @@ pub fn CourtDuty(
             message.set((e.message, false));
             return;
         }
-        if said(outbox::send(app, &d)) {
-            case_no.set(String::new());
-            bad.set(String::new());
-        }
+        outbox::send(app, &d, move |r| {
+            if said(r) {
+                case_no.set(String::new());
+                bad.set(String::new());
+            }
+        })
     };
     let finish = move |duty_id: String| {
         let f = DutyFinish {
@@ -96,11 +98,13 @@ pub fn CourtDuty(
             message.set((e.message, false));
             return;
         }
-        if said(outbox::send(app, &f)) {
-            outcome.set(None);
-            note.set(String::new());
-            bad.set(String::new());
-        }
+        outbox::send(app, &f, move |r| {
+            if said(r) {
+                outcome.set(None);
+                note.set(String::new());
+                bad.set(String::new());
+            }
+        })
     };
     let since = |ms: i64| crate::phone::client::format_local_time(ms as f64);
 

@@ -4,10 +4,10 @@
 use crate::components::{field, FrontTabs, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::i18n::Key;
-use crate::phone::queue;
 
 use crate::phone::outbox;
 use crate::phone::state::use_app;
+use crate::screening::DEPOSIT;
 use crate::screening::{self, CloseHow, DepositClose, DepositRow, ItemCategory};
 use leptos::prelude::*;
 
@@ -21,11 +21,11 @@ pub fn Deposits() -> impl IntoView {
     let closing = RwSignal::new(None::<(String, CloseHow)>);
     let confirmed = RwSignal::new(false);
     let to = RwSignal::new(String::new());
+    let rows = crate::components::use_rows(move || vec![DEPOSIT.open(&site.get())]);
     let open = Memo::new(move |_| {
-        app.view_rev.track();
         let s = site.get();
         let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
-        let (today, earlier): (Vec<_>, Vec<_>) = crate::screening::deposits(&queue::rows())
+        let (today, earlier): (Vec<_>, Vec<_>) = crate::screening::deposits(&rows.get())
             .into_iter()
             .filter(|(_, d)| d.site_id == s && d.closed_at.is_none())
             .partition(|(_, d)| d.deposited_at >= start);
@@ -45,13 +45,13 @@ pub fn Deposits() -> impl IntoView {
             message.set(e.message);
             return;
         }
-        match outbox::send(app, &c) {
+        outbox::send(app, &c, move |r| match r {
             Ok(_) => {
                 message.set(String::new());
                 closing.set(None);
             }
             Err(e) => message.set(e),
-        }
+        })
     };
     let start_close = move |id: String, how: CloseHow| {
         confirmed.set(false);

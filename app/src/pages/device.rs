@@ -35,8 +35,10 @@ pub fn Device() -> impl IntoView {
             match client::post::<_, Enrolment>("/api/v1/devices", &body).await {
                 Ok(d) => {
                     app.contact();
-                    client_id.set(Some(d.client_id.clone()));
-                    queue::enrolled(app, d, resume_after);
+                    let id = d.client_id.clone();
+                    // Said once the phone's store has it.
+                    queue::enrolled(app, d, resume_after).await;
+                    client_id.set(Some(id));
                     message.set(String::new());
                     // The enrolling person's secret on this phone, then what waits.
                     leptos::task::spawn_local(async move {
@@ -71,11 +73,51 @@ pub fn Device() -> impl IntoView {
                     <button class="primary" type="submit">{app.t(Key::EnrolThisPhone)}</button>
                 </form>
             </Show>
+            <StoreCard />
             <Show when=move || app.me.get().is_some_and(|m| m.can(Action::ManageDevices))>
                 <Phones />
                 <HeldRecords />
             </Show>
         </SignedIn>
+    }
+}
+
+/// What this phone holds (rows per kind, their size, what waits) and how much room is left,
+/// as the browser says it; whether the browser keeps it for good.
+#[component]
+fn StoreCard() -> impl IntoView {
+    use crate::i18n::device::Text;
+    use crate::phone::db;
+    let app = use_app();
+    let t = move |w: Text| w.text(app.locale);
+    // Read when the page opens and after each sync (not at every pulled page).
+    let facts = LocalResource::new(move || {
+        app.last_sync.track();
+        async move {
+            let held = db::held().await.unwrap_or_default();
+            (held, db::estimate().await, db::persist().await)
+        }
+    });
+    let mb = |b: f64| format!("{:.1} MB", b / 1_048_576.0);
+    view! {
+        <section class="card" data-testid="store">
+            <h2>{t(Text::StoreTitle)}</h2>
+            {move || facts.get().map(|(held, room, kept)| {
+                let rows: u32 = held.iter().map(|h| h.rows).sum();
+                let kinds = held.into_iter().filter(|h| h.rows > 0).map(|h| view! {
+                    <li><span>{h.entity}</span> " " {h.rows}</li>
+                }).collect_view();
+                view! {
+                    <p data-testid="store-holds">{t(Text::Holds)} " " {rows} " " {t(Text::Rows)} ", "
+                        {t(Text::Waiting)} " " {move || app.pending.get()}</p>
+                    {room.map(|(usage, quota)| view! {
+                        <p data-testid="store-room">{t(Text::Used)} " " {mb(usage)} " · " {t(Text::Left)} " " {mb((quota - usage).max(0.0))}</p>
+                    })}
+                    <p class="muted">{if kept { t(Text::Kept) } else { t(Text::NotKept) }}</p>
+                    <details><summary>{t(Text::ByKind)}</summary><ul class="muted">{kinds}</ul></details>
+                }
+            })}
+        </section>
     }
 }
 

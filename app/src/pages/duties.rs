@@ -3,6 +3,7 @@
 //! per exception. Supervisors countersign the fire patrol and the inspection here. Saved on the
 //! phone first.
 
+use crate::checklist::CHECKLIST;
 use crate::checklist::{self, Checklist, ChecklistKind, ChecklistRow, Countersign, ItemResult};
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
@@ -11,7 +12,6 @@ use crate::i18n::duties::Text;
 use crate::i18n::Key;
 use crate::model::Action;
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
 use leptos::prelude::*;
 
@@ -46,11 +46,11 @@ pub fn Duties() -> impl IntoView {
     });
     let note = RwSignal::new(String::new());
     let message = RwSignal::new((String::new(), true));
+    let stored = crate::components::use_rows(move || vec![CHECKLIST.at(&site.get())]);
     let rows = Memo::new(move |_| {
-        app.view_rev.track();
-        queue::rows().list(crate::checklist::CHECKLIST, |c: &ChecklistRow| {
-            c.recorded_at
-        })
+        stored
+            .get()
+            .list(CHECKLIST, |c: &ChecklistRow| c.recorded_at)
     });
     let save = move |_| {
         let Some(k) = current() else { return };
@@ -74,7 +74,7 @@ pub fn Duties() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        match outbox::send(app, &c) {
+        outbox::send(app, &c, move |r| match r {
             Ok(_) => {
                 answers.update(|a| {
                     for (ok, n) in a.iter_mut() {
@@ -86,7 +86,7 @@ pub fn Duties() -> impl IntoView {
                 message.set((app.t(Key::SavedPending).into(), true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let item_rows = move || {
         let Some(k) = current() else {
@@ -142,9 +142,11 @@ pub fn Duties() -> impl IntoView {
             checklist_id: id,
             note: String::new(),
         };
-        if let Err(e) = outbox::send(app, &s) {
-            message.set((e, false));
-        }
+        outbox::send(app, &s, move |r| {
+            if let Err(e) = r {
+                message.set((e, false));
+            }
+        })
     };
     let summary = move |c: &ChecklistRow| {
         let k = ChecklistKind::parse(&c.kind);

@@ -10,12 +10,13 @@ use crate::fire::{
     self, Alarm, AlarmClose, AlarmKind, AlarmRow, Handover, HandoverAccept, HandoverRow, Operator,
     RepairDone, RepairRow, Shift, ShiftRow, ShiftWarning, StatusEntry,
 };
+use crate::fire::{FIRE_ALARM, FIRE_SHIFT, FIRE_STATUS, HANDOVER, REPAIR};
 use crate::i18n::fire::Text;
 use crate::i18n::Key;
 use crate::model::Action;
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
+use crate::procedure::PROCEDURE_STEP;
 use crate::procedure::{self, ProcedureKind};
 use leptos::prelude::*;
 
@@ -25,9 +26,16 @@ pub fn Fire() -> impl IntoView {
     let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
-    let rows = Memo::new(move |_| {
-        app.view_rev.track();
-        queue::rows()
+    let rows = crate::components::use_rows(move || {
+        let s = site.get();
+        vec![
+            FIRE_SHIFT.at(&s),
+            FIRE_STATUS.at(&s),
+            FIRE_ALARM.at(&s),
+            REPAIR.at(&s),
+            HANDOVER.at(&s),
+            PROCEDURE_STEP.at(&s),
+        ]
     });
     let message = RwSignal::new((String::new(), true));
     let say = move |r: Result<u64, String>, ok: &'static str| match r {
@@ -107,7 +115,9 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        say(outbox::send(app, &s), app.t(Key::SavedPending));
+        outbox::send(app, &s, move |r| {
+            say(r, app.t(Key::SavedPending));
+        });
     };
     let warning_list = move |w: Vec<ShiftWarning>| {
         (!w.is_empty()).then(|| {
@@ -166,10 +176,12 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if say(outbox::send(app, &s), app.t(Key::SavedPending)) {
-            status_note.set(String::new());
-            abnormal.set(false);
-        }
+        outbox::send(app, &s, move |r| {
+            if say(r, app.t(Key::SavedPending)) {
+                status_note.set(String::new());
+                abnormal.set(false);
+            }
+        })
     };
     let status_line = move || {
         let now = crate::phone::client::now_ms() as i64;
@@ -220,11 +232,13 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if say(outbox::send(app, &a), "") {
-            for s in [place, cause, handling, bad_field] {
-                s.set(String::new());
+        outbox::send(app, &a, move |r| {
+            if say(r, "") {
+                for s in [place, cause, handling, bad_field] {
+                    s.set(String::new());
+                }
             }
-        }
+        })
     };
     let open_fire = move |(id, a): (String, AlarmRow)| {
         let close_cause = RwSignal::new(String::new());
@@ -247,7 +261,9 @@ pub fn Fire() -> impl IntoView {
                 message.set((e.message, false));
                 return;
             }
-            say(outbox::send(app, &c), app.t(Key::SavedPending));
+            outbox::send(app, &c, move |r| {
+                say(r, app.t(Key::SavedPending));
+            });
         };
         view! {
             <section class="card watch-alert" data-testid="fire-alarm">
@@ -286,10 +302,12 @@ pub fn Fire() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if say(outbox::send(app, &r), app.t(Key::SavedPending)) {
-            repairing.set(None);
-            repaired_by.set(String::new());
-        }
+        outbox::send(app, &r, move |r| {
+            if say(r, app.t(Key::SavedPending)) {
+                repairing.set(None);
+                repaired_by.set(String::new());
+            }
+        })
     };
 
     // Handover: the newest one at the site not yet signed by the one taking over.
@@ -316,13 +334,17 @@ pub fn Fire() -> impl IntoView {
             site_id: site.get_untracked(),
             notes: handover_notes.get_untracked(),
         };
-        if say(outbox::send(app, &h), app.t(Key::SavedPending)) {
-            handover_notes.set(String::new());
-        }
+        outbox::send(app, &h, move |r| {
+            if say(r, app.t(Key::SavedPending)) {
+                handover_notes.set(String::new());
+            }
+        })
     };
     let accept = move |id: String| {
         let a = HandoverAccept { handover_id: id };
-        say(outbox::send(app, &a), app.t(Key::SavedPending));
+        outbox::send(app, &a, move |r| {
+            say(r, app.t(Key::SavedPending));
+        });
     };
     let open_counts = move || {
         let alarms_open = alarms

@@ -5,12 +5,12 @@
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
+use crate::gate::GATE;
 use crate::gate::{self, Arrive, GateKind, GateRow, Leave};
 use crate::i18n::gate::Text;
 use crate::i18n::Key;
 use crate::model::Action;
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
 use leptos::prelude::*;
 
@@ -53,10 +53,10 @@ pub fn Gate() -> impl IntoView {
     let leaving = RwSignal::new(None::<String>);
     let to = RwSignal::new(String::new());
 
+    let rows = crate::components::use_rows(move || vec![GATE.open(&site.get())]);
     let open = Memo::new(move |_| {
-        app.view_rev.track();
         let (s, k) = (site.get(), kind.get());
-        let mut list: Vec<(String, GateRow)> = crate::gate::gate_entries(&queue::rows())
+        let mut list: Vec<(String, GateRow)> = crate::gate::gate_entries(&rows.get())
             .into_iter()
             .filter(|(_, g)| g.site_id == s && g.kind == k.code() && g.left_at.is_none())
             .collect();
@@ -90,7 +90,7 @@ pub fn Gate() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        match outbox::send(app, &a) {
+        outbox::send(app, &a, move |r| match r {
             Ok(_) => {
                 for (s, _) in fields {
                     s.set(String::new());
@@ -99,7 +99,7 @@ pub fn Gate() -> impl IntoView {
                 message.set((app.t(Key::SavedPending).into(), true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let leave = move |entry_id: String| {
         let l = Leave {
@@ -110,14 +110,14 @@ pub fn Gate() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        match outbox::send(app, &l) {
+        outbox::send(app, &l, move |r| match r {
             Ok(_) => {
                 leaving.set(None);
                 to.set(String::new());
                 message.set((String::new(), true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let tap_leave = move |id: String| {
         if kind.get_untracked() == GateKind::Vehicle {

@@ -100,7 +100,8 @@ pub fn HazardReport() -> impl IntoView {
         } else {
             queue::Made::of(&r)
         };
-        match outbox::send_made(app, made, None) {
+        let fixed_on_spot = r.fixed_on_spot;
+        outbox::send_made(app, made, None, move |saved| match saved {
             Ok(_) => {
                 place.set(String::new());
                 description.set(String::new());
@@ -108,7 +109,7 @@ pub fn HazardReport() -> impl IntoView {
                 fixed.set(false);
                 category.set(None);
                 message.set((
-                    if r.fixed_on_spot {
+                    if fixed_on_spot {
                         app.t(Key::SavedPending).to_string()
                     } else {
                         t(Text::SavedARectificationIsRegisteredFor).to_string()
@@ -117,7 +118,7 @@ pub fn HazardReport() -> impl IntoView {
                 ));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     view! {
         <SignedIn>

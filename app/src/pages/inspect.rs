@@ -10,10 +10,11 @@ use crate::i18n::{Key, Locale};
 use crate::inspect::{
     self, ChecklistRow, Inspection, InspectionKind, InspectionRow, ItemResult, Sample,
 };
+use crate::inspect::{INSPECTION, INSPECTION_CHECKLIST, SCREENING_SAMPLE};
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
 use crate::screening::ScreeningRow;
+use crate::screening::SCREENING;
 use leptos::prelude::*;
 
 /// One item being answered: passed, the note, turn a failure into a rectification.
@@ -30,9 +31,14 @@ pub fn Inspect() -> impl IntoView {
     let t = move |w: Text| w.text(app.locale);
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
-    let rows = Memo::new(move |_| {
-        app.view_rev.track();
-        queue::rows()
+    let rows = crate::components::use_rows(move || {
+        let s = site.get();
+        vec![
+            INSPECTION_CHECKLIST.all(),
+            INSPECTION.at(&s),
+            SCREENING_SAMPLE.at(&s),
+            SCREENING.at(&s),
+        ]
     });
     let lists = move || {
         let mut l = rows
@@ -125,7 +131,7 @@ pub fn Inspect() -> impl IntoView {
             }
         };
         let opened = i.items.iter().filter(|x| x.rectify).count();
-        match outbox::send(app, &i) {
+        outbox::send(app, &i, move |r| match r {
             Ok(_) => {
                 for (_, a) in answers.get_untracked() {
                     a.ok.set(true);
@@ -139,7 +145,7 @@ pub fn Inspect() -> impl IntoView {
                 message.set((text, true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let item_rows = move || {
         answers
@@ -224,9 +230,11 @@ pub fn Inspect() -> impl IntoView {
             message.set((e.message, false));
             return;
         }
-        if outbox::send(app, &x).is_ok() {
-            sample_note.set(String::new());
-        }
+        outbox::send(app, &x, move |r| {
+            if r.is_ok() {
+                sample_note.set(String::new());
+            }
+        })
     };
 
     view! {

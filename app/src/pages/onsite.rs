@@ -4,12 +4,13 @@
 
 use crate::components::{destinations, site_name, use_my_sites, SitePicker};
 use crate::components::{FrontTabs, SignedIn};
+use crate::front::VISIT;
 use crate::front::{CheckOut, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::model::Action;
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
+use crate::watch::WATCH_ALERT;
 use leptos::prelude::*;
 
 #[component]
@@ -20,11 +21,16 @@ pub fn OnSite() -> impl IntoView {
     let message = RwSignal::new(String::new());
     let revealed = RwSignal::new(std::collections::HashMap::<String, String>::new());
     // (today's, earlier days') visitors still on site, oldest first.
-    let present = Memo::new(move |_| {
-        app.view_rev.track();
+    // Who is on site (however long ago they came), and today's watchlist alerts.
+    let rows = crate::components::use_rows(move || {
         let s = site.get();
         let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
-        let mut list: Vec<(String, VisitRow)> = crate::front::visits(&queue::rows())
+        vec![VISIT.open(&s), WATCH_ALERT.since(&s, start)]
+    });
+    let present = Memo::new(move |_| {
+        let s = site.get();
+        let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
+        let mut list: Vec<(String, VisitRow)> = crate::front::visits(&rows.get())
             .into_iter()
             .filter(|(_, v)| v.site_id == s && v.checked_out_at.is_none())
             .collect();
@@ -34,10 +40,7 @@ pub fn OnSite() -> impl IntoView {
             .partition(|(_, v)| v.checked_in_at >= start);
         (today, earlier)
     });
-    let alerted = Memo::new(move |_| {
-        app.view_rev.track();
-        crate::watch::alerted_visits(&queue::rows())
-    });
+    let alerted = Memo::new(move |_| crate::watch::alerted_visits(&rows.get()));
     let area_name = move |id: &str| {
         let s = site.get_untracked();
         destinations(sites.get_untracked().iter().find(|x| x.id == s))
@@ -62,9 +65,11 @@ pub fn OnSite() -> impl IntoView {
             .map(|(_, v)| 1 + v.companions as usize)
             .sum::<usize>()
     };
-    let check_out = move |visit_id: String| match outbox::send(app, &CheckOut { visit_id }) {
-        Ok(_) => message.set(String::new()),
-        Err(e) => message.set(e),
+    let check_out = move |visit_id: String| {
+        outbox::send(app, &CheckOut { visit_id }, move |r| match r {
+            Ok(_) => message.set(String::new()),
+            Err(e) => message.set(e),
+        })
     };
     let can_reveal = move || app.me.get().is_some_and(|m| m.can(Action::RevealIdNumber));
     let reveal = move |id: String, minor: bool| {

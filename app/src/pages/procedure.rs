@@ -43,14 +43,14 @@ pub fn ProcedurePanel(
             step: def.code.into(),
             skipped_because: why,
         };
-        match outbox::send(app, &s) {
+        outbox::send(app, &s, move |r| match r {
             Ok(_) => {
                 skipping.set(false);
                 reason.set(String::new());
                 message.set(String::new());
             }
             Err(e) => message.set(e),
-        }
+        })
     };
     let list = move || {
         let done = steps.get();

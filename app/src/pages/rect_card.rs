@@ -79,18 +79,17 @@ pub(super) fn RectCard(
     };
     let base = Some(row.rev);
     let id = StoredValue::new(id);
-    let send = move |made: queue::Made| -> bool {
-        match outbox::send_made(app, made, base) {
+    // `then` runs once the phone's store has the record.
+    let send_then = move |made: queue::Made, then: Box<dyn FnOnce()>| {
+        outbox::send_made(app, made, base, move |r| match r {
             Ok(_) => {
                 tell((app.t(Key::SavedPending).into(), true));
-                true
+                then();
             }
-            Err(e) => {
-                tell((e, false));
-                false
-            }
-        }
+            Err(e) => tell((e, false)),
+        })
     };
+    let send = move |made: queue::Made| send_then(made, Box::new(|| {}));
     let thread = move || {
         let rid = id.get_value();
         let mut list = rows
@@ -214,9 +213,10 @@ pub(super) fn RectCard(
             tell((e.message, false));
             return;
         }
-        if send(queue::Made::of(&p)) {
-            note.set(String::new());
-        }
+        send_then(
+            queue::Made::of(&p),
+            Box::new(move || note.set(String::new())),
+        );
     };
     // Review: approve in one tap, or return with a comment.
     let comment = RwSignal::new(String::new());
@@ -243,9 +243,11 @@ pub(super) fn RectCard(
             tell((e.message, false));
             return;
         }
-        if outbox::send(app, &c).is_ok() {
-            say.set(String::new());
-        }
+        outbox::send(app, &c, move |r| {
+            if r.is_ok() {
+                say.set(String::new());
+            }
+        })
     };
     let may_edit = reviewer && state != RectState::Closed;
     // Who may make which move is the ledger's rule (`hazard::allowed`), the server's too.

@@ -3,9 +3,10 @@
 use crate::components::SignedIn;
 use crate::components::{use_my_sites, SitePicker};
 use crate::hazard::{self, RectRow};
+use crate::hazard::{HAZARD, RECTIFICATION, RECT_COMMENT};
 use crate::i18n::rectify::Text;
+use crate::inspect::INSPECTION;
 use crate::model::{Action, PersonView};
-use crate::phone::queue;
 use crate::phone::state::{use_app, AppState};
 use leptos::prelude::*;
 
@@ -45,9 +46,14 @@ pub fn Rectify() -> impl IntoView {
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let people = use_people(app);
-    let rows = Memo::new(move |_| {
-        app.view_rev.track();
-        queue::rows()
+    let rows = crate::components::use_rows(move || {
+        let s = site.get();
+        vec![
+            RECTIFICATION.all(),
+            RECT_COMMENT.all(),
+            HAZARD.at(&s),
+            INSPECTION.at(&s),
+        ]
     });
     let me = move || app.me.get().map(|m| m.id).unwrap_or_default();
     let reviewer = move || {

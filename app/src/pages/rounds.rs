@@ -12,12 +12,12 @@ use crate::i18n::rounds::Text;
 use crate::i18n::{Key, Locale};
 use crate::model::{Action, Site};
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::use_app;
 use crate::rounds::{
     self, Check, CheckRow, Days, Finish, How, ListReason, RoundRow, RoundStatus, RouteKind,
     RouteRow, Start,
 };
+use crate::rounds::{COURT_DUTY, ROUND, ROUND_CHECK, ROUTE};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -61,9 +61,14 @@ pub fn Rounds() -> impl IntoView {
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let message = RwSignal::new((String::new(), true));
-    let rows = Memo::new(move |_| {
-        app.view_rev.track();
-        queue::rows()
+    let rows = crate::components::use_rows(move || {
+        let s = site.get();
+        vec![
+            ROUTE.all(),
+            ROUND.at(&s),
+            ROUND_CHECK.at(&s),
+            COURT_DUTY.at(&s),
+        ]
     });
     let routes = Memo::new(move |_| {
         let s = site.get();
@@ -113,10 +118,10 @@ pub fn Rounds() -> impl IntoView {
             id: new_uuid(),
             route_id,
         };
-        match outbox::send(app, &s) {
+        outbox::send(app, &s, move |r| match r {
             Ok(_) => message.set((String::new(), true)),
             Err(e) => message.set((e, false)),
-        }
+        })
     };
 
     let route_card = move |(id, r): (String, RouteRow)| {
@@ -305,7 +310,7 @@ fn RoundCard(
             message.set((e.message, false));
             return;
         }
-        match outbox::send(app, &c) {
+        outbox::send(app, &c, move |r| match r {
             Ok(_) => {
                 picking.set(None);
                 finding.set(String::new());
@@ -313,7 +318,7 @@ fn RoundCard(
                 message.set((String::new(), true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let scan = move |_| {
         scanning.set(true);
@@ -349,10 +354,10 @@ fn RoundCard(
             round_id: round_id.get_value(),
             note: note.get_untracked(),
         };
-        match outbox::send(app, &f) {
+        outbox::send(app, &f, move |r| match r {
             Ok(_) => message.set((app.t(Key::SavedPending).into(), true)),
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let left = move || {
         let confirmed: Vec<String> = checks.get().into_iter().map(|c| c.area_id).collect();

@@ -10,7 +10,6 @@ use crate::i18n::Key;
 use crate::idcard;
 use crate::model::Action;
 use crate::phone::outbox;
-use crate::phone::queue;
 use crate::phone::state::{use_app, AppState};
 use crate::screening::{
     self, controlled_knife, Disposition, Equipment, Item, ItemCategory, Outcome, Screening,
@@ -90,10 +89,11 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
     let xray = RwSignal::new(None::<bool>);
     let note = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
-    let last = Memo::new(move |_| {
-        app.view_rev.track();
-        crate::screening::last_self_test(&queue::rows(), &site.get())
+    let tests = crate::components::use_rows(move || {
+        let now = crate::phone::client::now_ms() as i64;
+        vec![crate::screening::SELF_TEST.since(&site.get(), now - SHIFT_MS)]
     });
+    let last = Memo::new(move |_| crate::screening::last_self_test(&tests.get(), &site.get()));
     let due = move || {
         last.get()
             .is_none_or(|t| t < crate::phone::client::now_ms() as i64 - SHIFT_MS)
@@ -127,10 +127,10 @@ fn SelfTestCard(site: RwSignal<String>) -> impl IntoView {
             message.set(e.message);
             return;
         }
-        match outbox::send(app, &t) {
+        outbox::send(app, &t, move |r| match r {
             Ok(_) => message.set(String::new()),
             Err(e) => message.set(e),
-        }
+        })
     };
     view! {
         <Show when=due fallback=move || view! {
@@ -172,9 +172,16 @@ pub fn Screen() -> impl IntoView {
     let bad_field = RwSignal::new(String::new());
 
     // Today's registrations at this site not screened yet, newest first.
+    let today = crate::components::use_rows(move || {
+        let s = site.get();
+        let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
+        vec![
+            crate::front::VISIT.since(&s, start),
+            crate::screening::SCREENING.since(&s, start),
+        ]
+    });
     let waiting = Memo::new(move |_| {
-        app.view_rev.track();
-        let rows = queue::rows();
+        let rows = today.get();
         let s = site.get();
         let start = crate::core::court_day_start(crate::phone::client::now_ms() as i64);
         let screened: std::collections::HashSet<String> = crate::screening::screenings(&rows)
@@ -192,7 +199,7 @@ pub fn Screen() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let choose = move |id: String| {
-        let rows = queue::rows();
+        let rows = today.get_untracked();
         if let Some((_, v)) = crate::front::visits(&rows)
             .into_iter()
             .find(|(i, _)| *i == id)
@@ -265,13 +272,13 @@ pub fn Screen() -> impl IntoView {
             message.set((m, false));
             return;
         }
-        match outbox::send(app, &s) {
+        outbox::send(app, &s, move |r| match r {
             Ok(_) => {
                 clear();
                 message.set((app.t(Key::SavedPending).into(), true));
             }
             Err(e) => message.set((e, false)),
-        }
+        })
     };
     let invalid = move |field: &'static str| move || bad_field.get() == field;
     let allowed = move || app.me.get().is_some_and(|m| m.can(Action::RecordScreening));
@@ -344,7 +351,7 @@ pub fn Screen() -> impl IntoView {
                                 // The chosen one stays listed after it is screened elsewhere.
                                 let chosen = visit.get();
                                 if !chosen.is_empty() && !list.iter().any(|(id, _)| *id == chosen) {
-                                    if let Some(v) = crate::front::visits(&queue::rows()).into_iter().find(|(id, _)| *id == chosen) {
+                                    if let Some(v) = crate::front::visits(&today.get()).into_iter().find(|(id, _)| *id == chosen) {
                                         list.insert(0, v);
                                     }
                                 }

@@ -7,6 +7,7 @@ use crate::components::{
     destinations, field, hold_update_while, my_sites, site_name, FrontTabs, SignedIn,
 };
 use crate::core::new_uuid;
+use crate::front::VISIT;
 use crate::front::{self, CheckIn, VisitCategory, VisitRow};
 use crate::i18n::{Key, Locale};
 use crate::idcard::IdType;
@@ -14,8 +15,8 @@ use crate::model::{Action, Site};
 use crate::phone::client::store;
 use crate::phone::outbox;
 use crate::phone::queue;
-use crate::phone::queue::SaveError;
 use crate::phone::state::use_app;
+use crate::watch::WATCH;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -224,19 +225,32 @@ pub fn Visit() -> impl IntoView {
     hold_update_while(dirty);
 
     // Returning visitors this phone holds for the chosen site.
+    // Looked up by the start of the name or the last digits of the number: an index range of
+    // the phone's store, not every visit it holds.
+    let looked = crate::components::use_rows(move || {
+        let q = lookup.get().trim().to_uppercase();
+        let site = f.site.get();
+        let mut wants = Vec::new();
+        if q.chars().count() >= 2 {
+            wants.push(VISIT.named(&site, &q));
+            if q.len() >= 3 {
+                wants.push(VISIT.tail(&site, &q));
+            }
+        }
+        wants
+    });
     let matches = Memo::new(move |_| {
-        app.view_rev.track();
         let q = lookup.get().trim().to_uppercase();
         if q.chars().count() < 2 {
             return Vec::new();
         }
         let site = f.site.get();
         let mut seen = std::collections::HashSet::new();
-        crate::front::visits(&crate::phone::queue::rows())
+        crate::front::visits(&looked.get())
             .into_iter()
             .filter(|(_, v)| v.site_id == site)
             .filter(|(_, v)| {
-                v.name.to_uppercase().contains(&q) || (q.len() >= 3 && v.id_masked.ends_with(&q))
+                v.name.to_uppercase().starts_with(&q) || (q.len() >= 3 && v.id_masked.ends_with(&q))
             })
             // The newest visit of each person.
             .filter(|(_, v)| seen.insert((v.name.clone(), v.id_masked.clone())))
@@ -265,44 +279,46 @@ pub fn Visit() -> impl IntoView {
                 return;
             }
         };
-        match queue::save_for(app, &args, &me.id, fixing.get_untracked()) {
-            Ok(_) => {
-                // The watchlist, matched on the phone without any number kept on it.
-                let v = &checked.visit;
-                if let Some((watch_id, reason)) = crate::watch::find_hit(
-                    &queue::rows(),
-                    v.id_type,
-                    &v.id_number,
-                    v.repeat_of.as_deref(),
-                ) {
-                    alert.set(Some(super::watchlist::PendingAlert {
-                        visit_id: v.id.clone(),
-                        site_id: v.site_id.clone(),
-                        watch_id,
-                        visitor: v.name.clone(),
-                        reason,
-                    }));
-                }
-                crate::phone::client::store::set(
-                    store::LAST_POST,
-                    &(args.site_id.clone(), args.area_id.clone()),
-                );
-                f.clear();
-                saved.set(Some(args.id.clone()));
-                lookup.set(String::new());
-                fixing.set(None);
-                bad_field.set(String::new());
-                let text = if checked.incomplete.is_empty() {
-                    app.t(Key::SavedPending)
-                } else {
-                    app.t(Key::IncompleteSaved)
-                };
-                message.set((text.into(), true));
-                leptos::task::spawn_local(outbox::sync(app));
+        let replaces = fixing.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = queue::save_for(app, &args, &me.id, replaces).await {
+                message.set((outbox::save_error(app, e), false));
+                queue::check_room(app).await;
+                return;
             }
-            Err(SaveError::StorageFull) => message.set((app.t(Key::ErrStorageFull).into(), false)),
-            Err(SaveError::TooLarge) => message.set((app.t(Key::ErrRecordTooLarge).into(), false)),
-        }
+            // The watchlist, matched on the phone without any number kept on it.
+            let v = &checked.visit;
+            let earlier: Vec<String> = v.repeat_of.iter().cloned().collect();
+            let rows = queue::read(vec![WATCH.all(), VISIT.ids(earlier)]).await;
+            if let Some((watch_id, reason)) =
+                crate::watch::find_hit(&rows, v.id_type, &v.id_number, v.repeat_of.as_deref())
+            {
+                alert.set(Some(super::watchlist::PendingAlert {
+                    visit_id: v.id.clone(),
+                    site_id: v.site_id.clone(),
+                    watch_id,
+                    visitor: v.name.clone(),
+                    reason,
+                }));
+            }
+            crate::phone::client::store::set(
+                store::LAST_POST,
+                &(args.site_id.clone(), args.area_id.clone()),
+            );
+            f.clear();
+            saved.set(Some(args.id.clone()));
+            lookup.set(String::new());
+            fixing.set(None);
+            bad_field.set(String::new());
+            let text = if checked.incomplete.is_empty() {
+                app.t(Key::SavedPending)
+            } else {
+                app.t(Key::IncompleteSaved)
+            };
+            message.set((text.into(), true));
+            leptos::task::spawn_local(outbox::sync(app));
+            queue::check_room(app).await;
+        });
     };
     let allowed = move || {
         app.me

@@ -42,14 +42,14 @@ pub fn WatchAlertPanel(alert: RwSignal<Option<PendingAlert>>) -> impl IntoView {
             message.set(e.message);
             return;
         }
-        match outbox::send(app, &a) {
+        outbox::send(app, &a, move |r| match r {
             Ok(_) => {
                 alert.set(None);
                 note.set(String::new());
                 message.set(String::new());
             }
             Err(e) => message.set(e),
-        }
+        })
     };
     move || {
         alert.get().map(|p| {

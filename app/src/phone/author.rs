@@ -47,44 +47,8 @@ pub async fn fetch(app: AppState) -> Option<bool> {
 /// session without a secret) or with a voided secret, and asks the server to apply what it
 /// held of theirs, signed anew.
 pub async fn sign_waiting(app: AppState) {
-    let Some(key) = current() else { return };
-    let Some(secret) = key.bytes() else { return };
+    let held = sign_pending(true).await;
     let Some(dev) = device() else { return };
-    if key.client_id != dev.client_id {
-        return;
-    }
-    let mut held: Vec<(u64, Proof)> = Vec::new();
-    queue::update(|o| {
-        if o.client_id != dev.client_id {
-            return;
-        }
-        for e in o.entries.iter_mut() {
-            if e.mutation.author != key.person || e.mutation.name == crate::sync::SKIP {
-                continue;
-            }
-            let proof = sign(
-                &secret,
-                &e.mutation,
-                &dev.client_id,
-                e.mutation.id,
-                key.generation,
-            );
-            match &e.state {
-                EntryState::Pending
-                    if e.mutation
-                        .proof
-                        .as_ref()
-                        .is_none_or(|p| p.g != key.generation) =>
-                {
-                    e.mutation.proof = Some(proof);
-                }
-                EntryState::Held { code, .. } if code != "device_revoked" => {
-                    held.push((e.mutation.id, proof));
-                }
-                _ => {}
-            }
-        }
-    });
     for chunk in held.chunks(crate::sync::LIMITS.batch) {
         let body = serde_json::json!({"client_id": dev.client_id, "signed": chunk});
         let Ok(results) = client::post_with_device::<_, Vec<MutationResult>>(
@@ -96,9 +60,63 @@ pub async fn sign_waiting(app: AppState) {
         else {
             break;
         };
-        queue::update(|x| x.on_settled(&results, client::now_ms() as i64));
+        queue::update(|x| x.on_settled(&results, client::now_ms() as i64)).await;
     }
     queue::refresh_counts(app);
+}
+
+/// Signs the signed-in person's pending records that carry no proof of their current secret
+/// (run before every send too, so none goes out unsigned when it could be signed). With
+/// `held`, also returns the proofs for their records the server holds.
+pub async fn sign_pending(held: bool) -> Vec<(u64, Proof)> {
+    let mut out: Vec<(u64, Proof)> = Vec::new();
+    let (Some(key), Some(dev)) = (current(), device()) else {
+        return out;
+    };
+    let Some(secret) = key.bytes() else {
+        return out;
+    };
+    if key.client_id != dev.client_id {
+        return out;
+    }
+    let stale = |e: &crate::sync::Entry| {
+        e.mutation.author == key.person
+            && e.mutation.name != crate::sync::SKIP
+            && match &e.state {
+                EntryState::Pending => e
+                    .mutation
+                    .proof
+                    .as_ref()
+                    .is_none_or(|p| p.g != key.generation),
+                EntryState::Held { code, .. } => held && code != "device_revoked",
+                _ => false,
+            }
+    };
+    // Nothing to sign (the usual case before a send): no write.
+    if !queue::load().entries.iter().any(stale) {
+        return out;
+    }
+    queue::update(|o| {
+        if o.client_id != dev.client_id {
+            return;
+        }
+        for e in o.entries.iter_mut().filter(|e| stale(e)) {
+            let proof = sign(
+                &secret,
+                &e.mutation,
+                &dev.client_id,
+                e.mutation.id,
+                key.generation,
+            );
+            if e.state == EntryState::Pending {
+                e.mutation.proof = Some(proof);
+            } else {
+                out.push((e.mutation.id, proof));
+            }
+        }
+    })
+    .await;
+    out
 }
 
 /// After the server accepted this person's password (a sign-in, a change of password): takes

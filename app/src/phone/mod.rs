@@ -1,15 +1,17 @@
-//! The phone's infrastructure, under every page: the http client and local storage, the app's
-//! shared state, the outbox as stored and the flusher that sends it, the author secret, the
+//! The phone's infrastructure, under every page: the http client and local storage, the
+//! phone's store in IndexedDB, the app's shared state, the outbox as stored and the flusher
+//! that sends it, the author secret, the
 //! phone's estimate of the server's clock, people known offline, the service worker, the
 //! camera's scanner.
 //!
 //! Layers, each importing only those before it (`make lint` fails on a cycle): `client` →
-//! `clock`, `known`, `scan` → `secret` → `state` → `queue` → `author` → `outbox` → `pwa` →
-//! `session`.
+//! `db` → `clock`, `known`, `scan` → `secret` → `state` → `queue` → `author` → `outbox` →
+//! `pwa` → `session`.
 
 pub mod author;
 pub mod client;
 pub mod clock;
+pub mod db;
 pub mod known;
 pub mod outbox;
 pub mod pwa;

@@ -3,18 +3,25 @@
 
 use crate::i18n::Key;
 use crate::phone::client::{self, store};
+use crate::phone::db;
 use crate::phone::queue::{
-    self, device, limits, load, refresh_counts, update, Made, SaveError, LAST_SYNC, VIEW,
+    self, device, limits, load, refresh_counts, update, Made, SaveError, LAST_SYNC,
 };
 use crate::phone::state::{AppState, Blocked};
 use crate::record::Record;
-use crate::sync::{Limits, PullRequest, PullResponse, PushRequest, PushResponse, View, PROTOCOL};
+use crate::sync::{Limits, PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL};
 use leptos::prelude::*;
 
-/// Saves a record by the signed-in person and starts sending it; on failure, the text to show.
-pub fn send<T: Record>(app: AppState, args: &T) -> Result<u64, String> {
-    send_made(app, Made::of(args), None)
+/// Saves a record by the signed-in person and starts sending it; `done` hears the outcome
+/// once the phone's store has it (or, on failure, the text to show: the form keeps what was
+/// typed).
+pub fn send<T: Record>(app: AppState, args: &T, done: impl FnOnce(Result<u64, String>) + 'static) {
+    send_made(app, Made::of(args), None, done)
 }
+
+/// What hears a save's outcome (boxed: one copy of the saving in the download, not one per
+/// form).
+pub type Done = Box<dyn FnOnce(Result<u64, String>)>;
 
 /// As [`send`], for a change to a record the server may have changed meanwhile:
 /// `base_version` is the revision the person read (the server refuses it if stale).
@@ -22,26 +29,47 @@ pub fn send_on<T: Record>(
     app: AppState,
     args: &T,
     base_version: Option<i64>,
-) -> Result<u64, String> {
-    send_made(app, Made::of(args), base_version)
+    done: impl FnOnce(Result<u64, String>) + 'static,
+) {
+    send_made(app, Made::of(args), base_version, done)
 }
 
 /// As [`send_on`], for a record already [`Made`].
-#[inline(never)]
-pub fn send_made(app: AppState, made: Made, base_version: Option<i64>) -> Result<u64, String> {
-    let me = app
-        .me
-        .get_untracked()
-        .ok_or_else(|| app.t(Key::ErrNotSignedIn).to_string())?;
-    match queue::save(app, &made, &me.id, None, base_version) {
-        Ok(id) => {
-            leptos::task::spawn_local(sync(app));
-            Ok(id)
-        }
-        Err(SaveError::StorageFull) => Err(app.t(Key::ErrStorageFull).into()),
-        Err(SaveError::TooLarge) => Err(app.t(Key::ErrRecordTooLarge).into()),
-    }
+pub fn send_made(
+    app: AppState,
+    made: Made,
+    base_version: Option<i64>,
+    done: impl FnOnce(Result<u64, String>) + 'static,
+) {
+    save_and_send(app, made, base_version, Box::new(done))
 }
+
+#[inline(never)]
+fn save_and_send(app: AppState, made: Made, base_version: Option<i64>, done: Done) {
+    let Some(me) = app.me.get_untracked() else {
+        return done(Err(app.t(Key::ErrNotSignedIn).to_string()));
+    };
+    leptos::task::spawn_local(async move {
+        let r = queue::save(app, &made, &me.id, None, base_version).await;
+        if r.is_ok() {
+            leptos::task::spawn_local(sync(app));
+        }
+        done(r.map_err(|e| save_error(app, e)));
+        queue::check_room(app).await;
+    });
+}
+
+/// What a failed save tells the person.
+pub fn save_error(app: AppState, e: SaveError) -> String {
+    app.t(match e {
+        SaveError::StorageFull => Key::ErrStorageFull,
+        SaveError::TooLarge => Key::ErrRecordTooLarge,
+        SaveError::Replaced => Key::ErrStoreReplaced,
+        SaveError::Unavailable => Key::ErrStoreUnavailable,
+    })
+    .into()
+}
+
 /// Tells the server the signed-in person uses this phone, so their records queued here can be
 /// sent after they sign out (by whoever signs in next).
 pub async fn hello(app: AppState) {
@@ -97,21 +125,20 @@ pub async fn sync(app: AppState) {
     .await;
 }
 
-/// Pulls every page of changes since the phone's cursor into its copy (a different person
-/// than the one it was pulled for starts from nothing: their scope may differ; a reset answer,
-/// after a change of roles or sites or a restored server, drops what was there). `true` when
-/// the server turned out to have lost records this phone sent: they wait to be sent again.
+/// Pulls every page of changes since the phone's cursor into its store, each page in one
+/// transaction. The next person on a shared phone goes on from the same cursor: when they may
+/// see the same (the same roles at the same sites) only the difference comes; else the server
+/// answers a reset, which drops what was there (so does a restored server). `true` when the
+/// server turned out to have lost records this phone sent: they wait to be sent again.
 pub async fn pull(app: AppState) -> bool {
     let (Some(dev), Some(me)) = (device(), app.me.get_untracked()) else {
         return false;
     };
     for _ in 0..200 {
-        let view = store::get::<View>(VIEW).unwrap_or_default();
-        let cursor = if view.person == me.id {
-            view.cursor
-        } else {
-            None
+        let Ok(view) = db::view_head().await else {
+            return false;
         };
+        let cursor = view.cursor;
         let o = load();
         let req = PullRequest {
             client_id: dev.client_id.clone(),
@@ -139,6 +166,10 @@ pub async fn pull(app: AppState) -> bool {
         };
         crate::phone::clock::contact(resp.server_time, crate::phone::clock::mono_now() - started);
         app.contact();
+        if queue::server_ahead(resp.last_mutation_id).await {
+            queue::lost(app);
+            return false;
+        }
         if !resp.forget.is_empty() {
             // Disabled, password reset or changed elsewhere: this phone no longer opens for them.
             let mut known =
@@ -152,30 +183,28 @@ pub async fn pull(app: AppState) -> bool {
             o.on_settled(&resp.settled, client::now_ms() as i64);
             o.on_pull(resp.last_mutation_id, resp.backed_up_to);
             resend = o.pending() > before;
-        });
+        })
+        .await;
         if resend {
             refresh_counts(app);
             return true;
         }
-        // Read again: another tab may have pulled meanwhile; applying twice is harmless.
-        let mut view = store::get::<View>(VIEW).unwrap_or_default();
-        if view.person != me.id {
-            view = View {
-                person: me.id.clone(),
-                ..View::default()
-            };
-        }
-        view.apply(&resp);
-        crate::registry::prune(&mut view.rows, resp.server_time);
-        if !store::set(VIEW, &view) {
-            // Full: the outbox matters more than the copy; keep the cursor where it was.
+        // Another tab may have pulled meanwhile: applying a page twice is harmless.
+        if db::apply_pull(&resp, &me.id, resp.server_time)
+            .await
+            .is_err()
+        {
+            // Full: the outbox matters more than the copy; the cursor stays where it was.
             break;
         }
+        queue::pulled_upto(resp.last_mutation_id);
+        app.view_rev.update(|n| *n = n.wrapping_add(1));
         if !resp.has_more {
             break;
         }
     }
     refresh_counts(app);
+    queue::check_room(app).await;
     false
 }
 
@@ -195,6 +224,8 @@ pub async fn flush(app: AppState) {
         return;
     };
     app.flushing.set(true);
+    // What waits unsigned (an older build's, or saved before the secret came) is signed first.
+    crate::phone::author::sign_pending(false).await;
     let mut ok = true;
     let mut limits = limits();
     for _ in 0..100 {
@@ -205,7 +236,7 @@ pub async fn flush(app: AppState) {
         }
         let sent = batch.len();
         let ids: Vec<u64> = batch.iter().map(|m| m.id).collect();
-        update(|o| o.mark_sent(&ids));
+        update(|o| o.mark_sent(&ids)).await;
         let req = PushRequest {
             client_id: dev.client_id.clone(),
             protocol: PROTOCOL,
@@ -228,11 +259,17 @@ pub async fn flush(app: AppState) {
                     crate::phone::clock::mono_now() - started,
                 );
                 app.contact();
+                if queue::server_ahead(resp.last_mutation_id).await {
+                    queue::lost(app);
+                    ok = false;
+                    break;
+                }
                 let now = client::now_ms() as i64;
                 update(|o| {
                     o.on_push_response(&resp, now);
                     o.prune();
-                });
+                })
+                .await;
                 let said = Limits::read(&resp.limits);
                 if said != limits {
                     limits = said;

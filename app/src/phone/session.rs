@@ -58,12 +58,10 @@ pub async fn refresh_me(app: AppState) {
 /// when the network comes back, when the app returns to the foreground, and on a timer.
 #[cfg(feature = "hydrate")]
 pub fn start(app: AppState) {
+    use crate::phone::state::StoreTrouble;
     use leptos::task::spawn_local;
     use std::time::Duration;
 
-    app.hydrated.set(true);
-    crate::phone::queue::prune_view();
-    crate::phone::queue::refresh_counts(app);
     if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
         app.last_contact.set(Some(ms));
     }
@@ -71,7 +69,20 @@ pub fn start(app: AppState) {
         app.me.set(Some(me));
         app.loaded.set(true);
     }
-    spawn_local(refresh_me(app));
+    // The phone's store first (moving what an older build kept in local storage), then the
+    // server: nothing is sent or pulled before the outbox is read.
+    spawn_local(async move {
+        match crate::phone::queue::open(app).await {
+            Ok(()) if app.store.get_untracked() == Some(StoreTrouble::WaitingForTabs) => {
+                app.store.set(None)
+            }
+            Ok(()) => {}
+            Err(_) => app.store.set(Some(StoreTrouble::Unavailable)),
+        }
+        crate::phone::queue::watch_room(app).await;
+        app.hydrated.set(true);
+        refresh_me(app).await;
+    });
 
     let on_online = move |_: web_sys::Event| spawn_local(refresh_me(app));
     let on_offline = move |_: web_sys::Event| app.online.set(false);
@@ -98,8 +109,12 @@ pub fn start(app: AppState) {
         },
         Duration::from_secs(10),
     );
-    // Another tab saved or synced: show its counts.
-    let _ =
-        window_event_listener_untyped("storage", move |_| crate::phone::queue::refresh_counts(app));
+    let _ = window_event_listener_untyped("gp-store-blocked", move |_| {
+        app.store.set(Some(StoreTrouble::WaitingForTabs))
+    });
+    // A newer build took the store over in another tab: this page no longer saves.
+    let _ = window_event_listener_untyped("gp-store-replaced", move |_| {
+        app.store.set(Some(StoreTrouble::Replaced))
+    });
     crate::phone::pwa::register(app);
 }

@@ -45,6 +45,26 @@ pub struct AppState {
     pub failures: RwSignal<u32>,
     /// Bumped whenever the outbox or the phone's copy of records changes: lists re-read.
     pub view_rev: RwSignal<u32>,
+    /// What is wrong with the phone's store, said on every page until it is not.
+    pub store: RwSignal<Option<StoreTrouble>>,
+}
+
+/// Why records may not be safe on this phone, or soon will not be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreTrouble {
+    /// The browser gives no IndexedDB (a private window): nothing can be kept.
+    Unavailable,
+    /// A newer build took the store over in another tab: this page must reload to save.
+    Replaced,
+    /// A newer build waits for the other tabs of this app to close.
+    WaitingForTabs,
+    /// The store was cleared while records were waiting: the server has later ones from this
+    /// phone than it holds. Saving stops until the phone is enrolled again.
+    Lost,
+    /// Less than 20% of the storage quota, or 50 MB, is left.
+    Low,
+    /// A save was refused for want of room (until one succeeds again).
+    Full,
 }
 
 impl AppState {
@@ -68,6 +88,7 @@ impl AppState {
             sync_blocked: RwSignal::new(None),
             failures: RwSignal::new(0),
             view_rev: RwSignal::new(0),
+            store: RwSignal::new(None),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::rows::Entity;
 pub mod view;
 pub use view::steps_of;
 
-pub const PROCEDURE_STEP: Entity = Entity::declare("procedure_step").kept_by("at");
+pub const PROCEDURE_STEP: Entity = Entity::declare("procedure_step").kept_by("at", 30);
 
 coded!(
     /// Which procedure a step belongs to.

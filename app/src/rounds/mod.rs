@@ -14,9 +14,9 @@ use crate::rows::Entity;
 pub mod view;
 
 pub const ROUTE: Entity = Entity::declare("route");
-pub const ROUND: Entity = Entity::declare("round").kept_by("started_at");
-pub const ROUND_CHECK: Entity = Entity::declare("round_check").kept_by("checked_at");
-pub const COURT_DUTY: Entity = Entity::declare("court_duty").kept_by("started_at");
+pub const ROUND: Entity = Entity::declare("round").kept_by("started_at", 14);
+pub const ROUND_CHECK: Entity = Entity::declare("round_check").kept_by("checked_at", 14);
+pub const COURT_DUTY: Entity = Entity::declare("court_duty").kept_by("started_at", 14);
 
 const MINUTE: i64 = 60 * 1000;
 const DAY: i64 = 24 * 60 * MINUTE;

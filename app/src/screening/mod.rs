@@ -13,11 +13,11 @@ use crate::rows::Entity;
 pub mod view;
 pub use view::{deposits, last_self_test, screenings};
 
-pub const SCREENING: Entity = Entity::declare("screening").kept_by("screened_at");
+pub const SCREENING: Entity = Entity::declare("screening").kept_by("screened_at", 30);
 pub const DEPOSIT: Entity = Entity::declare("deposit")
-    .kept_by("deposited_at")
+    .kept_by("deposited_at", 30)
     .open_until("closed_at");
-pub const SELF_TEST: Entity = Entity::declare("self_test").kept_by("tested_at");
+pub const SELF_TEST: Entity = Entity::declare("self_test").kept_by("tested_at", 14);
 
 coded!(
     /// Screening equipment and methods.

@@ -98,7 +98,6 @@ mod tests {
     use crate::record::testing::mutation as m;
     use crate::registry::prune;
     use crate::registry::show;
-    use crate::rows::KEEP_DAYS;
     use serde_json::json;
 
     #[test]
@@ -118,7 +117,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].0, "s1/0");
         // Much later, the open deposit is still on the phone; the screening is not.
-        let later = 1_795_885_200_000 + (KEEP_DAYS + 1) * 24 * 3600 * 1000;
+        let later = 1_795_885_200_000 + (SCREENING.window().unwrap().1 + 1) * 24 * 3600 * 1000;
         prune(&mut rows, later);
         assert!(screenings(&rows).is_empty());
         assert_eq!(deposits(&rows).len(), 1);

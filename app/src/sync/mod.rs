@@ -7,9 +7,11 @@
 
 mod outbox;
 mod time;
+mod view;
 
 pub use outbox::*;
 pub use time::*;
+pub use view::*;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -100,6 +100,35 @@ fn outcome(r: &MutationResult, now: i64) -> EntryState {
 pub const SKIP: &str = "sync.skip";
 
 impl Entry {
+    /// A new pending entry: mutation `id`, not yet signed.
+    pub fn new(
+        id: u64,
+        name: &str,
+        v: u32,
+        author: &str,
+        args: serde_json::Value,
+        client_time: i64,
+    ) -> Entry {
+        Entry {
+            mutation: Mutation {
+                id,
+                name: name.into(),
+                v,
+                author: author.into(),
+                args,
+                client_time,
+                clock: None,
+                base_version: None,
+                oversized: None,
+                replay_of: Vec::new(),
+                proof: None,
+            },
+            state: EntryState::Pending,
+            attempts: 0,
+            resend_skip: false,
+        }
+    }
+
     /// The mutation as the next batch sends it.
     fn to_send(&self) -> Mutation {
         if self.resend_skip {
@@ -174,25 +203,31 @@ impl Outbox {
         let mut next = self.clone();
         next.last_id += 1;
         let id = next.last_id;
-        next.entries.push(Entry {
-            mutation: Mutation {
-                id,
-                name: name.into(),
-                v,
-                author: author.into(),
-                args,
-                client_time,
-                clock: None,
-                base_version: None,
-                oversized: None,
-                replay_of: Vec::new(),
-                proof: None,
-            },
-            state: EntryState::Pending,
-            attempts: 0,
-            resend_skip: false,
-        });
+        next.entries
+            .push(Entry::new(id, name, v, author, args, client_time));
         (next, id)
+    }
+
+    /// Lays this phone's mutations that `rows` (pulled when the server had applied up to
+    /// `last_mutation_id`) do not show yet on top of them, in id order: pending ones, held
+    /// ones (shown as made), and acknowledged ones not yet pulled. Refused ones are not
+    /// shown as done.
+    pub fn lay(
+        &self,
+        rows: &mut Rows,
+        last_mutation_id: u64,
+        apply: impl Fn(&mut Rows, &Mutation),
+    ) {
+        for e in &self.entries {
+            let laid = match e.state {
+                EntryState::Pending | EntryState::Held { .. } => true,
+                EntryState::Acked { .. } => e.mutation.id > last_mutation_id,
+                EntryState::Rejected { .. } => false,
+            };
+            if laid {
+                apply(rows, &e.mutation);
+            }
+        }
     }
 
     /// The next batch to send: pending mutations in id order, as many as `limits` take by
@@ -419,63 +454,5 @@ impl Outbox {
         self.entries
             .iter()
             .filter(|e| matches!(e.state, EntryState::Rejected { .. }))
-    }
-}
-
-/// The phone's copy of what the server sent by pull, by entity and id.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct View {
-    #[serde(default)]
-    pub cursor: Option<serde_json::Value>,
-    /// The last of this phone's mutations the server had applied when it answered: the rows
-    /// already show those, and only later ones are laid on top.
-    #[serde(default)]
-    pub last_mutation_id: u64,
-    /// Whose scope the rows are (the signed-in person when pulled); another person pulls anew.
-    #[serde(default)]
-    pub person: String,
-    pub rows: Rows,
-}
-
-pub use crate::rows::Rows;
-
-impl View {
-    pub fn apply(&mut self, resp: &PullResponse) {
-        if resp.reset {
-            self.rows.clear();
-        }
-        for c in &resp.changes {
-            let table = self.rows.pulled_mut(&c.entity);
-            match c.op {
-                Op::Put => {
-                    table.insert(c.id.clone(), c.data.clone());
-                }
-                Op::Del => {
-                    table.remove(&c.id);
-                }
-            }
-        }
-        self.cursor = Some(resp.cursor.clone());
-        self.last_mutation_id = resp.last_mutation_id;
-    }
-
-    /// What the phone shows: the server's rows with this phone's mutations that the server had
-    /// not applied when it answered laid on top (pending ones, and acknowledged ones not yet
-    /// pulled), in id order. Rejected ones are not shown as done.
-    pub fn optimistic(&self, outbox: &Outbox, apply: impl Fn(&mut Rows, &Mutation)) -> Rows {
-        let mut rows = self.rows.clone();
-        for e in &outbox.entries {
-            let laid = match e.state {
-                EntryState::Pending => true,
-                EntryState::Acked { .. } => e.mutation.id > self.last_mutation_id,
-                // Made by its author, not yet applied: shown as made.
-                EntryState::Held { .. } => true,
-                EntryState::Rejected { .. } => false,
-            };
-            if laid {
-                apply(&mut rows, &e.mutation);
-            }
-        }
-        rows
     }
 }

@@ -19,7 +19,7 @@ pub mod view;
 pub use view::{alerted_visits, find_hit, watchlist};
 
 pub const WATCH: Entity = Entity::declare("watch");
-pub const WATCH_ALERT: Entity = Entity::declare("watch_alert").kept_by("alerted_at");
+pub const WATCH_ALERT: Entity = Entity::declare("watch_alert").kept_by("alerted_at", 30);
 
 /// Iterations of PBKDF2 for a new entry's key: with a salt per entry, a registration computes
 /// one key per entry, so 200 entries must stay within 300 ms on a cheap phone (measured by

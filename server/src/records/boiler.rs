@@ -41,8 +41,6 @@ pub const BOILER: Entity = Entity {
     ],
     gone: &["deleted_at"],
     shape: super::as_stored,
-    time_column: "updated_at",
-    max_age_days: 36500,
     court_wide: false,
 };
 
@@ -73,8 +71,6 @@ pub const READING: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "read_at",
-    max_age_days: 40,
     court_wide: false,
 };
 

@@ -31,8 +31,6 @@ pub const ENTITY: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "recorded_at",
-    max_age_days: 30,
     court_wide: false,
 };
 

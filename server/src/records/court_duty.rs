@@ -26,8 +26,6 @@ pub const COURT_DUTY: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "started_at",
-    max_age_days: 14,
     court_wide: false,
 };
 

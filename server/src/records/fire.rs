@@ -28,8 +28,6 @@ pub const ALARM: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "raised_at",
-    max_age_days: 30,
     court_wide: false,
 };
 
@@ -49,8 +47,6 @@ pub const STEP: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "at",
-    max_age_days: 30,
     court_wide: false,
 };
 
@@ -70,8 +66,6 @@ pub const REPAIR: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "opened_at",
-    max_age_days: 180,
     court_wide: false,
 };
 
@@ -91,8 +85,6 @@ pub const STATUS: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "recorded_at",
-    max_age_days: 7,
     court_wide: false,
 };
 
@@ -330,8 +322,6 @@ pub const HANDOVER: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "handed_at",
-    max_age_days: 14,
     court_wide: false,
 };
 
@@ -409,8 +399,6 @@ pub const SHIFT: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "starts_at",
-    max_age_days: 7,
     court_wide: false,
 };
 

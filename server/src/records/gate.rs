@@ -34,8 +34,6 @@ pub const ENTITY: Entity = Entity {
     ],
     gone: &["anonymised_at"],
     shape: super::as_stored,
-    time_column: "arrived_at",
-    max_age_days: 180,
     court_wide: false,
 };
 

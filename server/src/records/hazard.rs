@@ -37,8 +37,6 @@ pub const HAZARD: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "reported_at",
-    max_age_days: 90,
     court_wide: false,
 };
 
@@ -79,8 +77,6 @@ pub const RECT: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "found_at",
-    max_age_days: 3650,
     court_wide: false,
 };
 
@@ -91,8 +87,6 @@ pub const COMMENT: Entity = Entity {
     columns: &["rect_id", "site_id", "kind", "text", "at", "author_id"],
     gone: &[],
     shape: super::as_stored,
-    time_column: "at",
-    max_age_days: 3650,
     court_wide: false,
 };
 

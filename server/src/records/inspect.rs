@@ -37,8 +37,6 @@ pub const CHECKLIST: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "updated_at",
-    max_age_days: 36500,
     court_wide: true,
 };
 
@@ -60,8 +58,6 @@ pub const INSPECTION: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "recorded_at",
-    max_age_days: 62,
     court_wide: false,
 };
 
@@ -80,8 +76,6 @@ pub const SAMPLE: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "sampled_at",
-    max_age_days: 31,
     court_wide: false,
 };
 

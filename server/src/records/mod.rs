@@ -58,10 +58,6 @@ pub struct Entity {
     pub gone: &'static [&'static str],
     /// What phones get of a row, from what is stored (masks, and less for a minor's visit).
     pub shape: fn(&mut serde_json::Map<String, serde_json::Value>),
-    /// Only rows whose `time_column` is at most this old are sent (personal data stays on
-    /// phones no longer than needed).
-    pub time_column: &'static str,
-    pub max_age_days: i64,
     /// Rows for every site (no `site_id` column): anyone who may see the entity sees them all.
     pub court_wide: bool,
 }

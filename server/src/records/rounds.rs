@@ -43,8 +43,6 @@ pub const ROUTE: Entity = Entity {
     ],
     gone: &["deleted_at"],
     shape: super::as_stored,
-    time_column: "updated_at",
-    max_age_days: 36500,
     court_wide: false,
 };
 
@@ -65,8 +63,6 @@ pub const ROUND: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "started_at",
-    max_age_days: 14,
     court_wide: false,
 };
 
@@ -87,8 +83,6 @@ pub const CHECK: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "checked_at",
-    max_age_days: 14,
     court_wide: false,
 };
 

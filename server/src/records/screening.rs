@@ -30,8 +30,6 @@ pub const SCREENING: Entity = Entity {
     ],
     gone: &["anonymised_at"],
     shape: super::as_stored,
-    time_column: "screened_at",
-    max_age_days: 30,
     court_wide: false,
 };
 
@@ -57,8 +55,6 @@ pub const DEPOSIT: Entity = Entity {
     ],
     gone: &["anonymised_at"],
     shape: super::as_stored,
-    time_column: "deposited_at",
-    max_age_days: 180,
     court_wide: false,
 };
 
@@ -78,8 +74,6 @@ pub const SELF_TEST: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "tested_at",
-    max_age_days: 14,
     court_wide: false,
 };
 

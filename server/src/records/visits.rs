@@ -41,8 +41,6 @@ pub const ENTITY: Entity = Entity {
     ],
     gone: &["deleted_at", "anonymised_at"],
     shape: app::front::shape_visit_for_phone,
-    time_column: "checked_in_at",
-    max_age_days: 30,
     court_wide: false,
 };
 

@@ -39,8 +39,6 @@ pub const ENTITY: Entity = Entity {
     ],
     gone: &["deleted_at"],
     shape: app::watch::shape_for_phone,
-    time_column: "created_at",
-    max_age_days: 36_500,
     court_wide: true,
 };
 
@@ -60,8 +58,6 @@ pub const ALERT: Entity = Entity {
     ],
     gone: &[],
     shape: super::as_stored,
-    time_column: "alerted_at",
-    max_age_days: 30,
     court_wide: false,
 };
 

@@ -134,7 +134,11 @@ pub async fn get(
     // server's best estimate; both times are in sync_mutations).
     let mut clock_flagged = 0;
     for e in CLOCK_FLAGGED {
-        let (table, column) = (e.table, e.time_column);
+        // Each of these is kept by the time it was made.
+        let Some((column, _)) = e.name.window() else {
+            continue;
+        };
+        let table = e.table;
         let sql = format!(
             "SELECT COUNT(*) FROM {table} WHERE site_id = ? AND {column} >= ? AND {column} < ? AND clock_skewed = TRUE"
         );

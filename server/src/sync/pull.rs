@@ -35,7 +35,7 @@ async fn entity_changes(
     e: &Entity,
     sites: &SiteScope,
     from: From<'_>,
-    since: i64,
+    now: i64,
     limit: usize,
 ) -> ApiResult<Vec<Change>> {
     let sites = if e.court_wide { &SiteScope::All } else { sites };
@@ -52,18 +52,26 @@ async fn entity_changes(
     let mut select = vec!["id", "version"];
     select.extend(e.gone);
     select.extend(e.columns);
+    // Only rows the phone keeps (its window, or still open however old): personal data
+    // stays on phones no longer than their screens need.
+    let window = match (e.name.window(), e.name.open_column()) {
+        (Some((time, _)), Some(open)) => format!(" AND ({time} >= ? OR {open} IS NULL)"),
+        (Some((time, _)), None) => format!(" AND {time} >= ?"),
+        (None, _) => String::new(),
+    };
     let sql = format!(
-        "SELECT {} FROM {} WHERE {position} AND {} >= ?{site_filter} ORDER BY version, id LIMIT ?",
+        "SELECT {} FROM {} WHERE {position}{window}{site_filter} ORDER BY version, id LIMIT ?",
         select.join(", "),
         e.table,
-        e.time_column
     );
     let mut q = sqlx::query(&sql);
     q = match from {
         From::After(v) | From::AtOrAfter(v) => q.bind(v),
         From::Inside(v, id) => q.bind(v).bind(v).bind(id.to_string()),
     };
-    q = q.bind(since);
+    if let Some(oldest) = e.name.oldest_kept(now) {
+        q = q.bind(oldest);
+    }
     if let SiteScope::Only(ids) = sites {
         for id in ids {
             q = q.bind(id);
@@ -170,8 +178,7 @@ pub(super) async fn pull(
             _ => From::After(start.version),
         };
         let scope = caller.scope(*action)?;
-        let since = now - e.max_age_days * 24 * 3600 * 1000;
-        let mut part = entity_changes(&mut tx, e, &scope, from, since, PULL_PAGE + 1).await?;
+        let mut part = entity_changes(&mut tx, e, &scope, from, now, PULL_PAGE + 1).await?;
         has_more |= part.len() > PULL_PAGE;
         part.truncate(PULL_PAGE);
         changes.extend(part.into_iter().map(|c| (index, c)));

@@ -291,3 +291,55 @@ async fn phones_get_only_what_they_need_and_a_minor_less() {
         StatusCode::OK
     );
 }
+
+/// A fresh phone gets the visits of the entity's window (30 days), and older ones only while
+/// the visitor is still on site (an open item stays until closed, however old).
+#[tokio::test]
+async fn a_fresh_phone_gets_the_window_and_what_is_still_open() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let hall = app.first_area(&main).await;
+    let (g, gid) = app
+        .person(&admin, "guard.main", &["guard"], &["main"])
+        .await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let d = enrol(&app, &sup).await;
+    let names = ["上周", "四十天前已离开", "四十天前仍在场"];
+    let mut ids = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let v = visitor(&main, &hall, name, ID);
+        let (_, r) = push(
+            &app,
+            &g,
+            &d,
+            json!([check_in(i as u64 + 1, &gid, v.clone())]),
+        )
+        .await;
+        assert_eq!(r["results"][0]["status"], "applied", "{r}");
+        ids.push(v["id"].as_str().unwrap().to_string());
+    }
+    let day = 24 * 3600 * 1000;
+    for (id, ago, out) in [
+        (&ids[0], 7, Some(6)),
+        (&ids[1], 40, Some(40)),
+        (&ids[2], 40, None),
+    ] {
+        sqlx::query("UPDATE visits SET checked_in_at = ?, checked_out_at = ? WHERE id = ?")
+            .bind(now() - ago * day)
+            .bind(out.map(|o: i64| now() - o * day))
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    let (_, p) = pull(&app, &g, &d, None).await;
+    let mut got: Vec<String> = changes_of(&p, "visit")
+        .iter()
+        .map(|c| c["data"]["name"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    let mut want = vec!["上周".to_string(), "四十天前仍在场".to_string()];
+    want.sort();
+    assert_eq!(got, want);
+}
