@@ -64,6 +64,7 @@ pub(super) fn RectCard(
         .filter(|(k, _)| *k == key)
         .map(|(_, m)| m);
     let was_open = kept.is_some();
+    let open = RwSignal::new(was_open);
     let message = RwSignal::new(kept.unwrap_or_default());
     let key = StoredValue::new(key);
     // Said on the card and kept for it: a save renders the card anew at once.
@@ -157,7 +158,7 @@ pub(super) fn RectCard(
     ];
     let issue = state == RectState::Registered;
     let grade = row.grade();
-    let site = row.site_id.clone();
+    let site = StoredValue::new(row.site_id.clone());
     let save_ledger = move |_| {
         let ledger = Ledger {
             department: department.get_untracked(),
@@ -193,7 +194,7 @@ pub(super) fn RectCard(
         });
     };
     let candidates = move || {
-        let s = site.clone();
+        let s = site.get_value();
         people
             .get()
             .into_iter()
@@ -264,7 +265,9 @@ pub(super) fn RectCard(
     view! {
         <li class="rec rect" class:late=late data-testid="rect">
             <details open=was_open on:toggle=move |ev| {
-                let open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+                let is_open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+                open.set(is_open);
+                let open = is_open;
                 let mine = o_is(opened, key.get_value());
                 opened.update_untracked(|o| match (open, mine) {
                     (true, false) => *o = Some((key.get_value(), Default::default())),
@@ -277,6 +280,8 @@ pub(super) fn RectCard(
                     " " <strong>{summary}</strong>
                     {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t(Text::Due)}{row.deadline.clone()}{late.then(|| t(Text::Overdue))}</span> })}
                 </summary>
+                // The body only while the card is open: a queue of many cards costs what is read.
+                {move || open.get().then(|| view! {
                 <dl class="facts">
                     <dt>{t(Text::Grade)}</dt><dd>{row.grade().label(app.locale)}</dd>
                     <dt>{t(Text::Description)}</dt><dd>{row.description.clone()}</dd>
@@ -355,6 +360,7 @@ pub(super) fn RectCard(
                     {field(t(Text::Comment), "comment", say, "text", None)}
                     <button class="small" data-testid="add-comment" on:click=add_comment>{t(Text::Post)}</button>
                 </div>
+                })}
                 {message_line(message)}
             </details>
         </li>
