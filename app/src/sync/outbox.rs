@@ -148,19 +148,7 @@ impl Entry {
 }
 
 fn skip(id: u64, author: &str, client_time: i64) -> Mutation {
-    Mutation {
-        id,
-        name: SKIP.into(),
-        v: 1,
-        author: author.into(),
-        args: serde_json::Value::Null,
-        client_time,
-        clock: None,
-        base_version: None,
-        oversized: None,
-        replay_of: Vec::new(),
-        proof: None,
-    }
+    Entry::new(id, SKIP, 1, author, serde_json::Value::Null, client_time).mutation
 }
 
 /// The phone's outbox: saved before the screen says "saved", sent in id order, never dropped
