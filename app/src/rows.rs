@@ -257,6 +257,13 @@ impl Rows {
         }
     }
 
+    /// Keeps the rows, of every entity by its wire name, that `keep` says.
+    pub fn retain_each(&mut self, keep: impl Fn(&str, &serde_json::Value) -> bool) {
+        for (name, t) in self.0.iter_mut() {
+            t.retain(|_, row| keep(name, row));
+        }
+    }
+
     /// Rows of `e` as `T`, newest first by `time`.
     pub fn list<T: DeserializeOwned>(
         &self,

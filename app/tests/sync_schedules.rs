@@ -9,7 +9,8 @@
 //! phone who edits the stored outbox to name the other person as a record's author).
 //!
 //! The server here is a model that uses the same rules as the real one (`app::sync::step`,
-//! `place`, `Cursor::before`, `cut_page`) and the same outbox and clock estimate as the phone;
+//! `place`, `Cursor::before`, `Cursor::rescoped`,
+//! `cut_page`, `keeps`) and the same outbox and clock estimate as the phone;
 //! the real server is exercised by the integration tests in `server/tests`.
 //!
 //! `GUARDPOST_SCHEDULES` sets how many schedules run (CI: 10,000; `make soak`: 100,000).
@@ -308,18 +309,36 @@ impl ServerModel {
             return None;
         }
         let sites = self.scope_of(person);
-        let scope = format!("{sites:?}");
+        let scope = Scope {
+            roles: Vec::new(),
+            sites: sites.iter().map(u8::to_string).collect(),
+        };
         let epoch = self.epoch.to_string();
         let cursor = cursor.filter(|c| {
             c.epoch == epoch
-                && c.scope == scope
                 && c.version <= self.version
                 && c.after
                     .as_ref()
                     .is_none_or(|(e, _)| ENTITIES.contains(&e.as_str()))
         });
-        let reset = cursor.is_none();
-        let start = cursor.unwrap_or_default();
+        // As the server: another person's cursor goes on from 0, less what the phone holds.
+        let (start, reset, keep) = match cursor {
+            None => (Cursor::default(), true, None),
+            Some(c) if c.scope == scope => (c, false, None),
+            Some(c) => {
+                let keep: Kept = ENTITIES
+                    .iter()
+                    .map(|e| (e.to_string(), Some(scope.sites.clone())))
+                    .collect();
+                (c.rescoped(scope.clone()), false, Some(keep))
+            }
+        };
+        let had = |r: &Rec| {
+            start
+                .had
+                .as_ref()
+                .is_some_and(|(s, v)| r.version <= *v && s.sites.contains(&r.site.to_string()))
+        };
         let ci = start
             .after
             .as_ref()
@@ -331,7 +350,10 @@ impl ServerModel {
                 .records
                 .iter()
                 .filter(|(id, r)| {
-                    r.entity == ei && sites.contains(&r.site) && start.before(ci, ei, r.version, id)
+                    r.entity == ei
+                        && sites.contains(&r.site)
+                        && start.before(ci, ei, r.version, id)
+                        && !had(r)
                 })
                 .map(|(id, r)| (r.version, id.clone(), r))
                 .collect();
@@ -350,7 +372,7 @@ impl ServerModel {
                         data: if r.gone {
                             serde_json::Value::Null
                         } else {
-                            json!({"author": r.author, "stamp": r.stamp})
+                            json!({"author": r.author, "stamp": r.stamp, "site_id": r.site.to_string()})
                         },
                     },
                 ));
@@ -361,8 +383,16 @@ impl ServerModel {
             scope,
             version: self.version.max(start.version),
             after: None,
+            had: start.had.clone(),
         };
-        let (changes, next, has_more) = cut_page(all, full, PAGE, head);
+        let (changes, mut next, has_more) = cut_page(all, full, PAGE, head);
+        if next
+            .had
+            .as_ref()
+            .is_some_and(|(_, v)| next.complete_to() >= *v)
+        {
+            next.had = None;
+        }
         if let Some(c) = self.clients.get_mut(client_id) {
             c.contact_at = now;
             c.contact_made_up_to = c.contact_made_up_to.max(made_up_to);
@@ -378,6 +408,7 @@ impl ServerModel {
             server_time: now,
             forget: Vec::new(),
             settled: Vec::new(),
+            keep,
         })
     }
 
@@ -983,8 +1014,10 @@ fn run(acts: Vec<Act>) {
             .iter()
             .filter(|(_, r)| !r.gone && sites.contains(&r.site))
         {
-            want.pulled_mut(ENTITIES[r.entity])
-                .insert(id.clone(), json!({"author": r.author, "stamp": r.stamp}));
+            want.pulled_mut(ENTITIES[r.entity]).insert(
+                id.clone(),
+                json!({"author": r.author, "stamp": r.stamp, "site_id": r.site.to_string()}),
+            );
         }
         let mut have = p.view.rows.clone();
         have.drop_empty();

@@ -23,15 +23,19 @@ const label = build ? `build ${path.basename(build)}` : 'this build';
 
 let server: Running;
 let otp: string;
+let guardOtp: string;
 
 test.beforeAll(async () => {
   server = await startServer(build ? {
     binary: path.join(build, 'target/release/guardpost'),
     siteRoot: path.join(build, 'target/site'),
   } : {});
-  otp = (await setUp(server, 'admin-password-e2e', [
+  const otps = await setUp(server, 'admin-password-e2e', [
     { login: 'sup.store', name: '测主管', roles: ['supervisor', 'guard'], sites: ['main'] },
-  ]))['sup.store'];
+    { login: 'guard.store', name: '测安保', roles: ['guard'], sites: ['main'] },
+  ]);
+  otp = otps['sup.store'];
+  guardOtp = otps['guard.store'];
   const t0 = Date.now();
   execFileSync(path.join(root, 'target/release/examples/traffic'), [
     '--url', server.url, '--data', server.dataDir, '--login', server.firstAdmin!.login,
@@ -132,8 +136,45 @@ async function timeUntil(page: Page, tap: () => Promise<void>, ready: Ready) {
   return page.evaluate(() => (window as any).__t as Promise<number>);
 }
 
+/// The next person on the phone (a guard of the same court, who may see less than the
+/// supervisor before them): signed out and in, timed from the tap on 登录 to their last pull
+/// page in the store, with what the pull brought (decoded JSON bytes).
+async function shiftChange(page: Page) {
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/signin$/);
+  const answers: { changes: number; bytes: number; reset: boolean }[] = [];
+  page.on('response', async (r) => {
+    if (!r.url().includes('/api/sync/v1/pull')) return;
+    const b = await r.body().catch(() => null);
+    if (!b) return;
+    const j = JSON.parse(b.toString());
+    answers.push({ changes: j.changes.length, bytes: b.length, reset: j.reset });
+  });
+  const last = page.waitForResponse(async (r) => r.url().includes('/api/sync/v1/pull')
+    && (await r.json().catch(() => ({}))).has_more === false, { timeout: 600_000 });
+  await expect(page.getByRole('button', { name: '登录' })).toBeEnabled();
+  await page.getByLabel('账号').fill('guard.store');
+  await page.getByLabel('密码').fill('guard-password-1');
+  const t0 = Date.now();
+  await page.getByRole('button', { name: '登录' }).click();
+  const cursor = JSON.stringify((await (await last).json()).cursor);
+  await expect.poll(() => storedCursor(page), { timeout: 120_000, intervals: [100] }).toBe(cursor);
+  const ms = Date.now() - t0;
+  return {
+    ms,
+    changes: answers.reduce((s, a) => s + a.changes, 0),
+    kib: answers.reduce((s, a) => s + a.bytes, 0) / 1024,
+    reset: answers.some((a) => a.reset),
+  };
+}
+
 test(`a month on the phone, at 4x CPU throttle (${label})`, async ({ browser }) => {
   test.setTimeout(Number(process.env.BENCH_TIMEOUT ?? 1_800_000));
+  // The guard set their password before, on a phone of their own.
+  const own = await h.phoneContext(browser);
+  await h.firstSignIn(await own.newPage(), server.url, 'guard.store', guardOtp, 'guard-password-1');
+  await own.close();
   const context = await h.phoneContext(browser);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -195,6 +236,7 @@ test(`a month on the phone, at 4x CPU throttle (${label})`, async ({ browser }) 
   };
   const onsite = await open('/visit', '/onsite', '/visit', { selector: '[data-testid=onsite-row]' });
   const queue = await open('/', '/rectify', '/', { selector: '[data-testid=rect]' });
+  const shift = await shiftChange(page);
 
   // The same first pull over a weak signal (1.6 Mbit/s down, 750 kbit/s up, 150 ms).
   const slow = await h.phoneContext(browser);
@@ -214,6 +256,7 @@ test(`a month on the phone, at 4x CPU throttle (${label})`, async ({ browser }) 
   console.log(`bench: ${label}: returning-visitor lookup (${OPENS}):    ${fmt(lookups)}`);
   console.log(`bench: ${label}: on-site list opened (${OPENS}):         ${fmt(onsite.warm)} (first ${onsite.first.toFixed(0)} ms)`);
   console.log(`bench: ${label}: rectification queue opened (${OPENS}):  ${fmt(queue.warm)} (first, with its code: ${queue.first.toFixed(0)} ms)`);
+  console.log(`bench: ${label}: next person (a guard after the supervisor): ${(shift.ms / 1000).toFixed(1)} s, ${shift.changes} rows, ${shift.kib.toFixed(0)} KiB pulled${shift.reset ? ' (a reset)' : ''}`);
   let rows = 0, bytes = 0;
   for (const [e, [n, b]] of Object.entries(held).sort()) {
     console.log(`bench: ${label}: held ${e.padEnd(20)} ${String(n).padStart(6)} rows ${(b / 1024).toFixed(0).padStart(7)} KiB`);

@@ -1,5 +1,5 @@
 // The phone's store (IndexedDB) through what a post phone lives: the next guard on shift pulls
-// only what changed (and a supervisor who may see more pulls anew); two tabs saving at once
+// only what changed (and a supervisor who may see more only what the phone lacks); two tabs saving at once
 // lose nothing; a newer build taking the store over while an older tab is open; the store
 // cleared while records waited, said plainly and recovered by enrolling again.
 import { test, expect, Page, Response } from '@playwright/test';
@@ -49,7 +49,7 @@ function pulls(page: Page): any[] {
   return seen;
 }
 
-test('the next guard on a post phone pulls only what changed; someone who may see more pulls anew', async ({ page }) => {
+test('the next guard on a post phone pulls only what changed; someone who may see more only the rest', async ({ page }) => {
   await signIn(page, 'sup.wu');
   await h.enrolPhone(page, server.url, '院本级安检口');
   await signOut(page);
@@ -60,6 +60,7 @@ test('the next guard on a post phone pulls only what changed; someone who may se
   await h.syncNow(page);
   const before = (await h.storedRows(page, 'visit')).length;
   expect(before).toBeGreaterThanOrEqual(3);
+  const mainId = await page.evaluate(() => JSON.parse(localStorage.getItem('gp.me')!).site_ids[0]);
   await signOut(page);
 
   // Guard D works the same post: the same rows, so the phone keeps them and goes on from
@@ -74,21 +75,30 @@ test('the next guard on a post phone pulls only what changed; someone who may se
   expect((await h.storedRows(page, 'visit')).length).toBe(before);
   await signOut(page);
 
-  // The supervisor may see another site too: the phone drops its rows and pulls what they may
-  // see; the guard after them again gets only what a guard of the main court may.
+  // The supervisor may see another site too: the phone keeps what they share and pulls only
+  // the rest (the tribunal's rows); no main-court visit comes twice.
   answers.length = 0;
   await signIn(page, 'sup.wu');
   await page.goto(server.url + '/visit');
   await h.syncNow(page);
-  await expect.poll(() => answers.some((a) => a?.reset === true)).toBe(true);
+  await expect.poll(() => answers.some((a) => a?.keep)).toBe(true);
+  expect(answers.every((a) => a && a.reset === false)).toBe(true);
+  const sent = answers.flatMap((a) => a.changes).filter((c: any) => c.entity === 'visit');
+  expect(sent.filter((c: any) => c.data?.site_id === mainId), 'sent again').toHaveLength(0);
+  expect((await h.storedRows(page, 'visit')).length).toBe(before);
+  const theirs = await h.storedRows(page, 'route');
+  expect(theirs.some((r) => r.row.site_id !== mainId), 'the tribunal\'s routes came').toBe(true);
   await signOut(page);
+  // The guard after them keeps the main court's rows; the tribunal's leave the phone.
   answers.length = 0;
   await signIn(page, 'guard.d');
   await page.goto(server.url + '/visit');
   await h.syncNow(page);
-  await expect.poll(() => answers.some((a) => a?.reset === true)).toBe(true);
+  await expect.poll(() => answers.some((a) => a?.keep)).toBe(true);
+  expect(answers.every((a) => a && a.reset === false)).toBe(true);
+  expect(answers.flatMap((a) => a.changes).filter((c: any) => c.entity === 'visit')).toHaveLength(0);
+  expect((await h.storedRows(page, 'visit')).length).toBe(before);
   const routes = await h.storedRows(page, 'route');
-  const mainId = await page.evaluate(() => JSON.parse(localStorage.getItem('gp.me')!).site_ids[0]);
   expect(routes.length).toBeGreaterThan(0);
   expect(routes.every((r) => r.row.site_id === mainId), 'another site\'s rows left on the phone').toBe(true);
   await signOut(page);
@@ -170,6 +180,51 @@ test('a newer build takes the store over: the older tab stops saving and says so
   await expect(page.getByTestId('message')).toContainText('请刷新本页');
   await expect(page.getByLabel('访客姓名')).toHaveValue('升级后的访客');
   await page.screenshot({ path: 'screenshots/store-replaced-zh.png', fullPage: true });
+  await context.close();
+});
+
+test('an older tab that holds the store: the newer build says to close it, waits, then upgrades keeping rows', async ({ browser }) => {
+  const context = await h.phoneContext(browser);
+  // A tab of a build before schema 2 (which had no "s" index), one that does not let go.
+  const old = await context.newPage();
+  await old.goto(server.url + '/manifest.webmanifest');
+  await old.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('guardpost', 1);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore('meta');
+      db.createObjectStore('outbox');
+      const visit = db.createObjectStore('visit', { keyPath: 'i' });
+      visit.createIndex('st', ['s', 't']);
+      visit.put({ i: 'v-old', j: JSON.stringify({ id: 'v-old', site_id: 'x', name: '旧库的访客' }), s: 'x', t: 1 });
+    };
+    open.onsuccess = () => { (window as any).held = open.result; resolve(null); };
+    open.onerror = () => reject(open.error);
+  }));
+  // Nothing can be saved before the store opens: the page says why and waits.
+  const page = await context.newPage();
+  await page.goto(server.url + '/signin');
+  await expect(page.getByTestId('store-trouble')).toContainText('请关闭本应用的其他页面');
+  await expect(page.getByRole('button', { name: '登录' })).toBeDisabled();
+  await page.screenshot({ path: 'screenshots/store-waiting-zh.png', fullPage: true });
+  await old.evaluate(() => (window as any).held.close());
+  await expect(page.getByTestId('store-trouble')).toHaveCount(0);
+  await signIn(page, 'sup.wu');
+  // The upgrade kept the row and gave the old store what the new schema reads.
+  expect((await h.storedRows(page, 'visit')).map((r) => r.id)).toContain('v-old');
+  const indexes = await page.evaluate(() => new Promise<string[]>((resolve) => {
+    const open = indexedDB.open('guardpost');
+    open.onsuccess = () => {
+      const names = open.result.transaction('visit').objectStore('visit').indexNames;
+      open.result.close();
+      resolve(Array.from(names));
+    };
+  }));
+  expect(indexes).toEqual(expect.arrayContaining(['s', 'st', 'sn', 'sr', 'o', 'c']));
+  await page.goto(server.url + '/visit');
+  await h.register(page, '升级后保存的访客');
+  const o = await h.storedOutbox(page);
+  expect(o.entries.map((e: any) => e.mutation.args.name)).toContain('升级后保存的访客');
   await context.close();
 });
 

@@ -128,7 +128,8 @@ pub async fn sync(app: AppState) {
 /// Pulls every page of changes since the phone's cursor into its store, each page in one
 /// transaction. The next person on a shared phone goes on from the same cursor: when they may
 /// see the same (the same roles at the same sites) only the difference comes; else the server
-/// answers a reset, which drops what was there (so does a restored server). `true` when the
+/// says what to keep (the rest is dropped) and sends only what the phone lacks. A restored
+/// server answers a reset, which drops everything. `true` when the
 /// server turned out to have lost records this phone sent: they wait to be sent again.
 pub async fn pull(app: AppState) -> bool {
     let (Some(dev), Some(me)) = (device(), app.me.get_untracked()) else {

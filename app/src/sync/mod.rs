@@ -13,6 +13,7 @@ pub use outbox::*;
 pub use time::*;
 pub use view::*;
 
+use crate::model::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -264,17 +265,45 @@ pub struct PushResponse {
 
 /// Where a pull stands: every change up to `(version, entity, id)` in the order
 /// `(version, entity, id)` was sent, so one write that stamps many rows with one version still
-/// pages without skipping any. `epoch` and `scope` make an older cursor a reset: a server
-/// restored from a backup starts a new epoch, and a change of a person's roles or sites a new
-/// scope.
+/// pages without skipping any. `epoch` makes an older cursor a reset: a server restored from a
+/// backup starts a new epoch. `scope` is what the rows sent were chosen by (the person's roles
+/// and sites): the next person on a shared phone who may see something else goes on from
+/// version 0 over their own scope, less what the phone already holds (`had`), and drops the
+/// rest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub epoch: String,
-    pub scope: String,
+    pub scope: Scope,
     pub version: i64,
     /// Inside `version`: the last (entity, id) sent; `None` when all of `version` was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<(String, String)>,
+    /// While the pull catches up after a change of scope: the phone already holds every row of
+    /// this scope up to this version, so those are not sent again. Gone once `version` passes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub had: Option<(Scope, i64)>,
+}
+
+/// What a person may see, as the pull chooses rows: their roles and sites, sorted. Only ever
+/// narrows what is sent (a phone that forges one misses rows of its own, nothing more).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub roles: Vec<String>,
+    pub sites: Vec<String>,
+}
+
+impl Scope {
+    pub fn new(roles: &[Role], sites: &[String]) -> Scope {
+        let mut roles: Vec<String> = roles.iter().map(|r| r.as_str().to_string()).collect();
+        roles.sort_unstable();
+        let mut sites = sites.to_vec();
+        sites.sort_unstable();
+        Scope { roles, sites }
+    }
+
+    pub fn roles(&self) -> Vec<Role> {
+        self.roles.iter().filter_map(|r| Role::parse(r)).collect()
+    }
 }
 
 impl Cursor {
@@ -287,6 +316,27 @@ impl Cursor {
 
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Every change at or below this version was sent (inside `version` only some may have).
+    pub fn complete_to(&self) -> i64 {
+        match self.after {
+            Some(_) => self.version - 1,
+            None => self.version,
+        }
+    }
+
+    /// Where the next person goes on from when they may see `scope` and this cursor was taken
+    /// under another: from version 0 over their scope, less what the phone holds already.
+    pub fn rescoped(self, scope: Scope) -> Cursor {
+        let had = Some((self.scope.clone(), self.complete_to()));
+        Cursor {
+            epoch: self.epoch,
+            scope,
+            version: 0,
+            after: None,
+            had,
+        }
     }
 
     /// Is the change `(version, entity, id)` (entity by its index in the server's list) past
@@ -392,6 +442,21 @@ pub struct PullResponse {
     /// Held mutations (of those the request listed) that are held no more: applied or refused.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settled: Vec<MutationResult>,
+    /// Set when this person may see something else than the rows were pulled for (the next
+    /// person on a shared phone): before this answer's changes the phone keeps only the rows
+    /// [`Kept`] says and drops the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep: Option<Kept>,
+}
+
+/// What a phone keeps of its rows when the person changes: each entity listed, at the sites
+/// listed (every site when `None`); no other entity.
+pub type Kept = Vec<(String, Option<Vec<String>>)>;
+
+/// Does `keep` keep a row of `entity` at `site`?
+pub fn keeps(keep: &Kept, entity: &str, site: &str) -> bool {
+    keep.iter()
+        .any(|(e, sites)| e == entity && sites.as_ref().is_none_or(|s| s.iter().any(|x| x == site)))
 }
 
 #[cfg(test)]
@@ -752,12 +817,45 @@ mod tests {
     }
 
     #[test]
+    fn the_next_person_goes_on_from_what_the_phone_holds() {
+        let a = Scope::new(&[Role::Guard], &["main".into()]);
+        let b = Scope::new(
+            &[Role::Guard, Role::Caretaker],
+            &["hc".into(), "main".into()],
+        );
+        let at = |after: Option<(String, String)>| Cursor {
+            epoch: "e".into(),
+            scope: a.clone(),
+            version: 40,
+            after,
+            had: None,
+        };
+        let next = at(None).rescoped(b.clone());
+        assert_eq!(
+            (next.version, next.scope, next.had),
+            (0, b.clone(), Some((a.clone(), 40)))
+        );
+        // Halfway through version 40 only 39 is whole.
+        let next = at(Some(("visit".into(), "v-1".into()))).rescoped(b);
+        assert_eq!(next.had, Some((a, 39)));
+        let keep: Kept = vec![
+            ("visit".into(), Some(vec!["main".into()])),
+            ("site".into(), None),
+        ];
+        assert!(keeps(&keep, "visit", "main"));
+        assert!(!keeps(&keep, "visit", "hc"));
+        assert!(keeps(&keep, "site", "*"));
+        assert!(!keeps(&keep, "boiler_reading", "main"));
+    }
+
+    #[test]
     fn cursors_round_trip() {
         let c = Cursor {
             epoch: "e".into(),
-            scope: "s".into(),
+            scope: Scope::new(&[Role::Guard], &["s".into()]),
             version: 7,
             after: Some(("rect".into(), "r-1".into())),
+            had: None,
         };
         let r: PullRequest =
             serde_json::from_value(json!({"client_id": "c", "cursor": c.to_value()})).unwrap();

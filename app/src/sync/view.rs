@@ -12,7 +12,7 @@ pub struct View {
     /// already show those, and only later ones are laid on top.
     #[serde(default)]
     pub last_mutation_id: u64,
-    /// Whose scope the rows are (the signed-in person when pulled); another person pulls anew.
+    /// Whose pull the rows came by (the signed-in person when pulled).
     #[serde(default)]
     pub person: String,
     pub rows: Rows,
@@ -24,6 +24,15 @@ impl View {
     pub fn apply(&mut self, resp: &PullResponse) {
         if resp.reset {
             self.rows.clear();
+        }
+        if let Some(keep) = &resp.keep {
+            self.rows.retain_each(|entity, row| {
+                keeps(
+                    keep,
+                    entity,
+                    row["site_id"].as_str().unwrap_or(crate::rows::COURT_WIDE),
+                )
+            });
         }
         for c in &resp.changes {
             let table = self.rows.pulled_mut(&c.entity);

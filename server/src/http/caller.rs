@@ -50,6 +50,18 @@ pub enum SiteScope {
 }
 
 impl SiteScope {
+    /// Where someone with `roles` at `sites` may do `action`, if anywhere: an administrator's
+    /// own actions everywhere, every other at their sites.
+    pub fn of(roles: &[Role], sites: &[String], action: Action) -> Option<SiteScope> {
+        if !roles_allow(roles, action) {
+            None
+        } else if roles.contains(&Role::Admin) && roles_allow(&[Role::Admin], action) {
+            Some(SiteScope::All)
+        } else {
+            Some(SiteScope::Only(sites.to_vec()))
+        }
+    }
+
     pub fn contains(&self, site_id: &str) -> bool {
         match self {
             SiteScope::All => true,
@@ -90,11 +102,8 @@ impl Caller {
     /// The sites where the caller may do `action`: all for an administrator, else their own.
     pub fn scope(&self, action: Action) -> ApiResult<SiteScope> {
         self.require(action)?;
-        if self.roles.contains(&Role::Admin) && roles_allow(&[Role::Admin], action) {
-            Ok(SiteScope::All)
-        } else {
-            Ok(SiteScope::Only(self.site_ids.clone()))
-        }
+        SiteScope::of(&self.roles, &self.site_ids, action)
+            .ok_or(ApiError::Forbidden(Key::ErrForbidden))
     }
 
     /// May the caller do `action` at `site_id`?

@@ -9,10 +9,10 @@ use crate::http::caller::Grants;
 use crate::http::{ApiJson, ApiResult, Caller, SiteScope};
 use crate::records::{Entity, ENTITIES};
 use crate::AppState;
-use app::model::Action;
+use app::model::{roles_allow, Action};
 use app::sync::{
-    cut_page, Change, Cursor, MutationResult, Op, PullRequest, PullResponse, Status, LIMITS,
-    PULL_PAGE,
+    cut_page, Change, Cursor, Kept, MutationResult, Op, PullRequest, PullResponse, Scope, Status,
+    LIMITS, PULL_PAGE,
 };
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -29,20 +29,58 @@ enum From<'a> {
     Inside(i64, &'a str),
 }
 
-/// One entity's changed rows from `from`, as changes, in `(version, id)` order, at most `limit`.
+/// Which rows of `e` someone of `scope` sees: none, or those at these sites.
+fn part(e: &Entity, scope: &Scope) -> Option<SiteScope> {
+    let roles = scope.roles();
+    let action = e.seen_with.iter().find(|a| roles_allow(&roles, **a))?;
+    if e.court_wide {
+        return Some(SiteScope::All);
+    }
+    SiteScope::of(&roles, &scope.sites, *action)
+}
+
+/// What a phone keeps of its rows for someone of `scope`: the parts they see.
+fn kept(scope: &Scope) -> Kept {
+    ENTITIES
+        .iter()
+        .filter_map(|e| {
+            let sites = match part(e, scope)? {
+                SiteScope::All => None,
+                SiteScope::Only(ids) => Some(ids),
+            };
+            Some((e.name.name().to_string(), sites))
+        })
+        .collect()
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(",")
+}
+
+/// One entity's changed rows from `from` at `sites`, as changes, in `(version, id)` order, at
+/// most `limit`; none of `had` (rows up to its version at its sites the phone holds already).
 async fn entity_changes(
     tx: &mut Conn,
     e: &Entity,
     sites: &SiteScope,
+    had: Option<(SiteScope, i64)>,
     from: From<'_>,
     now: i64,
     limit: usize,
 ) -> ApiResult<Vec<Change>> {
-    let sites = if e.court_wide { &SiteScope::All } else { sites };
     let site_filter = match sites {
         SiteScope::All => String::new(),
         SiteScope::Only(ids) if ids.is_empty() => " AND FALSE".to_string(),
-        SiteScope::Only(ids) => format!(" AND site_id IN ({})", vec!["?"; ids.len()].join(",")),
+        SiteScope::Only(ids) => format!(" AND site_id IN ({})", placeholders(ids.len())),
+    };
+    let had_filter = match &had {
+        None => String::new(),
+        Some((SiteScope::All, _)) => " AND version > ?".to_string(),
+        Some((SiteScope::Only(ids), _)) if ids.is_empty() => String::new(),
+        Some((SiteScope::Only(ids), _)) => format!(
+            " AND NOT (version <= ? AND site_id IN ({}))",
+            placeholders(ids.len())
+        ),
     };
     let position = match from {
         From::After(_) => "version > ?",
@@ -60,7 +98,8 @@ async fn entity_changes(
         (None, _) => String::new(),
     };
     let sql = format!(
-        "SELECT {} FROM {} WHERE {position}{window}{site_filter} ORDER BY version, id LIMIT ?",
+        "SELECT {} FROM {} WHERE {position}{window}{site_filter}{had_filter} \
+         ORDER BY version, id LIMIT ?",
         select.join(", "),
         e.table,
     );
@@ -76,6 +115,16 @@ async fn entity_changes(
         for id in ids {
             q = q.bind(id);
         }
+    }
+    match &had {
+        Some((SiteScope::All, v)) => q = q.bind(*v),
+        Some((SiteScope::Only(ids), v)) if !ids.is_empty() => {
+            q = q.bind(*v);
+            for id in ids {
+                q = q.bind(id);
+            }
+        }
+        _ => {}
     }
     let rows = q.bind(limit as i64).fetch_all(&mut *tx).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -110,18 +159,6 @@ async fn entity_changes(
     Ok(out)
 }
 
-/// A fingerprint of what a person may see (their roles and sites): a cursor taken under
-/// another one makes the next pull a reset.
-fn scope_of(caller: &Caller) -> String {
-    use sha2::{Digest, Sha256};
-    let mut roles: Vec<&str> = caller.roles.iter().map(|r| r.as_str()).collect();
-    roles.sort_unstable();
-    let mut sites: Vec<&str> = caller.site_ids.iter().map(String::as_str).collect();
-    sites.sort_unstable();
-    let text = format!("{}|{}", roles.join(","), sites.join(","));
-    hex::encode(&Sha256::digest(text.as_bytes())[..8])
-}
-
 /// The server's cursor epoch: a new one after a restore from a backup.
 pub async fn epoch(ex: impl crate::db::Executor<'_>) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT epoch FROM sync_meta WHERE id = 1")
@@ -149,19 +186,22 @@ pub(super) async fn pull(
         sqlx::query_as("SELECT version, epoch FROM sync_meta WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
-    let scope = scope_of(&caller);
-    // Another epoch (a restored server), another scope (roles or sites changed), a cursor
-    // ahead of this server or of an entity it does not know: start again.
+    let scope = Scope::new(&caller.roles, &caller.site_ids);
+    // Another epoch (a restored server), a cursor ahead of this server or of an entity it does
+    // not know: start again. Another scope (the next person on a shared phone, or roles or
+    // sites changed): go on from version 0 over this scope, less what the phone holds.
     let cursor = req.cursor.as_ref().and_then(Cursor::read).filter(|c| {
         c.epoch == epoch
-            && c.scope == scope
             && c.version <= version
             && c.after
                 .as_ref()
                 .is_none_or(|(name, _)| ENTITIES.iter().any(|e| e.name.name() == name))
     });
-    let reset = cursor.is_none();
-    let start = cursor.unwrap_or_default();
+    let (start, reset, keep) = match cursor {
+        None => (Cursor::default(), true, None),
+        Some(c) if c.scope == scope => (c, false, None),
+        Some(c) => (c.rescoped(scope.clone()), false, Some(kept(&scope))),
+    };
     let after_index = start
         .after
         .as_ref()
@@ -169,16 +209,19 @@ pub(super) async fn pull(
     let mut changes: Vec<(usize, Change)> = Vec::new();
     let mut has_more = false;
     for (index, e) in ENTITIES.iter().enumerate() {
-        let Some(action) = e.seen_with.iter().find(|a| caller.can(**a)) else {
+        let Some(sites) = part(e, &scope) else {
             continue;
         };
+        let had = start
+            .had
+            .as_ref()
+            .and_then(|(s, v)| Some((part(e, s)?, *v)));
         let from = match (after_index, &start.after) {
             (Some(i), Some((_, id))) if i == index => From::Inside(start.version, id),
             (Some(i), _) if index > i => From::AtOrAfter(start.version),
             _ => From::After(start.version),
         };
-        let scope = caller.scope(*action)?;
-        let mut part = entity_changes(&mut tx, e, &scope, from, now, PULL_PAGE + 1).await?;
+        let mut part = entity_changes(&mut tx, e, &sites, had, from, now, PULL_PAGE + 1).await?;
         has_more |= part.len() > PULL_PAGE;
         part.truncate(PULL_PAGE);
         changes.extend(part.into_iter().map(|c| (index, c)));
@@ -197,8 +240,16 @@ pub(super) async fn pull(
         scope,
         version: version.max(start.version),
         after: None,
+        had: start.had,
     };
-    let (changes, next, has_more) = cut_page(changes, has_more, PULL_PAGE, head);
+    let (changes, mut next, has_more) = cut_page(changes, has_more, PULL_PAGE, head);
+    if next
+        .had
+        .as_ref()
+        .is_some_and(|(_, v)| next.complete_to() >= *v)
+    {
+        next.had = None;
+    }
     Ok(Json(PullResponse {
         cursor: next.to_value(),
         last_mutation_id: last_mutation_id as u64,
@@ -209,6 +260,7 @@ pub(super) async fn pull(
         server_time: now_ms(),
         forget,
         settled,
+        keep,
     }))
 }
 

@@ -1031,8 +1031,46 @@ async fn a_busy_morning_offline_reaches_the_server_and_one_version_spans_pages()
     assert_eq!(removed, 1200);
 }
 
+/// Pulls every page into `view` as the phone does; the answers.
+async fn pull_into(
+    app: &TestApp,
+    c: &reqwest::Client,
+    d: &Device,
+    view: &mut app::sync::View,
+) -> Vec<app::sync::PullResponse> {
+    let mut answers = Vec::new();
+    for _ in 0..100 {
+        let (s, p) = pull(app, c, d, view.cursor.as_ref()).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let p: app::sync::PullResponse = serde_json::from_value(p).unwrap();
+        view.apply(&p);
+        let more = p.has_more;
+        answers.push(p);
+        if !more {
+            return answers;
+        }
+    }
+    panic!("a pull that never ends");
+}
+
+/// What a fresh phone pulls for `c`.
+async fn fresh(app: &TestApp, c: &reqwest::Client, d: &Device) -> app::sync::Rows {
+    let mut v = app::sync::View::default();
+    pull_into(app, c, d, &mut v).await;
+    v.rows.drop_empty();
+    v.rows
+}
+
+fn changes(answers: &[app::sync::PullResponse], entity: &str) -> usize {
+    answers
+        .iter()
+        .flat_map(|a| &a.changes)
+        .filter(|c| c.entity == entity)
+        .count()
+}
+
 #[tokio::test]
-async fn a_change_of_roles_or_sites_makes_the_next_pull_a_reset() {
+async fn the_next_person_on_a_post_phone_keeps_what_both_may_see_and_gets_the_rest() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let main = app.site_id("main").await;
@@ -1040,31 +1078,77 @@ async fn a_change_of_roles_or_sites_makes_the_next_pull_a_reset() {
     let (sup, _) = app
         .person(&admin, "sup", &["supervisor"], &["main", "huancheng"])
         .await;
-    let (g, gid) = app.person(&admin, "guard1", &["guard"], &["main"]).await;
+    let (a, aid) = app.person(&admin, "guard.a", &["guard"], &["main"]).await;
+    let (b, bid) = app
+        .person(&admin, "guard.b", &["guard"], &["main", "huancheng"])
+        .await;
+    let (c, _) = app
+        .person(&admin, "care.c", &["caretaker"], &["huancheng"])
+        .await;
     let d = enrol(&app, &sup).await;
-    let m: Vec<Value> = (1..=3).map(|i| check_in(i, &gid, &main, "甲")).collect();
-    push(&app, &g, &d, json!(m)).await;
-    let (_, p) = crate::common::pull_all(&app, &g, &d, None).await;
-    assert_eq!(p["reset"], true);
-    // Moved to the tribunal.
+    let m: Vec<Value> = (1..=3).map(|i| check_in(i, &aid, &main, "甲")).collect();
+    assert_eq!(push(&app, &a, &d, json!(m)).await.0, StatusCode::OK);
+    let m: Vec<Value> = (4..=5).map(|i| check_in(i, &bid, &hc, "乙")).collect();
+    assert_eq!(push(&app, &b, &d, json!(m)).await.0, StatusCode::OK);
+
+    // Guard A's shift: the main court's three visits.
+    let mut phone = app::sync::View::default();
+    let answers = pull_into(&app, &a, &d, &mut phone).await;
+    assert!(answers[0].reset);
+    assert_eq!(changes(&answers, "visit"), 3);
+
+    // Guard B, at both sites, comes next: only the tribunal's two visits come, the main court's
+    // three stay, and the phone holds what a fresh one would.
+    let answers = pull_into(&app, &b, &d, &mut phone).await;
+    assert!(
+        !answers[0].reset,
+        "no reset: the phone keeps what B may see too"
+    );
+    assert!(answers[0].keep.is_some());
+    assert_eq!(changes(&answers, "visit"), 2);
+    phone.rows.drop_empty();
+    assert_eq!(phone.rows, fresh(&app, &b, &d).await);
+    let cursor = app::sync::Cursor::read(phone.cursor.as_ref().unwrap()).unwrap();
+    assert_eq!(cursor.had, None, "caught up: an ordinary cursor again");
+
+    // The tribunal's caretaker: no visits at all on the phone, nothing sent again.
+    let answers = pull_into(&app, &c, &d, &mut phone).await;
+    assert_eq!(changes(&answers, "visit"), 0);
+    phone.rows.drop_empty();
+    assert!(phone.rows.all(app::front::VISIT).next().is_none());
+    assert_eq!(phone.rows, fresh(&app, &c, &d).await);
+
+    // Back to A, who was moved meanwhile to both sites: their visits come again, the phone
+    // equals a fresh one.
     let r = app
         .put(
             &admin,
-            &format!("/api/v1/people/{gid}"),
-            json!({"display_name": "guard1", "roles": ["guard"], "site_ids": [hc], "disabled": false}),
+            &format!("/api/v1/people/{aid}"),
+            json!({"display_name": "guard.a", "roles": ["guard"], "site_ids": [main, hc], "disabled": false}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    let (s, p) = pull(&app, &g, &d, Some(&p["cursor"])).await;
-    assert_eq!(s, StatusCode::OK, "{p}");
-    assert_eq!(
-        p["reset"], true,
-        "the phone drops what it may no longer keep"
-    );
-    assert!(crate::common::changes_of(&p, "visit").is_empty());
+    let answers = pull_into(&app, &a, &d, &mut phone).await;
+    assert_eq!(changes(&answers, "visit"), 5);
+    phone.rows.drop_empty();
+    assert_eq!(phone.rows, fresh(&app, &a, &d).await);
+    // Moved back to the main court only: the tribunal's rows go, nothing comes.
+    let r = app
+        .put(
+            &admin,
+            &format!("/api/v1/people/{aid}"),
+            json!({"display_name": "guard.a", "roles": ["guard"], "site_ids": [main], "disabled": false}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let answers = pull_into(&app, &a, &d, &mut phone).await;
+    assert_eq!(answers.iter().map(|a| a.changes.len()).sum::<usize>(), 0);
+    phone.rows.drop_empty();
+    assert_eq!(phone.rows, fresh(&app, &a, &d).await);
+    assert_eq!(phone.rows.all(app::front::VISIT).count(), 3);
     // Nothing changed since: an ordinary pull.
-    let (_, again) = pull(&app, &g, &d, Some(&p["cursor"])).await;
-    assert_eq!(again["reset"], false);
+    let answers = pull_into(&app, &a, &d, &mut phone).await;
+    assert!(!answers[0].reset && answers[0].keep.is_none());
 }
 
 /// A phone as the app keeps it: the real outbox and view, pushing and pulling as `outbox::flush`

@@ -140,6 +140,7 @@ fn create_schema(db: &IdbDatabase, tx: Option<IdbTransaction>) {
 }
 
 const INDEXES: &[(&str, &[&str])] = &[
+    ("s", &["s"]),
     ("st", &["s", "t"]),
     ("o", &["o"]),
     ("c", &["c"]),

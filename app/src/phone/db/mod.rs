@@ -10,7 +10,8 @@
 //! - `outbox`: an [`Entry`] as JSON text, keyed by its mutation id;
 //! - one store per entity, keyed by the row's id: `{i: id, j: row as JSON text, s: site,
 //!   t: time, o: site while open, c: time once closed, n: name, r: id tail reversed}` with
-//!   the indexes `st` (s, t), `o`, `c`, `sn` (s, n) and `sr` (s, r).
+//!   the indexes `s`, `st` (s, t), `o`, `c`, `sn` (s, n) and `sr` (s, r). Schema 2 added
+//!   `s` (the rows the next person on a shared phone may not see go by site, keys only).
 //!
 //! A newer build's schema is opened while an older tab holds the store: the older tab is told
 //! (`versionchange`), closes it and stops saving (its page says to reload); the newer one
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 pub const NAME: &str = "guardpost";
 /// The store's schema: raised when an entity or an index is added (the upgrade creates what
 /// is missing and keeps every row and entry).
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// Why the store did not do what was asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -128,7 +128,7 @@ fn object(e: crate::rows::Entity, id: &str, row: &serde_json::Value) -> JsValue 
 
 /// Takes one pull page: its rows, the rows that are now past their window, and the
 /// cursor, in one transaction (a page is all there or not at all). `reset` drops every
-/// row first; `person` is whose pull it is.
+/// row first, `keep` the rows it does not keep; `person` is whose pull it is.
 pub async fn apply_pull(resp: &PullResponse, person: &str, now: i64) -> Result<(), Fail> {
     let mut names = entity_names();
     names.push(META);
@@ -139,6 +139,9 @@ pub async fn apply_pull(resp: &PullResponse, person: &str, now: i64) -> Result<(
         for n in &names {
             let _ = store(&tx, n)?.clear();
         }
+    }
+    if let Some(keep) = &resp.keep {
+        drop_unkept(&tx, &names, keep).await?;
     }
     for c in &resp.changes {
         let Some(e) = crate::registry::ENTITIES
@@ -162,6 +165,59 @@ pub async fn apply_pull(resp: &PullResponse, person: &str, now: i64) -> Result<(
     };
     put_json(&store(&tx, META)?, &"view".into(), &head)?;
     finish(&tx, commit).await
+}
+
+/// Deletes the rows the next person may not see: whole stores, or the rows at other sites
+/// (the key ranges of the `s` index around the sites kept).
+async fn drop_unkept(
+    tx: &IdbTransaction,
+    names: &[&str],
+    keep: &crate::sync::Kept,
+) -> Result<(), Fail> {
+    for n in names {
+        let s = store(tx, n)?;
+        let sites = match keep.iter().find(|(e, _)| e == n) {
+            None => {
+                let _ = s.clear();
+                continue;
+            }
+            Some((_, None)) => continue,
+            Some((_, Some(sites))) => sites,
+        };
+        let mut sites: Vec<&str> = sites.iter().map(String::as_str).collect();
+        sites.sort_unstable();
+        sites.dedup();
+        let index = s.index("s").map_err(|_| Fail::Other)?;
+        // Below the first site kept, between each two, above the last.
+        let mut ranges = Vec::new();
+        let mut lower: Option<&str> = None;
+        for upper in sites.iter().copied().map(Some).chain([None]) {
+            let open = |b: Option<&str>| b.map(JsValue::from_str);
+            let range = match (open(lower), open(upper)) {
+                (None, None) => Ok(JsValue::UNDEFINED),
+                (None, Some(up)) => IdbKeyRange::upper_bound_with_open(&up, true).map(Into::into),
+                (Some(low), None) => IdbKeyRange::lower_bound_with_open(&low, true).map(Into::into),
+                (Some(low), Some(up)) => {
+                    IdbKeyRange::bound_with_lower_open_and_upper_open(&low, &up, true, true)
+                        .map(Into::into)
+                }
+            };
+            ranges.push(range.map_err(|_| Fail::Other)?);
+            lower = upper;
+        }
+        for range in ranges {
+            let keys = done(
+                &index
+                    .get_all_keys_with_key(&range)
+                    .map_err(|_| Fail::Other)?,
+            )
+            .await?;
+            for k in Array::from(&keys).iter() {
+                let _ = s.delete(&k);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Deletes the closed rows older than their entity's window.
