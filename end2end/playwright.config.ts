@@ -1,10 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-
-// Debian's Chromium (Playwright's own download cannot work here); flags that work as root.
-const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import { chromiumArgs, chromiumPath } from './chromium';
 
 export default defineConfig({
   testDir: './tests',
@@ -18,7 +13,7 @@ export default defineConfig({
     ...devices['Pixel 5'],
     viewport: { width: 360, height: 640 },
     locale: 'zh-CN',
-    launchOptions: { executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     trace: 'retain-on-failure',
   },
   projects: [{ name: 'phone', use: {} }],

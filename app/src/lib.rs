@@ -151,6 +151,8 @@ lazy_page!(RoundsPage, pages::Rounds);
 lazy_page!(BoilerPage, pages::Boiler);
 lazy_page!(FirePage, pages::Fire);
 lazy_page!(DutiesPage, pages::Duties);
+lazy_page!(TrustPage, pages::Trust);
+lazy_page!(ServerPage, pages::ServerCare);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -190,6 +192,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hazard") view={Lazy::<HazardPage>::new()} />
                     <Route path=path!("/rectify") view={Lazy::<RectifyPage>::new()} />
                     <Route path=path!("/inspect") view={Lazy::<InspectPage>::new()} />
+                    <Route path=path!("/ca") view={Lazy::<TrustPage>::new()} />
+                    <Route path=path!("/server") view={Lazy::<ServerPage>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -39,8 +39,45 @@ pub struct Settings {
     /// backups: keep a copy of it apart from them).
     pub author_key_file: PathBuf,
     /// `GUARDPOST_TRUSTED_PROXIES`: addresses of reverse proxies whose `X-Forwarded-For` names
-    /// the client (comma-separated); by default none, and the TCP peer is the client.
+    /// the client and whose `X-Forwarded-Proto` says whether it came over https
+    /// (comma-separated); by default none, and the TCP peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `GUARDPOST_TLS_CERT` and `GUARDPOST_TLS_KEY` (PEM files, both or neither): the server
+    /// itself serves HTTPS at `addr` (`guardpost tls` makes a court's own).
+    pub tls: Option<Tls>,
+    /// `GUARDPOST_HTTP_ADDR` (with TLS only): plain HTTP here redirects to HTTPS, except the
+    /// page and file that hand phones the court's certificate authority (`/ca`).
+    pub http_addr: Option<SocketAddr>,
+    /// `GUARDPOST_BACKUP_COPY_DIR`: every backup is also copied here (another disk, a NAS
+    /// mount, a USB drive) and the copy verified.
+    pub backup_copy_dir: Option<PathBuf>,
+    /// `GUARDPOST_BACKUP_COPY_KEEP`, default 28 (a week at 6 hours; 1–1000): copies kept there.
+    pub backup_copy_keep: usize,
+}
+
+/// The certificate (chain) and key the server serves HTTPS with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// The settings file's lines (`NAME=value`; `#` comments and blank lines skipped; a value may
+/// be quoted).
+pub fn parse_file(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
+            (k.trim().to_string(), v.to_string())
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,8 +87,27 @@ pub enum SettingsError {
 }
 
 impl Settings {
+    /// The environment, over the file `GUARDPOST_CONFIG` names if it does (the environment
+    /// wins where both say).
     pub fn from_env() -> Result<Self, SettingsError> {
-        Self::from_lookup(|k| std::env::var(k).ok())
+        let file = match std::env::var("GUARDPOST_CONFIG") {
+            Ok(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| SettingsError::Invalid {
+                    name: "GUARDPOST_CONFIG",
+                    value: format!("{path}: {e}"),
+                })?;
+                parse_file(&text)
+            }
+            Err(_) => Vec::new(),
+        };
+        Self::from_lookup(|k| {
+            std::env::var(k).ok().or_else(|| {
+                file.iter()
+                    .rev()
+                    .find(|(name, _)| name == k)
+                    .map(|(_, v)| v.clone())
+            })
+        })
     }
 
     /// Reads settings through `get` (the environment, or a map in tests).
@@ -147,7 +203,46 @@ impl Settings {
                 value: part.into(),
             })?);
         }
+        let path = |name: &str| get(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let tls = match (path("GUARDPOST_TLS_CERT"), path("GUARDPOST_TLS_KEY")) {
+            (Some(cert), Some(key)) => Some(Tls { cert, key }),
+            (None, None) => None,
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(SettingsError::Invalid {
+                    name: "GUARDPOST_TLS_CERT",
+                    value: "GUARDPOST_TLS_CERT and GUARDPOST_TLS_KEY go together".into(),
+                })
+            }
+        };
+        let http_addr = match get("GUARDPOST_HTTP_ADDR").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) if tls.is_none() => {
+                return Err(SettingsError::Invalid {
+                    name: "GUARDPOST_HTTP_ADDR",
+                    value: format!("{v} (only with GUARDPOST_TLS_CERT: it redirects to HTTPS)"),
+                })
+            }
+            Some(v) => Some(v.parse().map_err(|_| SettingsError::Invalid {
+                name: "GUARDPOST_HTTP_ADDR",
+                value: v.clone(),
+            })?),
+        };
+        let backup_copy_keep = match get("GUARDPOST_BACKUP_COPY_KEEP") {
+            None => 28,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|k| (1..=1000).contains(k))
+                .ok_or(SettingsError::Invalid {
+                    name: "GUARDPOST_BACKUP_COPY_KEEP",
+                    value: v,
+                })?,
+        };
         Ok(Settings {
+            backup_copy_dir: path("GUARDPOST_BACKUP_COPY_DIR"),
+            backup_copy_keep,
+            tls,
+            http_addr,
             addr,
             data_dir,
             database_url,
@@ -205,5 +300,42 @@ mod tests {
         );
         let s = from(&[("GUARDPOST_DATA_DIR", "/srv/gp")]).unwrap();
         assert_eq!(s.database_url, "sqlite:///srv/gp/guardpost.db");
+        let e = from(&[("GUARDPOST_TLS_CERT", "/a.pem")]).unwrap_err();
+        assert!(e.to_string().contains("go together"), "{e}");
+        let e = from(&[("GUARDPOST_HTTP_ADDR", "0.0.0.0:80")]).unwrap_err();
+        assert!(e.to_string().contains("only with"), "{e}");
+    }
+
+    #[test]
+    fn https_and_copies_off_the_machine_are_set_together() {
+        let s = from(&[
+            ("GUARDPOST_TLS_CERT", "/srv/gp/tls/server.crt"),
+            ("GUARDPOST_TLS_KEY", "/srv/gp/tls/server.key"),
+            ("GUARDPOST_HTTP_ADDR", "0.0.0.0:80"),
+            ("GUARDPOST_BACKUP_COPY_DIR", "/mnt/nas/guardpost"),
+        ])
+        .unwrap();
+        assert_eq!(s.tls.unwrap().key, PathBuf::from("/srv/gp/tls/server.key"));
+        assert_eq!(s.http_addr.unwrap().port(), 80);
+        assert_eq!(
+            s.backup_copy_dir.unwrap(),
+            PathBuf::from("/mnt/nas/guardpost")
+        );
+        assert_eq!(s.backup_copy_keep, 28);
+        assert!(from(&[]).unwrap().tls.is_none());
+    }
+
+    #[test]
+    fn the_settings_file_reads_as_the_environment_does() {
+        let lines = parse_file(
+            "# Guardpost at the court\nGUARDPOST_ADDR=0.0.0.0:443\n\n GUARDPOST_LOG = \"warn\" \nnot a line\n",
+        );
+        assert_eq!(
+            lines,
+            vec![
+                ("GUARDPOST_ADDR".to_string(), "0.0.0.0:443".to_string()),
+                ("GUARDPOST_LOG".to_string(), "warn".to_string())
+            ]
+        );
     }
 }

@@ -12,6 +12,8 @@ pub mod reports;
 pub mod retention;
 pub mod sites;
 pub mod sync;
+pub mod tls;
+pub mod trust;
 
 use app::{shell, App, BuildId};
 use axum::extract::FromRef;
@@ -82,6 +84,8 @@ pub fn router(state: AppState) -> Router {
         .merge(sync::router())
         .merge(records::router())
         .merge(reports::router())
+        .merge(trust::router())
+        .merge(backup::router())
         .route("/sw.js", get(http::assets::service_worker))
         .route("/healthz", get(http::assets::health))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
@@ -96,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(http::assets::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            trust::hsts,
+        ))
         .with_state(state)
 }
 
@@ -103,6 +111,10 @@ pub fn router(state: AppState) -> Router {
 /// start created the administrator.
 pub struct Server {
     pub addr: SocketAddr,
+    /// Whether `addr` serves HTTPS.
+    pub https: bool,
+    /// The plain-HTTP port that redirects to HTTPS, when there is one.
+    pub http_addr: Option<SocketAddr>,
     pub first_admin: Option<(String, String)>,
     pub db: db::Db,
     pub handle: tokio::task::JoinHandle<()>,
@@ -129,6 +141,24 @@ impl Server {
             );
         }
         let first_admin = accounts::admin::bootstrap_admin(&db).await?;
+        // Read before binding: a deployment's bad certificate stops the start with its name.
+        let tls = match &settings.tls {
+            Some(t) => Some(tls::server_config(&t.cert, &t.key)?),
+            None => None,
+        };
+        // Bound before the state: what the server tells phones (its HTTPS port) is the port
+        // it got.
+        let mut settings = settings;
+        let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+        settings.addr = listener.local_addr()?;
+        let http_listener = match settings.http_addr {
+            Some(at) => {
+                let l = tokio::net::TcpListener::bind(at).await?;
+                settings.http_addr = Some(l.local_addr()?);
+                Some(l)
+            }
+            None => None,
+        };
         let options = leptos_options(&settings);
         let assets = Arc::new(http::assets::Assets::load(&options));
         let state = AppState {
@@ -144,27 +174,44 @@ impl Server {
                 accounts::password::HASHING_AT_ONCE,
             )),
         };
-        let app = router(state);
-        let listener = tokio::net::TcpListener::bind(settings.addr).await?;
-        let addr = listener.local_addr()?;
+        let app = router(state.clone());
+        let addr = settings.addr;
         retention::spawn_daily(db.clone(), settings.retention_days);
         records::escalation::spawn_hourly(db.clone());
         if settings.backup_hours > 0 {
             backup::spawn(
                 db.clone(),
-                backup::folder(&settings.data_dir),
+                backup::Plan::of(&settings),
                 settings.backup_hours,
-                settings.backup_keep,
             );
         }
-        let handle = tokio::spawn(async move {
-            let service = app.into_make_service_with_connect_info::<SocketAddr>();
-            if let Err(e) = axum::serve(listener, service).await {
-                tracing::error!(error = %e, "server stopped");
+        let https = tls.is_some();
+        let handle = match tls {
+            Some(config) => tokio::spawn(tls::serve(listener, app.clone(), config)),
+            None => {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+                    if let Err(e) = axum::serve(listener, service).await {
+                        tracing::error!(error = %e, "server stopped");
+                    }
+                })
             }
-        });
+        };
+        let http_addr = settings.http_addr;
+        if let Some(listener) = http_listener {
+            let redirect = app.layer(axum::middleware::from_fn_with_state(state, trust::redirect));
+            tokio::spawn(async move {
+                let service = redirect.into_make_service_with_connect_info::<SocketAddr>();
+                if let Err(e) = axum::serve(listener, service).await {
+                    tracing::error!(error = %e, "the HTTP port stopped");
+                }
+            });
+        }
         Ok(Server {
             addr,
+            https,
+            http_addr,
             first_admin,
             db,
             handle,

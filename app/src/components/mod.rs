@@ -220,6 +220,11 @@ pub fn SyncBar() -> impl IntoView {
         })
     };
     view! {
+        <Show when=move || app.insecure.get()>
+            <p class="error" role="alert" data-testid="insecure">
+                {app.t(Key::Insecure)} " " <a href="/ca">{app.t(Key::InstallCertificate)}</a>
+            </p>
+        </Show>
         {move || trouble().map(|text| view! { <p class="error" role="alert" data-testid="store-trouble">{text}</p> })}
         <Show when=move || app.me.get().is_some()>
             <div class="syncbar" data-testid="syncbar">

@@ -151,6 +151,7 @@ pub mod rectify;
 pub mod rounds;
 pub mod rounds_rules;
 pub mod screening_rules;
+pub mod trust;
 pub mod watch_rules;
 
 pub use common::Key;
@@ -185,6 +186,7 @@ mod tests {
             + check(gate::Text::ALL)
             + check(hazard::Text::ALL)
             + check(device::Text::ALL)
+            + check(trust::Text::ALL)
             + check(inspect::Text::ALL)
             + check(people::Text::ALL)
             + check(procedure::Text::ALL)

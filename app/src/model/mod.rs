@@ -90,10 +90,12 @@ pub enum Action {
     ManageWatchlist,
     /// See the enrolled phones, revoke a lost one, decide the records it held.
     ManageDevices,
+    /// See the server's backups (and where their copies go) and its certificate page.
+    ManageServer,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -115,6 +117,7 @@ impl Action {
         Action::EnrolDevice,
         Action::ManageWatchlist,
         Action::ManageDevices,
+        Action::ManageServer,
     ];
 
     /// Actions about records of the service itself rather than of one site.
@@ -147,6 +150,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::EnrolDevice
                 | A::ManageWatchlist
                 | A::ManageDevices
+                | A::ManageServer
         ),
         R::Supervisor => matches!(
             action,
@@ -204,6 +208,38 @@ pub fn role_allows(role: Role, action: Action) -> bool {
 /// Whether any of `roles` allows `action`.
 pub fn roles_allow(roles: &[Role], action: Action) -> bool {
     roles.iter().any(|r| role_allows(*r, action))
+}
+
+/// The server's backups as administrators see them (`GET /api/v1/backups`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackupStatus {
+    /// The newest good backup (finished, and its copy verified when copies are asked for).
+    pub last_good: Option<BackupTaken>,
+    /// What went wrong with the newest backup, if it failed (or its copy did).
+    pub failing: Option<String>,
+    /// Where copies go; none named: the backups live only beside the database.
+    pub copy_dir: Option<String>,
+    /// Hours between scheduled backups (0: none scheduled).
+    pub every_hours: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackupTaken {
+    pub file: String,
+    pub finished_at: i64,
+    pub bytes: i64,
+    pub copy_file: Option<String>,
+}
+
+/// What the certificate page shows (`GET /api/v1/ca`, no session needed).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaInfo {
+    /// SHA-256 of the court's authority, when it made one (else the server needs none).
+    pub fingerprint: Option<String>,
+    /// The app over HTTPS, at the address this page was opened at.
+    pub https_url: String,
+    /// The install page, where a phone that does not trust the authority yet can open it.
+    pub page_url: String,
 }
 
 /// The signed-in person as the client keeps it (also in local storage for offline start).

@@ -162,7 +162,7 @@ pub fn Boiler() -> impl IntoView {
                 faulty.set(Vec::new());
                 conditions.set(Vec::new());
                 bad_field.set(String::new());
-                message.set((app.t(Key::SavedPending).into(), true));
+                message.set((app.saved_pending().into(), true));
             }
             Err(e) => message.set((e, false)),
         })

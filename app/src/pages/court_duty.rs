@@ -5,7 +5,7 @@
 use crate::components::field;
 use crate::core::new_uuid;
 use crate::i18n::court_duty::Text;
-use crate::i18n::{Key, Locale};
+use crate::i18n::Locale;
 use crate::model::{AreaKind, Site};
 use crate::phone::outbox;
 use crate::phone::state::use_app;
@@ -60,7 +60,7 @@ pub fn CourtDuty(
     let bad = RwSignal::new(String::new());
     let said = move |r: Result<u64, String>| match r {
         Ok(_) => {
-            message.set((app.t(Key::SavedPending).into(), true));
+            message.set((app.saved_pending().into(), true));
             true
         }
         Err(e) => {

@@ -83,7 +83,7 @@ pub fn Duties() -> impl IntoView {
                     }
                 });
                 note.set(String::new());
-                message.set((app.t(Key::SavedPending).into(), true));
+                message.set((app.saved_pending().into(), true));
             }
             Err(e) => message.set((e, false)),
         })

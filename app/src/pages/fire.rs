@@ -116,7 +116,7 @@ pub fn Fire() -> impl IntoView {
             return;
         }
         outbox::send(app, &s, move |r| {
-            say(r, app.t(Key::SavedPending));
+            say(r, app.saved_pending());
         });
     };
     let warning_list = move |w: Vec<ShiftWarning>| {
@@ -177,7 +177,7 @@ pub fn Fire() -> impl IntoView {
             return;
         }
         outbox::send(app, &s, move |r| {
-            if say(r, app.t(Key::SavedPending)) {
+            if say(r, app.saved_pending()) {
                 status_note.set(String::new());
                 abnormal.set(false);
             }
@@ -262,7 +262,7 @@ pub fn Fire() -> impl IntoView {
                 return;
             }
             outbox::send(app, &c, move |r| {
-                say(r, app.t(Key::SavedPending));
+                say(r, app.saved_pending());
             });
         };
         view! {
@@ -303,7 +303,7 @@ pub fn Fire() -> impl IntoView {
             return;
         }
         outbox::send(app, &r, move |r| {
-            if say(r, app.t(Key::SavedPending)) {
+            if say(r, app.saved_pending()) {
                 repairing.set(None);
                 repaired_by.set(String::new());
             }
@@ -335,7 +335,7 @@ pub fn Fire() -> impl IntoView {
             notes: handover_notes.get_untracked(),
         };
         outbox::send(app, &h, move |r| {
-            if say(r, app.t(Key::SavedPending)) {
+            if say(r, app.saved_pending()) {
                 handover_notes.set(String::new());
             }
         })
@@ -343,7 +343,7 @@ pub fn Fire() -> impl IntoView {
     let accept = move |id: String| {
         let a = HandoverAccept { handover_id: id };
         outbox::send(app, &a, move |r| {
-            say(r, app.t(Key::SavedPending));
+            say(r, app.saved_pending());
         });
     };
     let open_counts = move || {

@@ -96,7 +96,7 @@ pub fn Gate() -> impl IntoView {
                     s.set(String::new());
                 }
                 bad_field.set(String::new());
-                message.set((app.t(Key::SavedPending).into(), true));
+                message.set((app.saved_pending().into(), true));
             }
             Err(e) => message.set((e, false)),
         })

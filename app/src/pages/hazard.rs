@@ -110,7 +110,7 @@ pub fn HazardReport() -> impl IntoView {
                 category.set(None);
                 message.set((
                     if fixed_on_spot {
-                        app.t(Key::SavedPending).to_string()
+                        app.saved_pending().to_string()
                     } else {
                         t(Text::SavedARectificationIsRegisteredFor).to_string()
                     },

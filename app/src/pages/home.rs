@@ -30,6 +30,7 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::FileRequest => (Key::TaskFileRequest, None),
         Action::ViewReports => (Key::TaskViewReports, Some("/rectify")),
         Action::ManageWatchlist => (Key::TaskWatchlist, Some("/watchlist")),
+        Action::ManageServer => (Key::TaskServer, Some("/server")),
     })
 }
 

@@ -20,8 +20,10 @@ mod rectify;
 mod rounds;
 mod route_editor;
 mod screen;
+mod server_care;
 mod signin;
 mod sites;
+mod trust;
 mod visit;
 mod watchlist;
 
@@ -41,8 +43,10 @@ pub use people::People;
 pub use rectify::Rectify;
 pub use rounds::Rounds;
 pub use screen::Screen;
+pub use server_care::ServerCare;
 pub use signin::SignIn;
 pub use sites::Sites;
+pub use trust::Trust;
 pub use visit::Visit;
 pub use watchlist::Watchlist;
 

@@ -8,7 +8,6 @@ use crate::hazard::{
     Review, ThreadRow,
 };
 use crate::i18n::rectify::Text;
-use crate::i18n::Key;
 use crate::model::{Action, PersonView};
 use crate::phone::outbox;
 use crate::phone::queue;
@@ -84,7 +83,7 @@ pub(super) fn RectCard(
     let send_then = move |made: queue::Made, then: Box<dyn FnOnce()>| {
         outbox::send_made(app, made, base, move |r| match r {
             Ok(_) => {
-                tell((app.t(Key::SavedPending).into(), true));
+                tell((app.saved_pending().into(), true));
                 then();
             }
             Err(e) => tell((e, false)),

@@ -355,7 +355,7 @@ fn RoundCard(
             note: note.get_untracked(),
         };
         outbox::send(app, &f, move |r| match r {
-            Ok(_) => message.set((app.t(Key::SavedPending).into(), true)),
+            Ok(_) => message.set((app.saved_pending().into(), true)),
             Err(e) => message.set((e, false)),
         })
     };

@@ -275,7 +275,7 @@ pub fn Screen() -> impl IntoView {
         outbox::send(app, &s, move |r| match r {
             Ok(_) => {
                 clear();
-                message.set((app.t(Key::SavedPending).into(), true));
+                message.set((app.saved_pending().into(), true));
             }
             Err(e) => message.set((e, false)),
         })

@@ -311,7 +311,7 @@ pub fn Visit() -> impl IntoView {
             fixing.set(None);
             bad_field.set(String::new());
             let text = if checked.incomplete.is_empty() {
-                app.t(Key::SavedPending)
+                app.saved_pending()
             } else {
                 app.t(Key::IncompleteSaved)
             };

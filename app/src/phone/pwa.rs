@@ -13,6 +13,11 @@ pub fn register(app: AppState) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    // Only a secure context has service workers (there is none to register on plain HTTP).
+    if !window.is_secure_context() {
+        app.insecure.set(true);
+        return;
+    }
     let container = window.navigator().service_worker();
 
     leptos::task::spawn_local(async move {

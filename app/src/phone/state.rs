@@ -47,6 +47,9 @@ pub struct AppState {
     pub view_rev: RwSignal<u32>,
     /// What is wrong with the phone's store, said on every page until it is not.
     pub store: RwSignal<Option<StoreTrouble>>,
+    /// The page was opened at an address that is not a secure context (plain HTTP at an
+    /// intranet address): no offline start, no persistent storage. Said on every page.
+    pub insecure: RwSignal<bool>,
 }
 
 /// Why records may not be safe on this phone, or soon will not be.
@@ -89,6 +92,18 @@ impl AppState {
             failures: RwSignal::new(0),
             view_rev: RwSignal::new(0),
             store: RwSignal::new(None),
+            insecure: RwSignal::new(false),
+        }
+    }
+
+    /// What a save says once the record is in the phone's store: on an insecure page it is not
+    /// safe there (the app cannot open offline, the browser may clear it), and it says so.
+    pub fn saved_pending(&self) -> &'static str {
+        use leptos::prelude::GetUntracked;
+        if self.insecure.get_untracked() {
+            self.t(crate::i18n::Key::SavedNotSafe)
+        } else {
+            self.t(crate::i18n::Key::SavedPending)
         }
     }
 

@@ -42,12 +42,9 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
-    state.settings.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// Whether the session cookie is marked `Secure`.
+fn is_https(state: &AppState, headers: &HeaderMap, peer: SocketAddr, tls: bool) -> bool {
+    crate::http::caller::came_over_https(&state.settings, headers, Some(peer.ip()), tls)
 }
 
 fn session_cookie(value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
@@ -192,6 +189,7 @@ async fn signing_device(
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    tls: Option<axum::Extension<crate::http::caller::OverTls>>,
     headers: HeaderMap,
     crate::http::ApiJson(req): crate::http::ApiJson<SignInRequest>,
 ) -> ApiResult<Response> {
@@ -278,12 +276,21 @@ async fn sign_in(
     let mut res = Json(caller.me()).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie(&token, max_age, is_https(&state, &headers)),
+        session_cookie(
+            &token,
+            max_age,
+            is_https(&state, &headers, peer, tls.is_some()),
+        ),
     );
     Ok(res)
 }
 
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    tls: Option<axum::Extension<crate::http::caller::OverTls>>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash(token))
@@ -293,7 +300,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResul
     let mut res = Json(serde_json::json!({"signed_out": true})).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie("", 0, is_https(&state, &headers)),
+        session_cookie("", 0, is_https(&state, &headers, peer, tls.is_some())),
     );
     Ok(res)
 }

@@ -116,6 +116,22 @@ pub async fn copy_into(db: &Db, file: &Path) -> sqlx::Result<()> {
         .map(|_| ())
 }
 
+/// SQLite's check of every page of `db`: `"ok"`, or what is wrong.
+pub async fn integrity_check(db: &Db) -> sqlx::Result<String> {
+    sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(db)
+        .await
+}
+
+/// The names of the tables `db` holds (SQLite's own aside).
+pub async fn table_names(db: &Db) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// The database file `file`, opened read-only (to check a backup before restoring it).
 pub async fn open_read_only(file: &Path) -> anyhow::Result<Db> {
     let opts = SqliteConnectOptions::new().filename(file).read_only(true);

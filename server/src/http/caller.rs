@@ -29,6 +29,46 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// Marks a request that came over the server's own TLS (set by `crate::tls::serve`).
+#[derive(Clone, Copy, Debug)]
+pub struct OverTls;
+
+/// Did this request come over HTTPS: the server's own TLS, a trusted proxy that says
+/// `X-Forwarded-Proto: https` (a client writing it itself is not believed), or the deployment
+/// saying so (`GUARDPOST_SECURE_COOKIES`, behind a proxy it did not list)?
+pub fn is_https(
+    settings: &crate::config::Settings,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> bool {
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    came_over_https(
+        settings,
+        headers,
+        peer,
+        extensions.get::<OverTls>().is_some(),
+    )
+}
+
+/// [`is_https`] from the peer's address and whether the server's own TLS carried it.
+pub fn came_over_https(
+    settings: &crate::config::Settings,
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+    over_tls: bool,
+) -> bool {
+    if settings.secure_cookies || over_tls {
+        return true;
+    }
+    peer.is_some_and(|p| settings.trusted_proxies.contains(&p))
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
 /// The signed-in person making a request, as the database says now (roles and sites are read
 /// on every request, so a change by an administrator applies at once).
 #[derive(Clone, Debug)]

@@ -97,18 +97,33 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
     assert!(!cookie.contains("Secure"), "plain http on localhost");
     assert_eq!(app.get(&c, "/api/v1/me").await.status(), StatusCode::OK);
 
-    // Behind an https proxy the cookie is Secure.
-    let r = client()
-        .post(app.url("/api/v1/auth/sign-in"))
-        .header("x-forwarded-proto", "https")
-        .json(&json!({"login": "admin", "password": app.admin_password}))
-        .send()
-        .await
-        .unwrap();
+    // A client that says it came over https itself is not believed: no Secure, no HSTS.
+    let forwarded = |app: &crate::common::TestApp| {
+        client()
+            .post(app.url("/api/v1/auth/sign-in"))
+            .header("x-forwarded-proto", "https")
+            .json(&json!({"login": "admin", "password": app.admin_password}))
+            .send()
+    };
+    let r = forwarded(&app).await.unwrap();
+    assert!(!r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+    assert!(r.headers().get("strict-transport-security").is_none());
+    // Behind the https proxy the deployment names, the cookie is Secure and HSTS is sent.
+    let proxied = crate::common::spawn_app_with(
+        crate::common::Database::FreshSqlite,
+        tempfile::tempdir().unwrap(),
+        &[("GUARDPOST_TRUSTED_PROXIES", "127.0.0.1".into())],
+    )
+    .await;
+    let r = forwarded(&proxied).await.unwrap();
     assert!(r.headers()["set-cookie"]
         .to_str()
         .unwrap()
         .contains("Secure"));
+    assert!(r.headers().contains_key("strict-transport-security"));
 
     let r = app.post(&c, "/api/v1/auth/sign-out", json!(null)).await;
     assert_eq!(r.status(), StatusCode::OK);

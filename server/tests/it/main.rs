@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod authorization;
 mod dashboard;
+mod deploy;
 mod duty;
 mod gate;
 mod rectify;

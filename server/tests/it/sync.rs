@@ -1242,8 +1242,8 @@ async fn a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_phones(
         phone.save(&app, &gid, &main, n).await;
     }
     phone.sync(&app, &g, &d).await;
-    let dir = server::backup::folder(&app.settings.data_dir);
-    let first = server::backup::run(&app.db, &dir, 8).await.unwrap();
+    let plan = server::backup::Plan::of(&app.settings);
+    let first = server::backup::run(&app.db, &plan).await.unwrap();
     // The backup is reported to the phone, which may now drop those receipts.
     phone.sync(&app, &g, &d).await;
     assert_eq!(phone.outbox.backed_up_to, 3);

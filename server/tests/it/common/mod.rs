@@ -9,6 +9,8 @@ use server::{config::Settings, Server};
 
 pub struct TestApp {
     pub base: String,
+    /// The plain-HTTP port that redirects to HTTPS, when the settings ask for one.
+    pub http_base: Option<String>,
     pub admin_login: String,
     pub admin_password: String,
     pub db: server::db::Db,
@@ -41,6 +43,15 @@ pub async fn spawn_app_in(dir: tempfile::TempDir) -> TestApp {
 
 /// The server on `database`, its data folder (author key, backups, SQLite file) `dir`.
 pub async fn spawn_app_on(database: Database, dir: tempfile::TempDir) -> TestApp {
+    spawn_app_with(database, dir, &[]).await
+}
+
+/// The same, with more settings as the environment would give them.
+pub async fn spawn_app_with(
+    database: Database,
+    dir: tempfile::TempDir,
+    extra: &[(&str, String)],
+) -> TestApp {
     let data = dir.path().to_string_lossy().to_string();
     let url = match &database {
         Database::FreshSqlite => None,
@@ -53,7 +64,10 @@ pub async fn spawn_app_on(database: Database, dir: tempfile::TempDir) -> TestApp
         "GUARDPOST_SITE_ROOT" => Some(format!("{data}/site")),
         // Backups only when a test takes one.
         "GUARDPOST_BACKUP_HOURS" => Some("0".into()),
-        _ => None,
+        other => extra
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| v.clone()),
     })
     .expect("settings");
     let server = Server::start(settings.clone())
@@ -62,6 +76,7 @@ pub async fn spawn_app_on(database: Database, dir: tempfile::TempDir) -> TestApp
     let (admin_login, admin_password) = server.first_admin.clone().unwrap_or_default();
     TestApp {
         base: format!("http://{}", server.addr),
+        http_base: server.http_addr.map(|a| format!("http://{a}")),
         admin_login,
         admin_password,
         db: server.db.clone(),
