@@ -187,7 +187,6 @@ async fn drop_unkept(
         let mut sites: Vec<&str> = sites.iter().map(String::as_str).collect();
         sites.sort_unstable();
         sites.dedup();
-        let index = s.index("s").map_err(|_| Fail::Other)?;
         // Below the first site kept, between each two, above the last.
         let mut ranges = Vec::new();
         let mut lower: Option<&str> = None;
@@ -206,16 +205,23 @@ async fn drop_unkept(
             lower = upper;
         }
         for range in ranges {
-            let keys = done(
-                &index
-                    .get_all_keys_with_key(&range)
-                    .map_err(|_| Fail::Other)?,
-            )
-            .await?;
-            for k in Array::from(&keys).iter() {
-                let _ = s.delete(&k);
-            }
+            delete_in(&s, "s", &range).await?;
         }
+    }
+    Ok(())
+}
+
+/// Deletes the rows of `s` whose key in `index` is in `range`.
+async fn delete_in(s: &web_sys::IdbObjectStore, index: &str, range: &JsValue) -> Result<(), Fail> {
+    let index = s.index(index).map_err(|_| Fail::Other)?;
+    let keys = done(
+        &index
+            .get_all_keys_with_key(range)
+            .map_err(|_| Fail::Other)?,
+    )
+    .await?;
+    for k in Array::from(&keys).iter() {
+        let _ = s.delete(&k);
     }
     Ok(())
 }
@@ -229,16 +235,7 @@ async fn prune_in(tx: &IdbTransaction, now: i64) -> Result<(), Fail> {
         let s = store(tx, e.name())?;
         let range = IdbKeyRange::upper_bound_with_open(&JsValue::from_f64(oldest as f64), true)
             .map_err(|_| Fail::Other)?;
-        let index = s.index("c").map_err(|_| Fail::Other)?;
-        let keys = done(
-            &index
-                .get_all_keys_with_key(&range)
-                .map_err(|_| Fail::Other)?,
-        )
-        .await?;
-        for k in Array::from(&keys).iter() {
-            let _ = s.delete(&k);
-        }
+        delete_in(&s, "c", &range).await?;
     }
     Ok(())
 }
