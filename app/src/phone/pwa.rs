@@ -100,14 +100,43 @@ pub fn apply_update(app: AppState) -> bool {
 pub fn recache_pages_and_reload() {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::{closure::Closure, JsCast};
+        use wasm_bindgen::{closure::Closure, JsCast, JsValue};
         use wasm_bindgen_futures::JsFuture;
         leptos::task::spawn_local(async move {
             let Some(window) = web_sys::window() else {
                 return;
             };
-            let container = window.navigator().service_worker();
-            if let Some(ctrl) = container.controller() {
+            // The worker that will serve the reload: the page's controller, or (in the first
+            // minute after a first visit, before it controls the page) the one being installed,
+            // whose cached pages would otherwise bring the old language back. None outside a
+            // secure context.
+            let worker = if window.is_secure_context() {
+                let container = window.navigator().service_worker();
+                match container.controller() {
+                    Some(c) => Some(c),
+                    None => {
+                        let ready = js_sys::Promise::race(&js_sys::Array::of2(
+                            &container
+                                .ready()
+                                .unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL)),
+                            &js_sys::Promise::new(&mut |resolve, _| {
+                                let _ = window
+                                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                                        &resolve, 3000,
+                                    );
+                            }),
+                        ));
+                        JsFuture::from(ready)
+                            .await
+                            .ok()
+                            .and_then(|r| r.dyn_into::<web_sys::ServiceWorkerRegistration>().ok())
+                            .and_then(|r| r.active())
+                    }
+                }
+            } else {
+                None
+            };
+            if let Some(ctrl) = worker {
                 // Wait for the worker's answer (or give up after 3 s), then reload.
                 let promise = js_sys::Promise::new(&mut |resolve, _| {
                     let channel = web_sys::MessageChannel::new();
