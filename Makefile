@@ -22,9 +22,22 @@ tools:
 test-tools:
 	@.ci/tools.sh --test
 
-build: tools
+# The release build, redone only when something it is built from changed: `make run` with
+# nothing changed starts serving at once (cargo-leptos would run wasm-bindgen and wasm-opt
+# again, about 2 minutes).
+BUILD_INPUTS := $(shell find Cargo.toml Cargo.lock app server style public -type f 2>/dev/null)
+BUILT := target/site/.built
+# A build half removed (the binary or the site gone) is built again.
+ifeq ($(wildcard target/release/guardpost),)
+$(shell rm -f $(BUILT))
+endif
+
+build: tools $(BUILT)
+
+$(BUILT): $(BUILD_INPUTS)
 	cargo leptos build --release --split
 	@.ci/precompress.sh target/site
+	@touch $@
 
 run: build
 	@echo "Starting Guardpost; the data lives in $(GUARDPOST_DATA_DIR)/"
