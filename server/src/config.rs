@@ -62,6 +62,24 @@ pub struct Tls {
     pub key: PathBuf,
 }
 
+/// The number `name` gives, `default` when it gives none; refused (with its name) outside
+/// `range` or when it is not a number.
+fn ranged<T: std::str::FromStr + PartialOrd>(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, SettingsError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<T>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or(SettingsError::Invalid { name, value: v }),
+    }
+}
+
 /// The settings file's lines (`NAME=value`; `#` comments and blank lines skipped; a value may
 /// be quoted).
 pub fn parse_file(text: &str) -> Vec<(String, String)> {
@@ -132,52 +150,11 @@ impl Settings {
                 })
             }
         };
-        let session_days = match get("GUARDPOST_SESSION_DAYS") {
-            None => 7,
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|d| (1..=90).contains(d))
-                .ok_or(SettingsError::Invalid {
-                    name: "GUARDPOST_SESSION_DAYS",
-                    value: v,
-                })?,
-        };
-        let retention_days = match get("GUARDPOST_RETENTION_DAYS") {
-            None => 180,
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                // At least a month: the monthly report needs the month's records whole.
-                .filter(|d| (31..=3650).contains(d))
-                .ok_or(SettingsError::Invalid {
-                    name: "GUARDPOST_RETENTION_DAYS",
-                    value: v,
-                })?,
-        };
-        let backup_hours = match get("GUARDPOST_BACKUP_HOURS") {
-            None => 6,
-            Some(v) => {
-                v.parse::<u64>()
-                    .ok()
-                    .filter(|h| *h <= 168)
-                    .ok_or(SettingsError::Invalid {
-                        name: "GUARDPOST_BACKUP_HOURS",
-                        value: v,
-                    })?
-            }
-        };
-        let backup_keep = match get("GUARDPOST_BACKUP_KEEP") {
-            None => 8,
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|k| (1..=1000).contains(k))
-                .ok_or(SettingsError::Invalid {
-                    name: "GUARDPOST_BACKUP_KEEP",
-                    value: v,
-                })?,
-        };
+        let session_days = ranged(&get, "GUARDPOST_SESSION_DAYS", 7i64, 1..=90)?;
+        // At least a month: the monthly report needs the month's records whole.
+        let retention_days = ranged(&get, "GUARDPOST_RETENTION_DAYS", 180i64, 31..=3650)?;
+        let backup_hours = ranged(&get, "GUARDPOST_BACKUP_HOURS", 6u64, 0..=168)?;
+        let backup_keep = ranged(&get, "GUARDPOST_BACKUP_KEEP", 8usize, 1..=1000)?;
         let durable = match get("GUARDPOST_SQLITE_SYNCHRONOUS").as_deref() {
             None | Some("") | Some("full") => true,
             Some("normal") => false,
@@ -227,17 +204,7 @@ impl Settings {
                 value: v.clone(),
             })?),
         };
-        let backup_copy_keep = match get("GUARDPOST_BACKUP_COPY_KEEP") {
-            None => 28,
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|k| (1..=1000).contains(k))
-                .ok_or(SettingsError::Invalid {
-                    name: "GUARDPOST_BACKUP_COPY_KEEP",
-                    value: v,
-                })?,
-        };
+        let backup_copy_keep = ranged(&get, "GUARDPOST_BACKUP_COPY_KEEP", 28usize, 1..=1000)?;
         Ok(Settings {
             backup_copy_dir: path("GUARDPOST_BACKUP_COPY_DIR"),
             backup_copy_keep,
