@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench BENCH_BEFORE=<commit>`: builds <commit> in a worktree of its own (target/bench-before)
-# and runs the phone-store benchmark against it, so a change's figures and the ones before it
-# come from one run on one machine. The traffic generator is this checkout's.
+# and runs the phone-store and Lighthouse benchmarks against it, so a change's figures and the
+# ones before it come from one run on one machine. The traffic generator is this checkout's.
 set -euo pipefail
 rev="$1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,4 +15,4 @@ if [ ! -x "$dir/target/release/guardpost" ]; then
   (cd "$dir" && make build)
 fi
 cd "$root/end2end"
-BENCH_BUILD="$dir" npx playwright test -c bench.config.ts bench/store.spec.ts
+BENCH_BUILD="$dir" npx playwright test -c bench.config.ts bench/store.spec.ts bench/lighthouse.spec.ts

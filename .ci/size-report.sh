@@ -27,14 +27,16 @@ row "total (first visit)" "$total_raw" "$total_br"
 manifest="$site/pkg/__wasm_split_manifest.$(h manifest).json"
 if [ -n "$(h manifest)" ] && [ -f "$manifest" ]; then
   printf '%-56s %10s %10s\n' "lazy chunks" "raw KB" "brotli KB"
-  lazy_raw=0; lazy_br=0
+  lazy_raw=0; lazy_br=0; big=0; big_name=""
   for c in $(tr -d '[]{}"' < "$manifest" | tr ',:' '\n\n' | grep -E '^(chunk_|split_)' | sort -u); do
     f="$site/pkg/$c.wasm"
     raw=$(stat -c %s "$f"); br=$(brotli -q 11 -c "$f" | wc -c)
     lazy_raw=$((lazy_raw + raw)); lazy_br=$((lazy_br + br))
+    [ "$br" -gt "$big" ] && { big=$br; big_name=$c; }
     row "$c.wasm" "$raw" "$br"
   done
   row "total (lazy chunks)" "$lazy_raw" "$lazy_br"
+  awk -v n="$big_name" -v b="$big" 'BEGIN {printf "largest lazy chunk: %s, %.1f KB brotli\n", n, b/1024}'
 fi
 if [ -n "$budget" ]; then
   if [ "$total_br" -gt $((budget * 1024)) ]; then
