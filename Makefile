@@ -34,10 +34,12 @@ endif
 
 build: tools $(BUILT)
 
+# The stamp takes the time the build started: a source saved during a build is built next time.
 $(BUILT): $(BUILD_INPUTS)
+	@mkdir -p target && touch target/.build-started
 	cargo leptos build --release --split
 	@.ci/precompress.sh target/site
-	@touch $@
+	@touch -r target/.build-started $@
 
 run: build
 	@echo "Starting Guardpost; the data lives in $(GUARDPOST_DATA_DIR)/"
