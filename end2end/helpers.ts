@@ -12,6 +12,15 @@ export async function signIn(page: Page, url: string, login: string, password: s
   await page.getByLabel('账号').fill(login);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
+  await offlineReady(page);
+}
+
+/// Waits, as a guard reads the note, until the phone is ready for offline use: on a first visit
+/// the worker caches every page and part and then takes control of the page. (No worker without
+/// a secure context.)
+export async function offlineReady(page: Page) {
+  await page.waitForFunction(() => !window.isSecureContext || navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  await expect(page.getByTestId('preparing-offline')).toHaveCount(0);
 }
 
 /// Signs in with the one-time password and sets `newPassword` as the app requires.

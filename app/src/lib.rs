@@ -121,7 +121,8 @@ fn page_locale() -> Locale {
 }
 
 /// A page whose code is split from the main bundle and fetched when first opened (the worker
-/// keeps every part for offline use): pages that a guard at a post rarely opens.
+/// keeps every part for offline use). Every page but the home and sign-in: a phone's first
+/// visit downloads only what draws those two.
 macro_rules! lazy_page {
     ($route:ident, $page:path) => {
         struct $route;
@@ -153,6 +154,10 @@ lazy_page!(FirePage, pages::Fire);
 lazy_page!(DutiesPage, pages::Duties);
 lazy_page!(TrustPage, pages::Trust);
 lazy_page!(ServerPage, pages::ServerCare);
+lazy_page!(VisitPage, pages::Visit);
+lazy_page!(OnSitePage, pages::OnSite);
+lazy_page!(ScreenPage, pages::Screen);
+lazy_page!(DepositsPage, pages::Deposits);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -168,7 +173,6 @@ pub fn App() -> impl IntoView {
         <Title text=app.t(Key::AppTitle) />
         <Router>
             <components::TopBar />
-            <components::UpdateBanner />
             <components::SyncBar />
             <main class="page">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
@@ -177,10 +181,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password") view={Lazy::<PasswordPage>::new()} />
                     <Route path=path!("/sites") view={Lazy::<SitesPage>::new()} />
                     <Route path=path!("/admin/people") view={Lazy::<PeoplePage>::new()} />
-                    <Route path=path!("/visit") view=pages::Visit />
-                    <Route path=path!("/onsite") view=pages::OnSite />
-                    <Route path=path!("/screen") view=pages::Screen />
-                    <Route path=path!("/deposits") view=pages::Deposits />
+                    <Route path=path!("/visit") view={Lazy::<VisitPage>::new()} />
+                    <Route path=path!("/onsite") view={Lazy::<OnSitePage>::new()} />
+                    <Route path=path!("/screen") view={Lazy::<ScreenPage>::new()} />
+                    <Route path=path!("/deposits") view={Lazy::<DepositsPage>::new()} />
                     <Route path=path!("/watchlist") view={Lazy::<WatchlistPage>::new()} />
                     <Route path=path!("/gate") view={Lazy::<GatePage>::new()} />
                     <Route path=path!("/dashboard") view={Lazy::<DashboardPage>::new()} />
@@ -196,6 +200,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/server") view={Lazy::<ServerPage>::new()} />
                 </Routes>
             </main>
+            <components::Notices />
         </Router>
     }
 }

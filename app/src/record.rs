@@ -36,11 +36,12 @@ pub trait Record: Serialize + DeserializeOwned {
     const FIX_ROUTE: Option<&'static str> = None;
 }
 
-/// What the phone's dispatch knows of a record type.
+/// What the phone's dispatch knows of a record type (its view is in
+/// [`crate::registry::VIEWS`], kept apart so the screens that show no rows do not download every
+/// record type's view).
 pub struct Declared {
     pub name: &'static str,
     pub version: u32,
-    pub show: fn(&mut Rows, &Mutation),
     pub label: Key,
     pub fix_route: Option<&'static str>,
 }

@@ -1,6 +1,6 @@
 //! The one list of record types (see [`crate::record`] for what each declares).
 //!
-//! [`with_records!`] names them all; the phone's dispatch ([`RECORDS`], [`show`]), the
+//! [`with_records!`] names them all; the phone's dispatch ([`RECORDS`], [`VIEWS`]), the
 //! phone's typed send (`outbox::send`) and the server's dispatch (`server::records::run`, each
 //! type's `Apply`) come from that one list, so a record type missing a half does not compile.
 //! An entity (a table phones pull) is a [`crate::rows::Entity`] constant, declared in its
@@ -61,10 +61,14 @@ macro_rules! declared {
         pub const RECORDS: &[Declared] = &[$(Declared {
             name: <$t as Record>::NAME,
             version: <$t as Record>::VERSION,
-            show: <$t as Record>::show,
             label: <$t as Record>::LABEL,
             fix_route: <$t as Record>::FIX_ROUTE,
         }),*];
+
+        /// Every record type's view, by name: only what reads rows reaches it, so the first
+        /// chunk (sign-in, home, the status bars) holds no view.
+        pub const VIEWS: &[(&str, fn(&mut Rows, &Mutation))] =
+            &[$((<$t as Record>::NAME, <$t as Record>::show)),*];
     };
 }
 with_records!(declared);
@@ -125,8 +129,8 @@ pub fn prune(rows: &mut Rows, now: i64) {
 /// Lays `m` on the phone's rows as its record type shows it (nothing for a name this build
 /// does not know: the server judges it).
 pub fn show(rows: &mut Rows, m: &Mutation) {
-    if let Some(d) = declared(&m.name) {
-        (d.show)(rows, m);
+    if let Some((_, show)) = VIEWS.iter().find(|(name, _)| *name == m.name) {
+        show(rows, m);
     }
 }
 

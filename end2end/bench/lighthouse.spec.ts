@@ -6,7 +6,7 @@
 // printed, nothing asserted (the figures go in the README). Lighthouse is installed into
 // target/lighthouse on first use (`make bench`; a folder of its own: an install beside
 // target/tools would remove the wasm-opt installed there).
-import { test, chromium } from '@playwright/test';
+import { test, chromium, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,7 +82,33 @@ function report(what: string, runs: Run[]) {
 
 const flags = chromiumArgs.join(' ') + ' --headless=new';
 
-test('/signin cold', async () => {
+// Lighthouse's element audits fail with this Chromium (its TraceElements gatherer), so the LCP
+// element and what shifted are read in the page, on a load of its own.
+async function watchPaints(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__lcp = []; w.__shifts = [];
+    const name = (n: any) => n ? `${n.tagName?.toLowerCase() ?? '#text'}${n.dataset?.testid ? `[data-testid=${n.dataset.testid}]` : ''}${n.className ? '.' + String(n.className).split(' ').join('.') : ''} "${(n.textContent || '').trim().slice(0, 30)}"` : '?';
+    new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__lcp.push(name(e.element))))
+      .observe({ type: 'largest-contentful-paint', buffered: true });
+    new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__shifts.push(
+      `${e.value.toFixed(3)}: ${(e.sources || []).map((x: any) => name(x.node)).join(', ')}`)))
+      .observe({ type: 'layout-shift', buffered: true });
+  });
+}
+
+async function printPaints(page: Page, what: string) {
+  await page.waitForTimeout(3000);
+  const seen = await page.evaluate(() => ({ lcp: (window as any).__lcp, shifts: (window as any).__shifts }));
+  console.log(`${what}: LCP element ${seen.lcp[seen.lcp.length - 1] ?? '(none)'}; shifts: ${seen.shifts.join(' | ') || 'none'}`);
+}
+
+test('/signin cold', async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 412, height: 823 } });
+  await watchPaints(page);
+  await page.goto(server.url + '/signin');
+  await printPaints(page, '/signin, cold');
+  await page.close();
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(audit(server.url + '/signin', [`--chrome-flags=${flags}`]));
   report('/signin, cold', runs);
@@ -105,23 +131,10 @@ for (const p of people) {
     await page.goto(server.url + '/');
     await page.getByTestId('hello').waitFor();
     await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-    // Lighthouse's element audits fail with this Chromium (its TraceElements gatherer), so the
-    // LCP element and what shifted are read here, on a warm load in the same profile.
-    await page.addInitScript(() => {
-      const w = window as any;
-      w.__lcp = []; w.__shifts = [];
-      const name = (n: any) => n ? `${n.tagName?.toLowerCase() ?? '#text'}${n.dataset?.testid ? `[data-testid=${n.dataset.testid}]` : ''}${n.className ? '.' + String(n.className).split(' ').join('.') : ''} "${(n.textContent || '').trim().slice(0, 30)}"` : '?';
-      new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__lcp.push(name(e.element))))
-        .observe({ type: 'largest-contentful-paint', buffered: true });
-      new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__shifts.push(
-        `${e.value.toFixed(3)}: ${(e.sources || []).map((x: any) => name(x.node)).join(', ')}`)))
-        .observe({ type: 'layout-shift', buffered: true });
-    });
+    await watchPaints(page);
     await page.reload();
     await page.getByTestId('hello').waitFor();
-    await page.waitForTimeout(3000);
-    const seen = await page.evaluate(() => ({ lcp: (window as any).__lcp, shifts: (window as any).__shifts }));
-    console.log(`/ of ${p.roles[0]}, warm: LCP element ${seen.lcp[seen.lcp.length - 1] ?? '(none)'}; shifts: ${seen.shifts.join(' | ') || 'none'}`);
+    await printPaints(page, `/ of ${p.roles[0]}, warm`);
     await context.close();
     const runs: Run[] = [];
     for (let i = 0; i < RUNS; i++) {

@@ -17,7 +17,18 @@ test.beforeAll(async () => {
 test.afterAll(async () => { if (server) await stopServer(server); });
 
 test('stop the server, reload: the app still starts with the offline indicator; restart: it reconnects', async ({ page, context }) => {
-  await firstSignIn(page, server.url, 'guard.qian', guardOtp, 'guard-password-1');
+  // A first visit says it is getting ready for offline use until the worker has everything
+  // (one of the files it caches is held back here until the note has been seen).
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => { release = r; });
+  const part = /\/pkg\/split___password_page_view_/;
+  await context.route(part, async (route) => { await held; await route.continue(); });
+  const signingIn = firstSignIn(page, server.url, 'guard.qian', guardOtp, 'guard-password-1');
+  await expect(page.getByTestId('preparing-offline')).toHaveText('正在准备离线使用，请保持联网，完成后此提示消失');
+  release();
+  await signingIn;
+  await context.unroute(part);
+  await expect(page.getByTestId('preparing-offline')).toHaveCount(0);
   await expect(page.getByTestId('hello')).toHaveText('钱安保');
   await expect(page.getByTestId('net-status')).toHaveText('在线');
 

@@ -89,13 +89,11 @@ pub fn TopBar() -> impl IntoView {
                 <span class="last-contact">{last}</span>
             </div>
             <button class="link" on:click=switch_lang data-testid="lang-switch">{app.t(Key::Language)}</button>
-            <Show when=move || app.me.get().is_some()>
-                <button class="link" on:click=sign_out.clone() data-testid="sign-out">{app.t(Key::SignOut)}</button>
-            </Show>
+            // Its place is kept while nobody is signed in: the bar does not move when it appears.
+            <button class="link sign-out" on:click=sign_out data-testid="sign-out"
+                class:absent=move || app.me.get().is_none()
+                disabled=move || app.me.get().is_none()>{app.t(Key::SignOut)}</button>
         </header>
-        <Show when=move || !app.online.get()>
-            <p class="offline-note" role="status">{app.t(Key::OfflineNote)}</p>
-        </Show>
     }
 }
 
@@ -186,12 +184,11 @@ pub fn Message(#[prop(into)] text: Signal<String>, #[prop(optional)] ok: bool) -
     }
 }
 
-/// Always under the top bar: how many records wait, when the last sync succeeded, a sync
-/// button, why syncing is stuck, and the records the server refused.
+/// Always under the top bar of a signed-in person: how many records wait, when the last sync
+/// succeeded, a sync button. It appears with the page's content, never after it.
 #[component]
 pub fn SyncBar() -> impl IntoView {
     use crate::phone::outbox;
-    use crate::phone::state::Blocked;
     let app = use_app();
     let last = move || {
         app.last_sync
@@ -199,6 +196,26 @@ pub fn SyncBar() -> impl IntoView {
             .map(client::format_local_time)
             .unwrap_or_else(|| app.t(Key::Never).to_string())
     };
+    view! {
+        <Show when=move || app.loaded.get() && app.me.get().is_some()>
+            <div class="syncbar" data-testid="syncbar">
+                <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
+                <span class="muted">{app.t(Key::LastSync)} " " {last}</span>
+                <button class="small" data-testid="sync-now" disabled=move || app.flushing.get()
+                    on:click=move |_| leptos::task::spawn_local(outbox::sync(app))>{app.t(Key::SyncNow)}</button>
+            </div>
+        </Show>
+    }
+}
+
+/// What the phone learns after the page is drawn (offline, a new build, storage trouble, why
+/// syncing is stuck, records held or refused), in one place under the page, kept in view at the
+/// bottom of the screen (where a thumb reaches): a notice that arrives late moves nothing
+/// already on the screen.
+#[component]
+pub fn Notices() -> impl IntoView {
+    use crate::phone::state::Blocked;
+    let app = use_app();
     let blocked = move || {
         app.sync_blocked.get().map(|b| match b {
             Blocked::SignIn => app.t(Key::BlockedSignIn),
@@ -219,52 +236,64 @@ pub fn SyncBar() -> impl IntoView {
             T::Full => app.t(Key::StoreFull),
         })
     };
+    let signed_in = move || app.me.get().is_some();
     view! {
-        <Show when=move || app.insecure.get()>
-            <p class="error" role="alert" data-testid="insecure">
-                {app.t(Key::Insecure)} " " <a href="/ca">{app.t(Key::InstallCertificate)}</a>
-            </p>
-        </Show>
-        {move || trouble().map(|text| view! { <p class="error" role="alert" data-testid="store-trouble">{text}</p> })}
-        <Show when=move || app.me.get().is_some()>
-            <div class="syncbar" data-testid="syncbar">
-                <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
-                <span class="muted">{app.t(Key::LastSync)} " " {last}</span>
-                <button class="small" data-testid="sync-now" disabled=move || app.flushing.get()
-                    on:click=move |_| leptos::task::spawn_local(outbox::sync(app))>{app.t(Key::SyncNow)}</button>
-            </div>
-            {move || blocked().map(|text| view! { <p class="note" data-testid="sync-blocked">{text}</p> })}
-            <Show when=move || { app.held.get() > 0 }>
+        <div class="notices">
+            <Show when=move || !app.online.get()>
+                <p class="offline-note" role="status">{app.t(Key::OfflineNote)}</p>
+            </Show>
+            <UpdateBanner />
+            <Show when=move || app.insecure.get()>
+                <p class="error" role="alert" data-testid="insecure">
+                    {app.t(Key::Insecure)} " " <a href="/ca">{app.t(Key::InstallCertificate)}</a>
+                </p>
+            </Show>
+            {move || trouble().map(|text| view! { <p class="error" role="alert" data-testid="store-trouble">{text}</p> })}
+            <Show when=move || signed_in() && app.preparing_offline.get()>
+                <p class="note" role="status" data-testid="preparing-offline">{app.t(Key::PreparingOffline)}</p>
+            </Show>
+            {move || blocked().filter(|_| signed_in()).map(|text| view! { <p class="note" data-testid="sync-blocked">{text}</p> })}
+            <Show when=move || { signed_in() && app.held.get() > 0 }>
                 <p class="note" data-testid="held">{move || app.held.get()} " " {app.t(Key::HeldOnPhone)}</p>
             </Show>
-            <Show when=move || !app.rejected.get().is_empty()>
-                <div class="card rejected" data-testid="rejected">
-                    <strong>{app.t(Key::RejectedTitle)}</strong>
-                    <For each=move || app.rejected.get() key=|e| e.mutation.id let:e>
-                        {
-                            let id = e.mutation.id;
-                            let what = e.mutation.args["name"].as_str().filter(|n| !n.is_empty())
-                                .map(str::to_string)
-                                .unwrap_or_else(|| crate::registry::label(&e.mutation.name, app.locale).into());
-                            let why = match &e.state {
-                                crate::sync::EntryState::Rejected { message, .. } => message.clone(),
-                                _ => String::new(),
-                            };
-                            // Only its author corrects a record; anyone may see it is stuck.
-                            let mine = app.me.get_untracked().is_some_and(|m| m.id == e.mutation.author);
-                            let fix = crate::registry::fix_route(&e.mutation.name).filter(|_| mine)
-                                .map(|path| format!("{path}?fix={id}"));
-                            view! {
-                                <p class="error" data-testid="rejected-row">{what} "：" {why}
-                                    {fix.map(|href| view! { <a class="button small" href=href data-testid="fix">{app.t(Key::Correct)}</a> })}
-                                    <button class="small" on:click=move |_| leptos::task::spawn_local(queue::dismiss(app, id))>{app.t(Key::Dismiss)}</button>
-                                </p>
-                            }
-                        }
-                    </For>
-                </div>
+            <Show when=move || signed_in() && !app.rejected.get().is_empty()>
+                <Rejected />
             </Show>
-        </Show>
+        </div>
+    }
+}
+
+/// The records the server refused, each with its reason, a correction for its author and a
+/// dismissal.
+#[component]
+fn Rejected() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <div class="card rejected" data-testid="rejected">
+            <strong>{app.t(Key::RejectedTitle)}</strong>
+            <For each=move || app.rejected.get() key=|e| e.mutation.id let:e>
+                {
+                    let id = e.mutation.id;
+                    let what = e.mutation.args["name"].as_str().filter(|n| !n.is_empty())
+                        .map(str::to_string)
+                        .unwrap_or_else(|| crate::registry::label(&e.mutation.name, app.locale).into());
+                    let why = match &e.state {
+                        crate::sync::EntryState::Rejected { message, .. } => message.clone(),
+                        _ => String::new(),
+                    };
+                    // Only its author corrects a record; anyone may see it is stuck.
+                    let mine = app.me.get_untracked().is_some_and(|m| m.id == e.mutation.author);
+                    let fix = crate::registry::fix_route(&e.mutation.name).filter(|_| mine)
+                        .map(|path| format!("{path}?fix={id}"));
+                    view! {
+                        <p class="error" data-testid="rejected-row">{what} "：" {why}
+                            {fix.map(|href| view! { <a class="button small" href=href data-testid="fix">{app.t(Key::Correct)}</a> })}
+                            <button class="small" on:click=move |_| leptos::task::spawn_local(queue::dismiss(app, id))>{app.t(Key::Dismiss)}</button>
+                        </p>
+                    }
+                }
+            </For>
+        </div>
     }
 }
 

@@ -3,7 +3,6 @@
 //! chosen from the list with a reason; anything found noted on the spot. Saved on the phone
 //! first. Supervisors see the same, edit the routes and print the tag sheet.
 
-use super::route_editor::RouteEditor;
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::court_day_start;
@@ -240,7 +239,10 @@ pub fn Rounds() -> impl IntoView {
                 <ul class="records" data-testid="routes">
                     <For each=move || routes.get() key=|(id, r)| format!("{id}{}{}", r.area_ids, r.window_end) children=route_card />
                 </ul>
-                {move || editing.get().map(|(id, r)| view! { <RouteEditor id=id route=r sites=sites editing=editing /> })}
+                {move || editing.get().map(|(id, r)| view! {
+                    // The editor's code comes with the first edit (supervisors only).
+                    <Suspense fallback=|| ()>{Suspend::new(super::route_editor::editor(id, r, sites, editing))}</Suspense>
+                })}
                 <Show when=inspects>
                     <p><a class="task" target="_blank" data-testid="tag-sheet"
                         href=move || format!("/api/v1/sites/{}/tags.svg", site.get())>{t(Text::PrintCheckpointQrTags)}</a></p>

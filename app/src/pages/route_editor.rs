@@ -9,10 +9,21 @@ use crate::phone::state::use_app;
 use crate::rounds::{self, Days, RouteEdit, RouteKind, RouteRow};
 use leptos::prelude::*;
 
+/// [`RouteEditor`], its code loaded when first opened.
+#[leptos::lazy]
+pub(super) fn editor(
+    id: String,
+    route: RouteRow,
+    sites: RwSignal<Vec<Site>>,
+    editing: RwSignal<Option<(String, RouteRow)>>,
+) -> AnyView {
+    view! { <RouteEditor id=id route=route sites=sites editing=editing /> }.into_any()
+}
+
 /// A supervisor's edit of a route: name, days, window, which of the site's areas (in the site's
 /// order). Saved to the server at once (routes are kept online).
 #[component]
-pub(super) fn RouteEditor(
+fn RouteEditor(
     id: String,
     route: RouteRow,
     sites: RwSignal<Vec<Site>>,

@@ -28,6 +28,20 @@ pub fn register(app: AppState) {
             return;
         };
         let has_controller = container.controller().is_some();
+        // A first visit: the page is served from the network until the worker has cached every
+        // page and part and takes control; until then it says so.
+        if !has_controller {
+            app.preparing_offline.set(true);
+            let ready = Closure::<dyn FnMut()>::new(move || app.preparing_offline.set(false));
+            let _ = container.add_event_listener_with_callback(
+                "controllerchange",
+                ready.as_ref().unchecked_ref(),
+            );
+            ready.forget();
+            if container.controller().is_some() {
+                app.preparing_offline.set(false);
+            }
+        }
         if reg.waiting().is_some() && has_controller {
             app.update_ready.set(true);
         }

@@ -50,6 +50,9 @@ pub struct AppState {
     /// The page was opened at an address that is not a secure context (plain HTTP at an
     /// intranet address): no offline start, no persistent storage. Said on every page.
     pub insecure: RwSignal<bool>,
+    /// The service worker is still fetching this build's pages and code on a first visit (it
+    /// does not control the page yet): a page not opened before would not open offline.
+    pub preparing_offline: RwSignal<bool>,
 }
 
 /// Why records may not be safe on this phone, or soon will not be.
@@ -93,6 +96,7 @@ impl AppState {
             view_rev: RwSignal::new(0),
             store: RwSignal::new(None),
             insecure: RwSignal::new(false),
+            preparing_offline: RwSignal::new(false),
         }
     }
 
