@@ -70,10 +70,36 @@ pub const PAGES: [&str; 20] = [
     "/inspect",
 ];
 
+/// The page's code, as the server names it (the hashed JS and main wasm of this build).
+#[derive(Clone, Debug, Default)]
+pub struct PageScripts {
+    pub js: String,
+    pub wasm: String,
+}
+
+/// Loads and hydrates the page's code once the page has been drawn: the main wasm does not
+/// share the signal with what draws the first screen (Leptos's own script preloads it from the
+/// head, before the first paint). A page opened in the background starts at once.
+const START: &str = "const go = () => import(JS).then((m) => m.default({ module_or_path: WASM }).then(() => m.hydrate()));\
+if (document.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(go, 0)); else go();";
+
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or_default();
     let build = use_context::<BuildId>().map(|b| b.0).unwrap_or_default();
+    // Leptos's hydration scripts, for what they give the page's context (the split manifest
+    // the lazy routes name their chunks from); their tags are not drawn, see [`START`].
+    let _ = HydrationScripts(
+        leptos::hydration::HydrationScriptsProps::builder()
+            .options(options.clone())
+            .build(),
+    );
+    let scripts = use_context::<PageScripts>().unwrap_or_default();
+    let start = format!(
+        "const JS = {:?}; const WASM = {:?};\n{START}",
+        scripts.js, scripts.wasm
+    );
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -88,7 +114,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <script type="module" nonce=nonce>{start}</script>
                 <leptos_meta::MetaTags />
             </head>
             <body>

@@ -89,10 +89,10 @@ async function watchPaints(page: Page) {
     const w = window as any;
     w.__lcp = []; w.__shifts = [];
     const name = (n: any) => n ? `${n.tagName?.toLowerCase() ?? '#text'}${n.dataset?.testid ? `[data-testid=${n.dataset.testid}]` : ''}${n.className ? '.' + String(n.className).split(' ').join('.') : ''} "${(n.textContent || '').trim().slice(0, 30)}"` : '?';
-    new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__lcp.push(name(e.element))))
+    new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__lcp.push(`${name(e.element)} at ${Math.round(e.startTime)} ms`)))
       .observe({ type: 'largest-contentful-paint', buffered: true });
     new PerformanceObserver((l) => l.getEntries().forEach((e: any) => w.__shifts.push(
-      `${e.value.toFixed(3)}: ${(e.sources || []).map((x: any) => name(x.node)).join(', ')}`)))
+      `${e.value.toFixed(3)} at ${Math.round(e.startTime)} ms: ${(e.sources || []).map((x: any) => name(x.node)).join(', ')}`)))
       .observe({ type: 'layout-shift', buffered: true });
   });
 }
@@ -100,7 +100,8 @@ async function watchPaints(page: Page) {
 async function printPaints(page: Page, what: string) {
   await page.waitForTimeout(3000);
   const seen = await page.evaluate(() => ({ lcp: (window as any).__lcp, shifts: (window as any).__shifts }));
-  console.log(`${what}: LCP element ${seen.lcp[seen.lcp.length - 1] ?? '(none)'}; shifts: ${seen.shifts.join(' | ') || 'none'}`);
+  const fcp = await page.evaluate(() => Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0));
+  console.log(`${what}: first paint at ${fcp} ms; LCP ${seen.lcp.join(', then ') || '(none)'}; shifts: ${seen.shifts.join(' | ') || 'none'}`);
 }
 
 test('/signin cold', async ({ browser }) => {

@@ -66,8 +66,10 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     let build = BuildId(state.assets.build_id.clone());
+    let scripts = state.assets.scripts.clone();
     let context = move || {
         provide_context(build.clone());
+        provide_context(scripts.clone());
         if let Some(parts) = use_context::<axum::http::request::Parts>() {
             provide_context(http::locale_of(&parts.headers));
             if let Some(n) = parts.extensions.get::<http::assets::CspNonce>() {

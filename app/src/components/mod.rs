@@ -196,13 +196,22 @@ pub fn SyncBar() -> impl IntoView {
             .map(client::format_local_time)
             .unwrap_or_else(|| app.t(Key::Never).to_string())
     };
+    let signed_in = move || app.loaded.get() && app.me.get().is_some();
+    // Its place is kept from the first paint on the pages of a signed-in person (all but
+    // signing in and the certificate page), so the page does not move when it fills in.
+    let location = use_location();
+    let kept = move || !matches!(location.pathname.get().as_str(), "/signin" | "/ca");
     view! {
-        <Show when=move || app.loaded.get() && app.me.get().is_some()>
-            <div class="syncbar" data-testid="syncbar">
-                <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
-                <span class="muted">{app.t(Key::LastSync)} " " {last}</span>
-                <button class="small" data-testid="sync-now" disabled=move || app.flushing.get()
-                    on:click=move |_| leptos::task::spawn_local(outbox::sync(app))>{app.t(Key::SyncNow)}</button>
+        <Show when=move || kept() || signed_in()>
+            <div class="syncbar">
+                <Show when=signed_in>
+                    <div class="syncbar-row" data-testid="syncbar">
+                        <span>{app.t(Key::WaitingToSync)} " " <strong data-testid="pending">{move || app.pending.get()}</strong></span>
+                        <span class="muted">{app.t(Key::LastSync)} " " {last}</span>
+                        <button class="small" data-testid="sync-now" disabled=move || app.flushing.get()
+                            on:click=move |_| leptos::task::spawn_local(outbox::sync(app))>{app.t(Key::SyncNow)}</button>
+                    </div>
+                </Show>
             </div>
         </Show>
     }
