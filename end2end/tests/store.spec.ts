@@ -44,7 +44,11 @@ async function signOut(page: Page) {
 function pulls(page: Page): any[] {
   const seen: any[] = [];
   page.on('response', async (r: Response) => {
-    if (r.url().includes('/api/sync/v1/pull')) seen.push(await r.json().catch(() => null));
+    // An answer whose body the page dropped (a navigation while it was in flight) is not read.
+    if (r.url().includes('/api/sync/v1/pull')) {
+      const body = await r.json().catch(() => null);
+      if (body) seen.push(body);
+    }
   });
   return seen;
 }
