@@ -70,11 +70,19 @@ pub const PAGES: [&str; 20] = [
     "/inspect",
 ];
 
-/// The page's code, as the server names it (the hashed JS and main wasm of this build).
+/// The script that starts the page's code (the hashed JS and main wasm of this build), made
+/// once when the server starts and given to each page by context.
 #[derive(Clone, Debug, Default)]
 pub struct PageScripts {
-    pub js: String,
-    pub wasm: String,
+    start: std::sync::Arc<str>,
+}
+
+impl PageScripts {
+    pub fn new(js: &str, wasm: &str) -> PageScripts {
+        PageScripts {
+            start: format!("const JS = {js:?}; const WASM = {wasm:?};\n{START}").into(),
+        }
+    }
 }
 
 /// Loads and hydrates the page's code once the page has been drawn: the main wasm does not
@@ -94,11 +102,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             .options(options.clone())
             .build(),
     );
-    let scripts = use_context::<PageScripts>().unwrap_or_default();
-    let start = format!(
-        "const JS = {:?}; const WASM = {:?};\n{START}",
-        scripts.js, scripts.wasm
-    );
+    let start = use_context::<PageScripts>().unwrap_or_default().start;
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>

@@ -139,7 +139,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     view! {
         <Show
-            when=move || app.loaded.get() && app.me.get().is_some()
+            when=move || app.is_signed_in()
             fallback=move || view! { <p class="muted">{app.t(Key::Loading)}</p> }
         >
             <Show when=move || app.offline_session.get()>
@@ -196,7 +196,7 @@ pub fn SyncBar() -> impl IntoView {
             .map(client::format_local_time)
             .unwrap_or_else(|| app.t(Key::Never).to_string())
     };
-    let signed_in = move || app.loaded.get() && app.me.get().is_some();
+    let signed_in = move || app.is_signed_in();
     // Its place is kept from the first paint on the pages of a signed-in person (all but
     // signing in and the certificate page), so the page does not move when it fills in.
     let location = use_location();
@@ -245,7 +245,7 @@ pub fn Notices() -> impl IntoView {
             T::Full => app.t(Key::StoreFull),
         })
     };
-    let signed_in = move || app.me.get().is_some();
+    let signed_in = move || app.is_signed_in();
     view! {
         <div class="notices">
             <Show when=move || !app.online.get()>

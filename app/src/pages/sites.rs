@@ -33,7 +33,7 @@ pub fn Sites() -> impl IntoView {
         })
     };
     Effect::new(move |_| {
-        if app.loaded.get() && app.me.get().is_some() {
+        if app.is_signed_in() {
             reload();
         }
     });

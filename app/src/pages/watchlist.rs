@@ -95,7 +95,7 @@ pub fn Watchlist() -> impl IntoView {
         })
     };
     Effect::new(move |_| {
-        if app.loaded.get() && app.me.get().is_some() {
+        if app.is_signed_in() {
             reload();
         }
     });

@@ -124,6 +124,12 @@ impl AppState {
         store::set(store::LAST_CONTACT, &now);
     }
 
+    /// Whether the page may draw a signed-in person's screens: the phone knows who it is (a
+    /// reactive read).
+    pub fn is_signed_in(&self) -> bool {
+        self.loaded.get() && self.me.with(Option::is_some)
+    }
+
     /// Keeps the signed-in person, in memory and on the phone for an offline start.
     pub fn signed_in(&self, me: Me) {
         store::delete(store::SIGNED_OUT);
