@@ -224,7 +224,8 @@ pub fn Rounds() -> impl IntoView {
                 <h1>{t(Text::PatrolRounds)}</h1>
                 <SitePicker sites=sites site=site />
                 {move || open_round.get().map(|(id, r)| view! {
-                    <RoundCard id=id round=r rows=rows routes=routes names=Signal::derive(names) message=message />
+                    // The walking code comes with the first round under way (a chunk of its own).
+                    <Suspense fallback=|| ()>{Suspend::new(round_card(id, r, rows, routes, Signal::derive(names), message))}</Suspense>
                 })}
                 {move || {
                     let (text, ok) = message.get();
@@ -252,6 +253,20 @@ pub fn Rounds() -> impl IntoView {
             </Show>
         </SignedIn>
     }
+}
+
+/// [`RoundCard`], its code loaded when a round is first under way.
+#[leptos::lazy]
+fn round_card(
+    id: String,
+    round: RoundRow,
+    rows: Memo<crate::sync::Rows>,
+    routes: Memo<Vec<(String, RouteRow)>>,
+    names: Signal<HashMap<String, String>>,
+    message: RwSignal<(String, bool)>,
+) -> AnyView {
+    view! { <RoundCard id=id round=round rows=rows routes=routes names=names message=message /> }
+        .into_any()
 }
 
 /// The round under way: its checkpoints in order, each confirmed by a scan or from the list.
