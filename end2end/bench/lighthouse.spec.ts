@@ -52,7 +52,20 @@ interface Run { score: number; lcp: number; tbt: number; cls: number; bytes: num
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// Lighthouse sometimes fails to record a trace ("NO_NAVSTART: please run Lighthouse again"):
+// such a run is run again, up to three times.
 function audit(url: string, extra: string[]): Run {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return auditOnce(url, extra);
+    } catch (e) {
+      if (attempt === 3 || !String(e).includes('run Lighthouse again')) throw e;
+      console.log(`(Lighthouse could not record ${url}; run again)`);
+    }
+  }
+}
+
+function auditOnce(url: string, extra: string[]): Run {
   const out = execFileSync(lighthouse, [
     url, '--form-factor=mobile', '--only-categories=performance', '--output=json', '--quiet',
     ...extra,
