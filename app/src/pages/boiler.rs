@@ -3,7 +3,7 @@
 //! turns the page red with the stop procedure, step by step. Duties due this shift, week and
 //! month are shown and ticked with the reading. Saved on the phone first.
 
-use super::procedure::ProcedurePanel;
+use super::procedure::procedure_panel;
 use crate::boiler::{
     self, Duty, Medium, Profile, Reading, ReadingRow, StopCondition, WaterLevel, ACCESSORIES,
 };
@@ -215,7 +215,7 @@ pub fn Boiler() -> impl IntoView {
                             <h2>{t(Text::StopTheBoilerNow)}</h2>
                             <ul>{r.stop_reasons(app.locale).into_iter().map(|x| view! { <li class="big" data-testid="stop-reason">{x}</li> }).collect_view()}</ul>
                             <p>{t(Text::FollowTheStepsInOrderTap)}</p>
-                            <ProcedurePanel kind=ProcedureKind::BoilerStop of=id rows=rows />
+                            {procedure_panel(ProcedureKind::BoilerStop, id, rows)}
                         </section>
                     })}
                     {move || {

@@ -32,6 +32,57 @@ fn person_name(people: &[PersonView], id: &str, fallback: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What is typed on a card: kept while the card is closed and opened again.
+#[derive(Clone, Copy)]
+struct Drafts {
+    department: RwSignal<String>,
+    responsible_id: RwSignal<String>,
+    measures: RwSignal<String>,
+    deadline: RwSignal<String>,
+    funding: RwSignal<String>,
+    safeguards: RwSignal<String>,
+    plan: [RwSignal<String>; 6],
+    note: RwSignal<String>,
+    comment: RwSignal<String>,
+    say: RwSignal<String>,
+}
+
+impl Drafts {
+    fn of(row: &RectRow, locale: crate::i18n::Locale) -> Drafts {
+        let l = row.ledger();
+        let p = l.plan;
+        Drafts {
+            department: RwSignal::new(if l.department.is_empty() {
+                Text::Facilities.text(locale).to_string()
+            } else {
+                l.department
+            }),
+            responsible_id: RwSignal::new(l.responsible_id),
+            measures: RwSignal::new(l.measures),
+            deadline: RwSignal::new(l.deadline),
+            funding: RwSignal::new(l.funding),
+            safeguards: RwSignal::new(l.safeguards),
+            plan: [
+                RwSignal::new(p.goal),
+                RwSignal::new(p.method),
+                RwSignal::new(p.materials),
+                RwSignal::new(p.people),
+                RwSignal::new(p.safety),
+                RwSignal::new(p.contingency),
+            ],
+            note: RwSignal::new(String::new()),
+            comment: RwSignal::new(String::new()),
+            say: RwSignal::new(String::new()),
+        }
+    }
+}
+
+fn today() -> String {
+    crate::core::date_text(crate::core::court_date(
+        crate::phone::client::now_ms() as i64
+    ))
+}
+
 /// One rectification: its ledger fields, its thread, and what the signed-in person may do.
 #[component]
 pub(super) fn RectCard(
@@ -47,16 +98,8 @@ pub(super) fn RectCard(
 ) -> impl IntoView {
     let app = use_app();
     let t = move |w: Text| w.text(app.locale);
-    let me = app.me.get_untracked().map(|m| m.id).unwrap_or_default();
-    let reviewer = app
-        .me
-        .get_untracked()
-        .is_some_and(|m| m.can(Action::ReviewRectification));
     let state = row.state();
-    let today = crate::core::date_text(crate::core::court_date(
-        crate::phone::client::now_ms() as i64
-    ));
-    let late = hazard::overdue(state, &row.deadline, &today);
+    let late = hazard::overdue(state, &row.deadline, &today());
     let key = format!("{section}/{id}");
     let kept = opened
         .get_untracked()
@@ -65,6 +108,80 @@ pub(super) fn RectCard(
     let was_open = kept.is_some();
     let open = RwSignal::new(was_open);
     let message = RwSignal::new(kept.unwrap_or_default());
+    let key = StoredValue::new(key);
+    let id = StoredValue::new(id);
+    let drafts = Drafts::of(&row, app.locale);
+    let notice = if row.notice_no.is_empty() {
+        t(Text::NoNumberYet).to_string()
+    } else {
+        row.notice_no.clone()
+    };
+    let summary = format!(
+        "{} · {} · {}",
+        notice,
+        Category::parse(&row.category)
+            .map(|c| c.label(app.locale))
+            .unwrap_or_default(),
+        row.place
+    );
+
+    let state_class = match state {
+        RectState::Closed => "tag plain",
+        _ if late => "tag",
+        RectState::AwaitingReview => "tag warn",
+        _ => "tag plain",
+    };
+    view! {
+        <li class="rec rect" class:late=late data-testid="rect">
+            <details open=was_open on:toggle=move |ev| {
+                let is_open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+                open.set(is_open);
+                let open = is_open;
+                let mine = o_is(opened, key.get_value());
+                opened.update_untracked(|o| match (open, mine) {
+                    (true, false) => *o = Some((key.get_value(), Default::default())),
+                    (false, true) => *o = None,
+                    _ => {}
+                });
+            }>
+                <summary>
+                    <span class=state_class data-testid="rect-state">{state.label(app.locale)}</span>
+                    " " <strong>{summary}</strong>
+                    {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t(Text::Due)}{row.deadline.clone()}{late.then(|| t(Text::Overdue))}</span> })}
+                </summary>
+                // The body only while the card is open: a queue of many cards costs what is read.
+                {move || open.get().then(|| {
+                    // Its code comes with the first card opened (a chunk of its own).
+                    let body = rect_body(id.get_value(), row.clone(), rows, people, drafts, opened, key.get_value(), message);
+                    view! { <Suspense fallback=|| ()>{Suspend::new(body)}</Suspense> }
+                })}
+                {message_line(message)}
+            </details>
+        </li>
+    }
+}
+
+/// An open card's body: the ledger, the thread, the work, the review and the ledger form.
+#[leptos::lazy]
+#[allow(clippy::too_many_arguments)]
+fn rect_body(
+    id: String,
+    row: RectRow,
+    rows: Memo<crate::sync::Rows>,
+    people: RwSignal<Vec<PersonView>>,
+    drafts: Drafts,
+    opened: RwSignal<Option<(String, (String, bool))>>,
+    key: String,
+    message: RwSignal<(String, bool)>,
+) -> AnyView {
+    let app = use_app();
+    let t = move |w: Text| w.text(app.locale);
+    let me = app.me.get_untracked().map(|m| m.id).unwrap_or_default();
+    let reviewer = app
+        .me
+        .get_untracked()
+        .is_some_and(|m| m.can(Action::ReviewRectification));
+    let state = row.state();
     let key = StoredValue::new(key);
     // Said on the card and kept for it: a save renders the card anew at once.
     let tell = move |m: (String, bool)| {
@@ -120,41 +237,19 @@ pub(super) fn RectCard(
     let _is_responsible = !row.responsible_id.is_empty() && row.responsible_id == me;
     let plan = row.plan();
     let major = row.grade() == Grade::Major;
-    let notice = if row.notice_no.is_empty() {
-        t(Text::NoNumberYet).to_string()
-    } else {
-        row.notice_no.clone()
-    };
-    let summary = format!(
-        "{} · {} · {}",
-        notice,
-        Category::parse(&row.category)
-            .map(|c| c.label(app.locale))
-            .unwrap_or_default(),
-        row.place
-    );
-
     // Issue, or correct the ledger fields.
-    let l = row.ledger();
-    let department = RwSignal::new(if l.department.is_empty() {
-        t(Text::Facilities).to_string()
-    } else {
-        l.department
-    });
-    let responsible_id = RwSignal::new(l.responsible_id);
-    let measures = RwSignal::new(l.measures);
-    let deadline = RwSignal::new(l.deadline);
-    let funding = RwSignal::new(l.funding);
-    let safeguards = RwSignal::new(l.safeguards);
-    let p = l.plan;
-    let plan_fields = [
-        RwSignal::new(p.goal),
-        RwSignal::new(p.method),
-        RwSignal::new(p.materials),
-        RwSignal::new(p.people),
-        RwSignal::new(p.safety),
-        RwSignal::new(p.contingency),
-    ];
+    let Drafts {
+        department,
+        responsible_id,
+        measures,
+        deadline,
+        funding,
+        safeguards,
+        plan: plan_fields,
+        note,
+        comment,
+        say,
+    } = drafts;
     let issue = state == RectState::Registered;
     let grade = row.grade();
     let site = StoredValue::new(row.site_id.clone());
@@ -202,7 +297,6 @@ pub(super) fn RectCard(
     };
 
     // The work, by the person responsible (or a supervisor on their behalf).
-    let note = RwSignal::new(String::new());
     let progress = move |done: bool| {
         let p = Progress {
             rect_id: id.get_value(),
@@ -219,7 +313,6 @@ pub(super) fn RectCard(
         );
     };
     // Review: approve in one tap, or return with a comment.
-    let comment = RwSignal::new(String::new());
     let review = move |approve: bool| {
         let r = Review {
             rect_id: id.get_value(),
@@ -232,7 +325,6 @@ pub(super) fn RectCard(
         }
         send(queue::Made::of(&r));
     };
-    let say = RwSignal::new(String::new());
     let add_comment = move |_| {
         let c = Comment {
             id: new_uuid(),
@@ -255,32 +347,7 @@ pub(super) fn RectCard(
     let may_work = may(hazard::Move::Complete).is_ok();
     let may_review = reviewer && may(hazard::Move::Approve).is_ok();
     let own_review = reviewer && may(hazard::Move::Approve) == Err(hazard::Refused::OwnWork);
-    let state_class = match state {
-        RectState::Closed => "tag plain",
-        _ if late => "tag",
-        RectState::AwaitingReview => "tag warn",
-        _ => "tag plain",
-    };
     view! {
-        <li class="rec rect" class:late=late data-testid="rect">
-            <details open=was_open on:toggle=move |ev| {
-                let is_open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
-                open.set(is_open);
-                let open = is_open;
-                let mine = o_is(opened, key.get_value());
-                opened.update_untracked(|o| match (open, mine) {
-                    (true, false) => *o = Some((key.get_value(), Default::default())),
-                    (false, true) => *o = None,
-                    _ => {}
-                });
-            }>
-                <summary>
-                    <span class=state_class data-testid="rect-state">{state.label(app.locale)}</span>
-                    " " <strong>{summary}</strong>
-                    {(!row.deadline.is_empty()).then(|| view! { <br/><span class:error=late class="muted">{t(Text::Due)}{row.deadline.clone()}{late.then(|| t(Text::Overdue))}</span> })}
-                </summary>
-                // The body only while the card is open: a queue of many cards costs what is read.
-                {move || open.get().then(|| view! {
                 <dl class="facts">
                     <dt>{t(Text::Grade)}</dt><dd>{row.grade().label(app.locale)}</dd>
                     <dt>{t(Text::Description)}</dt><dd>{row.description.clone()}</dd>
@@ -359,9 +426,6 @@ pub(super) fn RectCard(
                     {field(t(Text::Comment), "comment", say, "text", None)}
                     <button class="small" data-testid="add-comment" on:click=add_comment>{t(Text::Post)}</button>
                 </div>
-                })}
-                {message_line(message)}
-            </details>
-        </li>
     }
+    .into_any()
 }
