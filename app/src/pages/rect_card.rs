@@ -270,10 +270,7 @@ fn rect_body(
                 contingency: plan_fields[5].get_untracked(),
             },
         };
-        let today = crate::core::date_text(crate::core::court_date(
-            crate::phone::client::now_ms() as i64
-        ));
-        if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today, app.locale) {
+        if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today(), app.locale) {
             tell((e.message, false));
             return;
         }
