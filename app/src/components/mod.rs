@@ -11,8 +11,6 @@ use crate::phone::state::{use_app, AppState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
-/// The bar at the top of every screen: where the app is, whether the server answers, when it
-/// last did, the language switch and sign-out.
 /// The rows a screen wants, read from the phone's store whenever it changes (a save, a pull,
 /// another tab) or `wants` names other rows (another site chosen). Empty until the first read
 /// answers, so the server's render and the first one in the browser agree.
@@ -43,6 +41,8 @@ fn read_rows(wants: Box<dyn Fn() -> Vec<crate::rows::Want>>) -> Memo<crate::sync
     Memo::new(move |_| rows.get())
 }
 
+/// The bar at the top of every screen: where the app is, whether the server answers, when it
+/// last did, the language switch and sign-out.
 #[component]
 pub fn TopBar() -> impl IntoView {
     let app = use_app();
@@ -350,4 +350,12 @@ pub fn field(
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) /></label>
     }
     .into_any()
+}
+
+/// A lazy part of a page (a `#[leptos::lazy]` function's future): drawn once its chunk has
+/// loaded, nothing in its place before (a chunk of a few KB comes in well under a second).
+pub fn lazy_part<V: IntoView + 'static>(
+    part: impl std::future::Future<Output = V> + Send + 'static,
+) -> impl IntoView {
+    view! { <Suspense fallback=|| ()>{Suspend::new(part)}</Suspense> }
 }

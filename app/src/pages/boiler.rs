@@ -3,7 +3,6 @@
 //! turns the page red with the stop procedure, step by step. Duties due this shift, week and
 //! month are shown and ticked with the reading. Saved on the phone first.
 
-use super::procedure::procedure_panel;
 use crate::boiler::{
     self, Duty, Medium, Profile, Reading, ReadingRow, StopCondition, WaterLevel, ACCESSORIES,
 };
@@ -173,7 +172,7 @@ pub fn Boiler() -> impl IntoView {
         };
     let about = move || {
         current().map(|(_, p): (String, Profile)| {
-            let (_, m, d) = crate::core::court_date(crate::phone::client::now_ms() as i64);
+            let (_, m, d) = crate::phone::client::court_today();
             let season = p.in_season(m, d);
             let rating = format!(
                 "{} · {} {} MPa · {} {} ℃",
@@ -215,7 +214,7 @@ pub fn Boiler() -> impl IntoView {
                             <h2>{t(Text::StopTheBoilerNow)}</h2>
                             <ul>{r.stop_reasons(app.locale).into_iter().map(|x| view! { <li class="big" data-testid="stop-reason">{x}</li> }).collect_view()}</ul>
                             <p>{t(Text::FollowTheStepsInOrderTap)}</p>
-                            {procedure_panel(ProcedureKind::BoilerStop, id, rows)}
+                            {crate::components::lazy_part(super::procedure::panel(ProcedureKind::BoilerStop, id, rows))}
                         </section>
                     })}
                     {move || {

@@ -17,11 +17,6 @@ use leptos::prelude::*;
 /// Completeness target of the contract (来访登记完整率).
 const COMPLETENESS_TARGET: f64 = 98.0;
 
-fn today() -> String {
-    let (y, m, d) = crate::core::court_date(client::now_ms() as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let app = use_app();
@@ -32,7 +27,7 @@ pub fn Dashboard() -> impl IntoView {
     let message = RwSignal::new(String::new());
     Effect::new(move |_| {
         if app.hydrated.get() && day.get_untracked().is_empty() {
-            day.set(today());
+            day.set(client::court_today_text());
         }
     });
     Effect::new(move |_| {

@@ -2,7 +2,6 @@
 //! reminder; alarms by kind, a fire walked through its ordered steps; the fault repairs a false
 //! alarm or a fault opens, open until repaired. Saved on the phone first.
 
-use super::procedure::procedure_panel;
 use crate::components::{field, SignedIn};
 use crate::components::{use_my_sites, SitePicker};
 use crate::core::new_uuid;
@@ -269,7 +268,7 @@ pub fn Fire() -> impl IntoView {
             <section class="card watch-alert" data-testid="fire-alarm">
                 <h2>{t(Text::FireAlarm)} " · " {a.place.clone()}</h2>
                 <p class="muted">{crate::phone::client::format_local_time(a.raised_at as f64)}</p>
-                {procedure_panel(ProcedureKind::FireAlarm, id, rows)}
+                {crate::components::lazy_part(super::procedure::panel(ProcedureKind::FireAlarm, id, rows))}
                 <Show when=complete.clone()>
                     <div class="form">
                         {field(t(Text::Cause), "close_cause", close_cause, "text", None)}

@@ -10,14 +10,10 @@ use crate::procedure::{self, ProcedureKind, Step, StepError};
 use crate::sync::Rows;
 use leptos::prelude::*;
 
-/// [`ProcedurePanel`] in a `Suspense`, its code loaded with the first alarm or boiler stop (a
-/// chunk of its own, out of both pages' download).
-pub fn procedure_panel(kind: ProcedureKind, of: String, rows: Memo<Rows>) -> impl IntoView {
-    view! { <Suspense fallback=|| ()>{Suspend::new(panel(kind, of, rows))}</Suspense> }
-}
-
+/// [`ProcedurePanel`] as a lazy part (`components::lazy_part`): its code loads with the first
+/// alarm or boiler stop (a chunk of its own, out of both pages' download).
 #[leptos::lazy]
-fn panel(kind: ProcedureKind, of: String, rows: Memo<Rows>) -> AnyView {
+pub(super) fn panel(kind: ProcedureKind, of: String, rows: Memo<Rows>) -> AnyView {
     view! { <ProcedurePanel kind=kind of=of rows=rows /> }.into_any()
 }
 

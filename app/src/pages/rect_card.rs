@@ -77,12 +77,6 @@ impl Drafts {
     }
 }
 
-fn today() -> String {
-    crate::core::date_text(crate::core::court_date(
-        crate::phone::client::now_ms() as i64
-    ))
-}
-
 /// One rectification: its ledger fields, its thread, and what the signed-in person may do.
 #[component]
 pub(super) fn RectCard(
@@ -99,7 +93,11 @@ pub(super) fn RectCard(
     let app = use_app();
     let t = move |w: Text| w.text(app.locale);
     let state = row.state();
-    let late = hazard::overdue(state, &row.deadline, &today());
+    let late = hazard::overdue(
+        state,
+        &row.deadline,
+        &crate::phone::client::court_today_text(),
+    );
     let key = format!("{section}/{id}");
     let kept = opened
         .get_untracked()
@@ -153,7 +151,7 @@ pub(super) fn RectCard(
                 {move || open.get().then(|| {
                     // Its code comes with the first card opened (a chunk of its own).
                     let body = rect_body(id.get_value(), row.clone(), rows, people, drafts, opened, key.get_value(), message);
-                    view! { <Suspense fallback=|| ()>{Suspend::new(body)}</Suspense> }
+                    crate::components::lazy_part(body)
                 })}
                 {message_line(message)}
             </details>
@@ -270,7 +268,12 @@ fn rect_body(
                 contingency: plan_fields[5].get_untracked(),
             },
         };
-        if let Err(e) = hazard::check_ledger(ledger.clone(), grade, &today(), app.locale) {
+        if let Err(e) = hazard::check_ledger(
+            ledger.clone(),
+            grade,
+            &crate::phone::client::court_today_text(),
+            app.locale,
+        ) {
             tell((e.message, false));
             return;
         }

@@ -34,7 +34,7 @@ fn use_people(app: AppState) -> RwSignal<Vec<PersonView>> {
 }
 
 fn this_month() -> String {
-    let (y, m, _) = crate::core::court_date(crate::phone::client::now_ms() as i64);
+    let (y, m, _) = crate::phone::client::court_today();
     format!("{y:04}-{m:02}")
 }
 
@@ -61,11 +61,7 @@ pub fn Rectify() -> impl IntoView {
             .get()
             .is_some_and(|m| m.can(Action::ReviewRectification))
     };
-    let today = move || {
-        crate::core::date_text(crate::core::court_date(
-            crate::phone::client::now_ms() as i64
-        ))
-    };
+    let today = crate::phone::client::court_today_text;
     let items = move || {
         let s = site.get();
         rows.get()

@@ -225,7 +225,7 @@ pub fn Rounds() -> impl IntoView {
                 <SitePicker sites=sites site=site />
                 {move || open_round.get().map(|(id, r)| view! {
                     // The walking code comes with the first round under way (a chunk of its own).
-                    <Suspense fallback=|| ()>{Suspend::new(round_card(id, r, rows, routes, Signal::derive(names), message))}</Suspense>
+                    {crate::components::lazy_part(round_card(id, r, rows, routes, Signal::derive(names), message))}
                 })}
                 {move || {
                     let (text, ok) = message.get();
@@ -242,7 +242,7 @@ pub fn Rounds() -> impl IntoView {
                 </ul>
                 {move || editing.get().map(|(id, r)| view! {
                     // The editor's code comes with the first edit (supervisors only).
-                    <Suspense fallback=|| ()>{Suspend::new(super::route_editor::editor(id, r, sites, editing))}</Suspense>
+                    {crate::components::lazy_part(super::route_editor::editor(id, r, sites, editing))}
                 })}
                 <Show when=inspects>
                     <p><a class="task" target="_blank" data-testid="tag-sheet"

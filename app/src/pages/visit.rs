@@ -269,7 +269,7 @@ pub fn Visit() -> impl IntoView {
             return;
         }
         let args = f.args(new_uuid());
-        let today = crate::core::court_date(crate::phone::client::now_ms() as i64);
+        let today = crate::phone::client::court_today();
         // The phone checks what the server will check, in the same words.
         let checked = match front::check_in(args.clone(), today, true, app.locale) {
             Ok(c) => c,
@@ -425,7 +425,7 @@ pub fn Visit() -> impl IntoView {
                     {field(app.t(Key::PhoneLabel), "phone", f.phone, "tel", Some(bad_field))}
                     // Under 14 by the document (or a returning minor): their guardian.
                     <Show when=move || f.repeat_minor.get() || crate::front::is_minor(
-                        f.id_type.get(), f.id_number.get().trim(), crate::core::court_date(crate::phone::client::now_ms() as i64))>
+                        f.id_type.get(), f.id_number.get().trim(), crate::phone::client::court_today())>
                         <p class="note" data-testid="minor-note">{app.t(Key::MinorNote)}</p>
                         {field(app.t(Key::GuardianLabel), "guardian", f.guardian, "text", Some(bad_field))}
                     </Show>

@@ -101,7 +101,7 @@ pub fn Watchlist() -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let today = crate::core::court_date(client::now_ms() as i64);
+        let today = client::court_today();
         // The same check the server makes, before anything is sent.
         if let Err(e) =
             idcard::check_number(id_type.get_untracked(), &number.get_untracked(), today)

@@ -223,6 +223,16 @@ pub fn now_ms() -> f64 {
     0.0
 }
 
+/// The court's date (China time) today by the phone's clock.
+pub fn court_today() -> (i32, u32, u32) {
+    crate::core::court_date(now_ms() as i64)
+}
+
+/// The court's date today as `YYYY-MM-DD`.
+pub fn court_today_text() -> String {
+    crate::core::date_text(court_today())
+}
+
 /// "HH:MM" (today) or "MM-DD HH:MM" of a time in the phone's time zone.
 #[cfg(feature = "hydrate")]
 pub fn format_local_time(ms: f64) -> String {
