@@ -247,6 +247,9 @@ pub fn hydrate() {
             App,
         )
         .await;
+        // The session's start (the store, the counts, the first contact) in a task of its own:
+        // hydration and it in one were one long task that held a cheap phone's first tap.
+        next_task().await;
         if let Some((app, owner)) = HYDRATING.with(|h| h.take()) {
             match owner {
                 Some(owner) => owner.with(|| phone::session::start(app)),
@@ -255,6 +258,16 @@ pub fn hydrate() {
         }
         handle.forget();
     });
+}
+
+/// Resolves in a later task of the browser's (a zero timer), letting it paint and take input.
+#[cfg(feature = "hydrate")]
+async fn next_task() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
 #[cfg(feature = "hydrate")]

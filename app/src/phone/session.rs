@@ -82,6 +82,9 @@ pub fn start(app: AppState) {
         crate::phone::queue::watch_room(app).await;
         app.hydrated.set(true);
         refresh_me(app).await;
+        // The worker's download of every page and part (about 450 KB) waits for the first
+        // contact's sync: on a weak signal the records go first.
+        crate::phone::pwa::register(app);
     });
 
     let on_online = move |_: web_sys::Event| spawn_local(refresh_me(app));
@@ -116,5 +119,4 @@ pub fn start(app: AppState) {
     let _ = window_event_listener_untyped("gp-store-replaced", move |_| {
         app.store.set(Some(StoreTrouble::Replaced))
     });
-    crate::phone::pwa::register(app);
 }
