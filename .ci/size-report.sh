@@ -27,9 +27,9 @@ row "total (first visit)" "$total_raw" "$total_br"
 manifest="$site/pkg/__wasm_split_manifest.$(h manifest).json"
 if [ -n "$(h manifest)" ] && [ -f "$manifest" ]; then
   printf '%-56s %10s %10s\n' "lazy chunks" "raw KB" "brotli KB"
-  lazy_raw=0; lazy_br=0; big=0; big_name=""
+  lazy_raw=0; lazy_br=0; big=0; big_name=""; chunk_files=()
   for c in $(tr -d '[]{}"' < "$manifest" | tr ',:' '\n\n' | grep -E '^(chunk_|split_)' | sort -u); do
-    f="$site/pkg/$c.wasm"
+    f="$site/pkg/$c.wasm"; chunk_files+=("$f")
     raw=$(stat -c %s "$f"); br=$(brotli -q 11 -c "$f" | wc -c)
     lazy_raw=$((lazy_raw + raw)); lazy_br=$((lazy_br + br))
     [ "$br" -gt "$big" ] && { big=$br; big_name=$c; }
@@ -37,6 +37,15 @@ if [ -n "$(h manifest)" ] && [ -f "$manifest" ]; then
   done
   row "total (lazy chunks)" "$lazy_raw" "$lazy_br"
   awk -v n="$big_name" -v b="$big" 'BEGIN {printf "largest lazy chunk: %s, %.1f KB brotli\n", n, b/1024}'
+  # The chunks' own words and tables: the split tool falls back to keeping every byte of data
+  # in the main module when its packing overflows (SPLIT_DATA_SLACK in app/src/lib.rs).
+  main_data=$(python3 .ci/wasm-data.py "${files[0]}")
+  lazy_data=$(python3 .ci/wasm-data.py "${chunk_files[@]}")
+  awk -v m="$main_data" -v l="$lazy_data" 'BEGIN {printf "data (words, tables): main %.1f KB raw, lazy chunks %.1f KB raw\n", m/1024, l/1024}'
+  if [ "${#chunk_files[@]}" -gt 10 ] && [ "$lazy_data" -lt 4096 ]; then
+    echo "SPLIT DATA KEPT IN MAIN: the lazy chunks hold no data; the split tool could not place it (see SPLIT_DATA_SLACK in app/src/lib.rs)" >&2
+    exit 1
+  fi
 fi
 if [ -n "$budget" ]; then
   if [ "$total_br" -gt $((budget * 1024)) ]; then
