@@ -14,5 +14,9 @@ mkdir -p "$dir/target"
 if [ ! -x "$dir/target/release/guardpost" ]; then
   (cd "$dir" && make build)
 fi
+echo "== What a phone downloads on first visit, on $rev"
+(cd "$dir" && .ci/size-report.sh)
+echo "== What the update from $rev to this checkout downloads (the worker keeps what did not change)"
+"$root/.ci/update-bytes.sh" "$dir/target/site" "$root/target/site"
 cd "$root/end2end"
 BENCH_BUILD="$dir" npx playwright test -c bench.config.ts bench/store.spec.ts bench/lighthouse.spec.ts

@@ -1,8 +1,11 @@
-// Guardpost's service worker. The server prepends BUILD (this build's id), PRECACHE (the hashed
-// wasm/JS/CSS, snippets, icons, manifest of this build) and PAGES (the app's pages).
+// Guardpost's service worker. The server prepends BUILD (this build's id), PRECACHE (the
+// wasm/JS/CSS, lazy chunks, snippets, icons, manifest of this build, each as [url, rev] where
+// rev is a hash of the file's content) and PAGES (the app's pages).
 //
-// - Install caches this build's files and pages in a cache of its own. It does not take over:
-//   a new build waits until the person agrees (the page posts "skip-waiting").
+// - Install caches this build's files and pages in a cache of its own. A file whose content an
+//   older build's cache already holds (same url, same rev) is copied from there, not downloaded
+//   again: an update costs the files that changed. It does not take over: a new build waits
+//   until the person agrees (the page posts "skip-waiting").
 // - Pages are served from the cache of the build whose code is cached with them, so an old page
 //   never meets new code; unknown pages go to the network.
 // - /api/ is never cached: personal data stays out of the cache.
@@ -20,10 +23,31 @@ async function cachePages(cache) {
   }));
 }
 
+// A file is kept under its url with its rev as the query (the fetch handler ignores the query).
+const keyOf = (url, rev) => url + "?rev=" + rev;
+
+async function cacheFiles(cache) {
+  const older = [];
+  for (const name of await caches.keys()) {
+    if (name.startsWith("guardpost-") && name !== CACHE) older.push(await caches.open(name));
+  }
+  await Promise.all(PRECACHE.map(async ([url, rev]) => {
+    const key = keyOf(url, rev);
+    if (await cache.match(key)) return;
+    for (const old of older) {
+      const kept = await old.match(key);
+      if (kept) return cache.put(key, kept);
+    }
+    const res = await fetch(url, { cache: "reload" });
+    if (!res.ok) throw new Error(url + ": " + res.status);
+    await cache.put(key, res);
+  }));
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+    await cacheFiles(cache);
     await cachePages(cache);
   })());
 });
