@@ -2,7 +2,8 @@
 # What a phone downloads on first visit: the current build's main wasm, JS, CSS and the split
 # loader (named by the hash.txt cargo-leptos wrote beside the server binary), raw and
 # brotli-compressed; then the lazily loaded chunks (fetched when a page that needs them first
-# opens, and cached by the service worker in the background for offline use).
+# opens, and cached by the service worker in the background for offline use), and what each
+# lazy part downloads in all.
 # With --budget KB, fails when the first visit's brotli total exceeds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,7 @@ if [ -n "$(h manifest)" ] && [ -f "$manifest" ]; then
   done
   row "total (lazy chunks)" "$lazy_raw" "$lazy_br"
   awk -v n="$big_name" -v b="$big" 'BEGIN {printf "largest lazy chunk: %s, %.1f KB brotli\n", n, b/1024}'
+  python3 .ci/split-closures.py "$manifest"
   # The chunks' own words and tables: the split tool falls back to keeping every byte of data
   # in the main module when its packing overflows (SPLIT_DATA_SLACK in app/src/lib.rs).
   main_data=$(python3 .ci/wasm-data.py "${files[0]}")

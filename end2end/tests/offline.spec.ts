@@ -21,7 +21,7 @@ test('stop the server, reload: the app still starts with the offline indicator; 
   // (one of the files it caches is held back here until the note has been seen).
   let release: () => void = () => {};
   const held = new Promise<void>((r) => { release = r; });
-  const part = /\/pkg\/split___password_page_view_/;
+  const part = /\/pkg\/split_password\./;
   await context.route(part, async (route) => { await held; await route.continue(); });
   const signingIn = firstSignIn(page, server.url, 'guard.qian', guardOtp, 'guard-password-1');
   await expect(page.getByTestId('preparing-offline')).toHaveText('正在准备离线使用，请保持联网，完成后此提示消失');
@@ -43,7 +43,7 @@ test('stop the server, reload: the app still starts with the offline indicator; 
   expect(cached.urls).toEqual(expect.arrayContaining(['/', '/signin', '/sites', '/manifest.webmanifest']));
   expect(cached.urls.some((u) => /^\/pkg\/guardpost\.[^.]+\.wasm$/.test(u))).toBe(true);
   // The lazily loaded pages' chunks too, so they open offline.
-  expect(cached.urls.some((u) => /^\/pkg\/split___password_page_view_.*\.wasm$/.test(u))).toBe(true);
+  expect(cached.urls.some((u) => /^\/pkg\/split_password\.[^.]+\.wasm$/.test(u))).toBe(true);
   // Nothing from the API is cached.
   expect(cached.urls.filter((u) => u.startsWith('/api/'))).toEqual([]);
 
