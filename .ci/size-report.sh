@@ -29,16 +29,18 @@ manifest="$site/pkg/__wasm_split_manifest.$(h manifest).json"
 if [ -n "$(h manifest)" ] && [ -f "$manifest" ]; then
   printf '%-56s %10s %10s\n' "lazy chunks" "raw KB" "brotli KB"
   lazy_raw=0; lazy_br=0; big=0; big_name=""; chunk_files=()
+  sizes=$(mktemp); trap 'rm -f "$sizes"' EXIT
   for c in $(tr -d '[]{}"' < "$manifest" | tr ',:' '\n\n' | grep -E '^(chunk_|split_)' | sort -u); do
     f="$site/pkg/$c.wasm"; chunk_files+=("$f")
     raw=$(stat -c %s "$f"); br=$(brotli -q 11 -c "$f" | wc -c)
     lazy_raw=$((lazy_raw + raw)); lazy_br=$((lazy_br + br))
     [ "$br" -gt "$big" ] && { big=$br; big_name=$c; }
     row "$c.wasm" "$raw" "$br"
+    echo "$c $br" >> "$sizes"
   done
   row "total (lazy chunks)" "$lazy_raw" "$lazy_br"
   awk -v n="$big_name" -v b="$big" 'BEGIN {printf "largest lazy chunk: %s, %.1f KB brotli\n", n, b/1024}'
-  python3 .ci/split-closures.py "$manifest"
+  python3 .ci/split-closures.py "$manifest" "$sizes"
   # The chunks' own words and tables: the split tool falls back to keeping every byte of data
   # in the main module when its packing overflows (SPLIT_DATA_SLACK in app/src/lib.rs).
   main_data=$(python3 .ci/wasm-data.py "${files[0]}")

@@ -3,24 +3,14 @@
 needs (the split manifest lists them), brotli-compressed, de-duplicated; what a first visit to
 that page downloads is the first visit's figure plus this.
 
-usage: split-closures.py MANIFEST"""
-import json, os, subprocess, sys
+usage: split-closures.py MANIFEST SIZES, SIZES holding "chunk brotli-bytes" lines (the size
+report's, which compressed each chunk already)."""
+import json, sys
 
-manifest = sys.argv[1]
-pkg = os.path.dirname(manifest)
-parts = json.load(open(manifest))
-cache = {}
-
-
-def brotli(name):
-    if name not in cache:
-        with open(os.path.join(pkg, name + ".wasm"), "rb") as f:
-            cache[name] = len(subprocess.run(["brotli", "-q", "11", "-c"], stdin=f,
-                                             capture_output=True, check=True).stdout)
-    return cache[name]
-
+parts = json.load(open(sys.argv[1]))
+sizes = dict((n, int(b)) for n, b in (line.split() for line in open(sys.argv[2])))
 
 print("%-56s %10s %6s" % ("lazy part, all it downloads", "brotli KB", "files"))
 for part in sorted(parts):
     files = sorted(set(parts[part]))
-    print("%-56s %10.1f %6d" % (part[:56], sum(map(brotli, files)) / 1024, len(files)))
+    print("%-56s %10.1f %6d" % (part[:56], sum(sizes[f] for f in files) / 1024, len(files)))
