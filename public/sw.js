@@ -8,19 +8,37 @@
 //   until the person agrees (the page posts "skip-waiting").
 // - Pages are served from the cache of the build whose code is cached with them, so an old page
 //   never meets new code; unknown pages go to the network.
-// - /api/ is never cached: personal data stays out of the cache.
+// - /api/ is never cached: records stay out of the cache. The pages are kept as drawn for
+//   nobody (the header below), to serve whoever signs in on the phone; beside them one copy of
+//   the home drawn for the person signed in (its name and tasks paint before the wasm runs),
+//   fetched again when the page says the person changed and deleted when they sign out.
 
 const CACHE = "guardpost-" + BUILD;
+const PERSON_HOME = "/?person";
+
+async function fetchPage(page, anonymous) {
+  const res = await fetch(page, {
+    cache: "reload", credentials: "same-origin",
+    headers: anonymous ? { "x-guardpost-page": "anonymous" } : {},
+  });
+  if (!res.ok) throw new Error("page " + page + ": " + res.status);
+  const text = await res.clone().text();
+  // A page from another build (the server was updated meanwhile) is not cached with this code.
+  if (!text.includes('content="' + BUILD + '"')) throw new Error("page " + page + " is from another build");
+  return { res, person: text.includes('name="gp-me"') };
+}
 
 async function cachePages(cache) {
-  await Promise.all(PAGES.map(async (page) => {
-    const res = await fetch(page, { cache: "reload", credentials: "same-origin" });
-    if (!res.ok) throw new Error("page " + page + ": " + res.status);
-    const text = await res.clone().text();
-    // A page from another build (the server was updated meanwhile) is not cached with this code.
-    if (!text.includes('content="' + BUILD + '"')) throw new Error("page " + page + " is from another build");
+  await Promise.all([...PAGES.map(async (page) => {
+    const { res } = await fetchPage(page, true);
     await cache.put(page, res);
-  }));
+  }), cachePersonHome(cache)]);
+}
+
+async function cachePersonHome(cache) {
+  const { res, person } = await fetchPage("/", false);
+  if (person) await cache.put(PERSON_HOME, res);
+  else await cache.delete(PERSON_HOME);
 }
 
 // A file is kept under its url with its rev as the query (the fetch handler ignores the query).
@@ -66,6 +84,10 @@ self.addEventListener("message", (event) => {
   } else if (event.data === "recache-pages") {
     const port = event.ports && event.ports[0];
     event.waitUntil(caches.open(CACHE).then(cachePages).catch(() => {}).then(() => port && port.postMessage("done")));
+  } else if (event.data === "person-home") {
+    event.waitUntil(caches.open(CACHE).then(cachePersonHome).catch(() => {}));
+  } else if (event.data === "forget-person") {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.delete(PERSON_HOME)));
   }
 });
 
@@ -78,7 +100,7 @@ self.addEventListener("fetch", (event) => {
   if (req.mode === "navigate") {
     event.respondWith((async () => {
       const cache = await caches.open(CACHE);
-      const hit = await cache.match(url.pathname);
+      const hit = (url.pathname === "/" && await cache.match(PERSON_HOME)) || await cache.match(url.pathname);
       if (hit) return hit;
       try {
         return await fetch(req);

@@ -1,8 +1,10 @@
 //! Guardpost's user interface and the types both the phone and the server compile.
 //!
 //! `ssr` builds it into the server (rendering pages), `hydrate` into the wasm the phone runs.
-//! Pages carry no personal data in their server HTML: they fill in after hydration from the
-//! phone's store and the JSON API, so the service worker can cache and replay them offline.
+//! Pages carry no records in their server HTML: they fill in after hydration from the phone's
+//! store and the JSON API, so the service worker can cache and replay them offline. The one
+//! thing the server draws of a person is who is signed in (name, roles, the home's tasks; see
+//! [`PagePerson`]), so the home's content is painted before the wasm arrives.
 
 #![recursion_limit = "256"]
 
@@ -45,6 +47,35 @@ use phone::state::AppState;
 /// it fetched belongs to the code it cached.
 #[derive(Clone, Debug)]
 pub struct BuildId(pub String);
+
+/// Who is signed in, as the server knows from the request's session: the page draws the
+/// signed-in chrome and the home's tasks from it and carries it in a `gp-me` meta tag, so the
+/// phone hydrates the same. Pages the worker caches for every person are fetched without it
+/// (`x-guardpost-page: anonymous`); its copy of the home with the person is deleted when the
+/// person signs out.
+#[derive(Clone, Debug)]
+pub struct PagePerson(pub model::Me);
+
+/// The request header the worker sends for its person-less copies of the pages.
+pub const ANONYMOUS_PAGE: &str = "x-guardpost-page";
+
+/// The person the page was drawn for: on the server from the session (by context), on the phone
+/// from the page's `gp-me` tag, so both draw the same.
+fn page_person() -> Option<model::Me> {
+    #[cfg(feature = "hydrate")]
+    {
+        let json = web_sys::window()?
+            .document()?
+            .query_selector("meta[name=gp-me]")
+            .ok()??
+            .get_attribute("content")?;
+        serde_json::from_str(&json).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use_context::<PagePerson>().map(|p| p.0)
+    }
+}
 
 /// The pages of the app; the service worker caches each of them for offline starts.
 pub const PAGES: [&str; 20] = [
@@ -104,6 +135,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     );
     let start = use_context::<PageScripts>().unwrap_or_default().start;
     let nonce = leptos::nonce::use_nonce();
+    let person = use_context::<PagePerson>().and_then(|p| serde_json::to_string(&p.0).ok());
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -112,6 +144,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#0b3d91" />
                 <meta name="gp-build" content=build />
+                {person.map(|json| view! { <meta name="gp-me" content=json /> })}
                 <meta name="color-scheme" content="light dark" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/icon-192.png" type="image/png" />
@@ -220,6 +253,10 @@ lazy_pages! {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let app = AppState::new(page_locale());
+    if let Some(me) = page_person() {
+        app.me.set(Some(me));
+        app.loaded.set(true);
+    }
     provide_context(app);
     // Started once the whole page (lazy routes included) is hydrated, see [`hydrate`]: state
     // that changes before a lazy route's chunk arrives would no longer match the server's HTML.

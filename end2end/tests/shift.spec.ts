@@ -1,7 +1,8 @@
 // Shift change on a shared post phone with no network: two guards who signed in on it before
 // sign in offline one after the other; each record keeps its author; signing out with
 // unsynced records warns and keeps them; back online, the next sync asks for sign-in and then
-// sends them all, once.
+// sends them all, once. The home the worker keeps, drawn with its person's name and tasks, is
+// the guard's signed in and nobody's after they sign out.
 import { test, expect, Page } from '@playwright/test';
 import { startServer, stopServer, setUp, Running } from '../server';
 import * as h from '../helpers';
@@ -14,6 +15,8 @@ test.beforeAll(async () => {
     { login: 'sup.zheng', name: '郑主管', roles: ['supervisor'], sites: ['main'] },
     { login: 'guard.a', name: '甲安保', roles: ['guard'], sites: ['main'] },
     { login: 'guard.b', name: '乙安保', roles: ['guard'], sites: ['main'] },
+    { login: 'guard.p', name: '丙安保', roles: ['guard'], sites: ['main'] },
+    { login: 'guard.q', name: '丁安保', roles: ['guard'], sites: ['main'] },
   ]);
 });
 test.afterAll(async () => { if (server) await stopServer(server); });
@@ -122,4 +125,43 @@ test('storage full: the save fails with a clear message, the form keeps what was
   await expect(page.getByTestId('message')).toHaveText('已保存在手机上，联网后自动同步');
   await expect(page.getByTestId('store-trouble')).toHaveCount(0);
   await context.setOffline(false);
+});
+
+test('the home the worker keeps is drawn for the guard signed in, before the code runs, and for nobody once they sign out', async ({ page, context }) => {
+  page.on('dialog', (d) => d.accept());
+  const hydration: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' && /hydrat/i.test(m.text())) hydration.push(m.text()); });
+  // What the page's HTML holds before the wasm runs (it starts after the document is parsed).
+  await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
+    (window as any).__drawn = document.querySelector('[data-testid=hello]')?.textContent ?? null;
+    (window as any).__person = document.querySelector('meta[name=gp-me]') !== null;
+  }));
+  const drawn = async () => {
+    await page.goto(server.url + '/');
+    return page.evaluate(() => [(window as any).__drawn, (window as any).__person]);
+  };
+
+  await firstSignIn(page, 'guard.p');
+  await expect.poll(drawn, { timeout: 20_000 }).toEqual(['丙安保', true]);
+  await expect(page.getByTestId('hello')).toHaveText('丙安保');
+  await expect(page.getByTestId('tasks').getByRole('link', { name: '来访登记' })).toBeVisible();
+  // Offline the worker's copy paints the same.
+  await context.setOffline(true);
+  expect(await drawn()).toEqual(['丙安保', true]);
+  await expect(page.getByTestId('hello')).toHaveText('丙安保');
+  await context.setOffline(false);
+
+  await signOut(page);
+  expect(await drawn()).toEqual([null, false]);
+  await expect(page).toHaveURL(/\/signin$/);
+
+  // The next guard on the phone: their home, never the one before.
+  await firstSignIn(page, 'guard.q');
+  await expect.poll(drawn, { timeout: 20_000 }).toEqual(['丁安保', true]);
+  // Signing out offline forgets the copy too.
+  await context.setOffline(true);
+  await signOut(page);
+  expect(await drawn()).toEqual([null, false]);
+  await context.setOffline(false);
+  expect(hydration).toEqual([]);
 });

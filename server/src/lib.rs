@@ -75,6 +75,9 @@ pub fn router(state: AppState) -> Router {
             if let Some(n) = parts.extensions.get::<http::assets::CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.0.as_str()));
             }
+            if let Some(p) = parts.extensions.get::<app::PagePerson>() {
+                provide_context(p.clone());
+            }
         }
     };
     let routes = generate_route_list(App);
@@ -97,6 +100,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::caller::page_person,
+        ))
         .layer(axum::middleware::from_fn(http::assets::json_only))
         .layer(axum::middleware::from_fn(http::assets::localize))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))

@@ -118,14 +118,18 @@ pub fn UpdateBanner() -> impl IntoView {
 }
 
 /// Shows `children` to a signed-in person; sends anyone else to sign in, and someone who must
-/// change the first password to do that first.
+/// change the first password to do that first. `drawn_by_server`: the children depend on
+/// nothing but who is signed in, so the server draws them (the home) and the phone hydrates
+/// them; other pages read the phone and draw once the session has started.
 #[component]
-pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+pub fn SignedIn(children: ChildrenFn, #[prop(optional)] drawn_by_server: bool) -> impl IntoView {
     let app = use_app();
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
-        if !app.loaded.get() {
+        // The page's person is the server's word as of when the page was drawn (perhaps
+        // cached): judge once the phone's own word is in.
+        if !app.loaded.get() || !app.started.get() {
             return;
         }
         match app.me.get() {
@@ -139,7 +143,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     view! {
         <Show
-            when=move || app.is_signed_in()
+            when=move || app.is_signed_in() && (drawn_by_server || app.started.get())
             fallback=move || view! { <p class="muted">{app.t(Key::Loading)}</p> }
         >
             <Show when=move || app.offline_session.get()>

@@ -76,5 +76,5 @@ pub fn Home() -> impl IntoView {
             </nav>
         })
     };
-    view! { <SignedIn>{body}</SignedIn> }
+    view! { <SignedIn drawn_by_server=true>{body}</SignedIn> }
 }

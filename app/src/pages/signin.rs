@@ -23,7 +23,7 @@ pub fn SignIn() -> impl IntoView {
     // Someone already signed in has nothing to do here.
     let nav = navigate.clone();
     Effect::new(move |_| {
-        if app.is_signed_in() && !app.offline_session.get() {
+        if app.started.get() && app.is_signed_in() && !app.offline_session.get() {
             nav("/", Default::default());
         }
     });

@@ -151,6 +151,10 @@ pub mod store {
     pub const SIGNED_OUT: &str = "gp.signed_out";
     /// The sites the signed-in person works at (forms work offline from them).
     pub const SITES: &str = "gp.sites";
+    /// The person whose home the worker keeps a copy of (see `home_copy::person_home`).
+    pub const HOME_PERSON: &str = "gp.home_person";
+    /// Set in a tab that asked the worker for its pages again in the chosen language.
+    pub const RELANG: &str = "gp.relang";
     /// The last site and destination this phone registered at: preselected next time.
     pub const LAST_POST: &str = "gp.last_post";
 
@@ -286,6 +290,22 @@ pub fn set_lang_cookie(value: &str) {
 }
 #[cfg(not(feature = "hydrate"))]
 pub fn set_lang_cookie(_value: &str) {}
+
+/// The language the person chose on this phone (its cookie), if they chose one.
+#[cfg(feature = "hydrate")]
+pub fn lang_cookie() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let cookies = web_sys::window()?
+        .document()?
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()?
+        .cookie()
+        .ok()?;
+    let prefix = format!("{}=", crate::i18n::LANG_COOKIE);
+    cookies
+        .split(';')
+        .find_map(|c| c.trim().strip_prefix(prefix.as_str()).map(str::to_string))
+}
 
 /// Asks the person yes or no (the browser's dialog).
 #[cfg(feature = "hydrate")]

@@ -12,6 +12,7 @@ pub mod author;
 pub mod client;
 pub mod clock;
 pub mod db;
+pub mod home_copy;
 pub mod known;
 pub mod outbox;
 pub mod pwa;

@@ -65,9 +65,27 @@ pub fn start(app: AppState) {
     if let Some(ms) = store::get::<f64>(store::LAST_CONTACT) {
         app.last_contact.set(Some(ms));
     }
-    if let Some(me) = store::get::<Me>(store::ME) {
-        app.me.set(Some(me));
-        app.loaded.set(true);
+    // The phone's word on who is signed in over the page's (which may be a cached copy): a
+    // page drawn for someone the phone no longer holds waits for the server.
+    match store::get::<Me>(store::ME) {
+        Some(me) => app.set_me(me),
+        None if app.me.get_untracked().is_some() => {
+            app.me.set(None);
+            app.loaded.set(false);
+        }
+        None => {}
+    }
+    app.started.set(true);
+    // A page in the other language than the one chosen: the worker fetched its pages before
+    // the switch (it was installing). Fetch them again, once per tab.
+    let chosen = client::lang_cookie().map(|v| crate::i18n::Locale::from_cookie_value(&v));
+    if chosen.is_some_and(|l| l != app.locale) {
+        if store::session_get::<bool>(store::RELANG).is_none() {
+            store::session_set(store::RELANG, &true);
+            crate::phone::pwa::recache_pages_and_reload();
+        }
+    } else {
+        store::session_delete(store::RELANG);
     }
     // The phone's store first (moving what an older build kept in local storage), then the
     // server: nothing is sent or pulled before the outbox is read.

@@ -1,8 +1,9 @@
 //! What the whole app shares on the phone: who is signed in, whether the server answers, the
 //! language, and whether a new build waits.
 //!
-//! Everything starts empty on both sides so the hydrated page matches the server's HTML; the
-//! phone fills it in after hydration (`start`), from local storage first, then from the server.
+//! Everything starts as the server drew the page on both sides so the hydrated page matches its
+//! HTML (empty, but for the person the page was drawn for); the phone fills it in after
+//! hydration (`start`), from local storage first, then from the server.
 
 use crate::i18n::Locale;
 use crate::model::Me;
@@ -27,6 +28,9 @@ pub struct AppState {
     pub update_ready: RwSignal<bool>,
     /// Forms with unsaved input; an update never reloads over them.
     pub dirty_forms: RwSignal<u32>,
+    /// The session's start has begun (after hydration): pages that read the phone draw their
+    /// content only then; the home, which the server draws, at once.
+    pub started: RwSignal<bool>,
     /// The page's code is running (false in the server's HTML): forms submit only then, so a
     /// tap before the wasm arrives cannot send a form the browser's way.
     pub hydrated: RwSignal<bool>,
@@ -84,6 +88,7 @@ impl AppState {
             last_contact: RwSignal::new(None),
             update_ready: RwSignal::new(false),
             dirty_forms: RwSignal::new(0),
+            started: RwSignal::new(false),
             hydrated: RwSignal::new(false),
             pending: RwSignal::new(0),
             rejected: RwSignal::new(Vec::new()),
@@ -134,9 +139,20 @@ impl AppState {
     pub fn signed_in(&self, me: Me) {
         store::delete(store::SIGNED_OUT);
         store::set(store::ME, &me);
+        crate::phone::home_copy::person_home(Some(&me), true);
         self.offline_session.set(false);
-        self.me.set(Some(me));
-        self.loaded.set(true);
+        self.set_me(me);
+    }
+
+    /// The person, redrawing what shows them only when they changed (every contact confirms
+    /// the same person, and the home the server drew is already theirs).
+    pub fn set_me(&self, me: Me) {
+        if self.me.with_untracked(|m| m.as_ref() != Some(&me)) {
+            self.me.set(Some(me));
+        }
+        if !self.loaded.get_untracked() {
+            self.loaded.set(true);
+        }
     }
 
     pub fn signed_out(&self) {
@@ -144,6 +160,7 @@ impl AppState {
             store::set(store::SIGNED_OUT, &true);
         }
         store::delete(store::ME);
+        crate::phone::home_copy::person_home(None, false);
         crate::phone::secret::clear();
         self.offline_session.set(false);
         self.me.set(None);
@@ -153,6 +170,7 @@ impl AppState {
     /// Signs in someone the phone knows, without the server (see [`crate::phone::known`]).
     pub fn signed_in_offline(&self, me: Me) {
         store::set(store::ME, &me);
+        crate::phone::home_copy::person_home(Some(&me), false);
         self.me.set(Some(me));
         self.offline_session.set(true);
         self.loaded.set(true);

@@ -68,8 +68,9 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     } else if path.starts_with("/icons/") {
         "public, max-age=86400"
     } else {
-        // Pages, the service worker, the manifest: always ask the server.
-        "no-cache"
+        // Pages, the service worker, the manifest: always ask the server; a page may name the
+        // person signed in, so no shared cache keeps one.
+        "private, no-cache"
     };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res

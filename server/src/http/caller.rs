@@ -182,6 +182,28 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Gives a page's renderer the person the request's session names ([`app::PagePerson`]), so the
+/// home draws their tasks in its HTML. Not for the worker's copies of the pages meant for
+/// whoever signs in on the phone (they send [`app::ANONYMOUS_PAGE`]), and never for the API.
+pub async fn page_person(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let page = req.method() == axum::http::Method::GET
+        && app::PAGES.contains(&req.uri().path())
+        && !req.headers().contains_key(app::ANONYMOUS_PAGE);
+    if page {
+        if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+            // A database that cannot answer draws the page for nobody, as before sign-in.
+            if let Ok(Some(caller)) = load_caller(&state.db, &token_hash(token)).await {
+                req.extensions_mut().insert(app::PagePerson(caller.me()));
+            }
+        }
+    }
+    next.run(req).await
+}
+
 pub(crate) async fn load_caller(db: &Db, hash: &str) -> ApiResult<Option<Caller>> {
     let now = now_ms();
     let row: Option<(String, String, String, bool, i64)> = sqlx::query_as(

@@ -16,7 +16,7 @@ async fn pages_carry_security_headers_and_a_matching_nonce() {
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
-    assert_eq!(h["cache-control"], "no-cache");
+    assert_eq!(h["cache-control"], "private, no-cache");
     let nonce = csp
         .split("'nonce-")
         .nth(1)
@@ -89,7 +89,7 @@ async fn the_service_worker_lists_this_build_and_is_not_cached() {
     let app = spawn_app().await;
     let r = client().get(app.url("/sw.js")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
     assert!(r.headers()["content-type"]
         .to_str()
         .unwrap()
@@ -184,4 +184,67 @@ async fn the_server_runs_on_the_database_it_is_given() {
     );
     assert!(file.is_file(), "the database is where its URL says");
     assert!(!app.settings.data_dir.join("guardpost.db").exists());
+}
+
+/// The home is drawn for the person the session names (their name, their tasks, and the
+/// `gp-me` tag the phone hydrates from), and for nobody when the worker asks for its copies,
+/// after sign-out, or without a session. A name with markup stays text.
+#[tokio::test]
+async fn the_home_is_drawn_for_the_session_s_person_and_only_for_them() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (guard, _) = app
+        .person(&admin, "page.guard", &["guard"], &["main"])
+        .await;
+    let home = |c: &reqwest::Client, anonymous: bool| {
+        let mut r = c.get(app.url("/"));
+        if anonymous {
+            r = r.header(app::ANONYMOUS_PAGE, "anonymous");
+        }
+        async move { r.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = home(&guard, false).await;
+    assert!(html.contains("name=\"gp-me\""), "{html}");
+    assert!(html.contains("data-testid=\"hello\">page.guard<"), "{html}");
+    assert!(html.contains("href=\"/visit\""), "a guard's task");
+    assert!(
+        !html.contains("href=\"/admin/people\""),
+        "not an administrator's"
+    );
+
+    let html = home(&guard, true).await;
+    assert!(
+        !html.contains("page.guard") && !html.contains("gp-me"),
+        "{html}"
+    );
+    assert!(!home(&client(), false).await.contains("gp-me"));
+    // Every page of the app names its person (the top bar is theirs); the API's answers are
+    // not pages.
+    let signin = app.get(&guard, "/signin").await.text().await.unwrap();
+    assert!(signin.contains("gp-me"));
+
+    let r = app
+        .post(&guard, "/api/v1/auth/sign-out", serde_json::json!({}))
+        .await;
+    assert!(r.status().is_success());
+    let html = home(&guard, false).await;
+    assert!(
+        !html.contains("page.guard") && !html.contains("gp-me"),
+        "{html}"
+    );
+
+    // Markup in a display name is text in the page and in the tag.
+    let r = app
+        .post(&admin, "/api/v1/people", serde_json::json!({"login": "page.odd", "display_name": "\"><i>x</i>", "roles": ["guard"], "site_ids": [app.site_id("main").await]}))
+        .await;
+    let v: serde_json::Value = r.json().await.unwrap();
+    let odd = client();
+    let otp = v["one_time_password"].as_str().unwrap();
+    assert_eq!(
+        app.sign_in(&odd, "page.odd", otp).await.status(),
+        StatusCode::OK
+    );
+    let html = home(&odd, false).await;
+    assert!(html.contains("gp-me"));
+    assert!(!html.contains("<i>x</i>"), "{html}");
 }
