@@ -254,8 +254,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let app = AppState::new(page_locale());
     if let Some(me) = page_person() {
-        app.me.set(Some(me));
-        app.loaded.set(true);
+        app.set_me(me);
     }
     provide_context(app);
     // Started once the whole page (lazy routes included) is hydrated, see [`hydrate`]: state

@@ -171,9 +171,8 @@ impl AppState {
     pub fn signed_in_offline(&self, me: Me) {
         store::set(store::ME, &me);
         crate::phone::home_copy::person_home(Some(&me), false);
-        self.me.set(Some(me));
+        self.set_me(me);
         self.offline_session.set(true);
-        self.loaded.set(true);
     }
 
     /// Keeps the person's sites on the phone for forms that work offline; forms showing sites
