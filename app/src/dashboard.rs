@@ -10,6 +10,9 @@ pub struct Dashboard {
     /// flagged for the supervisor.
     #[serde(default)]
     pub clock_flagged: i64,
+    /// The month's response-time KPI so far (requests by when they came in).
+    #[serde(default)]
+    pub responses: crate::request::ResponseKpi,
     pub site_id: String,
     pub day: String,
     /// Registrations that day, and the people they brought (companions counted).

@@ -12,6 +12,7 @@ pub mod boiler;
 pub mod checklist;
 pub mod core;
 pub mod dashboard;
+pub mod emergency;
 pub mod fire;
 pub mod front;
 pub mod gate;
@@ -25,6 +26,7 @@ pub mod procedure;
 pub mod proof;
 pub mod record;
 pub mod registry;
+pub mod request;
 pub mod rounds;
 pub mod rows;
 pub mod screening;
@@ -78,7 +80,7 @@ fn page_person() -> Option<model::Me> {
 }
 
 /// The pages of the app; the service worker caches each of them for offline starts.
-pub const PAGES: [&str; 20] = [
+pub const PAGES: [&str; 22] = [
     "/",
     "/signin",
     "/password",
@@ -99,6 +101,8 @@ pub const PAGES: [&str; 20] = [
     "/hazard",
     "/rectify",
     "/inspect",
+    "/requests",
+    "/emergency",
 ];
 
 /// The script that starts the page's code (the hashed JS and main wasm of this build), made
@@ -243,6 +247,8 @@ lazy_pages! {
     supervise: RectifyPage, rectify_view, rectify_preload => pages::Rectify;
     supervise: InspectPage, inspect_view, inspect_preload => pages::Inspect;
     supervise: DashboardPage, dashboard_view, dashboard_preload => pages::Dashboard;
+    service: RequestsPage, requests_view, requests_preload => pages::Requests;
+    service: EmergencyPage, emergency_view, emergency_preload => pages::Emergency;
     admin: SitesPage, sites_view, sites_preload => pages::Sites;
     admin: PeoplePage, people_view, people_preload => pages::People;
     admin: DevicePage, device_view, device_preload => pages::Device;
@@ -289,6 +295,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hazard") view={Lazy::<HazardPage>::new()} />
                     <Route path=path!("/rectify") view={Lazy::<RectifyPage>::new()} />
                     <Route path=path!("/inspect") view={Lazy::<InspectPage>::new()} />
+                    <Route path=path!("/requests") view={Lazy::<RequestsPage>::new()} />
+                    <Route path=path!("/emergency") view={Lazy::<EmergencyPage>::new()} />
                     <Route path=path!("/ca") view={Lazy::<TrustPage>::new()} />
                     <Route path=path!("/server") view={Lazy::<ServerPage>::new()} />
                 </Routes>

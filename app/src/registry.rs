@@ -51,6 +51,10 @@ macro_rules! with_records {
             $crate::hazard::Comment,
             $crate::inspect::Inspection,
             $crate::inspect::Sample,
+            $crate::request::File,
+            $crate::request::Step,
+            $crate::emergency::Open,
+            $crate::emergency::AfterReport,
         }
     };
 }
@@ -101,6 +105,8 @@ pub const ENTITIES: &[Entity] = &[
     crate::inspect::INSPECTION_CHECKLIST,
     crate::inspect::INSPECTION,
     crate::inspect::SCREENING_SAMPLE,
+    crate::request::COURT_REQUEST,
+    crate::emergency::EMERGENCY,
 ];
 
 /// The declaration of the mutation named `name`, if this build knows it.
@@ -174,6 +180,10 @@ mod tests {
         ("rect.comment", 1),
         ("inspection.record", 1),
         ("screening.sample", 1),
+        ("request.file", 1),
+        ("request.step", 1),
+        ("emergency.open", 1),
+        ("emergency.after_report", 1),
     ];
 
     #[test]
@@ -210,6 +220,8 @@ mod tests {
         "inspection_checklist",
         "inspection",
         "screening_sample",
+        "court_request",
+        "emergency",
     ];
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Settings {
     /// `GUARDPOST_RETENTION_DAYS`, default 180 (31–3650): visitors' personal data older than
     /// this is anonymised by the daily job; the counts stay.
     pub retention_days: i64,
+    /// `GUARDPOST_REQUEST_CLOSE_DAYS`, default 3 (1–30): a request reported back to the court
+    /// and not confirmed closes by itself (as unconfirmed) this many days later.
+    pub request_close_days: i64,
     /// `GUARDPOST_BACKUP_HOURS`, default 6 (0 turns scheduled backups off; at most 168): a
     /// backup of the database into `<data_dir>/backups` this often.
     pub backup_hours: u64,
@@ -153,6 +156,12 @@ impl Settings {
         let session_days = ranged(&get, "GUARDPOST_SESSION_DAYS", 7i64, 1..=90)?;
         // At least a month: the monthly report needs the month's records whole.
         let retention_days = ranged(&get, "GUARDPOST_RETENTION_DAYS", 180i64, 31..=3650)?;
+        let request_close_days = ranged(
+            &get,
+            "GUARDPOST_REQUEST_CLOSE_DAYS",
+            app::request::UNCONFIRMED_CLOSE_DAYS,
+            1..=30,
+        )?;
         let backup_hours = ranged(&get, "GUARDPOST_BACKUP_HOURS", 6u64, 0..=168)?;
         let backup_keep = ranged(&get, "GUARDPOST_BACKUP_KEEP", 8usize, 1..=1000)?;
         let durable = match get("GUARDPOST_SQLITE_SYNCHRONOUS").as_deref() {
@@ -220,6 +229,7 @@ impl Settings {
                 .unwrap_or_else(|| "target/site".into()),
             session_days,
             retention_days,
+            request_close_days,
             backup_hours,
             backup_keep,
             durable,
@@ -250,6 +260,7 @@ mod tests {
         assert!(!s.secure_cookies);
         assert_eq!(s.session_days, 7);
         assert_eq!(s.retention_days, 180);
+        assert_eq!(s.request_close_days, 3);
     }
 
     #[test]

@@ -186,7 +186,7 @@ impl Server {
         let app = router(state.clone());
         let addr = settings.addr;
         retention::spawn_daily(db.clone(), settings.retention_days);
-        records::escalation::spawn_hourly(db.clone());
+        records::escalation::spawn_hourly(db.clone(), settings.request_close_days);
         if settings.backup_hours > 0 {
             backup::spawn(
                 db.clone(),

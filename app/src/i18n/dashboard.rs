@@ -42,5 +42,13 @@ crate::i18n::catalogue! {
         OpenRepairs => "待维修故障", "Open repairs";
         DailyChecklists => "日常记录", "Daily checklists";
         Countersign => "去复核签字", "Countersign";
+        ResponseTime => "响应时间（本月）", "Response time (this month)";
+        Requests => "需求 ", "Requests ";
+        InTime => "按时响应 ", "answered in time ";
+        Median => "中位 ", "Median ";
+        Worst => "最长 ", "longest ";
+        Breaches => "超时 ", "late ";
+        Waiting => "计时中 ", "clock running ";
+        EmailReplies => "邮件回复按时 ", "E-mails answered in time ";
     }
 }

@@ -133,6 +133,8 @@ pub mod court_duty;
 pub mod dashboard;
 pub mod device;
 pub mod duties;
+pub mod emergency;
+pub mod emergency_rules;
 pub mod fire;
 pub mod fire_rules;
 pub mod front_rules;
@@ -148,6 +150,8 @@ pub mod people_rules;
 pub mod procedure;
 pub mod procedure_rules;
 pub mod rectify;
+pub mod request;
+pub mod request_rules;
 pub mod rounds;
 pub mod rounds_rules;
 pub mod screening_rules;
@@ -191,6 +195,10 @@ mod tests {
             + check(people::Text::ALL)
             + check(procedure::Text::ALL)
             + check(rectify::Text::ALL)
+            + check(request::Text::ALL)
+            + check(request_rules::Words::ALL)
+            + check(emergency::Text::ALL)
+            + check(emergency_rules::Words::ALL)
             + check(rounds::Text::ALL)
             + check(boiler_rules::Words::ALL)
             + check(checklist_rules::Words::ALL)

@@ -24,10 +24,12 @@ pub enum Role {
     Supervisor,
     CourtLiaison,
     Admin,
+    /// Court staff (法院工作人员): files requests online from their own phone, nothing else.
+    CourtStaff,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Guard,
         Role::TeamLeader,
         Role::GateGuard,
@@ -36,6 +38,7 @@ impl Role {
         Role::Supervisor,
         Role::CourtLiaison,
         Role::Admin,
+        Role::CourtStaff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::CourtLiaison => "court_liaison",
             Role::Admin => "admin",
+            Role::CourtStaff => "court_staff",
         }
     }
 
@@ -82,7 +86,13 @@ pub enum Action {
     Inspect,
     ReviewRectification,
     ViewKpis,
+    /// File a request to the service, as the court (online), and confirm it closed.
     FileRequest,
+    /// Log a request that came by telephone, e-mail, the box or in person; acknowledge,
+    /// handle and report back.
+    HandleRequest,
+    /// Open an emergency at a post, walk its steps, write its report afterwards.
+    HandleEmergency,
     ViewReports,
     RevealIdNumber,
     EnrolDevice,
@@ -95,7 +105,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -112,6 +122,8 @@ impl Action {
         Action::ReviewRectification,
         Action::ViewKpis,
         Action::FileRequest,
+        Action::HandleRequest,
+        Action::HandleEmergency,
         Action::ViewReports,
         Action::RevealIdNumber,
         Action::EnrolDevice,
@@ -161,6 +173,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::ReviewRectification
                 | A::ViewKpis
                 | A::ViewReports
+                | A::HandleRequest
+                | A::HandleEmergency
                 | A::RevealIdNumber
                 | A::EnrolDevice
                 | A::ManageWatchlist
@@ -174,6 +188,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::RecordScreening
                 | A::PatrolRound
                 | A::ReportHazard
+                | A::HandleRequest
+                | A::HandleEmergency
                 | A::RevealIdNumber
         ),
         R::Guard => matches!(
@@ -183,10 +199,17 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::RecordScreening
                 | A::PatrolRound
                 | A::ReportHazard
+                | A::HandleRequest
+                | A::HandleEmergency
         ),
         R::GateGuard => matches!(
             action,
-            A::ViewSites | A::RegisterVisitor | A::GateLog | A::PatrolRound | A::ReportHazard
+            A::ViewSites
+                | A::RegisterVisitor
+                | A::GateLog
+                | A::PatrolRound
+                | A::ReportHazard
+                | A::HandleEmergency
         ),
         R::Caretaker => matches!(
             action,
@@ -196,12 +219,17 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::PatrolRound
                 | A::GateLog
                 | A::ReportHazard
+                | A::HandleEmergency
         ),
-        R::FireOperator => matches!(action, A::ViewSites | A::FireDuty | A::ReportHazard),
+        R::FireOperator => matches!(
+            action,
+            A::ViewSites | A::FireDuty | A::ReportHazard | A::HandleEmergency
+        ),
         R::CourtLiaison => matches!(
             action,
             A::ViewSites | A::FileRequest | A::ViewReports | A::ViewKpis
         ),
+        R::CourtStaff => matches!(action, A::ViewSites | A::FileRequest),
     }
 }
 
@@ -257,6 +285,12 @@ impl Me {
     pub fn can(&self, action: Action) -> bool {
         roles_allow(&self.roles, action)
     }
+
+    /// Court staff only: they ask online from their own phone, which is never enrolled and
+    /// keeps nothing to sync (so it is not told to be enrolled).
+    pub fn online_only(&self) -> bool {
+        !self.roles.is_empty() && self.roles.iter().all(|r| *r == Role::CourtStaff)
+    }
 }
 
 /// Every refusal the API gives: a stable code for programs and a message in the caller's
@@ -290,6 +324,7 @@ impl Role {
             Role::Supervisor => Key::RoleSupervisor,
             Role::CourtLiaison => Key::RoleCourtLiaison,
             Role::Admin => Key::RoleAdmin,
+            Role::CourtStaff => Key::RoleCourtStaff,
         }
     }
 }

@@ -87,6 +87,7 @@ pub fn Dashboard() -> impl IntoView {
             let accuracy = Figures::percent(f.month_sampled_correct, f.month_sampled);
             let accuracy_low = accuracy.is_some_and(|p| p < 95.0);
             let r = f.rectify.clone();
+            let responses = responses_view(app.locale, f.responses.clone());
             view! {
                 <section class="card kpi" data-testid="kpi-visits">
                     <h2>{app.t(Key::TaskRegisterVisitor)}</h2>
@@ -116,6 +117,7 @@ pub fn Dashboard() -> impl IntoView {
                         " · " {t(Text::ToReview)} <strong>{r.awaiting_review}</strong> " · " {t(Text::Closed)} <strong>{r.closed}</strong></p>
                     <p class:error-text={r.overdue > 0}>{t(Text::Overdue)} <strong data-testid="rect-overdue">{r.overdue}</strong></p>
                 </section>
+                {responses}
                 <section class="card kpi" class:alarm=unhandled>
                     <h2>{app.t(Key::TaskWatchlist)}</h2>
                     <p>{app.t(Key::DashMatches)} " "<strong data-testid="watch-hits">{f.watch_hits}</strong>
@@ -146,6 +148,42 @@ pub fn Dashboard() -> impl IntoView {
             <Message text=message />
             {body}
         </SignedIn>
+    }
+}
+
+/// The share of a clock's judged requests within the limit ("—" when none is judged yet).
+fn share(f: &crate::request::ClockFigures) -> String {
+    f.share_permille()
+        .map(|p| format!("{:.1}%", p as f64 / 10.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The month's response-time KPI (its target, 95%, as the scorecard's default).
+fn responses_view(locale: Locale, k: crate::request::ResponseKpi) -> impl IntoView {
+    let t = move |w: Text| w.text(locale);
+    let span = move |ms: Option<i64>| {
+        ms.map(|ms| crate::request::span_text(ms, locale))
+            .unwrap_or_else(|| "—".into())
+    };
+    let r = &k.response;
+    let low = r.share_permille().is_some_and(|p| p < 950);
+    let email = &k.email_reply;
+    let emails = (email.judged + email.running > 0).then(|| {
+        view! { <p data-testid="resp-email">{t(Text::EmailReplies)} <strong>{share(email)}</strong>
+            " · " {t(Text::Breaches)} <strong class:error-text={email.breaches > 0}>{email.breaches}</strong></p> }
+    });
+    view! {
+        <section class="card kpi" class:alarm={r.breaches > 0} data-testid="kpi-responses">
+            <h2><a href="/requests">{t(Text::ResponseTime)}</a></h2>
+            <p>{t(Text::Requests)} <strong data-testid="resp-requests">{k.requests}</strong> " · " {t(Text::InTime)}
+                <strong class:error-text=low data-testid="resp-share">{share(r)}</strong>
+                <span class="muted">{t(Text::Target95)}</span></p>
+            <p>{t(Text::Median)} <strong data-testid="resp-median">{span(r.median_ms)}</strong>
+                " · " {t(Text::Worst)} <strong>{span(r.worst_ms)}</strong>
+                " · " {t(Text::Breaches)} <strong class:error-text={r.breaches > 0} data-testid="resp-breaches">{r.breaches}</strong>
+                " · " {t(Text::Waiting)} <strong>{r.running}</strong></p>
+            {emails}
+        </section>
     }
 }
 

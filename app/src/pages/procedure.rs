@@ -1,6 +1,8 @@
-//! The steps of a fire alarm or a boiler stop, one big button for the next step: each tap is
-//! saved on the phone at once with its time; a step can only be passed over with a reason.
+//! The steps of a fire alarm, a boiler stop or an emergency, one big button for the next step:
+//! each tap is saved on the phone at once with its time; a step can only be passed over with a
+//! reason; the report to the court is done with what was said.
 
+use super::hazard::area;
 use crate::components::field;
 use crate::i18n::procedure::Text;
 use crate::i18n::Key;
@@ -30,6 +32,7 @@ fn ProcedurePanel(
     let next = move || procedure::next_step(kind, &steps.get());
     let skipping = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let record = move |skip: bool| {
         let Some(def) = procedure::next_step(kind, &steps.get_untracked()) else {
@@ -48,12 +51,24 @@ fn ProcedurePanel(
             of: of.get_value(),
             kind,
             step: def.code.into(),
-            skipped_because: why,
+            skipped_because: why.clone(),
+            note: note.get_untracked(),
         };
+        let checked = procedure::StepRecord {
+            step: s.step.clone(),
+            at: i64::MAX,
+            skipped_because: why,
+            note: s.note.clone(),
+        };
+        if let Err(e) = procedure::record_step(kind, &steps.get_untracked(), checked) {
+            message.set(e.message(app.locale));
+            return;
+        }
         outbox::send(app, &s, move |r| match r {
             Ok(_) => {
                 skipping.set(false);
                 reason.set(String::new());
+                note.set(String::new());
                 message.set(String::new());
             }
             Err(e) => message.set(e),
@@ -73,7 +88,9 @@ fn ProcedurePanel(
                 };
                 let when = rec.map(|r| {
                     let t = crate::phone::client::format_local_time(r.at as f64);
-                    if r.skipped_because.is_empty() {
+                    if !r.note.is_empty() {
+                        format!("{t} {}{}", Text::Reported.text(app.locale), r.note)
+                    } else if r.skipped_because.is_empty() {
                         t
                     } else {
                         format!(
@@ -94,6 +111,9 @@ fn ProcedurePanel(
     };
     view! {
         <ol class="steps" data-testid="steps">{list}</ol>
+        <Show when=move || next().is_some_and(|d| d.needs_note())>
+            {area(Text::WhatWasReported.text(app.locale), "step_note", note)}
+        </Show>
         <Show when=move || next().is_some()>
             <button type="button" class="primary big" data-testid="step-done" on:click=move |_| record(false)>
                 {move || next().map(|d| d.label(app.locale)).unwrap_or_default()} " ✓"</button>

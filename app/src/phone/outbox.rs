@@ -221,7 +221,9 @@ pub async fn flush(app: AppState) {
         return;
     }
     let Some(dev) = device() else {
-        app.sync_blocked.set(Some(Blocked::NotEnrolled));
+        if !app.me.get_untracked().is_some_and(|m| m.online_only()) {
+            app.sync_blocked.set(Some(Blocked::NotEnrolled));
+        }
         return;
     };
     app.flushing.set(true);

@@ -1,4 +1,5 @@
-//! Overdue rectifications raised to the supervisor, hourly.
+//! Overdue rectifications raised to the supervisor, and court requests reported back but never
+//! confirmed closed as unconfirmed, hourly.
 
 use crate::db::Db;
 use app::core::{court_date, date_text};
@@ -45,8 +46,8 @@ pub async fn escalate(db: &Db, now: i64) -> sqlx::Result<u64> {
     Ok(due.len() as u64)
 }
 
-/// Escalation every hour.
-pub fn spawn_hourly(db: Db) -> tokio::task::JoinHandle<()> {
+/// Escalation every hour; requests reported back `close_days` ago and not confirmed close.
+pub fn spawn_hourly(db: Db, close_days: i64) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -55,6 +56,11 @@ pub fn spawn_hourly(db: Db) -> tokio::task::JoinHandle<()> {
                 Ok(n) if n > 0 => tracing::info!(escalated = n, "rectifications past deadline"),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "escalation failed"),
+            }
+            match super::requests::close_unconfirmed(&db, crate::db::now_ms(), close_days).await {
+                Ok(n) if n > 0 => tracing::info!(closed = n, "requests closed unconfirmed"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "closing unconfirmed requests failed"),
             }
         }
     })

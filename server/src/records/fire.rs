@@ -1,6 +1,7 @@
 //! The fire control room (消防控制室): alarms, the fault repairs a false alarm or fault opens,
 //! the two-hourly equipment status entries; and the steps of any ordered procedure (a fire
-//! alarm's handling, a boiler's stop), which the server checks in order whatever the phone sent.
+//! alarm's handling, a boiler's stop, an emergency's), which the server checks in order whatever
+//! the phone sent.
 
 use super::{Ctx, Entity, Outcome, Refusal};
 use app::fire::{self, Alarm, AlarmClose, AlarmKind, RepairDone, StatusEntry};
@@ -34,7 +35,12 @@ pub const ALARM: Entity = Entity {
 pub const STEP: Entity = Entity {
     name: app::procedure::PROCEDURE_STEP,
     table: "procedure_steps",
-    seen_with: &[Action::FireDuty, Action::BoilerLog, Action::Inspect],
+    seen_with: &[
+        Action::FireDuty,
+        Action::BoilerLog,
+        Action::Inspect,
+        Action::HandleEmergency,
+    ],
     columns: &[
         "of_id",
         "kind",
@@ -43,6 +49,7 @@ pub const STEP: Entity = Entity {
         "seq",
         "at",
         "skipped_because",
+        "note",
         "author_id",
     ],
     gone: &[],
@@ -129,24 +136,25 @@ pub async fn alarm(cx: &mut Ctx<'_>, a: Alarm) -> Outcome {
 }
 
 async fn steps_of(cx: &mut Ctx<'_>, of: &str) -> Result<Vec<StepRecord>, super::Reject> {
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT step, at, skipped_because FROM procedure_steps WHERE of_id = ? ORDER BY seq",
+    let rows: Vec<(String, i64, String, String)> = sqlx::query_as(
+        "SELECT step, at, skipped_because, note FROM procedure_steps WHERE of_id = ? ORDER BY seq",
     )
     .bind(of)
     .fetch_all(&mut *cx.tx)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(step, at, skipped_because)| StepRecord {
+        .map(|(step, at, skipped_because, note)| StepRecord {
             step,
             at,
             skipped_because,
+            note,
         })
         .collect())
 }
 
-/// `procedure.step`: a step of an open fire alarm (fire duty) or of a boiler stop (the boiler
-/// log), in order.
+/// `procedure.step`: a step of an open fire alarm (fire duty), of a boiler stop (the boiler
+/// log) or of an open emergency (anyone who handles them at its site), in order.
 pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
     let site: Option<String> = match s.kind {
         ProcedureKind::FireAlarm => {
@@ -183,6 +191,7 @@ pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
                 None => None,
             }
         }
+        k => super::emergency::open_site(cx, &s.of, k).await?,
     };
     let Some(site) = site else {
         return Err(cx.refuse("not_found", Key::ErrNotFound).into());
@@ -192,6 +201,7 @@ pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
         step: s.step.clone(),
         at: cx.event_time(),
         skipped_because: s.skipped_because.clone(),
+        note: s.note.clone(),
     };
     let after = procedure::record_step(s.kind, &done, next).map_err(|e| Refusal {
         code: "step",
@@ -202,7 +212,7 @@ pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
     let version = cx.version().await?;
     sqlx::query(
         "INSERT INTO procedure_steps (id, of_id, kind, site_id, step, seq, at, skipped_because,
-            author_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            note, author_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(format!("{}/{}", s.of, rec.step))
     .bind(&s.of)
@@ -212,6 +222,7 @@ pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
     .bind(after.len() as i64)
     .bind(rec.at)
     .bind(&rec.skipped_because)
+    .bind(&rec.note)
     .bind(&cx.m.author)
     .bind(version)
     .execute(&mut *cx.tx)

@@ -18,11 +18,13 @@ pub(crate) use applied;
 pub mod boiler;
 pub mod checklist;
 pub mod court_duty;
+pub mod emergency;
 pub mod escalation;
 pub mod fire;
 pub mod gate;
 pub mod hazard;
 pub mod inspect;
+pub mod requests;
 pub mod rounds;
 pub mod screening;
 pub mod visits;
@@ -43,6 +45,8 @@ pub fn router() -> axum::Router<crate::AppState> {
         .merge(boiler::router())
         .merge(inspect::router())
         .merge(watch::router())
+        .merge(requests::router())
+        .route("/emergency/print", axum::routing::get(emergency::print))
 }
 
 /// A table phones pull: who may see its rows, and which of its columns they get.
@@ -92,6 +96,8 @@ pub const ENTITIES: &[Entity] = &[
     inspect::CHECKLIST,
     inspect::INSPECTION,
     inspect::SAMPLE,
+    requests::REQUEST,
+    emergency::EMERGENCY,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.

@@ -66,6 +66,7 @@ const CLOCK_FLAGGED: &[&Entity] = &[
     &records::inspect::INSPECTION,
     &records::fire::SHIFT,
     &records::court_duty::COURT_DUTY,
+    &records::requests::REQUEST,
 ];
 
 /// `GET /api/v1/dashboard?site=&day=`: for those who see the KPIs, at their sites.
@@ -144,6 +145,10 @@ pub async fn get(
         );
         clock_flagged += count(db, &sql, s, from, to).await?;
     }
+    // The month's response-time KPI so far, judged now (a request still within its limit is
+    // not counted yet).
+    let month_requests = records::requests::rows_between(db, s, month_from, to).await?;
+    let responses = app::request::ResponseKpi::of(s, &month_requests, crate::db::now_ms().min(to));
     let rectify = app::dashboard::RectifyDay {
         reported: count(db, "SELECT COUNT(*) FROM hazards WHERE site_id = ? AND reported_at >= ? AND reported_at < ?", s, from, to).await?,
         open: ledger.0,
@@ -176,6 +181,7 @@ pub async fn get(
         month_sampled_correct,
         rectify,
         clock_flagged,
+        responses,
     }))
 }
 

@@ -8,39 +8,43 @@ use app::model::{role_allows, Action, Role};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
-//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR VR RI ED MW MD SV
-const TABLE: [(&str, &str); 8] = [
+//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR HR HE VR RI ED MW MD SV
+const TABLE: [(&str, &str); 9] = [
     (
         "guard",
-        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .  .",
     ),
     (
         "team_leader",
-        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  Y  .  .  .  .",
+        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  Y  .  .  .  .",
     ),
     (
         "gate_guard",
-        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .",
     ),
     (
         "caretaker",
-        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  Y  .  .  .  .  .  .",
     ),
     (
         "fire_operator",
-        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  Y  .  .  .  .  .  .",
     ),
     (
         "supervisor",
-        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y  .",
+        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y  Y  Y  .",
     ),
     (
         "court_liaison",
-        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y  .  .  .  .  .",
     ),
     (
         "admin",
-        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y",
+        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y",
+    ),
+    (
+        "court_staff",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .",
     ),
 ];
 
@@ -100,6 +104,7 @@ async fn attempt(
         Action::ManageWatchlist => app.get(c, "/api/v1/watchlist").await,
         Action::ManageDevices => app.get(c, "/api/v1/devices").await,
         Action::ManageServer => app.get(c, "/api/v1/backups").await,
+        Action::FileRequest => app.get(c, "/api/v1/requests/mine").await,
         _ => return None,
     };
     let s = r.status();
@@ -139,7 +144,7 @@ async fn every_role_is_allowed_and_denied_as_the_table_says() {
             }
         }
     }
-    assert_eq!(checked, 8 * 7);
+    assert_eq!(checked, 9 * 8);
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ mod deploy;
 mod duty;
 mod gate;
 mod rectify;
+mod requests;
 mod retention;
 mod rounds;
 mod screening;
