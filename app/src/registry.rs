@@ -55,6 +55,7 @@ macro_rules! with_records {
             $crate::request::Step,
             $crate::emergency::Open,
             $crate::emergency::AfterReport,
+            $crate::request::BoxOpening,
         }
     };
 }
@@ -107,6 +108,7 @@ pub const ENTITIES: &[Entity] = &[
     crate::inspect::SCREENING_SAMPLE,
     crate::request::COURT_REQUEST,
     crate::emergency::EMERGENCY,
+    crate::request::SUGGESTION_BOX,
 ];
 
 /// The declaration of the mutation named `name`, if this build knows it.
@@ -184,6 +186,7 @@ mod tests {
         ("request.step", 1),
         ("emergency.open", 1),
         ("emergency.after_report", 1),
+        ("suggestion_box.open", 1),
     ];
 
     #[test]
@@ -222,6 +225,7 @@ mod tests {
         "screening_sample",
         "court_request",
         "emergency",
+        "suggestion_box",
     ];
 
     #[test]

@@ -41,6 +41,8 @@ CREATE TABLE court_requests (
     closed_by          TEXT REFERENCES people (id),
     close_kind         TEXT CHECK (close_kind IN ('confirmed', 'unconfirmed')),
     confirm_note       TEXT,
+    -- The rectification a request that needs work opened (its hazard names the request).
+    rect_id            TEXT,
     author_id          TEXT NOT NULL REFERENCES people (id),
     client_id          TEXT NOT NULL,
     clock_skewed       INTEGER NOT NULL DEFAULT 0,
@@ -50,3 +52,20 @@ CREATE TABLE court_requests (
 CREATE INDEX court_requests_site_time ON court_requests (site_id, received_at);
 CREATE INDEX court_requests_version ON court_requests (version);
 CREATE INDEX court_requests_reported ON court_requests (state, reported_at);
+
+-- Each opening of a site's suggestion box (意见箱), and what was in it.
+CREATE TABLE suggestion_box_openings (
+    id            TEXT PRIMARY KEY,
+    site_id       TEXT NOT NULL REFERENCES sites (id),
+    items         INTEGER NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    opened_at     INTEGER NOT NULL,
+    opened_name   TEXT NOT NULL,
+    author_id     TEXT NOT NULL REFERENCES people (id),
+    client_id     TEXT NOT NULL,
+    clock_skewed  INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    version       INTEGER NOT NULL
+);
+CREATE INDEX suggestion_box_site_time ON suggestion_box_openings (site_id, opened_at);
+CREATE INDEX suggestion_box_version ON suggestion_box_openings (version);

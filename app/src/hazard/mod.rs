@@ -111,6 +111,10 @@ pub struct Complaint(pub Report);
 /// What `from_check` holds on a court complaint (法院投诉).
 pub const COMPLAINT: &str = "complaint";
 
+/// What `from_check` starts with on a hazard reported from a court request that needs work
+/// (the request's id follows): the rectification and the request name each other.
+pub const FROM_REQUEST: &str = "request:";
+
 /// A complaint that needs work, as a report: graded general, never fixed on the spot.
 pub fn as_complaint(r: Report) -> Report {
     Report {
@@ -127,6 +131,7 @@ pub fn source_label(from_check: Option<&str>) -> &'static str {
     match from_check {
         None => "日常上报",
         Some(COMPLAINT) => "法院投诉",
+        Some(c) if c.starts_with(FROM_REQUEST) => "法院需求",
         Some(c) if c.starts_with("inspection:") => "监督检查",
         Some(_) => "巡查发现",
     }

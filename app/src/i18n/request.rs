@@ -37,5 +37,15 @@ crate::i18n::catalogue! {
         By => "经办", "By";
         OnlineOnly => "需要联网才能提交", "Sending needs a connection";
         ReceivedLabel => "收到", "Came in";
+        SuggestionBox => "意见箱", "Suggestion box";
+        BoxLastOpened => "上次开箱 ", "Last opened ";
+        BoxDue => "下次应于 ", "next due ";
+        BoxNeverOpened => "尚无开箱记录", "Never opened yet";
+        BoxOverdue => "（应开箱）", " (due now)";
+        BoxItems => "箱内件数", "Items in the box";
+        BoxContents => "内容摘要（需求请另行登记）", "What they said (log each request on its own)";
+        BoxOpened => "记录开箱", "Record the opening";
+        ToRectify => "转整改", "Open a rectification";
+        Rectification => "已转整改", "Rectification opened";
     }
 }

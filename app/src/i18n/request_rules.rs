@@ -18,5 +18,9 @@ crate::i18n::catalogue! {
         SayWhatTheCourtWasTold => "请写明向法院反馈的内容", "Say what the court was told";
         OnlyTheCourtConfirms => "只有法院方可以确认办结", "Only the court confirms a request closed";
         YouMayConfirmOnlyYours => "只能确认自己提出的需求", "You may confirm only the requests you filed";
+        HowManyItems => "请填写意见箱内的件数", "Say how many items were in the box";
+        SayWhatWasInTheBox => "请写明意见箱内容（需求请另行登记）", "Say what was in the box (log each request on its own)";
+        NoSuchRequest => "没有这条需求", "No such request";
+        ThisRequestHasARectification => "这条需求已转整改", "This request has its rectification already";
     }
 }

@@ -55,6 +55,9 @@ pub fn ChangePassword() -> impl IntoView {
                     // wrap it by the new password, sign what waits.
                     crate::phone::author::signed_in_online(app, &me.login, &new_password, &me)
                         .await;
+                    // Refused while the first password was still to change: the forms of a
+                    // first visit need the person's sites.
+                    app.load_sites().await;
                     navigate("/", Default::default());
                 }
                 Err(err) => message.set(handle_error(app, &err)),

@@ -203,3 +203,82 @@ mod tests {
         assert_eq!(before_now("nine", now), None);
     }
 }
+
+/// The site's suggestion box: when it was last opened, whether an opening is due (the weekly
+/// rhythm), and the opening recorded with what was in it.
+#[component]
+pub fn BoxCard(
+    site: RwSignal<String>,
+    rows: Memo<crate::sync::Rows>,
+    now: ReadSignal<i64>,
+    message: Say,
+) -> impl IntoView {
+    use crate::request::{box_due, check_opening, BoxOpening, BoxRow, SUGGESTION_BOX};
+    let app = use_app();
+    let t = move |w: Text| w.text(app.locale);
+    let last = Memo::new(move |_| {
+        let s = site.get();
+        rows.get()
+            .list(SUGGESTION_BOX, |b: &BoxRow| b.opened_at)
+            .into_iter()
+            .map(|(_, b)| b)
+            .filter(|b| b.site_id == s)
+            .max_by_key(|b| b.opened_at)
+    });
+    let items = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let state = move || {
+        let l = last.get();
+        let (due, overdue) = box_due(l.as_ref().map(|b| b.opened_at), now.get());
+        let when = |ms: i64| client::format_local_time(ms as f64);
+        let text = match &l {
+            Some(b) => format!(
+                "{}{} · {}{}",
+                t(Text::BoxLastOpened),
+                when(b.opened_at),
+                t(Text::BoxDue),
+                when(due)
+            ),
+            None => t(Text::BoxNeverOpened).to_string(),
+        };
+        (text, overdue)
+    };
+    let save = move |_| {
+        let o = BoxOpening {
+            id: new_uuid(),
+            site_id: site.get_untracked(),
+            items: items.get_untracked().trim().parse().unwrap_or(u32::MAX),
+            note: note.get_untracked(),
+        };
+        let o = BoxOpening {
+            items: if items.get_untracked().trim().is_empty() {
+                0
+            } else {
+                o.items
+            },
+            ..o
+        };
+        if let Err(e) = check_opening(o.clone(), app.locale) {
+            message.set((e.message, false));
+            return;
+        }
+        outbox::send(app, &o, move |r| match r {
+            Ok(_) => {
+                items.set(String::new());
+                note.set(String::new());
+                message.set((app.saved_pending().into(), true));
+            }
+            Err(e) => message.set((e, false)),
+        });
+    };
+    view! {
+        <details class="card form" data-testid="suggestion-box">
+            <summary>{t(Text::SuggestionBox)} " · "
+                <span class=move || if state().1 { "error-text" } else { "muted" } data-testid="box-state">
+                    {move || state().0}{move || state().1.then(|| t(Text::BoxOverdue))}</span></summary>
+            {field(t(Text::BoxItems), "items", items, "numeric", None)}
+            {area(t(Text::BoxContents), "box_note", note)}
+            <button type="button" class="primary" data-testid="box-save" on:click=save>{t(Text::BoxOpened)}</button>
+        </details>
+    }
+}

@@ -4,14 +4,15 @@
 //! (the liaison, court staff from their own phone) asks online and confirms it closed.
 
 use super::hazard::message_line;
-use super::request_form::{CourtForm, LogForm};
+use super::request_form::{BoxCard, CourtForm, LogForm};
 use crate::components::{use_my_sites, SignedIn, SitePicker};
 use crate::i18n::request::Text;
 use crate::model::Action;
 use crate::phone::client;
 use crate::phone::outbox;
 use crate::phone::state::use_app;
-use crate::request::{span_text, RequestRow, RequestState, Step, StepKind, COURT_REQUEST};
+use crate::request::{span_text, RequestRow, RequestState, Step, StepKind};
+use crate::request::{COURT_REQUEST, SUGGESTION_BOX};
 use leptos::prelude::*;
 
 /// The clock a card shows, ticking every 20 seconds (read only in the browser: the server draws
@@ -44,7 +45,10 @@ pub fn Requests() -> impl IntoView {
     let now = ticking_now();
     // The service answers; the court's side asks (online) and confirms.
     let service = move || app.me.get().is_some_and(|m| m.can(Action::HandleRequest));
-    let stored = crate::components::use_rows(move || vec![COURT_REQUEST.at(&site.get())]);
+    let stored = crate::components::use_rows(move || {
+        let s = site.get();
+        vec![COURT_REQUEST.at(&s), SUGGESTION_BOX.at(&s)]
+    });
     let fetched = RwSignal::new(Vec::<(String, RequestRow)>::new());
     let refetch = RwSignal::new(0u32);
     Effect::new(move |_| {
@@ -101,7 +105,7 @@ pub fn Requests() -> impl IntoView {
             <SitePicker sites=sites site=site />
             {message_line(message)}
             {move || if service() {
-                view! { <LogForm site=site message=message /> }.into_any()
+                view! { <LogForm site=site message=message /> <BoxCard site=site rows=stored now=now message=message /> }.into_any()
             } else {
                 view! { <CourtForm site=site message=message refetch=refetch /> }.into_any()
             }}
@@ -223,6 +227,19 @@ fn RequestCard(
         }.into_any()),
         _ => None,
     };
+    // A request that needs work opens a rectification (the two name each other).
+    let rectify = match (&row.rect_id, service && state != RequestState::Received) {
+        (Some(_), _) => Some(
+            view! { <p class="muted" data-testid="req-rect">{t(Text::Rectification)}</p> }
+                .into_any(),
+        ),
+        (None, true) => {
+            let check = format!("{}{}", crate::hazard::FROM_REQUEST, id.get_value());
+            let href = crate::hazard::from_finding_href(&check, "", &row.subject);
+            Some(view! { <a class="button small" href=href data-testid="req-rectify">{t(Text::ToRectify)}</a> }.into_any())
+        }
+        _ => None,
+    };
     view! {
         <section class="card" class:late=move || clock.get().1 data-testid="request">
             <p>
@@ -236,6 +253,7 @@ fn RequestCard(
             <p class=move || if clock.get().1 { "error" } else { "ok" } data-testid="req-clock">{move || clock.get().0}</p>
             {steps}
             {actions}
+            {rectify}
         </section>
     }
 }

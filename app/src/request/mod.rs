@@ -19,9 +19,11 @@ use serde::{Deserialize, Serialize};
 use crate::rows::Entity;
 
 mod kpi;
+mod suggestion_box;
 pub mod view;
 
 pub use kpi::*;
+pub use suggestion_box::*;
 
 /// Requests stay on phones 90 days after they came in, open ones however old.
 pub const COURT_REQUEST: Entity = Entity::declare("court_request")
@@ -344,6 +346,9 @@ pub struct RequestRow {
     /// `confirmed` by the court, or `unconfirmed` (closed by itself).
     #[serde(default)]
     pub close_kind: Option<String>,
+    /// The rectification it opened, when it needed work.
+    #[serde(default)]
+    pub rect_id: Option<String>,
     pub author_id: String,
 }
 

@@ -95,8 +95,22 @@ pub async fn report(cx: &mut Ctx<'_>, r: Report) -> Outcome {
     cx.new_id(&r.id)?;
     cx.allow(Action::ReportHazard, &r.site_id)?;
     let r = hazard::check_report(r, cx.locale)?;
+    // From a court request that needs work: the request and the rectification name each other.
+    let request = r
+        .from_check
+        .as_deref()
+        .and_then(|c| c.strip_prefix(hazard::FROM_REQUEST))
+        .filter(|_| !r.fixed_on_spot)
+        .map(str::to_string);
+    if let Some(id) = &request {
+        super::requests::may_rectify(cx, id, &r.site_id).await?;
+    }
     let version = cx.version().await?;
-    insert(cx, &r, version).await
+    insert(cx, &r, version).await?;
+    if let Some(id) = &request {
+        super::requests::link_rect(cx, id, &hazard::rect_id(&r.id), version).await?;
+    }
+    Ok(())
 }
 
 /// `complaint.file`: a complaint of the court's (by its liaison) that needs work becomes a

@@ -27,6 +27,7 @@ pub mod inspect;
 pub mod requests;
 pub mod rounds;
 pub mod screening;
+pub mod suggestion_box;
 pub mod visits;
 pub mod watch;
 
@@ -98,6 +99,7 @@ pub const ENTITIES: &[Entity] = &[
     inspect::SAMPLE,
     requests::REQUEST,
     emergency::EMERGENCY,
+    suggestion_box::SUGGESTION_BOX,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.

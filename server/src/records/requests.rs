@@ -48,6 +48,7 @@ const COLUMNS: &[&str] = &[
     "report",
     "closed_at",
     "close_kind",
+    "rect_id",
     "author_id",
     "clock_skewed",
     "created_at",
@@ -158,6 +159,35 @@ pub async fn step(cx: &mut Ctx<'_>, s: Step) -> Outcome {
     q.bind(version)
         .bind(&s.request_id)
         .bind(state.code())
+        .execute(&mut *cx.tx)
+        .await?;
+    Ok(())
+}
+
+/// A hazard reported from request `id` (at `site`) that needs work: the request must be there,
+/// at that site, without a rectification yet. Checked before the hazard is stored.
+pub async fn may_rectify(cx: &mut Ctx<'_>, id: &str, site: &str) -> Result<(), Reject> {
+    use app::i18n::request_rules::Words;
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT site_id, rect_id FROM court_requests WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *cx.tx)
+            .await?;
+    match row {
+        Some((s, None)) if s == site => Ok(()),
+        Some((s, Some(_))) if s == site => {
+            Err(said(cx, "exists", Words::ThisRequestHasARectification).into())
+        }
+        _ => Err(said(cx, "not_found", Words::NoSuchRequest).into()),
+    }
+}
+
+/// Names on request `id` the rectification its hazard opened.
+pub async fn link_rect(cx: &mut Ctx<'_>, id: &str, rect_id: &str, version: i64) -> Outcome {
+    sqlx::query("UPDATE court_requests SET rect_id = ?, version = ? WHERE id = ?")
+        .bind(rect_id)
+        .bind(version)
+        .bind(id)
         .execute(&mut *cx.tx)
         .await?;
     Ok(())
@@ -358,6 +388,7 @@ const LISTED: &[&str] = &[
     "report",
     "closed_at",
     "close_kind",
+    "rect_id",
     "author_id",
 ];
 
@@ -383,6 +414,7 @@ struct RowOf {
     report: Option<String>,
     closed_at: Option<i64>,
     close_kind: Option<String>,
+    rect_id: Option<String>,
     author_id: String,
 }
 
@@ -410,6 +442,7 @@ impl RowOf {
                 report: self.report,
                 closed_at: self.closed_at,
                 close_kind: self.close_kind,
+                rect_id: self.rect_id,
                 author_id: self.author_id,
             },
         )

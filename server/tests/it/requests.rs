@@ -403,3 +403,112 @@ async fn a_request_reported_back_and_never_confirmed_closes_by_itself() {
     assert_eq!((state.as_str(), kind.as_str()), ("closed", "unconfirmed"));
     assert_eq!(close(reported + 10 * 24 * HOUR).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_request_that_needs_work_opens_a_rectification_and_the_box_is_opened_weekly() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let hc = app.site_id("huancheng").await;
+    let (sup, _) = app
+        .person(&admin, "sup", &["supervisor"], &["huancheng"])
+        .await;
+    let (g, gid) = app
+        .person(&admin, "guard", &["guard"], &["huancheng"])
+        .await;
+    let id = uuid();
+    let t = now() - HOUR;
+    made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "request.file",
+        logged(&id, &hc, "general", 0),
+        t,
+    )
+    .await;
+    made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "request.step",
+        step(&id, "acknowledge", ""),
+        t + 1,
+    )
+    .await;
+    let hazard = |from: &str| {
+        json!({"id": uuid(), "site_id": hc, "place": "立案大厅", "category": "facility",
+            "grade": "general", "description": "座椅损坏需更换", "from_check": from})
+    };
+    let r = made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "hazard.report",
+        hazard(&format!("request:{id}")),
+        t + 2,
+    )
+    .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let (rect, from): (String, String) = sqlx::query_as(
+        "SELECT c.rect_id, h.from_check FROM court_requests c
+         JOIN rectifications r ON r.id = c.rect_id JOIN hazards h ON h.id = r.hazard_id
+         WHERE c.id = ?",
+    )
+    .bind(&id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(rect.ends_with("/rect"));
+    assert_eq!(from, format!("request:{id}"));
+    // Once per request, and only for one that exists.
+    let r = made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "hazard.report",
+        hazard(&format!("request:{id}")),
+        t + 3,
+    )
+    .await;
+    assert_eq!(r["message"], "这条需求已转整改", "{r}");
+    let r = made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "hazard.report",
+        hazard("request:nothing"),
+        t + 4,
+    )
+    .await;
+    assert_eq!(r["message"], "没有这条需求", "{r}");
+
+    // The box: an opening with items says what they were.
+    let opening =
+        |items: u32, note: &str| json!({"id": uuid(), "site_id": hc, "items": items, "note": note});
+    let r = made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "suggestion_box.open",
+        opening(2, ""),
+        t + 5,
+    )
+    .await;
+    assert_eq!(r["field"], "note", "{r}");
+    let r = made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "suggestion_box.open",
+        opening(2, "建议增设饮水机；表扬导诉员"),
+        t + 6,
+    )
+    .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    let (items, name, at): (i64, String, i64) =
+        sqlx::query_as("SELECT items, opened_name, opened_at FROM suggestion_box_openings")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((items, name.as_str(), at), (2, "guard", t + 6));
+}

@@ -630,7 +630,7 @@ async fn hostile_batches_are_refused_and_the_server_keeps_serving() {
     // batch before it: not refused, kept by the phone and sent again after the update.
     let batch = json!([
         check_in(6, &gid, &main, "王五"),
-        {"id": 7, "name": "request.file", "v": 1, "author": gid, "args": {}, "client_time": 0},
+        {"id": 7, "name": "future.unknown", "v": 1, "author": gid, "args": {}, "client_time": 0},
         check_in(8, &gid, &main, "赵六"),
     ]);
     let (s, r) = push(&app, &g, &d, batch).await;
