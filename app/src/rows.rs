@@ -141,6 +141,17 @@ impl Entity {
     }
 }
 
+/// A flag of a row: SQLite's booleans arrive by pull as 0 and 1, the phone's own rows have
+/// true and false (`#[serde(default, deserialize_with = "crate::rows::bool_or_int")]` on every
+/// row struct's flag).
+pub fn bool_or_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Bool(b) => b,
+        serde_json::Value::Number(n) => n.as_i64() != Some(0),
+        _ => false,
+    })
+}
+
 /// The site key of a row without a site (court-wide rows).
 pub const COURT_WIDE: &str = "*";
 

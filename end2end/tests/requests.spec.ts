@@ -158,6 +158,10 @@ test('a violent conflict walked step by step offline, sent once, its reports pri
   await h.enrolPhone(page, server.url, '环城法庭安检口');
   await signOut(page);
   await signIn(page, 'lead.sun');
+  // The phone holds the team leader's signing secret (taken just after the sign-in): what is
+  // recorded offline from now on is signed in their name.
+  await page.waitForFunction(() => (JSON.parse(localStorage.getItem('gp.known') || '{"people":[]}').people || [])
+    .some((p: any) => p.login === 'lead.sun' && p.wrapped));
   await context.setOffline(true);
   // Two taps: the home's tile, then what happened.
   await page.getByRole('link', { name: '突发事件处置' }).click();

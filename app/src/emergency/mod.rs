@@ -106,7 +106,7 @@ pub struct EmergencyRow {
     pub kind: String,
     #[serde(default)]
     pub place: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::rows::bool_or_int")]
     pub drill: bool,
     pub opened_at: i64,
     #[serde(default)]

@@ -368,25 +368,16 @@ pub struct VisitRow {
     #[serde(default)]
     pub checked_out_at: Option<i64>,
     /// Every required field present and valid.
-    #[serde(default, deserialize_with = "bool_or_int")]
+    #[serde(default, deserialize_with = "crate::rows::bool_or_int")]
     pub complete: bool,
-    #[serde(default, deserialize_with = "bool_or_int")]
+    #[serde(default, deserialize_with = "crate::rows::bool_or_int")]
     pub clock_skewed: bool,
     /// The watchlist entry the server matched this visitor with.
     #[serde(default)]
     pub watch_id: Option<String>,
     /// Under 14: shown with less (see [`shape_visit_for_phone`]).
-    #[serde(default, deserialize_with = "bool_or_int")]
+    #[serde(default, deserialize_with = "crate::rows::bool_or_int")]
     pub minor: bool,
-}
-
-/// SQLite's booleans arrive by pull as 0 and 1; the phone's own rows have true and false.
-fn bool_or_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Bool(b) => b,
-        serde_json::Value::Number(n) => n.as_i64() != Some(0),
-        _ => false,
-    })
 }
 
 impl VisitRow {

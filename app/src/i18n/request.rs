@@ -20,12 +20,12 @@ crate::i18n::catalogue! {
         Open => "待办", "Open";
         Closed => "已办结", "Closed";
         Nothing => "暂无需求", "No requests";
-        LeftToRespond => "剩余", "Left to respond: ";
-        LateBy => "已超时", "Late by ";
-        RespondedIn => "响应用时", "Answered in ";
+        LeftToRespond => "剩余 ", "Left to respond: ";
+        LateBy => "已超时 ", "Late by ";
+        RespondedIn => "响应用时 ", "Answered in ";
         LateResponse => "（超时）", " (late)";
-        RepliedIn => "邮件回复用时", "E-mail answered in ";
-        ReplyLeft => "邮件回复剩余", "E-mail reply due in ";
+        RepliedIn => "邮件回复用时 ", "E-mail answered in ";
+        ReplyLeft => "邮件回复剩余 ", "E-mail reply due in ";
         Acknowledge => "✓ 响应", "✓ Acknowledge";
         WhatWasDone => "处理情况", "What was done";
         OnSite => "派人到场处理", "Someone went on site";

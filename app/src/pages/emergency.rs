@@ -71,11 +71,16 @@ pub fn Emergency() -> impl IntoView {
             .collect_view()
             .into_any()
     };
+    // One under way comes first, above what may happen next: its next step is what a guard needs.
     view! {
         <SignedIn>
             <h1>{t(Text::Emergencies)}</h1>
             <SitePicker sites=sites site=site />
             {message_line(message)}
+            <Show when=move || list.get().iter().any(|(_, e)| e.closed_at.is_none())>
+                <h2>{t(Text::Open)}</h2>
+                <div data-testid="emergencies-open">{move || cards(true)}</div>
+            </Show>
             <section class="card form" data-testid="emergency-kinds">
                 <h2>{t(Text::WhatHappened)}</h2>
                 <label class="check"><input type="checkbox" name="drill" prop:checked=move || drill.get()
@@ -89,8 +94,6 @@ pub fn Emergency() -> impl IntoView {
                     }).collect_view()}
                 </div>
             </section>
-            <h2>{t(Text::Open)}</h2>
-            <div data-testid="emergencies-open">{move || cards(true)}</div>
             <h2>{t(Text::Closed)}</h2>
             <div data-testid="emergencies-closed">{move || cards(false)}</div>
         </SignedIn>

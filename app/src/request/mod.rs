@@ -335,7 +335,7 @@ pub struct RequestRow {
     pub handled_name: Option<String>,
     #[serde(default)]
     pub handling: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::rows::bool_or_int")]
     pub on_site: bool,
     #[serde(default)]
     pub reported_at: Option<i64>,

@@ -106,4 +106,18 @@ mod tests {
         assert!(r.on_site);
         assert_eq!(r.acknowledged_at, Some(m.client_time));
     }
+
+    /// The server's rows arrive with SQLite's 0 and 1 for flags: read as the phone's own.
+    #[test]
+    fn a_pulled_row_reads_with_its_flags_as_numbers() {
+        let pulled = serde_json::json!({"site_id": "s", "channel": "online", "urgency": "urgent",
+            "subject": "门口滞留", "received_at": 1, "state": "handled", "on_site": 1,
+            "email_class": null, "rect_id": null, "author_id": "p", "clock_skewed": 0});
+        let r: RequestRow = serde_json::from_value(pulled).unwrap();
+        assert!(r.on_site);
+        let e: crate::emergency::EmergencyRow = serde_json::from_value(serde_json::json!({
+            "site_id": "s", "kind": "medical", "drill": 0, "opened_at": 1, "author_id": "p"}))
+        .unwrap();
+        assert!(!e.drill);
+    }
 }
