@@ -13,6 +13,8 @@ pub struct Dashboard {
     /// The month's response-time KPI so far (requests by when they came in).
     #[serde(default)]
     pub responses: crate::request::ResponseKpi,
+    #[serde(default)]
+    pub emergencies: EmergencyMonth,
     pub site_id: String,
     pub day: String,
     /// Registrations that day, and the people they brought (companions counted).
@@ -66,6 +68,16 @@ pub struct RectifyDay {
     pub overdue: i64,
     pub awaiting_review: i64,
     pub closed: i64,
+}
+
+/// The month's emergencies at the site so far (#20): how many, how many drills, and their
+/// reports afterwards not made within 48 hours (made late, or still due and past it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyMonth {
+    pub opened: i64,
+    pub drills: i64,
+    pub open: i64,
+    pub reports_late: i64,
 }
 
 /// The duty logs behind the supervisor's view of a day (#5).

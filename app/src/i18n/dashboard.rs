@@ -50,5 +50,11 @@ crate::i18n::catalogue! {
         Breaches => "超时 ", "late ";
         Waiting => "计时中 ", "clock running ";
         EmailReplies => "邮件回复按时 ", "E-mails answered in time ";
+        Closing => "办结用时中位 ", "Closed in, median ";
+        EmergenciesMonth => "突发事件（本月）", "Emergencies (this month)";
+        Opened => "发生 ", "Opened ";
+        Drills => "其中演练 ", "drills ";
+        UnderWay2 => "处置中 ", "under way ";
+        ReportsLate => "事后报告逾期 ", "reports afterwards late ";
     }
 }

@@ -88,6 +88,7 @@ pub fn Dashboard() -> impl IntoView {
             let accuracy_low = accuracy.is_some_and(|p| p < 95.0);
             let r = f.rectify.clone();
             let responses = responses_view(app.locale, f.responses.clone());
+            let emergencies = emergencies_view(app.locale, f.emergencies.clone());
             view! {
                 <section class="card kpi" data-testid="kpi-visits">
                     <h2>{app.t(Key::TaskRegisterVisitor)}</h2>
@@ -118,6 +119,7 @@ pub fn Dashboard() -> impl IntoView {
                     <p class:error-text={r.overdue > 0}>{t(Text::Overdue)} <strong data-testid="rect-overdue">{r.overdue}</strong></p>
                 </section>
                 {responses}
+                {emergencies}
                 <section class="card kpi" class:alarm=unhandled>
                     <h2>{app.t(Key::TaskWatchlist)}</h2>
                     <p>{app.t(Key::DashMatches)} " "<strong data-testid="watch-hits">{f.watch_hits}</strong>
@@ -183,6 +185,22 @@ fn responses_view(locale: Locale, k: crate::request::ResponseKpi) -> impl IntoVi
                 " · " {t(Text::Breaches)} <strong class:error-text={r.breaches > 0} data-testid="resp-breaches">{r.breaches}</strong>
                 " · " {t(Text::Waiting)} <strong>{r.running}</strong></p>
             {emails}
+            <p>{t(Text::Closing)} <strong data-testid="resp-close">{span(k.close_median_ms)}</strong>
+                " · " {t(Text::Worst)} <strong>{span(k.close_worst_ms)}</strong></p>
+        </section>
+    }
+}
+
+/// The month's emergencies, with the reports afterwards that were not made within 48 hours.
+fn emergencies_view(locale: Locale, e: crate::dashboard::EmergencyMonth) -> impl IntoView {
+    let t = move |w: Text| w.text(locale);
+    view! {
+        <section class="card kpi" class:alarm={e.reports_late > 0 || e.open > 0} data-testid="kpi-emergencies">
+            <h2><a href="/emergency">{t(Text::EmergenciesMonth)}</a></h2>
+            <p>{t(Text::Opened)} <strong data-testid="em-opened">{e.opened}</strong>
+                " · " {t(Text::Drills)} <strong>{e.drills}</strong>
+                " · " {t(Text::UnderWay2)} <strong class:error-text={e.open > 0}>{e.open}</strong>
+                " · " {t(Text::ReportsLate)} <strong class:error-text={e.reports_late > 0} data-testid="em-late">{e.reports_late}</strong></p>
         </section>
     }
 }

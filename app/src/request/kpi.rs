@@ -71,13 +71,26 @@ pub struct ResponseKpi {
     pub email_reply: ClockFigures,
     /// Still open (not closed) at the time asked.
     pub open: u32,
+    /// From coming in to closed, of the closed ones (confirmed or not): the middle and the
+    /// longest. No limit is set for it; it is read beside the response.
+    #[serde(default)]
+    pub close_median_ms: Option<i64>,
+    #[serde(default)]
+    pub close_worst_ms: Option<i64>,
 }
 
 impl ResponseKpi {
     /// The figures of `rows` (already chosen by site and period) at `now`.
     pub fn of<'a>(site_id: &str, rows: impl IntoIterator<Item = &'a RequestRow>, now: i64) -> Self {
         let rows: Vec<&RequestRow> = rows.into_iter().collect();
+        let mut closed: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| Some((r.closed_at? - r.received_at).max(0)))
+            .collect();
+        closed.sort_unstable();
         ResponseKpi {
+            close_median_ms: median(&closed),
+            close_worst_ms: closed.last().copied(),
             site_id: site_id.into(),
             requests: rows.len() as u32,
             response: ClockFigures::of(rows.iter().map(|r| r.response(now))),
@@ -125,6 +138,17 @@ mod tests {
         assert_eq!(k.response.worst_ms, Some(HOUR));
         assert_eq!(k.response.share_permille(), Some(600));
         assert_eq!(k.open, 6);
+        assert_eq!(k.close_median_ms, None);
         assert_eq!(ClockFigures::default().share_permille(), None);
+        let mut done = row(g, 0, Some(MINUTE));
+        done.closed_at = Some(3 * HOUR);
+        let mut quick = row(g, HOUR, Some(HOUR + MINUTE));
+        quick.closed_at = Some(2 * HOUR);
+        let k = ResponseKpi::of("s", [&done, &quick], 4 * HOUR);
+        assert_eq!(
+            (k.close_median_ms, k.close_worst_ms),
+            (Some(HOUR), Some(3 * HOUR))
+        );
+        assert_eq!(k.open, 0);
     }
 }

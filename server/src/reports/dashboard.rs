@@ -149,6 +149,25 @@ pub async fn get(
     // not counted yet).
     let month_requests = records::requests::rows_between(db, s, month_from, to).await?;
     let responses = app::request::ResponseKpi::of(s, &month_requests, crate::db::now_ms().min(to));
+    let judged_at = crate::db::now_ms().min(to);
+    let e: (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(drill = TRUE), 0), COALESCE(SUM(closed_at IS NULL), 0),
+                COALESCE(SUM(COALESCE(after_report_at, ?) > opened_at + ?), 0)
+         FROM emergencies WHERE site_id = ? AND opened_at >= ? AND opened_at < ?",
+    )
+    .bind(judged_at)
+    .bind(app::emergency::AFTER_REPORT_WITHIN)
+    .bind(s)
+    .bind(month_from)
+    .bind(to)
+    .fetch_one(db)
+    .await?;
+    let emergencies = app::dashboard::EmergencyMonth {
+        opened: e.0,
+        drills: e.1,
+        open: e.2,
+        reports_late: e.3,
+    };
     let rectify = app::dashboard::RectifyDay {
         reported: count(db, "SELECT COUNT(*) FROM hazards WHERE site_id = ? AND reported_at >= ? AND reported_at < ?", s, from, to).await?,
         open: ledger.0,
@@ -182,6 +201,7 @@ pub async fn get(
         rectify,
         clock_flagged,
         responses,
+        emergencies,
     }))
 }
 

@@ -10,6 +10,7 @@ mod authorization;
 mod dashboard;
 mod deploy;
 mod duty;
+mod emergency;
 mod gate;
 mod rectify;
 mod requests;
