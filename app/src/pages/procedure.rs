@@ -34,10 +34,16 @@ fn ProcedurePanel(
     let reason = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
+    // The step just saved, until the phone's rows show it: a second tap on the same big button
+    // (a glove, a double tap) is not a second record the server would refuse.
+    let in_flight = RwSignal::new(None::<&'static str>);
     let record = move |skip: bool| {
         let Some(def) = procedure::next_step(kind, &steps.get_untracked()) else {
             return;
         };
+        if in_flight.get_untracked() == Some(def.code) {
+            return;
+        }
         let why = if skip {
             reason.get_untracked()
         } else {
@@ -64,6 +70,7 @@ fn ProcedurePanel(
             message.set(e.message(app.locale));
             return;
         }
+        in_flight.set(Some(def.code));
         outbox::send(app, &s, move |r| match r {
             Ok(_) => {
                 skipping.set(false);
@@ -71,7 +78,10 @@ fn ProcedurePanel(
                 note.set(String::new());
                 message.set(String::new());
             }
-            Err(e) => message.set(e),
+            Err(e) => {
+                in_flight.set(None);
+                message.set(e)
+            }
         })
     };
     let list = move || {
