@@ -18,3 +18,23 @@ impl FieldError {
         }
     }
 }
+
+/// `value` trimmed, or why it is too long for `field` (at most `max` characters).
+pub fn trimmed(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    locale: Locale,
+) -> Result<String, FieldError> {
+    let v = value.trim().to_string();
+    if v.chars().count() > max {
+        return Err(FieldError {
+            field,
+            message: match locale {
+                Locale::Zh => format!("内容过长（最多{max}字）"),
+                Locale::En => format!("At most {max} characters"),
+            },
+        });
+    }
+    Ok(v)
+}

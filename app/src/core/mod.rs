@@ -5,6 +5,6 @@ mod error;
 mod id;
 mod time;
 
-pub use error::FieldError;
+pub use error::{trimmed, FieldError};
 pub use id::new_uuid;
 pub use time::{court_date, court_day_start, date_text, valid_date};

@@ -4,7 +4,7 @@
 //! losses, lessons, improvements), due within [`AFTER_REPORT_WITHIN`] of the opening. A drill
 //! goes through the same flow, marked as one. Shared by the phone and the server.
 
-use crate::core::FieldError;
+use crate::core::{trimmed, FieldError};
 use crate::i18n::emergency_rules::Words;
 use crate::i18n::Locale;
 use crate::procedure::ProcedureKind;
@@ -48,25 +48,6 @@ pub struct AfterReport {
     pub lessons: String,
     #[serde(default)]
     pub improvements: String,
-}
-
-fn trimmed(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    locale: Locale,
-) -> Result<String, FieldError> {
-    let v = value.trim().to_string();
-    if v.chars().count() > max {
-        return Err(FieldError {
-            field,
-            message: match locale {
-                Locale::Zh => format!("内容过长（最多{max}字）"),
-                Locale::En => format!("At most {max} characters"),
-            },
-        });
-    }
-    Ok(v)
 }
 
 pub fn check_open(mut o: Open, locale: Locale) -> Result<Open, FieldError> {

@@ -6,7 +6,7 @@
 //! rectification carries the revision it was made on; one made on a stale revision is refused
 //! with "changed since you reviewed it" (see `shared/design/sync.md`, Conflicts).
 
-use crate::core::{valid_date, FieldError};
+use crate::core::{trimmed as text, valid_date, FieldError};
 use crate::i18n::hazard_rules::Words;
 use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
@@ -147,25 +147,6 @@ fn err(field: &'static str, message: impl Into<String>) -> FieldError {
         field,
         message: message.into(),
     }
-}
-
-fn text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    locale: Locale,
-) -> Result<String, FieldError> {
-    let v = value.trim().to_string();
-    if v.chars().count() > max {
-        return Err(err(
-            field,
-            match locale {
-                Locale::Zh => format!("内容过长（最多{max}字）"),
-                Locale::En => format!("At most {max} characters"),
-            },
-        ));
-    }
-    Ok(v)
 }
 
 /// Checks a report: place, category, grade, description; how it was fixed when it was; a major

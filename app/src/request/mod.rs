@@ -11,7 +11,7 @@
 //! whatever the channel; an e-mail also has its reply class, judged on the report back (the
 //! written answer to it). Times are the ones the phones made the records at (`app::sync::place`).
 
-use crate::core::FieldError;
+use crate::core::{trimmed as text, FieldError};
 use crate::i18n::request_rules::Words;
 use crate::i18n::{coded, Locale};
 use serde::{Deserialize, Serialize};
@@ -207,25 +207,6 @@ pub fn after(state: RequestState, step: StepKind) -> Result<RequestState, StepEr
     // The first step not yet taken.
     let first = K::ALL[rank(state)];
     Err(StepError::OutOfOrder { first })
-}
-
-fn text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    locale: Locale,
-) -> Result<String, FieldError> {
-    let v = value.trim().to_string();
-    if v.chars().count() > max {
-        return Err(FieldError {
-            field,
-            message: match locale {
-                Locale::Zh => format!("内容过长（最多{max}字）"),
-                Locale::En => format!("At most {max} characters"),
-            },
-        });
-    }
-    Ok(v)
 }
 
 /// Checks a request as filed. `court_side`: filed by the court itself, online and now; else

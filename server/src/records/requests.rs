@@ -28,6 +28,7 @@ pub const REQUEST: Entity = Entity {
     court_wide: false,
 };
 
+/// Phones pull these; the court's list and the KPI read them too (`RowOf` takes what it needs).
 const COLUMNS: &[&str] = &[
     "site_id",
     "channel",
@@ -350,7 +351,7 @@ async fn mine(
         "SELECT id, {} FROM court_requests
          WHERE (received_at >= ? OR closed_at IS NULL) AND (? OR author_id = ?)
          ORDER BY received_at DESC LIMIT 200",
-        LISTED.join(", ")
+        COLUMNS.join(", ")
     ))
     .bind(since)
     .bind(liaison)
@@ -367,30 +368,6 @@ async fn mine(
             .collect(),
     ))
 }
-
-const LISTED: &[&str] = &[
-    "site_id",
-    "channel",
-    "urgency",
-    "email_class",
-    "subject",
-    "detail",
-    "from_whom",
-    "received_at",
-    "state",
-    "acknowledged_at",
-    "acknowledged_name",
-    "handled_at",
-    "handled_name",
-    "handling",
-    "on_site",
-    "reported_at",
-    "report",
-    "closed_at",
-    "close_kind",
-    "rect_id",
-    "author_id",
-];
 
 #[derive(sqlx::FromRow)]
 struct RowOf {
@@ -459,7 +436,7 @@ pub async fn rows_between(
     let rows: Vec<RowOf> = sqlx::query_as(&format!(
         "SELECT id, {} FROM court_requests
          WHERE site_id = ? AND received_at >= ? AND received_at < ?",
-        LISTED.join(", ")
+        COLUMNS.join(", ")
     ))
     .bind(site)
     .bind(from)
