@@ -8,6 +8,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod alert;
 pub mod boiler;
 pub mod checklist;
 pub mod core;

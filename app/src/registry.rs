@@ -56,6 +56,7 @@ macro_rules! with_records {
             $crate::emergency::Open,
             $crate::emergency::AfterReport,
             $crate::request::BoxOpening,
+            $crate::alert::Ack,
         }
     };
 }
@@ -109,6 +110,7 @@ pub const ENTITIES: &[Entity] = &[
     crate::request::COURT_REQUEST,
     crate::emergency::EMERGENCY,
     crate::request::SUGGESTION_BOX,
+    crate::alert::ALERT,
 ];
 
 /// The declaration of the mutation named `name`, if this build knows it.
@@ -187,6 +189,7 @@ mod tests {
         ("emergency.open", 1),
         ("emergency.after_report", 1),
         ("suggestion_box.open", 1),
+        ("alert.ack", 1),
     ];
 
     #[test]
@@ -226,6 +229,7 @@ mod tests {
         "court_request",
         "emergency",
         "suggestion_box",
+        "alert",
     ];
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Settings {
     /// `GUARDPOST_BACKUP_COPY_DIR`: every backup is also copied here (another disk, a NAS
     /// mount, a USB drive) and the copy verified.
     pub backup_copy_dir: Option<PathBuf>,
+    /// `GUARDPOST_ALERT_TICK_SECS`, default 30 (1–600): how often the alert rules are judged
+    /// again besides each change of records (escalations and lateness come due with time).
+    pub alert_tick_secs: u64,
     /// `GUARDPOST_BACKUP_COPY_KEEP`, default 28 (a week at 6 hours; 1–1000): copies kept there.
     pub backup_copy_keep: usize,
 }
@@ -214,9 +217,11 @@ impl Settings {
             })?),
         };
         let backup_copy_keep = ranged(&get, "GUARDPOST_BACKUP_COPY_KEEP", 28usize, 1..=1000)?;
+        let alert_tick_secs = ranged(&get, "GUARDPOST_ALERT_TICK_SECS", 30u64, 1..=600)?;
         Ok(Settings {
             backup_copy_dir: path("GUARDPOST_BACKUP_COPY_DIR"),
             backup_copy_keep,
+            alert_tick_secs,
             tls,
             http_addr,
             addr,

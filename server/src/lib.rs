@@ -2,6 +2,7 @@
 //! `main.rs` only reads settings and calls [`serve`]; tests call [`Server::start`].
 
 pub mod accounts;
+pub mod alerts;
 pub mod backup;
 pub mod config;
 pub mod db;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub author_key: Arc<[u8; 32]>,
     /// Bounds how many passwords are hashed at once (each argon2 check takes 19 MiB).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Wakes the alert engine when records change; carries its live stream.
+    pub alerts: alerts::Hub,
 }
 
 /// The Leptos options for `settings` (the built site folder, hashed file names when the build
@@ -91,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(trust::router())
         .merge(backup::router())
+        .merge(alerts::router())
         .route("/sw.js", get(http::assets::service_worker))
         .route("/healthz", get(http::assets::health))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
@@ -182,11 +186,17 @@ impl Server {
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 accounts::password::HASHING_AT_ONCE,
             )),
+            alerts: alerts::Hub::default(),
         };
         let app = router(state.clone());
         let addr = settings.addr;
         retention::spawn_daily(db.clone(), settings.retention_days);
         records::escalation::spawn_hourly(db.clone(), settings.request_close_days);
+        state.alerts.spawn(
+            db.clone(),
+            std::time::Duration::from_secs(settings.alert_tick_secs),
+            settings.backup_hours,
+        );
         if settings.backup_hours > 0 {
             backup::spawn(
                 db.clone(),

@@ -145,6 +145,7 @@ pub async fn pull(app: AppState) -> bool {
             client_id: dev.client_id.clone(),
             cursor,
             made_up_to: Some(o.last_id),
+            waiting: Some(o.pending() as u32),
             known: store::get::<crate::phone::known::KnownPeople>(store::KNOWN)
                 .unwrap_or_default()
                 .refs(),
@@ -246,6 +247,7 @@ pub async fn flush(app: AppState) {
             app_build: build_id(),
             sent_at: Some(client::now_ms() as i64),
             made_up_to: Some(o.last_id),
+            waiting: Some(o.pending().saturating_sub(sent) as u32),
             mutations: batch,
         };
         let started = crate::phone::clock::mono_now();

@@ -166,6 +166,10 @@ pub struct PushRequest {
     /// later has a higher id (the server bounds record times by it).
     #[serde(default)]
     pub made_up_to: Option<u64>,
+    /// Records still waiting on the phone besides this batch: the server alerts when a phone
+    /// holds records for hours without sending them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<u32>,
     pub mutations: Vec<Mutation>,
 }
 
@@ -397,6 +401,9 @@ pub struct PullRequest {
     /// As in [`PushRequest::made_up_to`]: a pull is a contact too.
     #[serde(default)]
     pub made_up_to: Option<u64>,
+    /// As in [`PushRequest::waiting`]: the records waiting on the phone as it pulls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<u32>,
     /// The people this phone remembers for an offline sign-in, `[person id, generation]`: the
     /// server answers which of them it must forget (see [`PullResponse::forget`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

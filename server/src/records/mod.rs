@@ -15,6 +15,7 @@ macro_rules! applied {
 }
 pub(crate) use applied;
 
+pub mod alerts;
 pub mod boiler;
 pub mod checklist;
 pub mod court_duty;
@@ -100,6 +101,7 @@ pub const ENTITIES: &[Entity] = &[
     requests::REQUEST,
     emergency::EMERGENCY,
     suggestion_box::SUGGESTION_BOX,
+    alerts::ALERT,
 ];
 
 /// A business rule's refusal: recorded, acknowledged, shown to the author in their language.
@@ -316,6 +318,62 @@ macro_rules! dispatch {
     };
 }
 app::with_records!(dispatch);
+
+/// Runs record `args` as `caller` made it now, through its handler, in a write transaction.
+pub async fn run_online<T: app::record::Record + serde::Serialize>(
+    state: &crate::AppState,
+    caller: &crate::http::Caller,
+    headers: &axum::http::HeaderMap,
+    args: &T,
+) -> crate::http::ApiResult<()> {
+    let now = crate::db::now_ms();
+    let m = app::sync::Mutation {
+        id: 0,
+        name: T::NAME.into(),
+        v: T::VERSION,
+        author: caller.id.clone(),
+        args: serde_json::to_value(args).map_err(anyhow::Error::from)?,
+        client_time: now,
+        clock: None,
+        base_version: None,
+        oversized: None,
+        replay_of: Vec::new(),
+        proof: None,
+    };
+    let grants = crate::http::caller::Grants {
+        roles: caller.roles.clone(),
+        sites: caller.site_ids.clone(),
+    };
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
+    let mut cx = Ctx {
+        tx: &mut tx,
+        client_id: ONLINE,
+        m: &m,
+        grants: &grants,
+        now,
+        at: now,
+        clock_flag: None,
+        locale: crate::http::locale::locale_of(headers),
+    };
+    match run(&mut cx).await {
+        Ok(()) => {}
+        // The same request sent again (a retry after a lost answer) is done already.
+        Err(Reject::Refused(r)) if r.code == "exists" => return Ok(()),
+        Err(Reject::Refused(r)) => {
+            return Err(ApiError::Invalid {
+                message: r.message,
+                field: r.field.unwrap_or("request"),
+            })
+        }
+        Err(Reject::Failed(e)) => return Err(e),
+    }
+    tx.commit().await?;
+    state.alerts.wake();
+    Ok(())
+}
+
+/// What `client_id` holds on a record filed online (no phone's outbox made it).
+pub const ONLINE: &str = "online";
 
 #[cfg(test)]
 mod tests {

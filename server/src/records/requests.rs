@@ -4,14 +4,12 @@
 //! that is not enrolled (court staff): [`router`] runs the same handlers as the sync push does.
 
 use super::{Ctx, Entity, Outcome, Refusal, Reject};
-use crate::http::caller::{Caller, Grants, SiteScope};
+use crate::http::caller::{Caller, SiteScope};
 use crate::http::json::ApiJson;
-use crate::http::locale::locale_of;
-use crate::http::{ApiError, ApiResult};
+use crate::http::ApiResult;
 use crate::AppState;
 use app::i18n::Key;
 use app::model::{Action, Role};
-use app::record::Record;
 use app::request::{self, File, RequestRow, RequestState, Step, StepKind};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -248,61 +246,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/requests/{id}/confirm", post(confirm_online))
 }
 
-/// Runs record `args` as `caller` made it now, through its handler, in a write transaction.
-async fn run_online<T: Record + serde::Serialize>(
-    state: &AppState,
-    caller: &Caller,
-    headers: &HeaderMap,
-    args: &T,
-) -> ApiResult<()> {
-    let now = crate::db::now_ms();
-    let m = app::sync::Mutation {
-        id: 0,
-        name: T::NAME.into(),
-        v: T::VERSION,
-        author: caller.id.clone(),
-        args: serde_json::to_value(args).map_err(anyhow::Error::from)?,
-        client_time: now,
-        clock: None,
-        base_version: None,
-        oversized: None,
-        replay_of: Vec::new(),
-        proof: None,
-    };
-    let grants = Grants {
-        roles: caller.roles.clone(),
-        sites: caller.site_ids.clone(),
-    };
-    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
-    let mut cx = Ctx {
-        tx: &mut tx,
-        client_id: ONLINE,
-        m: &m,
-        grants: &grants,
-        now,
-        at: now,
-        clock_flag: None,
-        locale: locale_of(headers),
-    };
-    match super::run(&mut cx).await {
-        Ok(()) => {}
-        // The same request sent again (a retry after a lost answer) is done already.
-        Err(Reject::Refused(r)) if r.code == "exists" => return Ok(()),
-        Err(Reject::Refused(r)) => {
-            return Err(ApiError::Invalid {
-                message: r.message,
-                field: r.field.unwrap_or("request"),
-            })
-        }
-        Err(Reject::Failed(e)) => return Err(e),
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// What `client_id` holds on a record filed online (no phone's outbox made it).
-pub const ONLINE: &str = "online";
-
 async fn file_online(
     State(state): State<AppState>,
     caller: Caller,
@@ -310,7 +253,7 @@ async fn file_online(
     ApiJson(f): ApiJson<File>,
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Action::FileRequest)?;
-    run_online(&state, &caller, &headers, &f).await?;
+    super::run_online(&state, &caller, &headers, &f).await?;
     Ok(Json(serde_json::json!({"id": f.id})))
 }
 
@@ -328,7 +271,7 @@ async fn confirm_online(
         note: note.note,
         on_site: false,
     };
-    run_online(&state, &caller, &headers, &s).await?;
+    super::run_online(&state, &caller, &headers, &s).await?;
     Ok(Json(serde_json::json!({})))
 }
 

@@ -179,7 +179,10 @@ pub(super) async fn pull(
     caller.require(Action::ViewSites)?;
     check_device(&state.db, &req.client_id, &headers, &caller).await?;
     let now = now_ms();
-    note_contact(&state.db, &req.client_id, req.made_up_to, now).await?;
+    note_contact(&state.db, &req.client_id, req.made_up_to, req.waiting, now).await?;
+    if req.waiting.is_some_and(|n| n > 0) {
+        state.alerts.wake();
+    }
     // One read transaction: the rows and the version they are read at agree.
     let mut tx = state.db.begin().await?;
     let (version, epoch): (i64, String) =

@@ -90,21 +90,40 @@ pub(super) async fn note_contact(
     ex: impl crate::db::Executor<'_>,
     client_id: &str,
     made_up_to: Option<u64>,
+    waiting: Option<u32>,
     now: i64,
 ) -> ApiResult<()> {
-    if let Some(upto) = made_up_to {
-        let upto_sql = crate::db::dialect::greatest("contact_made_up_to", "?");
-        sqlx::query(&format!(
-            "UPDATE sync_clients SET contact_at = ?, contact_made_up_to = {upto_sql}, last_seen = ?
-             WHERE client_id = ?"
-        ))
-        .bind(now)
-        .bind(upto.min(i64::MAX as u64) as i64)
-        .bind(now)
-        .bind(client_id)
-        .execute(ex)
-        .await?;
+    if made_up_to.is_none() && waiting.is_none() {
+        return Ok(());
     }
+    let upto = made_up_to.map(|u| u.min(i64::MAX as u64) as i64);
+    let waiting = waiting.map(i64::from);
+    let upto_sql = crate::db::dialect::greatest("contact_made_up_to", "?");
+    // The waiting count as the phone said it, and since when it has held records unsent: the
+    // first contact that said so (none once it says nothing waits).
+    sqlx::query(&format!(
+        "UPDATE sync_clients SET
+            contact_at = CASE WHEN ? IS NULL THEN contact_at ELSE ? END,
+            contact_made_up_to = CASE WHEN ? IS NULL THEN contact_made_up_to ELSE {upto_sql} END,
+            last_seen = CASE WHEN ? IS NULL THEN last_seen ELSE ? END,
+            waiting = COALESCE(?, waiting),
+            waiting_since = CASE WHEN ? IS NULL THEN waiting_since WHEN ? = 0 THEN NULL
+                                 ELSE COALESCE(waiting_since, ?) END
+         WHERE client_id = ?"
+    ))
+    .bind(upto)
+    .bind(now)
+    .bind(upto)
+    .bind(upto)
+    .bind(upto)
+    .bind(now)
+    .bind(waiting)
+    .bind(waiting)
+    .bind(waiting)
+    .bind(now)
+    .bind(client_id)
+    .execute(ex)
+    .await?;
     Ok(())
 }
 
@@ -186,8 +205,9 @@ pub(super) async fn push(
     .bind(&req.client_id)
     .execute(&mut *tx)
     .await?;
-    note_contact(&mut *tx, &req.client_id, req.made_up_to, now).await?;
+    note_contact(&mut *tx, &req.client_id, req.made_up_to, req.waiting, now).await?;
     tx.commit().await?;
+    state.alerts.wake();
     Ok(Json(PushResponse {
         last_mutation_id: client.last as u64,
         results,

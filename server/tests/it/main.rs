@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod alerts;
 mod authorization;
 mod dashboard;
 mod deploy;
