@@ -726,6 +726,7 @@ fn send(p: &mut Phone, truth: i64) -> Option<PushRequest> {
         app_build: "b".into(),
         sent_at: Some(p.clock(truth)),
         made_up_to: Some(o.last_id),
+        waiting: None,
         mutations: batch,
     })
 }
@@ -1094,6 +1095,7 @@ fn two_identical_pushes_at_once_apply_once() {
         app_build: "b".into(),
         sent_at: Some(0),
         made_up_to: Some(1),
+        waiting: None,
         mutations: o.batch(&LIMITS),
     };
     let (Answer::Ok(a), Answer::Ok(b)) = (server.push(&req, 0), server.push(&req, 0)) else {

@@ -40,7 +40,7 @@ fn personal_mutations() -> String {
 /// Anonymises what is older than `days` at `now` (milliseconds): one transaction.
 pub async fn run(db: &Db, now: i64, days: i64) -> sqlx::Result<Swept> {
     let cutoff = now - days * 24 * 3600 * 1000;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     let version = crate::records::next_version(&mut tx).await?;
     let visits = sqlx::query(
         "UPDATE visits SET name = '', id_number = '', id_masked = '', id_missing_reason = '',

@@ -97,7 +97,7 @@ async fn update_site(
     caller.require_site(Action::ManageSites, &id)?;
     let name_zh = check_name(&req.name_zh, Key::ErrSiteName, "name_zh")?;
     let name_en = check_name(&req.name_en, Key::ErrSiteName, "name_en")?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let n = sqlx::query("UPDATE sites SET name_zh = ?, name_en = ?, updated_at = ? WHERE id = ?")
         .bind(&name_zh)
         .bind(&name_en)
@@ -168,7 +168,7 @@ async fn add_area(
     let a = clean_area(req)?;
     find_site(&state.db, &site_id).await?;
     let id = db::new_id();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let sort: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(sort), -1) + 1 FROM areas WHERE site_id = ?")
             .bind(&site_id)
@@ -202,7 +202,7 @@ async fn update_area(
 ) -> ApiResult<Json<Area>> {
     caller.require_site(Action::ManageSites, &site_id)?;
     let a = clean_area(req)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let n = sqlx::query(
         "UPDATE areas SET code = ?, kind = ?, name_zh = ?, name_en = ?, active = ?, updated_at = ? WHERE id = ? AND site_id = ?",
     )

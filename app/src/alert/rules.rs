@@ -215,6 +215,39 @@ pub fn defaults() -> Vec<RuleConfig> {
     RuleKind::ALL.iter().map(|r| default_config(*r)).collect()
 }
 
+/// A chain as an administrator reads and writes it: `0:guard,team_leader; 5:supervisor`.
+pub fn chain_text(chain: &[Stage]) -> String {
+    chain
+        .iter()
+        .map(|s| {
+            let roles: Vec<&str> = s.roles.iter().map(|r| r.as_str()).collect();
+            format!("{}:{}", s.after_min, roles.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The chain `text` writes ([`chain_text`]'s form), if it is one (roles by their codes).
+pub fn parse_chain(text: &str) -> Option<Vec<Stage>> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (min, roles) = s.split_once(':')?;
+            let roles = roles
+                .split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(Role::parse)
+                .collect::<Option<Vec<Role>>>()?;
+            Some(Stage {
+                after_min: min.trim().parse().ok()?,
+                roles,
+            })
+        })
+        .collect()
+}
+
 /// Why a rule as an administrator typed it cannot be saved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleError {
@@ -292,6 +325,19 @@ mod tests {
         let urgent = default_config(RuleKind::RequestUrgent);
         let at: Vec<u32> = urgent.chain.iter().map(|s| s.after_min).collect();
         assert_eq!(at, vec![0, 5, 10]);
+    }
+
+    #[test]
+    fn a_chain_reads_back_as_written() {
+        let c = default_config(RuleKind::RequestUrgent).chain;
+        let text = chain_text(&c);
+        assert_eq!(
+            text,
+            "0:guard,team_leader; 5:supervisor; 10:supervisor,court_liaison"
+        );
+        assert_eq!(parse_chain(&text), Some(c));
+        assert_eq!(parse_chain("0:guard; x:supervisor"), None);
+        assert_eq!(parse_chain("0:guard,warden"), None);
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn TopBar() -> impl IntoView {
         leptos::task::spawn_local(async move {
             // Signing out offline still forgets the person on this phone.
             let _ = client::post::<(), serde_json::Value>("/api/v1/auth/sign-out", &()).await;
+            crate::phone::live::close();
             app.signed_out();
             navigate("/signin", Default::default());
         });
@@ -354,6 +355,26 @@ pub fn field(
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) /></label>
     }
     .into_any()
+}
+
+/// The clock a card shows, ticking every 20 seconds (read only in the browser: the server draws
+/// no rows, so nothing it drew depends on the time).
+pub fn ticking_now() -> ReadSignal<i64> {
+    let (now, set_now) = signal(0i64);
+    Effect::new(move |_| set_now.set(crate::phone::client::now_ms() as i64));
+    #[cfg(feature = "hydrate")]
+    {
+        let tick = set_interval_with_handle(
+            move || set_now.set(crate::phone::client::now_ms() as i64),
+            std::time::Duration::from_secs(20),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = tick {
+                h.clear();
+            }
+        });
+    }
+    now
 }
 
 /// A lazy part of a page (a `#[leptos::lazy]` function's future): drawn once its chunk has

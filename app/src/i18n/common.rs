@@ -277,6 +277,7 @@ crate::i18n::catalogue! {
         RecordRequest => "服务需求", "Court request";
         RecordEmergency => "突发事件", "Emergency";
         RecordAlert => "告警确认", "Alert acknowledgement";
+        NeedsYouNow => "现在要做", "Needs you now";
         SavedPending => "已保存在手机上，联网后自动同步", "Saved on this phone; it syncs when online";
         SavedNotSafe => "已暂存，但本页地址不安全，记录在手机上并不安全：请先联网同步再关闭本页", "Kept, but this address is not secure and the record is not safe on the phone: sync before closing";
         Insecure => "离线功能需要通过 HTTPS 访问：本地址不安全，手机离线时打不开本应用，记录也可能被浏览器清除。请用 https:// 地址打开，首次使用先安装本院证书。", "Offline use needs HTTPS: at this address the app cannot open offline and the browser may clear records. Open the https:// address; the first time, install the court's certificate.";

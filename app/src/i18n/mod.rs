@@ -125,6 +125,7 @@ macro_rules! catalogue {
 }
 pub(crate) use catalogue;
 
+pub mod alert;
 pub mod boiler;
 pub mod boiler_rules;
 pub mod checklist_rules;
@@ -182,6 +183,7 @@ mod tests {
             all.len()
         }
         let n = check(Key::ALL)
+            + check(alert::Text::ALL)
             + check(boiler::Text::ALL)
             + check(court_duty::Text::ALL)
             + check(dashboard::Text::ALL)

@@ -70,6 +70,12 @@ pub fn Home() -> impl IntoView {
                 <h1 data-testid="hello">{me.display_name.clone()}</h1>
                 <p class="muted" data-testid="roles">{roles}</p>
             </section>
+            // What needs this person now comes first; its room is kept from the first paint, so
+            // the tiles do not jump when it arrives.
+            <section class="now-panel" data-testid="now">
+                <h2>{app.t(Key::NeedsYouNow)}</h2>
+                {move || app.started.get().then(|| crate::components::lazy_part(super::now::panel()))}
+            </section>
             <h2>{app.t(Key::MyTasks)}</h2>
             <nav class="tasks" data-testid="tasks">
                 {tasks}

@@ -12,6 +12,7 @@ mod gate;
 mod hazard;
 mod home;
 mod inspect;
+mod now;
 mod onsite;
 mod password;
 mod people;

@@ -15,26 +15,6 @@ use crate::request::{span_text, RequestRow, RequestState, Step, StepKind};
 use crate::request::{COURT_REQUEST, SUGGESTION_BOX};
 use leptos::prelude::*;
 
-/// The clock a card shows, ticking every 20 seconds (read only in the browser: the server draws
-/// no rows, so nothing it drew depends on the time).
-fn ticking_now() -> ReadSignal<i64> {
-    let (now, set_now) = signal(0i64);
-    Effect::new(move |_| set_now.set(client::now_ms() as i64));
-    #[cfg(feature = "hydrate")]
-    {
-        let tick = set_interval_with_handle(
-            move || set_now.set(client::now_ms() as i64),
-            std::time::Duration::from_secs(20),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = tick {
-                h.clear();
-            }
-        });
-    }
-    now
-}
-
 #[component]
 pub fn Requests() -> impl IntoView {
     let app = use_app();
@@ -42,7 +22,7 @@ pub fn Requests() -> impl IntoView {
     let site = RwSignal::new(String::new());
     let sites = use_my_sites(site);
     let message = RwSignal::new((String::new(), true));
-    let now = ticking_now();
+    let now = crate::components::ticking_now();
     // The service answers; the court's side asks (online) and confirms.
     let service = move || app.me.get().is_some_and(|m| m.can(Action::HandleRequest));
     let stored = crate::components::use_rows(move || {

@@ -60,6 +60,7 @@ pub fn SignIn() -> impl IntoView {
                         "/"
                     };
                     app.signed_in(me.clone());
+                    crate::phone::live::open(app);
                     if let Some(p) = password.get_untracked() {
                         p.set_value("");
                     }

@@ -6,7 +6,7 @@
 //!
 //! Layers, each importing only those before it (`make lint` fails on a cycle): `client` →
 //! `db` → `clock`, `known`, `scan` → `secret` → `state` → `queue` → `author` → `outbox` →
-//! `pwa` → `session`.
+//! `live`, `pwa` → `session`.
 
 pub mod author;
 pub mod client;
@@ -14,6 +14,7 @@ pub mod clock;
 pub mod db;
 pub mod home_copy;
 pub mod known;
+pub mod live;
 pub mod outbox;
 pub mod pwa;
 pub mod queue;

@@ -30,6 +30,7 @@ pub async fn refresh_me(app: AppState) {
             if app.sync_blocked.get_untracked() == Some(Blocked::SignIn) {
                 app.sync_blocked.set(None);
             }
+            crate::phone::live::open(app);
             outbox::hello(app).await;
             outbox::sync(app).await;
         }

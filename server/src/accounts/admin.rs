@@ -27,7 +27,7 @@ pub async fn bootstrap_admin(db: &Db) -> anyhow::Result<Option<(String, String)>
     let hash = hash_password(&password)?;
     let id = db::new_id();
     let now = now_ms();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO people (id, login, display_name, password_hash, must_change_password, disabled, created_at, updated_at)
          VALUES (?, ?, '系统管理员', ?, 1, 0, ?, ?)",

@@ -269,7 +269,7 @@ async fn create(
     let hash = hash_password_blocking(password.clone()).await?;
     let id = db::new_id();
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO people (id, login, display_name, password_hash, must_change_password, disabled, created_at, updated_at)
          VALUES (?, ?, ?, ?, 1, 0, ?, ?)",
@@ -324,7 +324,7 @@ async fn update(
             field: Some("roles"),
         });
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     sqlx::query("UPDATE people SET display_name = ?, disabled = ?, updated_at = ? WHERE id = ?")
         .bind(req.display_name.trim())
         .bind(req.disabled)
@@ -367,7 +367,7 @@ async fn reset_password(
     person(&state.db, &id).await?;
     let password = one_time_password();
     let hash = hash_password_blocking(password.clone()).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     sqlx::query("UPDATE people SET password_hash = ?, must_change_password = TRUE, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
         .bind(&hash)
         .bind(now_ms())

@@ -328,7 +328,7 @@ async fn change_password(
         return Err(ApiError::bad(Key::ErrPasswordSame, "new_password"));
     }
     let new_hash = hash_password_blocking(req.new_password).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     sqlx::query("UPDATE people SET password_hash = ?, must_change_password = FALSE, updated_at = ?, author_gen = author_gen + 1 WHERE id = ?")
         .bind(&new_hash)
         .bind(now_ms())

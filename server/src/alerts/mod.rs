@@ -239,7 +239,7 @@ async fn save_rule(
         field: "rule",
     })?;
     let json = serde_json::to_string(&c).map_err(anyhow::Error::from)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO alert_rules (rule, config, updated_at, updated_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (rule) DO UPDATE SET config = excluded.config,

@@ -163,7 +163,7 @@ pub async fn deliver(db: &Db, client: &reqwest::Client, now: i64) -> sqlx::Resul
             let result = post(client, &url, &text).await;
             // (`now` is the pass's clock: a test's may run ahead of the wall's.)
             let at = now.max(crate::db::now_ms());
-            let mut tx = db.begin().await?;
+            let mut tx = crate::db::dialect::begin_write(db).await?;
             for (id, _, attempts) in &batch {
                 match &result {
                     Ok(()) => {
@@ -335,7 +335,7 @@ pub(super) async fn add(
     }
     let id = uuid::Uuid::now_v7().to_string();
     let now = crate::db::now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO robots (id, site_id, kind, url, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -368,7 +368,7 @@ pub(super) async fn remove(
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Action::ManageServer)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let done = sqlx::query("UPDATE robots SET removed_at = ? WHERE id = ? AND removed_at IS NULL")
         .bind(crate::db::now_ms())
         .bind(&id)

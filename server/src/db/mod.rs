@@ -71,7 +71,7 @@ pub async fn seed_sites(db: &Db, json: &str) -> anyhow::Result<usize> {
     }
     let file: SitesFile = serde_json::from_str(json).context("reading the sites file")?;
     let now = now_ms();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     for (i, site) in file.sites.iter().enumerate() {
         app::model::SiteKind::parse(&site.kind)
             .with_context(|| format!("site {}: unknown kind {}", site.code, site.kind))?;

@@ -61,7 +61,7 @@ async fn enrol(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     };
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     sqlx::query("INSERT INTO devices (client_id, key_hash, label, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?, ?)")
         .bind(&client_id)
         .bind(key_hash(&device_key))

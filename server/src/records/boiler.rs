@@ -83,7 +83,7 @@ pub async fn seed_defaults(db: &Db) -> anyhow::Result<usize> {
     )
     .fetch_all(db)
     .await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     for site in &sites {
         let version = super::next_version(&mut tx).await?;
         sqlx::query(
@@ -156,7 +156,7 @@ pub async fn put_boiler(
     }
     caller.require_site(Action::Inspect, &p.site_id)?;
     let p = boiler::check_profile(p, crate::http::locale_of(&headers))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT site_id FROM boilers WHERE id = ?")
         .bind(&id)
         .fetch_optional(&mut *tx)

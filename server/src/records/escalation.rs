@@ -9,7 +9,7 @@ use app::core::{court_date, date_text};
 /// `now` is passed in, so it is tested with any clock.
 pub async fn escalate(db: &Db, now: i64) -> sqlx::Result<u64> {
     let today = date_text(court_date(now));
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     let due: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT id, site_id, deadline FROM rectifications
          WHERE state != 'closed' AND deadline != '' AND deadline < ? AND escalated_at IS NULL",

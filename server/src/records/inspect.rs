@@ -87,7 +87,7 @@ pub async fn seed_defaults(db: &Db) -> anyhow::Result<usize> {
     if n > 0 {
         return Ok(0);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     let version = super::next_version(&mut tx).await?;
     for (i, c) in inspect::STARTING.iter().enumerate() {
         sqlx::query(
@@ -136,7 +136,7 @@ pub async fn put_checklist(
             field: Some("name_zh"),
         });
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let version = super::next_version(&mut tx).await?;
     let done = sqlx::query(
         "UPDATE inspection_checklists SET name_zh = ?, items = ?, updated_at = ?, version = ?

@@ -107,7 +107,7 @@ pub async fn seed_defaults(db: &Db) -> anyhow::Result<usize> {
     .fetch_all(db)
     .await?;
     let mut made = 0;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(db).await?;
     for (site_id, kind) in sites {
         let areas: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, kind FROM areas WHERE site_id = ? AND active = TRUE ORDER BY sort, code",
@@ -242,7 +242,7 @@ pub async fn put_route(
         return Err(ApiError::NotFound(Key::ErrNotFound));
     }
     caller.require_site(Action::Inspect, &edit.site_id)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT site_id FROM routes WHERE id = ?")
         .bind(&id)
         .fetch_optional(&mut *tx)
@@ -285,7 +285,7 @@ pub async fn remove_route(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let site: Option<String> =
         sqlx::query_scalar("SELECT site_id FROM routes WHERE id = ? AND deleted_at IS NULL")
             .bind(&id)

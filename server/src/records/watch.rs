@@ -143,7 +143,7 @@ pub async fn add(
             field: "id_number",
         }
     })?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     // A salt of its own: no two entries are searched at once.
     let salt = hex::encode(rand::random::<[u8; 16]>());
     let secret = setting(&mut tx, "watch_secret").await?;
@@ -202,7 +202,7 @@ pub async fn remove(
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Action::ManageWatchlist)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
     let version = super::next_version(&mut tx).await?;
     let done = sqlx::query(
         "UPDATE watchlist SET deleted_at = ?, removed_by = ?, version = ?
