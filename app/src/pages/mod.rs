@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod alert_admin;
 mod boiler;
 mod court_duty;
 mod dashboard;

@@ -1,6 +1,6 @@
 //! `/server`, for administrators: the server's backups (the last good one, its size and its
 //! verified copy off the machine, a failing one flagged) and the page that hands phones the
-//! court's certificate.
+//! court's certificate, the alert rules and the group robots.
 
 use crate::components::SignedIn;
 use crate::i18n::trust::Text;
@@ -49,6 +49,7 @@ pub fn ServerCare() -> impl IntoView {
             <section class="card">
                 <a class="button big" href="/ca">{t(Text::Title)}</a>
             </section>
+            <super::alert_admin::AlertAdmin />
         </SignedIn>
     }
 }

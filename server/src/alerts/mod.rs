@@ -23,7 +23,7 @@ use app::model::Action;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use std::sync::Arc;
 use tokio::sync::{broadcast, Notify};
@@ -103,7 +103,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/alert-rules", get(rules))
         .route("/api/v1/alert-rules/{rule}", put(save_rule))
         .route("/api/v1/robots", get(robots::list).post(robots::add))
-        .route("/api/v1/robots/{id}", delete(robots::remove))
+        .route("/api/v1/robots/{id}/remove", post(robots::remove))
         .route("/api/v1/robots/deliveries", get(deliveries))
 }
 
