@@ -298,8 +298,13 @@ pub fn check_config(mut c: RuleConfig) -> Result<RuleConfig, RuleError> {
         return Err(RuleError::FirstStageAtOnce);
     }
     for s in &mut c.chain {
-        s.roles.sort();
-        s.roles.dedup();
+        // Each role once, in the order written.
+        let mut seen = Vec::new();
+        s.roles.retain(|r| {
+            let first = !seen.contains(r);
+            seen.push(*r);
+            first
+        });
         if s.roles.is_empty() {
             return Err(RuleError::StageRoles);
         }

@@ -66,7 +66,7 @@ pub fn AlertAdmin() -> impl IntoView {
         let code = c.rule.code();
         view! {
             <details class="card" data-testid=format!("rule-{code}")>
-                <summary>{c.rule.label(app.locale)}{move || (!enabled.get()).then(|| " ✕")}</summary>
+                <summary>{c.rule.label(app.locale)}{move || (!enabled.get()).then_some(" ✕")}</summary>
                 <label class="check"><input type="checkbox" prop:checked=enabled
                     on:change=move |e| enabled.set(event_target_checked(&e)) />{t(Text::Enabled)}</label>
                 <p class="muted">{help}</p>

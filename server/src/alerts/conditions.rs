@@ -242,16 +242,17 @@ async fn fire_entries(
     Ok(())
 }
 
-/// Routes due today or yesterday whose window ended `grace` ago with no round received.
+/// Routes due today or yesterday whose window ended `grace` ago with no round received (a
+/// window that ended before the route was last set is not counted).
 async fn rounds(tx: &mut Conn, now: i64, grace: i64, out: &mut Vec<Cond>) -> sqlx::Result<()> {
-    type Route = (String, String, String, String, String, i64, i64);
+    type Route = (String, String, String, String, String, i64, i64, i64);
     let routes: Vec<Route> = sqlx::query_as(
-        "SELECT id, site_id, name_zh, name_en, days, window_start, window_end FROM routes
-         WHERE deleted_at IS NULL AND days <> 'unscheduled'",
+        "SELECT id, site_id, name_zh, name_en, days, window_start, window_end, updated_at
+         FROM routes WHERE deleted_at IS NULL AND days <> 'unscheduled'",
     )
     .fetch_all(&mut *tx)
     .await?;
-    for (id, site, zh, en, days, ws, we) in routes {
+    for (id, site, zh, en, days, ws, we, updated) in routes {
         let schedule = app::rounds::Schedule {
             days: app::rounds::Days::parse(&days).unwrap_or(app::rounds::Days::Unscheduled),
             window_start: ws,
@@ -268,6 +269,10 @@ async fn rounds(tx: &mut Conn, now: i64, grace: i64, out: &mut Vec<Cond>) -> sql
             .fetch_all(&mut *tx)
             .await?;
             let end = day_start + we * MINUTE;
+            // A window that ended before the route was set as it is now was not its to miss.
+            if end <= updated {
+                continue;
+            }
             let status = app::rounds::round_status(schedule, day_start, &starts, now);
             if status == app::rounds::RoundStatus::Missed && now > end + grace {
                 let day = date_text(court_date(day_start));
@@ -428,12 +433,13 @@ async fn certificates(tx: &mut Conn, now: i64, days: i64, out: &mut Vec<Cond>) -
 /// When the phones used at `site` last reached the server (the newest contact of any phone a
 /// person of the site has used).
 pub async fn last_sync(tx: &mut Conn, site: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "SELECT MAX(c.contact_at) FROM sync_clients c
+    let last = crate::db::dialect::greatest("c.contact_at", "c.last_seen");
+    sqlx::query_scalar(&format!(
+        "SELECT MAX({last}) FROM sync_clients c
          JOIN device_people dp ON dp.client_id = c.client_id
          JOIN person_sites ps ON ps.person_id = dp.person_id
-         WHERE ps.site_id = ? AND c.contact_at > 0",
-    )
+         WHERE ps.site_id = ?"
+    ))
     .bind(site)
     .fetch_one(&mut *tx)
     .await

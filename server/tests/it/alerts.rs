@@ -5,7 +5,7 @@
 //! phone holding records unsent, a late record resolving its alert, and that the robot's
 //! address is never shown back or logged.
 
-use crate::common::{body, mutation, now, push_body, spawn_app, uuid, Phone, TestApp};
+use crate::common::{body, made_at, mutation, now, push_body, spawn_app, uuid, Phone, TestApp};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -458,4 +458,123 @@ async fn a_phone_holding_records_unsent_is_alerted_and_its_sync_resolves_it() {
     )
     .await;
     inbox_of(&app, &tl, "phone_unsynced", 0).await;
+}
+
+#[tokio::test]
+async fn a_round_not_received_says_when_the_site_last_synced_and_its_late_record_resolves_it() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (tl, _) = app
+        .person(&admin, "leader", &["team_leader"], &["main"])
+        .await;
+    let (g, gid) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    // A daily route whose window (06:00–06:30) has long ended yesterday; set three days ago.
+    let areas: String =
+        sqlx::query_scalar("SELECT area_ids FROM routes WHERE site_id = ? AND kind = 'night'")
+            .bind(&main)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let areas: Vec<String> = serde_json::from_str(&areas).unwrap();
+    let route = uuid();
+    let edit = json!({"site_id": main, "kind": "night", "name_zh": "二号楼早查", "days": "daily",
+        "window_start": 360, "window_end": 390, "area_ids": areas[..2]});
+    let (s, v) = body(
+        app.put(&sup, &format!("/api/v1/routes/{route}"), edit)
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    sqlx::query("UPDATE routes SET updated_at = ? WHERE id = ?")
+        .bind(now() - 3 * 24 * 60 * MINUTE)
+        .bind(&route)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    // The site's post phone last reached the server now (its pull).
+    let phone = Phone::new(&app, &sup, g.clone(), gid.clone()).await;
+    let r = g
+        .post(app.url("/api/sync/v1/pull"))
+        .header("x-guardpost-device-key", &phone.d.key)
+        .json(&json!({"client_id": phone.d.client_id, "made_up_to": 0, "waiting": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    server::alerts::engine::pass(&app.db, now(), 0)
+        .await
+        .unwrap();
+    let ours = |alerts: Vec<Value>| -> Vec<Value> {
+        of_rule(alerts, "round_missed")
+            .into_iter()
+            .filter(|a| {
+                a["params"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("二号楼早查")
+            })
+            .collect()
+    };
+    let before = ours(inbox(&app, &tl).await);
+    assert!(!before.is_empty());
+    // Judged on what the phones sent: it says when they last synced.
+    assert!(
+        before.iter().all(|a| a["last_sync_at"].is_i64()),
+        "{before:?}"
+    );
+    assert!(before[0]["params"]
+        .as_str()
+        .unwrap()
+        .contains("06:30 前完成"));
+
+    // Yesterday's round, made in its window on a phone that was offline since, arrives: that
+    // alert was wrong and goes.
+    let yesterday = app::core::court_day_start(now()) - 24 * 60 * MINUTE;
+    let r = made_at(
+        &app,
+        &sup,
+        (&g, &gid),
+        "round.start",
+        json!({"id": uuid(), "route_id": route}),
+        yesterday + 370 * MINUTE,
+    )
+    .await;
+    assert_eq!(r["status"], "applied", "{r}");
+    for _ in 0..200 {
+        if ours(inbox(&app, &tl).await).len() == before.len() - 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("still {:?}", ours(inbox(&app, &tl).await));
+}
+
+#[tokio::test]
+async fn a_fire_alarm_reaches_the_fire_room_and_the_team_leader_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let main = app.site_id("main").await;
+    let (sup, _) = app.person(&admin, "sup", &["supervisor"], &["main"]).await;
+    let (tl, _) = app
+        .person(&admin, "leader", &["team_leader"], &["main"])
+        .await;
+    let (g, _) = app.person(&admin, "guard", &["guard"], &["main"]).await;
+    let (op, opid) = app
+        .person(&admin, "operator", &["fire_operator"], &["main"])
+        .await;
+    let mut phone = Phone::new(&app, &sup, op.clone(), opid.clone()).await;
+    let alarm = json!({"id": uuid(), "site_id": main, "kind": "fire", "place": "三楼配电间"});
+    let r = phone.send(&app, "fire.alarm", alarm, None).await;
+    assert_eq!(r["status"], "applied", "{r}");
+    for c in [&op, &tl, &sup] {
+        let got = inbox_of(&app, c, "fire_alarm", 1).await;
+        assert!(
+            got[0]["params"].as_str().unwrap().contains("三楼配电间"),
+            "{got:?}"
+        );
+    }
+    // A guard is not on its chain.
+    assert!(of_rule(inbox(&app, &g).await, "fire_alarm").is_empty());
 }

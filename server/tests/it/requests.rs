@@ -3,37 +3,11 @@
 //! close; the court files and confirms online without an enrolled phone; unconfirmed requests
 //! close by themselves.
 
-use crate::common::{body, changes_of, enrol, pull_all, push_body, spawn_app, uuid};
-use crate::common::{now, TestApp};
+use crate::common::now;
+use crate::common::{body, changes_of, enrol, made_at, pull_all, spawn_app, uuid};
 use app::request::{HOUR, MINUTE};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-/// Pushes one mutation made at `at` by `author`, from a phone of its own (enrolled by `by`)
-/// that had been offline since before then: no send time, so the server places it at `at`, as
-/// a phone whose clock it has no reason to doubt. Returns its result.
-async fn made_at(
-    app: &TestApp,
-    by: &Client,
-    (c, author): (&Client, &str),
-    name: &str,
-    args: Value,
-    at: i64,
-) -> Value {
-    let d = enrol(app, by).await;
-    let m = json!({"id": 1, "name": name, "v": 1, "author": author, "args": args,
-        "client_time": at});
-    let (s, r) = push_body(
-        app,
-        c,
-        &d,
-        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
-               "mutations": [m]}),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{r}");
-    r["results"][0].clone()
-}
 
 /// When the scenario starts: three hours ago, or a week before that when three hours ago is
 /// in another month than its last step (the month's KPI is what is read back).

@@ -338,6 +338,32 @@ pub async fn pull_all(
     panic!("a pull that never ends");
 }
 
+/// Pushes one mutation made at `at` by `author`, from a phone of its own (enrolled by `by`)
+/// that had been offline since before then: no send time, so the server places it at `at`, as
+/// a phone whose clock it has no reason to doubt. Returns its result.
+pub async fn made_at(
+    app: &TestApp,
+    by: &Client,
+    (c, author): (&Client, &str),
+    name: &str,
+    args: Value,
+    at: i64,
+) -> Value {
+    let d = enrol(app, by).await;
+    let m = json!({"id": 1, "name": name, "v": 1, "author": author, "args": args,
+        "client_time": at});
+    let (s, r) = push_body(
+        app,
+        c,
+        &d,
+        json!({"client_id": d.client_id, "protocol": app::sync::PROTOCOL, "app_build": "test",
+               "mutations": [m]}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    r["results"][0].clone()
+}
+
 /// One mutation as a phone queues it, made now.
 pub fn mutation(id: u64, name: &str, v: u32, author: &str, args: Value) -> Value {
     json!({"id": id, "name": name, "v": v, "author": author, "args": args,
