@@ -15,6 +15,19 @@ export async function signIn(page: Page, url: string, login: string, password: s
   await offlineReady(page);
 }
 
+/// Signs in with the password each spec's people chose (`<login>-password-1`) and waits for
+/// the home: a page opened before the sign-in's answer would cut it off.
+export async function signInHome(page: Page, url: string, login: string) {
+  await signIn(page, url, login, `${login}-password-1`);
+  await expect(page.getByTestId('hello')).toBeVisible();
+}
+
+/// Signs out from the top bar and waits for the sign-in page.
+export async function signOut(page: Page) {
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/signin$/);
+}
+
 /// Waits, as a guard reads the note, until the phone is ready for offline use: on a first visit
 /// the worker caches every page and part and then takes control of the page. (No worker without
 /// a secure context.)

@@ -127,6 +127,13 @@ impl PageScripts {
 const START: &str = "const go = () => import(JS).then((m) => m.default({ module_or_path: WASM }).then(() => m.hydrate()));\
 if (document.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(go, 0)); else go();";
 
+/// Before the first paint (a classic script in the head runs before the body is laid out): the
+/// room the home's "needs you now" took last time, so its tiles are laid out where they will
+/// stay when the panel's items arrive (no layout shift). `phone::home_copy::keep_now_height`
+/// writes it.
+const NOW_HEIGHT: &str = "try{const h=Number(localStorage.getItem('gp.now_height'));\
+if(h>0)document.documentElement.style.setProperty('--now-h',h+'px')}catch(e){}";
+
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or_default();
@@ -156,6 +163,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
+                <script nonce=nonce.clone()>{NOW_HEIGHT}</script>
                 <script type="module" nonce=nonce>{start}</script>
                 <leptos_meta::MetaTags />
             </head>

@@ -52,15 +52,8 @@ test.afterAll(async () => {
   robot?.close();
 });
 
-async function signIn(page: Page, login: string) {
-  await h.signIn(page, server.url, login, `${login}-password-1`);
-  await expect(page.getByTestId('hello')).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('sign-out').click();
-  await expect(page).toHaveURL(/\/signin$/);
-}
+const signIn = (page: Page, login: string) => h.signInHome(page, server.url, login);
+const signOut = h.signOut;
 
 /// A rule changed as the administrator would.
 async function setRule(rule: string, change: (r: any) => void) {

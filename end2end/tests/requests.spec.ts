@@ -27,16 +27,8 @@ test.afterAll(async () => { if (server) await stopServer(server); });
 
 const firstSignIn = (page: Page, login: string) =>
   h.firstSignIn(page, server.url, login, otps[login], `${login}-password-1`);
-/// Signs in and waits for the home: a page opened before the sign-in's answer would cut it off.
-async function signIn(page: Page, login: string) {
-  await h.signIn(page, server.url, login, `${login}-password-1`);
-  await expect(page.getByTestId('hello')).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('sign-out').click();
-  await expect(page).toHaveURL(/\/signin$/);
-}
+const signIn = (page: Page, login: string) => h.signInHome(page, server.url, login);
+const signOut = h.signOut;
 
 test('the liaison asks, a team leader answers on another phone, the response time is on the dashboard', async ({ page, browser }) => {
   test.setTimeout(180_000);

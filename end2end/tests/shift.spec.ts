@@ -25,10 +25,7 @@ const signIn = (page: Page, login: string, password: string) => h.signIn(page, s
 const firstSignIn = (page: Page, login: string) =>
   h.firstSignIn(page, server.url, login, otps[login], `${login}-password-1`);
 
-async function signOut(page: Page) {
-  await page.getByTestId('sign-out').click();
-  await expect(page).toHaveURL(/\/signin$/);
-}
+const signOut = h.signOut;
 
 async function save(page: Page, name: string) {
   await page.goto(server.url + '/visit');

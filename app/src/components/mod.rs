@@ -15,12 +15,23 @@ use leptos_router::hooks::{use_location, use_navigate};
 /// another tab) or `wants` names other rows (another site chosen). Empty until the first read
 /// answers, so the server's render and the first one in the browser agree.
 pub fn use_rows(wants: impl Fn() -> Vec<crate::rows::Want> + 'static) -> Memo<crate::sync::Rows> {
-    read_rows(Box::new(wants))
+    read_rows(Box::new(wants), crate::registry::show)
+}
+
+/// [`use_rows`], laying on top of the pulled rows only the phone's records `show` shows.
+pub fn use_rows_showing(
+    wants: impl Fn() -> Vec<crate::rows::Want> + 'static,
+    show: fn(&mut crate::sync::Rows, &crate::sync::Mutation),
+) -> Memo<crate::sync::Rows> {
+    read_rows(Box::new(wants), show)
 }
 
 /// [`use_rows`], once in the download.
 #[inline(never)]
-fn read_rows(wants: Box<dyn Fn() -> Vec<crate::rows::Want>>) -> Memo<crate::sync::Rows> {
+fn read_rows(
+    wants: Box<dyn Fn() -> Vec<crate::rows::Want>>,
+    show: fn(&mut crate::sync::Rows, &crate::sync::Mutation),
+) -> Memo<crate::sync::Rows> {
     let app = use_app();
     let (rows, set_rows) = signal(crate::sync::Rows::new());
     let asked = std::rc::Rc::new(std::cell::Cell::new(0u64));
@@ -31,7 +42,7 @@ fn read_rows(wants: Box<dyn Fn() -> Vec<crate::rows::Want>>) -> Memo<crate::sync
         asked.set(n);
         let asked = asked.clone();
         leptos::task::spawn_local(async move {
-            let r = queue::read(w).await;
+            let r = queue::read_showing(w, show).await;
             // Only the latest read shows (an older one may answer after it).
             if asked.get() == n {
                 set_rows.try_set(r);

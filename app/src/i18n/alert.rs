@@ -11,8 +11,14 @@ crate::i18n::catalogue! {
         OpenRequests => "待办需求", "Open requests";
         RoundsDue => "应巡查", "Rounds due";
         FireEntryDue => "消控室设备状态记录", "Fire-room status entry";
+        DueBy => "应于 {} 前开始", "due to start by {}";
+        NotReceived => "时段已过，尚未收到", "Its window has passed: none received";
+        Answered => "已响应，待处理", "Acknowledged, to handle";
+        LateBy => "已超时 ", "Late by ";
+        LeftToRespond => "剩余 ", "Left to respond: ";
         DueAt => "应于 {} 记录", "due at {}";
         BoilerDue => "锅炉待办", "Boiler duties due";
+        NotRecordedToday => "今日尚未记录", "Not recorded today";
         OnSite => "在院访客", "Visitors on site";
         Deposits => "未领取的暂存物品", "Deposits not collected";
         AlertRules => "告警规则", "Alert rules";

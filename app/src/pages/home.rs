@@ -74,7 +74,7 @@ pub fn Home() -> impl IntoView {
             // the tiles do not jump when it arrives.
             <section class="now-panel" data-testid="now">
                 <h2>{app.t(Key::NeedsYouNow)}</h2>
-                {move || app.started.get().then(|| crate::components::lazy_part(super::now::panel()))}
+                {move || app.started.get().then(|| crate::components::lazy_part(super::now::now_panel()))}
             </section>
             <h2>{app.t(Key::MyTasks)}</h2>
             <nav class="tasks" data-testid="tasks">

@@ -5,19 +5,28 @@
 //! someone without an enrolled phone; a lazy part, so the first download stays the home's.
 
 use crate::alert::{inbox, Ack, AlertRow, ALERT};
-use crate::components::{ticking_now, use_rows};
+use crate::components::{ticking_now, use_rows_showing};
 use crate::i18n::alert::Text;
 use crate::model::{Action, Me};
 use crate::phone::state::{use_app, AppState};
 use crate::phone::{client, outbox};
-use crate::request::{span_text, RequestRow, RequestState, COURT_REQUEST};
+use crate::record::Record;
+use crate::request::{span_text, COURT_REQUEST};
 use crate::rows::Want;
 use crate::sync::Rows;
 use leptos::prelude::*;
 
 #[leptos::lazy]
-pub(super) fn panel() -> AnyView {
+pub(super) fn now_panel() -> AnyView {
     view! { <NowPanel /> }.into_any()
+}
+
+/// Of the phone's records not yet on the server, the panel shows only its own taps (an alert
+/// acknowledged offline shows acknowledged): it does not download every record type's view.
+fn show_acks(rows: &mut Rows, m: &crate::sync::Mutation) {
+    if m.name == Ack::NAME {
+        Ack::show(rows, m);
+    }
 }
 
 /// One thing due: what, a line on it, where it is done, how pressing.
@@ -54,6 +63,9 @@ fn wants(me: &Me, now: i64) -> Vec<Want> {
             w.push(crate::boiler::BOILER.all());
             w.push(crate::boiler::BOILER_READING.since(s, now - 31 * 24 * 3_600_000));
         }
+        if daily_checklists(me).next().is_some() {
+            w.push(crate::checklist::CHECKLIST.since(s, day));
+        }
         if me.can(Action::RegisterVisitor) {
             w.push(crate::front::VISIT.open(s));
         }
@@ -64,35 +76,54 @@ fn wants(me: &Me, now: i64) -> Vec<Want> {
     w
 }
 
+// The rows are read as JSON, not as each feature's row type: the panel then shares no code
+// with the pages of one part or another (the split tool makes a chunk of each set of parts
+// that share a function, and the home would load dozens of them at its start).
+
+fn text(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
 fn requests_due(app: AppState, rows: &Rows, now: i64) -> Vec<Due> {
-    let t = |w: crate::i18n::request::Text| w.text(app.locale);
-    rows.list(COURT_REQUEST, |r: &RequestRow| -r.received_at)
-        .into_iter()
-        .rev()
-        .filter(|(_, r)| r.state() != RequestState::Closed)
-        .map(|(_, r)| {
-            let clock = r.response(now);
-            let (line, class) = if clock.took.is_some() {
-                (r.state().label(app.locale).to_string(), "plain")
-            } else if clock.breached() {
-                use crate::i18n::request::Text::LateBy;
-                (
-                    format!("{}{}", t(LateBy), span_text(-clock.left(), app.locale)),
-                    "alarm",
-                )
+    use crate::request::{Clock, Urgency};
+    let t = |w: Text| w.text(app.locale);
+    let mut open: Vec<&serde_json::Value> = rows
+        .all(COURT_REQUEST)
+        .filter(|r| r["closed_at"].is_null())
+        .collect();
+    open.sort_by_key(|r| r["received_at"].as_i64().unwrap_or_default());
+    open.into_iter()
+        .map(|r| {
+            let limit = if r["urgency"].as_str() == Some(Urgency::Urgent.code()) {
+                Urgency::Urgent.response_limit()
             } else {
-                use crate::i18n::request::Text::LeftToRespond;
+                Urgency::General.response_limit()
+            };
+            let from = r["received_at"].as_i64().unwrap_or_default();
+            let clock = Clock::new(from, limit, r["acknowledged_at"].as_i64(), now);
+            let (line, class) = if clock.took.is_some() {
+                (t(Text::Answered).to_string(), "plain")
+            } else if clock.breached() {
                 (
                     format!(
                         "{}{}",
-                        t(LeftToRespond),
+                        t(Text::LateBy),
+                        span_text(-clock.left(), app.locale)
+                    ),
+                    "alarm",
+                )
+            } else {
+                (
+                    format!(
+                        "{}{}",
+                        t(Text::LeftToRespond),
                         span_text(clock.left(), app.locale)
                     ),
                     "warn",
                 )
             };
             Due {
-                title: r.subject.clone(),
+                title: text(r, "subject"),
                 line,
                 href: "/requests",
                 class,
@@ -102,29 +133,45 @@ fn requests_due(app: AppState, rows: &Rows, now: i64) -> Vec<Due> {
 }
 
 fn rounds_due(app: AppState, rows: &Rows, me: &Me, now: i64) -> Vec<Due> {
-    use crate::rounds::{round_status, RoundRow, RoundStatus, RouteRow, ROUND, ROUTE};
-    let rounds = rows.list(ROUND, |r: &RoundRow| r.started_at);
-    rows.list(ROUTE, |r: &RouteRow| -r.window_start)
+    use crate::rounds::{round_status, Days, RoundStatus, Schedule, ROUND, ROUTE};
+    let day = crate::core::court_day_start(now);
+    let mut routes: Vec<(&String, &serde_json::Value)> = rows
+        .table(ROUTE)
         .into_iter()
-        .rev()
-        .filter(|(_, r)| me.site_ids.contains(&r.site_id))
+        .flatten()
+        .filter(|(_, r)| me.site_ids.iter().any(|s| r["site_id"].as_str() == Some(s)))
+        .collect();
+    routes.sort_by_key(|(_, r)| r["window_start"].as_i64().unwrap_or_default());
+    routes
+        .into_iter()
         .filter_map(|(id, r)| {
-            let starts: Vec<i64> = rounds
-                .iter()
-                .filter(|(_, x)| x.route_id == id)
-                .map(|(_, x)| x.started_at)
+            let schedule = Schedule {
+                days: Days::parse(r["days"].as_str().unwrap_or_default())
+                    .unwrap_or(Days::Unscheduled),
+                window_start: r["window_start"].as_i64().unwrap_or_default(),
+                window_end: r["window_end"].as_i64().unwrap_or_default(),
+            };
+            let starts: Vec<i64> = rows
+                .all(ROUND)
+                .filter(|x| x["route_id"].as_str() == Some(id.as_str()))
+                .filter_map(|x| x["started_at"].as_i64())
                 .collect();
-            let status = round_status(r.schedule(), now, &starts, now);
-            let opened = now >= crate::core::court_day_start(now) + r.window_start * 60_000;
-            let (line, class) = match status {
-                RoundStatus::Due { .. } if opened => super::rounds::status_text(status, app.locale),
-                RoundStatus::Missed => super::rounds::status_text(status, app.locale),
+            let opened = now >= day + schedule.window_start * 60_000;
+            let (line, class) = match round_status(schedule, now, &starts, now) {
+                RoundStatus::Due { window_end } if opened => (
+                    Text::DueBy
+                        .text(app.locale)
+                        .replace("{}", &client::format_local_time(window_end as f64)),
+                    "warn",
+                ),
+                RoundStatus::Missed => (Text::NotReceived.text(app.locale).to_string(), "alarm"),
                 _ => return None,
             };
-            let name = if app.locale == crate::i18n::Locale::En && !r.name_en.is_empty() {
-                r.name_en.clone()
+            let en = text(r, "name_en");
+            let name = if app.locale == crate::i18n::Locale::En && !en.is_empty() {
+                en
             } else {
-                r.name_zh.clone()
+                text(r, "name_zh")
             };
             Some(Due {
                 title: name,
@@ -137,18 +184,21 @@ fn rounds_due(app: AppState, rows: &Rows, me: &Me, now: i64) -> Vec<Due> {
 }
 
 fn fire_due(app: AppState, rows: &Rows, now: i64) -> Option<Due> {
-    use crate::fire::{status_due, ShiftRow, FIRE_SHIFT, FIRE_STATUS};
-    let shift = rows
-        .list(FIRE_SHIFT, |s: &ShiftRow| s.starts_at)
-        .into_iter()
-        .map(|(_, s)| s)
-        .find(|s| s.starts_at <= now && now < s.ends_at)?;
+    use crate::fire::{status_due, FIRE_SHIFT, FIRE_STATUS};
+    let start = rows
+        .all(FIRE_SHIFT)
+        .filter(|s| {
+            let (from, to) = (s["starts_at"].as_i64(), s["ends_at"].as_i64());
+            from.is_some_and(|f| f <= now) && to.is_some_and(|t| now < t)
+        })
+        .filter_map(|s| s["starts_at"].as_i64())
+        .min()?;
     let last = rows
         .all(FIRE_STATUS)
         .filter_map(|v| v["recorded_at"].as_i64())
-        .filter(|t| *t >= shift.starts_at)
+        .filter(|t| *t >= start)
         .max();
-    let due = status_due(last, shift.starts_at, now);
+    let due = status_due(last, start, now);
     let when = client::format_local_time(due.due_at as f64);
     Some(Due {
         title: Text::FireEntryDue.text(app.locale).into(),
@@ -159,7 +209,7 @@ fn fire_due(app: AppState, rows: &Rows, now: i64) -> Option<Due> {
 }
 
 fn boiler_due(app: AppState, rows: &Rows, me: &Me, now: i64) -> Option<Due> {
-    use crate::boiler::{duties_due, ReadingRow, BOILER, BOILER_READING};
+    use crate::boiler::{duties_due, Duty, BOILER, BOILER_READING};
     let here = rows.all(BOILER).any(|b| {
         b["site_id"]
             .as_str()
@@ -168,10 +218,16 @@ fn boiler_due(app: AppState, rows: &Rows, me: &Me, now: i64) -> Option<Due> {
     if !here {
         return None;
     }
-    let done: Vec<(i64, Vec<crate::boiler::Duty>)> = rows
-        .list(BOILER_READING, |r: &ReadingRow| r.read_at)
-        .into_iter()
-        .map(|(_, r)| (r.read_at, r.duties()))
+    let done: Vec<(i64, Vec<Duty>)> = rows
+        .all(BOILER_READING)
+        .filter_map(|r| {
+            let duties: Vec<Duty> = serde_json::from_str::<Vec<String>>(r["duties"].as_str()?)
+                .ok()?
+                .iter()
+                .filter_map(|d| Duty::parse(d))
+                .collect();
+            Some((r["read_at"].as_i64()?, duties))
+        })
         .collect();
     let due = duties_due(&done, now);
     (!due.is_empty()).then(|| Due {
@@ -186,27 +242,68 @@ fn boiler_due(app: AppState, rows: &Rows, me: &Me, now: i64) -> Option<Due> {
     })
 }
 
+/// The checklists kept every day that `me` keeps (the monthly fire-facility inspection aside).
+fn daily_checklists(me: &Me) -> impl Iterator<Item = crate::checklist::ChecklistKind> + '_ {
+    use crate::checklist::ChecklistKind as K;
+    [
+        K::Housekeeping,
+        K::WaterTank,
+        K::ControllerCheck,
+        K::FirePatrol,
+    ]
+    .into_iter()
+    .filter(|k| k.kept_with().iter().any(|a| me.can(*a)))
+}
+
+/// The day's checklists not recorded yet today at any of `me`'s sites.
+fn duties_due(app: AppState, rows: &Rows, me: &Me, now: i64) -> Vec<Due> {
+    let day = crate::core::court_day_start(now);
+    daily_checklists(me)
+        .filter(|k| {
+            !rows.all(crate::checklist::CHECKLIST).any(|c| {
+                c["kind"].as_str() == Some(k.code())
+                    && c["recorded_at"].as_i64().is_some_and(|t| t >= day)
+            })
+        })
+        .map(|k| Due {
+            title: k.label(app.locale).into(),
+            line: Text::NotRecordedToday.text(app.locale).into(),
+            href: "/duties",
+            class: "plain",
+        })
+        .collect()
+}
+
 fn open_items(app: AppState, rows: &Rows) -> Vec<Due> {
-    let mut out = Vec::new();
-    let on_site = rows.all(crate::front::VISIT).count();
-    if on_site > 0 {
-        out.push(Due {
-            title: Text::OnSite.text(app.locale).into(),
-            line: on_site.to_string(),
-            href: "/onsite",
+    [
+        (crate::front::VISIT, Text::OnSite, "/onsite"),
+        (crate::screening::DEPOSIT, Text::Deposits, "/deposits"),
+    ]
+    .into_iter()
+    .filter_map(|(entity, what, href)| {
+        let n = rows.all(entity).count();
+        (n > 0).then(|| Due {
+            title: what.text(app.locale).into(),
+            line: n.to_string(),
+            href,
             class: "plain",
-        });
-    }
-    let deposits = rows.all(crate::screening::DEPOSIT).count();
-    if deposits > 0 {
-        out.push(Due {
-            title: Text::Deposits.text(app.locale).into(),
-            line: deposits.to_string(),
-            href: "/deposits",
-            class: "plain",
-        });
-    }
-    out
+        })
+    })
+    .collect()
+}
+
+/// Keeps the panel's height, measured once the browser has laid it out.
+fn keep_height() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(|| {
+        let h = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[data-testid=now]").ok().flatten())
+            .map(|e| f64::from(e.client_height()));
+        if let Some(h) = h.filter(|h| *h > 0.0) {
+            crate::phone::client::store::set(crate::phone::client::store::NOW_HEIGHT, &h);
+        }
+    });
 }
 
 #[component]
@@ -214,10 +311,13 @@ fn NowPanel() -> impl IntoView {
     let app = use_app();
     let t = move |w: Text| w.text(app.locale);
     let now = ticking_now();
-    let rows = use_rows(move || match app.me.get() {
-        Some(me) if app.enrolled.get() => wants(&me, client::now_ms() as i64),
-        _ => Vec::new(),
-    });
+    let rows = use_rows_showing(
+        move || match app.me.get() {
+            Some(me) if app.enrolled.get() => wants(&me, client::now_ms() as i64),
+            _ => Vec::new(),
+        },
+        show_acks,
+    );
     // Without an enrolled phone (the court's liaison on their own), alerts come online.
     let fetched = RwSignal::new(Vec::<(String, AlertRow)>::new());
     Effect::new(move |_| {
@@ -287,6 +387,7 @@ fn NowPanel() -> impl IntoView {
         list.extend(rounds_due(app, &r, &me, n));
         list.extend(fire_due(app, &r, n));
         list.extend(boiler_due(app, &r, &me, n));
+        list.extend(duties_due(app, &r, &me, n));
         list.extend(open_items(app, &r));
         Some(list)
     };
@@ -297,6 +398,11 @@ fn NowPanel() -> impl IntoView {
             </li>
         }
     };
+    // The room it took, for the next visit's first paint (see `NOW_HEIGHT` in lib.rs).
+    Effect::new(move |_| {
+        let _ = (alerts(), due());
+        keep_height();
+    });
     let empty =
         move || alerts().is_some_and(|a| a.is_empty()) && due().is_some_and(|d| d.is_empty());
     view! {

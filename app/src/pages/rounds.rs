@@ -36,7 +36,7 @@ fn area_names(sites: &[Site], site: &str, locale: Locale) -> HashMap<String, Str
         .collect()
 }
 
-pub(super) fn status_text(s: RoundStatus, locale: Locale) -> (String, &'static str) {
+fn status_text(s: RoundStatus, locale: Locale) -> (String, &'static str) {
     match s {
         RoundStatus::NotDue => (Text::NotDueToday.text(locale).into(), "plain"),
         RoundStatus::Due { window_end } => (

@@ -144,6 +144,9 @@ pub mod store {
     use serde::{de::DeserializeOwned, Serialize};
 
     pub const ME: &str = "gp.me";
+    /// The height (px) the home's "needs you now" took last time (read before the first
+    /// paint by the page's head).
+    pub const NOW_HEIGHT: &str = "gp.now_height";
     pub const LAST_CONTACT: &str = "gp.last_contact";
     /// People who signed in on this phone before (offline sign-in verifiers).
     pub const KNOWN: &str = "gp.known";

@@ -299,9 +299,15 @@ pub fn device() -> Option<Device> {
 /// records the server had not applied when they were pulled laid on top (each screen still
 /// picks its rows: a record laid on top may fall outside what it asked for).
 pub async fn read(wants: Vec<Want>) -> Rows {
+    read_showing(wants, crate::registry::show).await
+}
+
+/// As [`read`], laying on top only what `show` shows: a screen that shows a few record types
+/// (the home's "now") need not download every type's view.
+pub async fn read_showing(wants: Vec<Want>, show: fn(&mut Rows, &crate::sync::Mutation)) -> Rows {
     let mut rows = db::read(&wants).await.unwrap_or_default();
     let upto = PULLED_UPTO.with(|p| p.get());
-    OUTBOX.with(|o| o.borrow().lay(&mut rows, upto, crate::registry::show));
+    OUTBOX.with(|o| o.borrow().lay(&mut rows, upto, show));
     rows
 }
 

@@ -116,7 +116,8 @@ pub async fn pass(db: &Db, now: i64, backup_hours: u64) -> sqlx::Result<Changed>
                 let (reach, roles) = reached(&rule.chain, raised, now);
                 let climbs = acked.is_none() && i64::from(reach) > stage;
                 let params_now = c.words.params();
-                if climbs || params_now != params || synced != last_sync {
+                let resynced = sync_moved(synced, last_sync);
+                if climbs || params_now != params || resynced {
                     let v = version_of(&mut tx, &mut version).await?;
                     let (stage_now, roles_now) = if climbs {
                         (i64::from(reach), Some(roles_text(&roles)))
@@ -132,7 +133,7 @@ pub async fn pass(db: &Db, now: i64, backup_hours: u64) -> sqlx::Result<Changed>
                     .bind(roles_now)
                     .bind(&params_now)
                     .bind(&c.words.robot)
-                    .bind(last_sync)
+                    .bind(if resynced { last_sync } else { synced })
                     .bind(v)
                     .bind(&id)
                     .execute(&mut *tx)
@@ -162,6 +163,17 @@ pub async fn pass(db: &Db, now: i64, backup_hours: u64) -> sqlx::Result<Changed>
     Ok(changed)
 }
 
+/// Whether the site's last sync moved enough to say so again: every contact of a phone moves
+/// it, and an alert rewritten at each one would send every phone of the site syncing again,
+/// whose contacts would move it again. Ten minutes is what "last synced at 21:40" can tell.
+fn sync_moved(was: Option<i64>, now: Option<i64>) -> bool {
+    match (was, now) {
+        (Some(a), Some(b)) => (b - a).abs() >= 10 * 60_000,
+        (None, None) => false,
+        _ => true,
+    }
+}
+
 /// One version for every row a pass changes, taken when the first changes.
 async fn version_of(tx: &mut Conn, version: &mut Option<i64>) -> sqlx::Result<i64> {
     if let Some(v) = *version {
@@ -170,4 +182,17 @@ async fn version_of(tx: &mut Conn, version: &mut Option<i64>) -> sqlx::Result<i6
     let v = crate::records::next_version(tx).await?;
     *version = Some(v);
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sync_moved;
+
+    #[test]
+    fn the_last_sync_is_said_again_only_when_it_moved_ten_minutes() {
+        assert!(!sync_moved(Some(0), Some(9 * 60_000)));
+        assert!(sync_moved(Some(0), Some(10 * 60_000)));
+        assert!(sync_moved(None, Some(1)));
+        assert!(!sync_moved(None, None));
+    }
 }
