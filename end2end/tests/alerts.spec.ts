@@ -14,6 +14,7 @@ let server: Running;
 let otps: Record<string, string>;
 let admin: string;
 let robot: http.Server;
+let robotUrl: string;
 const received: string[] = [];
 
 test.beforeAll(async () => {
@@ -28,6 +29,7 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((r) => robot.listen(0, '127.0.0.1', r));
   const port = (robot.address() as AddressInfo).port;
+  robotUrl = `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=`;
   // The rules judged every 2 seconds (30 by default) besides each change of records.
   server = await startServer({ env: { GUARDPOST_ALERT_TICK_SECS: '2' } });
   otps = await setUp(server, 'admin-password-e2e', [
@@ -162,4 +164,35 @@ test('a post phone offline with a record waiting raises "not synced" on the team
   await h.syncNow(p);
   await expect(alert).toHaveCount(0, { timeout: 15_000 });
   await phone.close();
+});
+
+test('the administrator sets a rule and adds a robot on /server, on a phone', async ({ page }) => {
+  test.setTimeout(120_000);
+  await h.signIn(page, server.url, server.firstAdmin!.login, 'admin-password-e2e');
+  await page.goto(server.url + '/server');
+  const rules = page.getByTestId('alert-rules');
+  await expect(rules.locator('details')).toHaveCount(12);
+  const urgent = page.getByTestId('rule-request_urgent');
+  await urgent.locator('summary').click();
+  const chain = urgent.getByTestId('chain');
+  await expect(chain).toHaveValue('0:guard,team_leader; 5:supervisor; 10:supervisor,court_liaison');
+  // A chain that does not start at once is refused with why; nothing is saved.
+  await chain.fill('3:guard; 5:supervisor');
+  await urgent.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('admin-message')).toHaveText('第一级须在 0 分钟（立即）通知');
+  await chain.fill('0:guard,team_leader; 3:supervisor; 10:supervisor,court_liaison');
+  await urgent.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('admin-message')).toHaveText('紧急服务需求 · 已保存');
+  // A robot for the tribunal: the test message arrives, the address comes back masked.
+  await page.getByTestId('robots').locator('select').first().selectOption({ label: '环城人民法庭' });
+  await page.getByLabel('Webhook 地址（保存后只显示末四位）').fill(robotUrl + 'admin-page-key-9z');
+  await page.getByTestId('add-robot').click();
+  await expect(page.getByTestId('admin-message')).toHaveText('测试消息已送达');
+  const card = page.getByTestId('robot').filter({ hasText: '环城人民法庭' });
+  await expect(card).toContainText('…y-9z');
+  await expect(page.getByTestId('robots')).not.toContainText('admin-page-key');
+  await page.screenshot({ path: 'screenshots/server-alerts-zh.png', fullPage: true });
+  await h.fitsWidth(page);
+  const rulesNow = await (await fetch(server.url + '/api/v1/alert-rules', { headers: { cookie: admin } })).json();
+  expect(rulesNow.find((r: any) => r.rule === 'request_urgent').chain[1].after_min).toBe(3);
 });

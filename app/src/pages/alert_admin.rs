@@ -4,7 +4,6 @@
 //! arrived.
 
 use crate::alert::rules::{chain_text, parse_chain, RobotKind, RuleConfig};
-use crate::components::use_my_sites;
 use crate::i18n::alert::Text;
 use crate::phone::client;
 use crate::phone::state::use_app;
@@ -76,7 +75,8 @@ pub fn AlertAdmin() -> impl IntoView {
                             on:input=move |e| threshold.set(event_target_value(&e)) /></label>
                 })}
                 <label>{t(Text::Chain)}
-                    <input type="text" prop:value=chain on:input=move |e| chain.set(event_target_value(&e)) /></label>
+                    <textarea rows="3" data-testid="chain" prop:value=chain
+                        on:input=move |e| chain.set(event_target_value(&e))></textarea></label>
                 <p class="muted">{t(Text::ChainHelp)}</p>
                 <button class="primary" on:click=move |_| save(c.clone(), enabled.get_untracked(),
                     threshold.get_untracked(), chain.get_untracked())>{t(Text::Save)}</button>
@@ -84,8 +84,14 @@ pub fn AlertAdmin() -> impl IntoView {
         }
     };
 
+    // Every site (an administrator works at none of them): the robot serves one, or the court.
     let site = RwSignal::new(String::new());
-    let sites = use_my_sites(site);
+    let all_sites = LocalResource::new(|| async {
+        client::get::<Vec<crate::model::Site>>("/api/v1/sites")
+            .await
+            .unwrap_or_default()
+    });
+    let sites = move || all_sites.get().unwrap_or_default();
     let kind = RwSignal::new(RobotKind::WeCom.code().to_string());
     let url = RwSignal::new(String::new());
     let add = move |_| {
@@ -121,8 +127,7 @@ pub fn AlertAdmin() -> impl IntoView {
         if id.is_empty() {
             return t(Text::CourtWide).to_string();
         }
-        sites
-            .get()
+        sites()
             .iter()
             .find(|s| s.id == id)
             .map(|s| crate::components::site_name(app.locale, s))
@@ -148,7 +153,7 @@ pub fn AlertAdmin() -> impl IntoView {
             <label>{app.t(crate::i18n::Key::Sites)}
                 <select on:change=move |e| site.set(event_target_value(&e))>
                     <option value="">{t(Text::CourtWide)}</option>
-                    {move || sites.get().into_iter().map(|s| {
+                    {move || sites().into_iter().map(|s| {
                         let name = crate::components::site_name(app.locale, &s);
                         view! { <option value=s.id.clone()>{name}</option> }
                     }).collect_view()}
@@ -161,7 +166,10 @@ pub fn AlertAdmin() -> impl IntoView {
                     on:input=move |e| url.set(event_target_value(&e)) /></label>
             <button class="primary" data-testid="add-robot" on:click=add>{t(Text::AddRobot)}</button>
         </section>
-        <p class="note" role="status">{move || message.get()}</p>
+        {move || {
+            let m = message.get();
+            (!m.is_empty()).then(|| view! { <p class="note" role="status" data-testid="admin-message">{m}</p> })
+        }}
         <section data-testid="alert-rules">
             <h2>{t(Text::AlertRules)}</h2>
             {move || rules.get().flatten().unwrap_or_default().into_iter().map(rule_row).collect_view()}
