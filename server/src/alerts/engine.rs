@@ -110,7 +110,8 @@ pub async fn pass(db: &Db, now: i64, backup_hours: u64) -> sqlx::Result<Changed>
                 .execute(&mut *tx)
                 .await?;
                 changed.sites.insert(c.site_id.clone());
-                changed.queued += super::robots::queue(&mut tx, &id, stage, now).await?;
+                let after = after_min(rule, stage);
+                changed.queued += super::robots::queue(&mut tx, &id, stage, after, now).await?;
             }
             Some((id, _, raised, stage, acked, params, synced, _)) => {
                 let (reach, roles) = reached(&rule.chain, raised, now);
@@ -140,7 +141,9 @@ pub async fn pass(db: &Db, now: i64, backup_hours: u64) -> sqlx::Result<Changed>
                     .await?;
                     changed.sites.insert(c.site_id.clone());
                     if climbs {
-                        changed.queued += super::robots::queue(&mut tx, &id, reach, now).await?;
+                        let after = after_min(rule, reach);
+                        changed.queued +=
+                            super::robots::queue(&mut tx, &id, reach, after, now).await?;
                     }
                 }
             }
@@ -161,6 +164,11 @@ pub async fn pass(db: &Db, now: i64, backup_hours: u64) -> sqlx::Result<Changed>
     }
     tx.commit().await?;
     Ok(changed)
+}
+
+/// When `stage` of `rule`'s chain comes, in minutes after the alert was raised.
+fn after_min(rule: &RuleConfig, stage: u32) -> u32 {
+    rule.chain.get(stage as usize).map_or(0, |s| s.after_min)
 }
 
 /// Whether the site's last sync moved enough to say so again: every contact of a phone moves

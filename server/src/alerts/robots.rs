@@ -26,29 +26,24 @@ const POST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// How long a claimed delivery is left to the worker posting it before another may.
 const LEASE: i64 = 60_000;
 
-/// Queues, for alert `alert_id` at `stage`, one delivery per robot serving its site, due at
-/// once. Returns how many were queued.
-pub async fn queue(tx: &mut Conn, alert_id: &str, stage: u32, now: i64) -> sqlx::Result<usize> {
-    type Row = (i64, String, String, String, i64, Option<i64>);
-    let (number, site, robot_text, site_name, _, last_sync): Row = sqlx::query_as(
+/// Queues, for alert `alert_id` at `stage` (reached `after_min` minutes after it was raised),
+/// one delivery per robot serving its site, due at once. Returns how many were queued.
+pub async fn queue(
+    tx: &mut Conn,
+    alert_id: &str,
+    stage: u32,
+    after_min: u32,
+    now: i64,
+) -> sqlx::Result<usize> {
+    type Row = (i64, String, String, String, Option<i64>);
+    let (number, site, robot_text, site_name, last_sync): Row = sqlx::query_as(
         "SELECT a.number, a.site_id, a.robot_text,
-                COALESCE((SELECT name_zh FROM sites WHERE id = a.site_id), '法院'), a.raised_at,
-                a.last_sync_at
+                COALESCE((SELECT name_zh FROM sites WHERE id = a.site_id), '法院'), a.last_sync_at
          FROM alerts a WHERE a.id = ?",
     )
     .bind(alert_id)
     .fetch_one(&mut *tx)
     .await?;
-    let rule: String = sqlx::query_scalar("SELECT rule FROM alerts WHERE id = ?")
-        .bind(alert_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let after_min = super::engine::rules(tx)
-        .await?
-        .into_iter()
-        .find(|r| r.rule.code() == rule)
-        .and_then(|r| r.chain.get(stage as usize).map(|s| s.after_min))
-        .unwrap_or(0);
     let text = robot_message(number, &site_name, &robot_text, stage, after_min, last_sync);
     let done = sqlx::query(
         "INSERT INTO robot_deliveries (robot_id, alert_id, stage, text, state, next_at, created_at)
