@@ -30,7 +30,9 @@ pub mod registry;
 pub mod request;
 pub mod rounds;
 pub mod rows;
+pub mod score;
 pub mod screening;
+pub mod survey;
 pub mod sync;
 pub mod watch;
 
@@ -256,6 +258,8 @@ lazy_pages! {
     supervise: RectifyPage, rectify_view, rectify_preload => pages::Rectify;
     supervise: InspectPage, inspect_view, inspect_preload => pages::Inspect;
     supervise: DashboardPage, dashboard_view, dashboard_preload => pages::Dashboard;
+    report: ScorecardRoute, scorecard_view, scorecard_preload => pages::ScorecardPage;
+    report: SurveysRoute, surveys_view, surveys_preload => pages::Surveys;
     service: RequestsPage, requests_view, requests_preload => pages::Requests;
     service: EmergencyPage, emergency_view, emergency_preload => pages::Emergency;
     admin: SitesPage, sites_view, sites_preload => pages::Sites;
@@ -308,6 +312,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/emergency") view={Lazy::<EmergencyPage>::new()} />
                     <Route path=path!("/ca") view={Lazy::<TrustPage>::new()} />
                     <Route path=path!("/server") view={Lazy::<ServerPage>::new()} />
+                    <Route path=path!("/scorecard") view={Lazy::<ScorecardRoute>::new()} />
+                    <Route path=path!("/surveys") view={Lazy::<SurveysRoute>::new()} />
                 </Routes>
             </main>
             <components::Notices />

@@ -12,6 +12,7 @@ pub mod records;
 pub mod reports;
 pub mod retention;
 pub mod sites;
+pub mod survey;
 pub mod sync;
 pub mod tls;
 pub mod trust;
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(trust::router())
         .merge(backup::router())
         .merge(alerts::router())
+        .merge(survey::router())
         .route("/sw.js", get(http::assets::service_worker))
         .route("/healthz", get(http::assets::health))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

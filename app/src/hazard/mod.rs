@@ -132,6 +132,7 @@ pub fn source_label(from_check: Option<&str>) -> &'static str {
         None => "日常上报",
         Some(COMPLAINT) => "法院投诉",
         Some(c) if c.starts_with(FROM_REQUEST) => "法院需求",
+        Some(c) if c.starts_with(crate::survey::FROM_SURVEY) => "满意度调查",
         Some(c) if c.starts_with("inspection:") => "监督检查",
         Some(_) => "巡查发现",
     }

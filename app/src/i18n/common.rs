@@ -129,6 +129,9 @@ crate::i18n::catalogue! {
         ErrSiteName => "场所名称须为1至40个字", "Site name: 1 to 40 characters";
         ErrLastAdmin => "不能停用或降级最后一个管理员", "The last administrator cannot be disabled or demoted";
         ErrBadRequest => "请求格式不正确", "The request is malformed";
+        ErrSurveyRoundExists => "本期已有同类调查", "This period already has a round of that kind";
+        ErrNoSuchSurvey => "调查不存在", "No such survey round";
+        ErrSurveyClosed => "本次调查已结束", "This survey round has closed";
         Correct => "修改重发", "Correct";
         IdTypeLabel => "证件类型", "Document";
         IdNumber => "证件号码", "Document number";
@@ -284,6 +287,8 @@ crate::i18n::catalogue! {
         PreparingOffline => "正在准备离线使用，请保持联网，完成后此提示消失", "Getting ready for offline use: stay online until this note goes";
         InstallCertificate => "安装本院证书", "Install the court's certificate";
         TaskServer => "服务器与备份", "Server and backups";
+        TaskSurvey => "满意度调查", "Satisfaction survey";
+        TaskSurveyQuestions => "调查问卷题目", "Survey questions";
         StateSynced => "已同步", "Synced";
         StateRejected => "被退回", "Refused";
         Dismiss => "知道了", "Dismiss";

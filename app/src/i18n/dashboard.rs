@@ -4,6 +4,8 @@ crate::i18n::catalogue! {
     /// The dashboard pages' words.
     Text {
         ReChecked => "抽查复核 ", "Re-checked ";
+        ScorecardLink => "考核评分", "Scorecard";
+        SurveysLink => "满意度调查", "Satisfaction survey";
         Correct => "，正确 ", ", correct ";
         Target95 => "（目标≥95%）", " (target ≥ 95%)";
         HazardsAndRectifications => "隐患整改", "Hazards and rectifications";

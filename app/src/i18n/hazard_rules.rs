@@ -4,6 +4,8 @@ crate::i18n::catalogue! {
     /// The hazard rules' words.
     Words {
         SayWhere => "请填写地点", "Say where";
+        ThisCommentHasARectification => "这条意见已转整改", "This comment has its rectification already";
+        NoSuchSurveyAnswer => "没有这条调查意见", "No such survey answer";
         ChooseACategory => "请选择类别", "Choose a category";
         ChooseAGrade => "请选择等级", "Choose a grade";
         DescribeTheHazardAtLeast4 => "请描述隐患（至少4个字）", "Describe the hazard (at least 4 characters)";

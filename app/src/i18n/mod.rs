@@ -155,6 +155,7 @@ pub mod request;
 pub mod request_rules;
 pub mod rounds;
 pub mod rounds_rules;
+pub mod score;
 pub mod screening_rules;
 pub mod trust;
 pub mod watch_rules;
@@ -202,6 +203,7 @@ mod tests {
             + check(emergency::Text::ALL)
             + check(emergency_rules::Words::ALL)
             + check(rounds::Text::ALL)
+            + check(score::Text::ALL)
             + check(boiler_rules::Words::ALL)
             + check(checklist_rules::Words::ALL)
             + check(fire_rules::Words::ALL)

@@ -102,10 +102,15 @@ pub enum Action {
     ManageDevices,
     /// See the server's backups (and where their copies go) and its certificate page.
     ManageServer,
+    /// Open the court's satisfaction survey rounds and hand out their one-time links (the
+    /// court's side: the service graded does not hold the links).
+    RunSurvey,
+    /// Edit the questions a new survey round starts with.
+    EditSurvey,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -130,6 +135,8 @@ impl Action {
         Action::ManageWatchlist,
         Action::ManageDevices,
         Action::ManageServer,
+        Action::RunSurvey,
+        Action::EditSurvey,
     ];
 
     /// Actions about records of the service itself rather than of one site.
@@ -141,6 +148,7 @@ impl Action {
                 | Action::ManagePeople
                 | Action::ManageWatchlist
                 | Action::ManageDevices
+                | Action::EditSurvey
         )
     }
 }
@@ -163,6 +171,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::ManageWatchlist
                 | A::ManageDevices
                 | A::ManageServer
+                | A::EditSurvey
         ),
         R::Supervisor => matches!(
             action,
@@ -227,7 +236,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ),
         R::CourtLiaison => matches!(
             action,
-            A::ViewSites | A::FileRequest | A::ViewReports | A::ViewKpis
+            A::ViewSites | A::FileRequest | A::ViewReports | A::ViewKpis | A::RunSurvey
         ),
         R::CourtStaff => matches!(action, A::ViewSites | A::FileRequest),
     }

@@ -68,6 +68,37 @@ pub fn check_certificates(
     Ok(out)
 }
 
+/// The certificates `roles` need: every post of the service the guard licence, the fire
+/// control room the operator's certificate too.
+pub fn needed_certificates(roles: &[Role]) -> Vec<CertKind> {
+    let mut needed = Vec::new();
+    if roles.iter().any(|r| {
+        matches!(
+            r,
+            Role::Guard | Role::TeamLeader | Role::GateGuard | Role::Caretaker | Role::FireOperator
+        )
+    }) {
+        needed.push(CertKind::GuardLicense);
+    }
+    if roles.contains(&Role::FireOperator) {
+        needed.push(CertKind::FireOperator);
+    }
+    needed
+}
+
+/// Whether `p` holds, valid on `today` (`YYYY-MM-DD`), every certificate their roles need;
+/// none when they need none (持证率 counts those who do).
+pub fn holds_needed(p: &PersonView, today: &str) -> Option<bool> {
+    let needed = needed_certificates(&p.roles);
+    (!needed.is_empty()).then(|| {
+        needed.iter().all(|k| {
+            p.certificates.iter().any(|c| {
+                c.kind == *k && (c.valid_until.is_empty() || c.valid_until.as_str() >= today)
+            })
+        })
+    })
+}
+
 /// What is wrong with a person's certificates on `today` (`YYYY-MM-DD`), for rostering: a
 /// certificate their roles need and they lack, or one expired or expiring within 30 days
 /// (`soon` is the date 30 days on).
@@ -77,20 +108,8 @@ pub fn certificate_flags(
     soon: &str,
     locale: crate::i18n::Locale,
 ) -> Vec<String> {
-    let mut needed = Vec::new();
-    if p.roles.iter().any(|r| {
-        matches!(
-            r,
-            Role::Guard | Role::TeamLeader | Role::GateGuard | Role::Caretaker | Role::FireOperator
-        )
-    }) {
-        needed.push(CertKind::GuardLicense);
-    }
-    if p.roles.contains(&Role::FireOperator) {
-        needed.push(CertKind::FireOperator);
-    }
     let mut flags = Vec::new();
-    for k in needed {
+    for k in needed_certificates(&p.roles) {
         if !p.certificates.iter().any(|c| c.kind == k) {
             flags.push(format!(
                 "{}{}",

@@ -143,6 +143,10 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <SignedIn>
             <h1>{app.t(Key::TaskViewKpis)}</h1>
+            <p class="row no-print">
+                <a class="button small" href="/scorecard" data-testid="to-scorecard">{Text::ScorecardLink.text(app.locale)}</a>
+                <a class="button small" href="/surveys">{Text::SurveysLink.text(app.locale)}</a>
+            </p>
             <SitePicker sites=sites site=site />
             <label class="inline"><span>{app.t(Key::DashDay)}</span>
                 <input type="date" name="day" prop:value=move || day.get()

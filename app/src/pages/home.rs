@@ -33,6 +33,8 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::ViewReports => (Key::TaskViewReports, Some("/rectify")),
         Action::ManageWatchlist => (Key::TaskWatchlist, Some("/watchlist")),
         Action::ManageServer => (Key::TaskServer, Some("/server")),
+        Action::RunSurvey => (Key::TaskSurvey, Some("/surveys")),
+        Action::EditSurvey => (Key::TaskSurveyQuestions, Some("/surveys")),
     })
 }
 

@@ -99,7 +99,7 @@ pub async fn operators_at<'e, E: crate::db::Executor<'e>>(
 
 /// People with their roles, sites and certificates: everyone (`one` = `None`) or one person.
 /// Four queries whatever the number of people (the list read each person's three one by one).
-async fn people(db: &Db, one: Option<&str>) -> ApiResult<Vec<PersonView>> {
+pub(crate) async fn people(db: &Db, one: Option<&str>) -> ApiResult<Vec<PersonView>> {
     let rows: Vec<(String, String, String, bool, bool)> = sqlx::query_as(
         "SELECT id, login, display_name, disabled, must_change_password FROM people
          WHERE ?1 IS NULL OR id = ?1 ORDER BY disabled, login",

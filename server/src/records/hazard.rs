@@ -105,10 +105,34 @@ pub async fn report(cx: &mut Ctx<'_>, r: Report) -> Outcome {
     if let Some(id) = &request {
         super::requests::may_rectify(cx, id, &r.site_id).await?;
     }
+    // From a comment of the court's survey: the response and the rectification name each other.
+    let response = r
+        .from_check
+        .as_deref()
+        .and_then(|c| c.strip_prefix(app::survey::FROM_SURVEY))
+        .filter(|_| !r.fixed_on_spot)
+        .map(str::to_string);
+    if let Some(id) = &response {
+        if let Err(code) = super::survey_link::may_rectify(cx.tx, id, &r.site_id).await? {
+            let words = match code {
+                "exists" => app::i18n::hazard_rules::Words::ThisCommentHasARectification,
+                _ => app::i18n::hazard_rules::Words::NoSuchSurveyAnswer,
+            };
+            return Err(super::Refusal {
+                code,
+                message: words.text(cx.locale).into(),
+                field: None,
+            }
+            .into());
+        }
+    }
     let version = cx.version().await?;
     insert(cx, &r, version).await?;
     if let Some(id) = &request {
         super::requests::link_rect(cx, id, &hazard::rect_id(&r.id), version).await?;
+    }
+    if let Some(id) = &response {
+        super::survey_link::link_rect(cx.tx, id, &hazard::rect_id(&r.id)).await?;
     }
     Ok(())
 }

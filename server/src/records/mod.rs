@@ -29,6 +29,7 @@ pub mod requests;
 pub mod rounds;
 pub mod screening;
 pub mod suggestion_box;
+pub mod survey_link;
 pub mod visits;
 pub mod watch;
 

@@ -376,6 +376,20 @@ pub async fn rows_between(
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<RequestRow>> {
+    Ok(between(db, site, from, to)
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// The same, each with its id.
+pub async fn between(
+    db: &crate::db::Db,
+    site: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<(String, RequestRow)>> {
     let rows: Vec<RowOf> = sqlx::query_as(&format!(
         "SELECT id, {} FROM court_requests
          WHERE site_id = ? AND received_at >= ? AND received_at < ?",
@@ -386,5 +400,5 @@ pub async fn rows_between(
     .bind(to)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| r.into_row().1).collect())
+    Ok(rows.into_iter().map(RowOf::into_row).collect())
 }

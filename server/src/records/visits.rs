@@ -109,8 +109,8 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     sqlx::query(
         "INSERT INTO visits (id, site_id, name, purpose, author_id, client_id, checked_in_at, clock_skewed,
             created_at, version, id_type, id_number, id_masked, id_missing_reason, phone, category, area_id,
-            person_visited, case_number, companions, repeat_of, complete, watch_id, minor, guardian)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            person_visited, case_number, companions, repeat_of, complete, watch_id, minor, guardian, incomplete)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&v.id)
     .bind(&v.site_id)
@@ -137,6 +137,7 @@ pub async fn check_in(cx: &mut Ctx<'_>, mut args: CheckIn) -> Outcome {
     .bind(watch_id)
     .bind(minor)
     .bind(&v.guardian)
+    .bind(checked.incomplete.join(","))
     .execute(&mut *cx.tx)
     .await?;
     Ok(())

@@ -410,15 +410,8 @@ pub fn page(site_name: &str, months: &[Month]) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>安全隐患排查整改台账</title><style>\
-         @page{size:A4 landscape;margin:10mm}\
-         body{font-family:sans-serif;font-size:10px;margin:0 8px}\
-         h1{font-size:16px;text-align:center}h2{font-size:13px;break-before:page}\
-         h2:first-of-type{break-before:auto}h3{font-size:12px}\
-         table{border-collapse:collapse;width:100%}\
-         th,td{border:1px solid #000;padding:2px;vertical-align:top}\
-         th{background:#eee}.sign{margin:10px 0 20px}\
-         </style></head><body>",
+         <title>安全隐患排查整改台账</title>\
+         <link rel=\"stylesheet\" href=\"/print.css\"></head><body>",
     );
     html.push_str(&format!(
         "<h1>{} 安全隐患排查整改台账</h1>",

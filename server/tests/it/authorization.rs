@@ -8,43 +8,43 @@ use app::model::{role_allows, Action, Role};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
-//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR HR HE VR RI ED MW MD SV
+//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR HR HE VR RI ED MW MD SV RU ES
 const TABLE: [(&str, &str); 9] = [
     (
         "guard",
-        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .  .",
+        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .  .  .  .",
     ),
     (
         "team_leader",
-        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  Y  .  .  .  .",
+        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  Y  .  .  .  .  .  .",
     ),
     (
         "gate_guard",
-        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .",
+        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .",
     ),
     (
         "caretaker",
-        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  Y  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .",
     ),
     (
         "fire_operator",
-        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  Y  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  Y  .  .  .  .  .  .  .  .",
     ),
     (
         "supervisor",
-        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y  Y  Y  .",
+        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y  Y  Y  .  .  .",
     ),
     (
         "court_liaison",
-        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y  .  .  .  .  .  Y  .",
     ),
     (
         "admin",
-        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y",
+        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y  .  Y",
     ),
     (
         "court_staff",
-        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .",
     ),
 ];
 
@@ -105,6 +105,27 @@ async fn attempt(
         Action::ManageDevices => app.get(c, "/api/v1/devices").await,
         Action::ManageServer => app.get(c, "/api/v1/backups").await,
         Action::FileRequest => app.get(c, "/api/v1/requests/mine").await,
+        Action::ViewKpis => {
+            app.get(c, &format!("/api/v1/scorecard?site={own_site}&period=2026-11"))
+                .await
+        }
+        Action::RunSurvey => {
+            app.post(
+                c,
+                "/api/v1/surveys",
+                json!({"kind": "monthly", "period": app::score::Period::month_of(crate::common::now()).text(),
+                       "closes_on": crate::common::court_day(1)}),
+            )
+            .await
+        }
+        Action::EditSurvey => {
+            app.put(
+                c,
+                "/api/v1/survey/questions",
+                json!(app::survey::default_questions()),
+            )
+            .await
+        }
         _ => return None,
     };
     let s = r.status();
@@ -144,7 +165,7 @@ async fn every_role_is_allowed_and_denied_as_the_table_says() {
             }
         }
     }
-    assert_eq!(checked, 9 * 8);
+    assert_eq!(checked, 9 * 11);
 }
 
 #[tokio::test]
