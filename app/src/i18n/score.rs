@@ -56,6 +56,5 @@ crate::i18n::catalogue! {
         Save => "保存", "Save";
         Saved => "已保存", "Saved";
         ByDepartment => "各部门答卷", "By department";
-        Scale => "1分 … 5分", "1 … 5";
     }
 }

@@ -108,8 +108,9 @@ fn NewRoundForm(reload: RwSignal<u32>, message: RwSignal<String>) -> impl IntoVi
         };
         leptos::task::spawn_local(async move {
             match client::post::<_, RoundRow>("/api/v1/surveys", &n).await {
-                Ok(r) => {
-                    message.set(format!("{} · {}", r.title, t(Text::Saved)));
+                // The new round heads the list below.
+                Ok(_) => {
+                    message.set(String::new());
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => message.set(error_text(app, &e)),
@@ -367,6 +368,7 @@ fn QuestionsForm(message: RwSignal<String>) -> impl IntoView {
     let app = use_app();
     let t = move |w: Text| w.text(app.locale);
     let text = RwSignal::new(String::new());
+    let saved = RwSignal::new(String::new());
     let loaded = LocalResource::new(move || async move {
         client::get::<Vec<Question>>("/api/v1/survey/questions")
             .await
@@ -383,7 +385,8 @@ fn QuestionsForm(message: RwSignal<String>) -> impl IntoView {
             match client::put::<_, Vec<Question>>("/api/v1/survey/questions", &qs).await {
                 Ok(qs) => {
                     text.set(questions_text(&qs));
-                    message.set(t(Text::Saved).into());
+                    message.set(String::new());
+                    saved.set(t(Text::Saved).into());
                 }
                 Err(e) => message.set(error_text(app, &e)),
             }
@@ -396,6 +399,7 @@ fn QuestionsForm(message: RwSignal<String>) -> impl IntoView {
             <textarea name="questions" rows="8" prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <button type="button" class="primary" data-testid="save-questions" on:click=save>{t(Text::Save)}</button>
+            <Message text=saved ok=true />
         </section>
     }
 }

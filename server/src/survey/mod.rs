@@ -233,7 +233,12 @@ async fn create(
         ));
     }
     let title = if title.is_empty() {
-        format!("{}{}", period.label(locale), kind.label(locale))
+        // 2026年第四季度满意度调查, 2026年11月意见征集.
+        let what = match kind {
+            RoundKind::Quarterly => app::i18n::pick(locale, "满意度调查", " satisfaction survey"),
+            RoundKind::Monthly => app::i18n::pick(locale, "意见征集", " feedback round"),
+        };
+        format!("{}{what}", period.label(locale))
     } else {
         title.to_string()
     };
