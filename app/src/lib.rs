@@ -27,6 +27,7 @@ pub mod procedure;
 pub mod proof;
 pub mod record;
 pub mod registry;
+pub mod report;
 pub mod request;
 pub mod rounds;
 pub mod rows;
@@ -260,6 +261,7 @@ lazy_pages! {
     supervise: DashboardPage, dashboard_view, dashboard_preload => pages::Dashboard;
     report: ScorecardRoute, scorecard_view, scorecard_preload => pages::ScorecardPage;
     report: SurveysRoute, surveys_view, surveys_preload => pages::Surveys;
+    report: MonthlyRoute, monthly_view, monthly_preload => pages::Monthly;
     service: RequestsPage, requests_view, requests_preload => pages::Requests;
     service: EmergencyPage, emergency_view, emergency_preload => pages::Emergency;
     admin: SitesPage, sites_view, sites_preload => pages::Sites;
@@ -314,6 +316,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/server") view={Lazy::<ServerPage>::new()} />
                     <Route path=path!("/scorecard") view={Lazy::<ScorecardRoute>::new()} />
                     <Route path=path!("/surveys") view={Lazy::<SurveysRoute>::new()} />
+                    <Route path=path!("/monthly") view={Lazy::<MonthlyRoute>::new()} />
                 </Routes>
             </main>
             <components::Notices />

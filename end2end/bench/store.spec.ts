@@ -266,3 +266,44 @@ test(`a month on the phone, at 4x CPU throttle (${label})`, async ({ browser }) 
   await slow.close();
   await context.close();
 });
+
+// The monthly report of the main court at its real volume (the month with the most of the
+// traffic above): how long the server takes to count it (the draft is counted on each read),
+// the same for the scorecard; medians of five.
+test(`the main court's monthly report, counted (${label})`, async () => {
+  const { api } = await import('../server');
+  // Signed in as the first test left the supervisor (their own password set), or first now.
+  let cookie = (await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.store', password: 'sup-password-1' })).cookie;
+  if (!cookie) {
+    const first = await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.store', password: otp });
+    await api(server.url, '/api/v1/me/password', { current_password: otp, new_password: 'sup-password-1' }, first.cookie);
+    cookie = (await api(server.url, '/api/v1/auth/sign-in', { login: 'sup.store', password: 'sup-password-1' })).cookie;
+  }
+  const sites = await (await fetch(server.url + '/api/v1/sites', { headers: { cookie: cookie! } })).json();
+  const main = sites.find((x: any) => x.code === 'main').id;
+  const now = Date.now() + 8 * 3600_000;
+  const thisMonth = new Date(now).toISOString().slice(0, 7);
+  const lastMonth = new Date(new Date(now).setUTCDate(0)).toISOString().slice(0, 7);
+  // The month holding more of the traffic's days.
+  const dayOfMonth = new Date(now).getUTCDate();
+  const month = dayOfMonth > DAYS / 2 ? thisMonth : lastMonth;
+  const time = async (p: string) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const r = await fetch(server.url + p, { headers: { cookie: cookie! } });
+      expect(r.status).toBe(200);
+      await r.arrayBuffer();
+      xs.push(performance.now() - t);
+    }
+    return xs;
+  };
+  const report = await time(`/api/v1/monthly-report?site=${main}&month=${month}`);
+  const visits = (await (await fetch(server.url + `/api/v1/monthly-report?site=${main}&month=${month}`, { headers: { cookie: cookie! } })).json())
+    .parts[0].lines[0].value;
+  const card = await time(`/api/v1/scorecard?site=${main}&period=${month}`);
+  const xlsx = await time(`/api/v1/monthly-report.xlsx?site=${main}&month=${month}`);
+  console.log(`bench: ${label}: monthly report ${month} (${visits} registrations): ${fmt(report)}`);
+  console.log(`bench: ${label}: scorecard ${month}:                     ${fmt(card)}`);
+  console.log(`bench: ${label}: monthly report workbook:              ${fmt(xlsx)}`);
+});

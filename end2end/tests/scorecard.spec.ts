@@ -120,7 +120,7 @@ test('the print pages keep A4 and their borders under the CSP', async ({ page })
   const [name, value] = [r.cookie!.slice(0, at), r.cookie!.slice(at + 1)];
   await page.context().addCookies([{ name, value, url: server.url }]);
   const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
-  for (const path of [`/ledger/print?site=${main}&from=${month}&to=${month}`]) {
+  for (const path of [`/ledger/print?site=${main}&from=${month}&to=${month}`, `/monthly-report/print?site=${main}&month=${month}`]) {
     await page.goto(server.url + path);
     await page.emulateMedia({ media: 'print' });
     const border = await page.locator('th').first().evaluate((e) => getComputedStyle(e).borderTopWidth);
@@ -134,4 +134,25 @@ test('the print pages keep A4 and their borders under the CSP', async ({ page })
     expect(Math.abs(hgt - 841.9), path).toBeLessThan(2);
   }
   expect(csp).toEqual([]);
+});
+
+test('the supervisor writes the plan, files last month and the court reads it frozen', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const phone = await h.phoneContext(browser);
+  const s = await phone.newPage();
+  await h.signInHome(s, server.url, 'sup.qian');
+  await s.getByRole('link', { name: '月度报告' }).click();
+  await expect(s.getByTestId('report-state')).toContainText('草稿');
+  await expect(s.getByTestId('part-visits')).toBeVisible();
+  await expect(s.locator('.chart svg')).toHaveCount(2);
+  await s.getByTestId('report-plan').locator('textarea').fill('加强立案大厅高峰时段疏导');
+  await s.getByTestId('save-plan').click();
+  await expect(s.getByTestId('message')).toHaveText('已保存');
+  await h.fitsWidth(s);
+  await s.screenshot({ path: 'screenshots/monthly-zh.png', fullPage: true });
+  await s.getByTestId('file-report').click();
+  await expect(s.getByTestId('report-state')).toContainText('已归档，编号');
+  await expect(s.getByTestId('report-plan')).toContainText('加强立案大厅高峰时段疏导');
+  await expect(s.getByTestId('file-report')).toHaveCount(0);
+  await phone.close();
 });

@@ -56,5 +56,12 @@ crate::i18n::catalogue! {
         Save => "保存", "Save";
         Saved => "已保存", "Saved";
         ByDepartment => "各部门答卷", "By department";
+        MonthlyReport => "月度报告", "Monthly report";
+        FiledNo => "已归档，编号", "Filed, number";
+        Draft => "草稿：按目前已同步的记录统计，归档后冻结", "Draft: counted from the records synced so far; frozen once filed";
+        Workbook => "导出Excel", "Excel workbook";
+        PrintPage => "打印版", "Printable page";
+        NextMonthPlan => "下月工作计划", "Next month's plan";
+        FileReport => "归档报告", "File the report";
     }
 }

@@ -107,10 +107,12 @@ pub enum Action {
     RunSurvey,
     /// Edit the questions a new survey round starts with.
     EditSurvey,
+    /// Write the next month's plan into the monthly report and file it (frozen, numbered).
+    FileReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -137,6 +139,7 @@ impl Action {
         Action::ManageServer,
         Action::RunSurvey,
         Action::EditSurvey,
+        Action::FileReport,
     ];
 
     /// Actions about records of the service itself rather than of one site.
@@ -188,6 +191,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::EnrolDevice
                 | A::ManageWatchlist
                 | A::ManageDevices
+                | A::FileReport
         ),
         R::TeamLeader => matches!(
             action,

@@ -30,11 +30,13 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::FileRequest => (Key::TaskFileRequest, Some("/requests")),
         Action::HandleRequest => (Key::TaskHandleRequest, Some("/requests")),
         Action::HandleEmergency => (Key::TaskEmergency, Some("/emergency")),
-        Action::ViewReports => (Key::TaskViewReports, Some("/rectify")),
+        Action::ViewReports => (Key::TaskViewReports, Some("/monthly")),
         Action::ManageWatchlist => (Key::TaskWatchlist, Some("/watchlist")),
         Action::ManageServer => (Key::TaskServer, Some("/server")),
         Action::RunSurvey => (Key::TaskSurvey, Some("/surveys")),
         Action::EditSurvey => (Key::TaskSurveyQuestions, Some("/surveys")),
+        // Filed on the monthly report's page.
+        Action::FileReport => return None,
     })
 }
 

@@ -94,6 +94,11 @@ pub fn greatest(a: &str, b: &str) -> String {
 
 /// The day's screened items by category at a site (`?` site, from, to): the JSON array of
 /// each screening's `items`, unnested.
+/// Items found, by what was done with them (the monthly report).
+pub const SCREENED_ITEMS_BY_DISPOSITION: &str =
+    "SELECT json_extract(j.value, '$.disposition') AS c, COUNT(*) FROM screenings, json_each(screenings.items) AS j
+     WHERE site_id = ? AND screened_at >= ? AND screened_at < ? GROUP BY c ORDER BY c";
+
 pub const SCREENED_ITEMS_BY_CATEGORY: &str =
     "SELECT json_extract(j.value, '$.category') AS c, COUNT(*) FROM screenings, json_each(screenings.items) AS j
      WHERE site_id = ? AND screened_at >= ? AND screened_at < ? GROUP BY c ORDER BY c";

@@ -47,17 +47,22 @@ pub async fn all_sites(db: &Db) -> sqlx::Result<Vec<String>> {
         .await
 }
 
-/// The sites `site` names for `caller`: one of theirs, or every site (`court`), which needs
-/// the KPIs of every site.
-pub async fn scope(db: &Db, caller: &Caller, site: &str) -> ApiResult<(Vec<String>, bool)> {
+/// The sites `site` names for `caller` doing `action`: one of theirs, or every site
+/// (`court`), which needs `action` at every site.
+pub async fn scope(
+    db: &Db,
+    caller: &Caller,
+    site: &str,
+    action: Action,
+) -> ApiResult<(Vec<String>, bool)> {
     if site == score::COURT {
         let all = all_sites(db).await?;
         for s in &all {
-            caller.require_site(Action::ViewKpis, s)?;
+            caller.require_site(action, s)?;
         }
         Ok((all, true))
     } else {
-        caller.require_site(Action::ViewKpis, site)?;
+        caller.require_site(action, site)?;
         Ok((vec![site.to_string()], false))
     }
 }
@@ -198,7 +203,7 @@ pub async fn get(
     Query(q): Query<ScoreQuery>,
 ) -> ApiResult<Json<Scorecard>> {
     let period = period_of(&q.period)?;
-    let (sites, court) = scope(&state.db, &caller, &q.site).await?;
+    let (sites, court) = scope(&state.db, &caller, &q.site, Action::ViewKpis).await?;
     Ok(Json(
         card(&state.db, &sites, court, period, crate::db::now_ms()).await?,
     ))
@@ -260,7 +265,7 @@ pub async fn records(
         .as_deref()
         .and_then(Kpi::parse)
         .ok_or(ApiError::bad(Key::ErrBadRequest, "kpi"))?;
-    let (sites, court) = scope(&state.db, &caller, &q.site).await?;
+    let (sites, court) = scope(&state.db, &caller, &q.site, Action::ViewKpis).await?;
     let now = crate::db::now_ms();
     let mut rows =
         super::score_detail::rows(&state.db, kpi, &sites, court, period, now, locale).await?;

@@ -13,6 +13,7 @@ mod deploy;
 mod duty;
 mod emergency;
 mod gate;
+mod monthly;
 mod rectify;
 mod requests;
 mod retention;

@@ -11,11 +11,11 @@ const MINUTE: i64 = 60_000;
 
 /// Writes a month's records straight into the database, as the phones' records would be
 /// stored: visits (`incomplete` of them lacking `why`), re-checked screenings, requests.
-struct Month<'a> {
-    app: &'a TestApp,
-    site: String,
-    author: String,
-    at: i64,
+pub struct Month<'a> {
+    pub app: &'a TestApp,
+    pub site: String,
+    pub author: String,
+    pub at: i64,
 }
 
 impl Month<'_> {
@@ -25,7 +25,7 @@ impl Month<'_> {
         self.at
     }
 
-    async fn visit(&mut self, incomplete: &str, reason: &str) {
+    pub async fn visit(&mut self, incomplete: &str, reason: &str) {
         let at = self.tick();
         sqlx::query(
             "INSERT INTO visits (id, site_id, name, purpose, author_id, client_id, checked_in_at,
@@ -45,7 +45,7 @@ impl Month<'_> {
         .unwrap();
     }
 
-    async fn sample(&mut self, correct: bool, note: &str) {
+    pub async fn sample(&mut self, correct: bool, note: &str) {
         let at = self.tick();
         let id = uuid();
         sqlx::query(
@@ -79,7 +79,7 @@ impl Month<'_> {
     }
 
     /// A request acknowledged `after` minutes on (none: never).
-    async fn request(&mut self, urgency: &str, after: Option<i64>, subject: &str) {
+    pub async fn request(&mut self, urgency: &str, after: Option<i64>, subject: &str) {
         let at = self.tick();
         sqlx::query(
             "INSERT INTO court_requests (id, site_id, channel, urgency, subject, received_at, state,
