@@ -185,6 +185,44 @@ pub struct RepairOpen {
     pub opened_at: i64,
 }
 
+/// One site in the court-wide view (`GET /api/v1/overview?day=`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteRow {
+    pub site_id: String,
+    /// Registered that day, and still on site (not checked out).
+    pub visitors: i64,
+    pub on_site: i64,
+    /// Route-days done (on time or late) and missed that day.
+    pub rounds_done: i64,
+    pub rounds_missed: i64,
+    /// Open now, whatever their day.
+    pub alarms_open: i64,
+    pub repairs_open: i64,
+    pub rect_overdue: i64,
+    pub requests_open: i64,
+}
+
+/// Trends over weeks and months (`GET /api/v1/trends?site=`), each drawn as a bar chart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trends {
+    pub series: Vec<crate::report::Series>,
+}
+
+/// A past visit found by a supervisor's search (`GET /api/v1/visits/search`): the document and
+/// the phone masked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitFound {
+    pub id: String,
+    pub name: String,
+    pub checked_in_at: i64,
+    pub checked_out_at: Option<i64>,
+    pub category: String,
+    pub purpose: String,
+    pub id_masked: String,
+    pub phone_masked: String,
+    pub person_visited: String,
+}
+
 impl Dashboard {
     /// Share in per cent (one decimal), or `None` with nothing to count.
     pub fn percent(part: i64, whole: i64) -> Option<f64> {

@@ -5,6 +5,25 @@ crate::i18n::catalogue! {
     Text {
         ReChecked => "抽查复核 ", "Re-checked ";
         ScorecardLink => "考核评分", "Scorecard";
+        AllSites => "各场所今日", "Every site today";
+        Visitors => "来访", "visits";
+        OnSiteNow => "在场", "on site";
+        RoundsDone => "巡查完成", "rounds done";
+        RoundsMissed => "未巡", "missed";
+        AlarmsOpen => "报警未结", "alarms open";
+        RepairsOpen => "待修", "repairs open";
+        RectOverdue => "整改逾期", "overdue";
+        RequestsOpen => "需求未结", "requests open";
+        Trends => "趋势（近12周、近6个月）", "Trends (12 weeks, 6 months)";
+        SearchVisits => "查询来访记录（每次查询均留痕）", "Search past visits (every search is recorded)";
+        From => "起", "From";
+        To => "止", "To";
+        VisitorName => "姓名（可填部分）", "Name (or part of it)";
+        IdTail => "证件尾号（4到6位）", "Document's last 4 to 6 digits";
+        Search => "查询", "Search";
+        NoneFound => "没有符合条件的来访记录", "No visit matches";
+        OnlyNewest200 => "仅显示最新的200条，请缩小范围", "Only the newest 200 are shown: narrow the search";
+        Reveal => "查看完整证件号", "Show the full document number";
         SurveysLink => "满意度调查", "Satisfaction survey";
         Correct => "，正确 ", ", correct ";
         Target95 => "（目标≥95%）", " (target ≥ 95%)";

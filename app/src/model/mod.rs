@@ -109,10 +109,12 @@ pub enum Action {
     EditSurvey,
     /// Write the next month's plan into the monthly report and file it (frozen, numbered).
     FileReport,
+    /// Search past visits (every search recorded).
+    SearchVisits,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewSites,
         Action::ManageSites,
         Action::ViewPeople,
@@ -140,6 +142,7 @@ impl Action {
         Action::RunSurvey,
         Action::EditSurvey,
         Action::FileReport,
+        Action::SearchVisits,
     ];
 
     /// Actions about records of the service itself rather than of one site.
@@ -192,6 +195,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | A::ManageWatchlist
                 | A::ManageDevices
                 | A::FileReport
+                | A::SearchVisits
         ),
         R::TeamLeader => matches!(
             action,

@@ -147,12 +147,17 @@ pub fn Dashboard() -> impl IntoView {
                 <a class="button small" href="/scorecard" data-testid="to-scorecard">{Text::ScorecardLink.text(app.locale)}</a>
                 <a class="button small" href="/surveys">{Text::SurveysLink.text(app.locale)}</a>
             </p>
+            <super::overview::CourtOverview day=day sites=sites />
             <SitePicker sites=sites site=site />
             <label class="inline"><span>{app.t(Key::DashDay)}</span>
                 <input type="date" name="day" prop:value=move || day.get()
                     on:change=move |ev| day.set(event_target_value(&ev)) /></label>
             <Message text=message />
             {body}
+            <super::overview::TrendCharts site=site />
+            <Show when=move || app.me.get().is_some_and(|m| m.can(crate::model::Action::SearchVisits))>
+                <super::visit_search::VisitSearch site=site />
+            </Show>
         </SignedIn>
     }
 }

@@ -37,6 +37,8 @@ fn task(action: Action) -> Option<(Key, Option<&'static str>)> {
         Action::EditSurvey => (Key::TaskSurveyQuestions, Some("/surveys")),
         // Filed on the monthly report's page.
         Action::FileReport => return None,
+        // On the dashboard, under the day's figures.
+        Action::SearchVisits => return None,
     })
 }
 

@@ -16,6 +16,7 @@ mod inspect;
 mod monthly;
 mod now;
 mod onsite;
+mod overview;
 mod password;
 mod people;
 mod procedure;
@@ -33,6 +34,7 @@ mod sites;
 mod surveys;
 mod trust;
 mod visit;
+mod visit_search;
 mod watchlist;
 
 pub use boiler::Boiler;

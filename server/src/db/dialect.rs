@@ -94,6 +94,21 @@ pub fn greatest(a: &str, b: &str) -> String {
 
 /// The day's screened items by category at a site (`?` site, from, to): the JSON array of
 /// each screening's `items`, unnested.
+/// Past visits at a site in a time range, by a part of the name and the document's last
+/// characters (each empty: any), newest first; binds site, from, to, name twice, tail three
+/// times, the limit.
+pub const VISIT_SEARCH: &str =
+    "SELECT id, name, checked_in_at, checked_out_at, category, purpose, id_masked, phone, person_visited
+     FROM visits
+     WHERE site_id = ? AND checked_in_at >= ? AND checked_in_at < ? AND deleted_at IS NULL
+       AND (? = '' OR instr(name, ?) > 0)
+       AND (? = '' OR substr(id_number, -length(?)) = ?)
+     ORDER BY checked_in_at DESC LIMIT ?";
+
+/// Items found in screenings (the trends).
+pub const ITEMS_FOUND: &str = "SELECT COALESCE(SUM(json_array_length(items)), 0) FROM screenings
+     WHERE site_id = ? AND screened_at >= ? AND screened_at < ?";
+
 /// Items found, by what was done with them (the monthly report).
 pub const SCREENED_ITEMS_BY_DISPOSITION: &str =
     "SELECT json_extract(j.value, '$.disposition') AS c, COUNT(*) FROM screenings, json_each(screenings.items) AS j

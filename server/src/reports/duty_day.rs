@@ -9,7 +9,7 @@ use app::procedure::ProcedureKind;
 use app::rounds::{self, Days, RoundStatus, RouteRow};
 use std::collections::HashMap;
 
-type RouteSql = (String, String, String, String, String, i64, i64, String);
+pub type RouteSql = (String, String, String, String, String, i64, i64, String);
 /// id, kind, place, raised, closed, cause, handling, steps, skipped steps.
 type AlarmSql = (
     String,

@@ -10,6 +10,8 @@ pub mod monthly_parts;
 pub mod monthly_print;
 pub mod score_detail;
 pub mod scorecard;
+pub mod trends;
+pub mod visit_search;
 
 use crate::AppState;
 use axum::routing::get;
@@ -21,6 +23,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/ledger.xlsx", get(ledger::xlsx))
         .route("/ledger/print", get(ledger::print))
         .route("/api/v1/scorecard", get(scorecard::get))
+        .route("/api/v1/overview", get(trends::overview))
+        .route("/api/v1/trends", get(trends::trends))
+        .route("/api/v1/visits/search", get(visit_search::search))
         .route("/api/v1/monthly-report", get(monthly::get))
         .route(
             "/api/v1/monthly-report/plan",

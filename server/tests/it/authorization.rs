@@ -8,43 +8,43 @@ use app::model::{role_allows, Action, Role};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
-//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR HR HE VR RI ED MW MD SV RU ES FL
+//                              VS MS VP MP RV RS PR RH GL BL HK FD IN RR VK FR HR HE VR RI ED MW MD SV RU ES FL SR
 const TABLE: [(&str, &str); 9] = [
     (
         "guard",
-        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "team_leader",
-        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  Y  .  .  .  .  .  .  .",
+        "Y  .  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  Y  Y  .  Y  .  .  .  .  .  .  .  .",
     ),
     (
         "gate_guard",
-        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  Y  .  Y  Y  Y  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "caretaker",
-        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  Y  Y  Y  Y  Y  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "fire_operator",
-        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  Y  .  .  .  Y  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .",
     ),
     (
         "supervisor",
-        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y  Y  Y  .  .  .  Y",
+        "Y  .  Y  .  .  .  .  Y  .  .  .  .  Y  Y  Y  .  Y  Y  Y  Y  Y  Y  Y  .  .  .  Y  Y",
     ),
     (
         "court_liaison",
-        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y  .  .  .  .  .  Y  .  .",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y  .  .  .  .  .  Y  .  .  .",
     ),
     (
         "admin",
-        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y  .  Y  .",
+        "Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  Y  .  Y  .  .",
     ),
     (
         "court_staff",
-        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .",
+        "Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .",
     ),
 ];
 
@@ -134,6 +134,13 @@ async fn attempt(
             )
             .await
         }
+        Action::SearchVisits => {
+            app.get(
+                c,
+                &format!("/api/v1/visits/search?site={own_site}&from=2026-11-01&to=2026-11-30"),
+            )
+            .await
+        }
         _ => return None,
     };
     let s = r.status();
@@ -173,7 +180,7 @@ async fn every_role_is_allowed_and_denied_as_the_table_says() {
             }
         }
     }
-    assert_eq!(checked, 9 * 12);
+    assert_eq!(checked, 9 * 13);
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ mod duty;
 mod emergency;
 mod gate;
 mod monthly;
+mod overview;
 mod rectify;
 mod requests;
 mod retention;
