@@ -15,8 +15,9 @@ test.beforeAll(async () => {
   const otps = await setUp(server, 'admin-password-e2e', [
     { login: 'court.li', name: '李联络', roles: ['court_liaison'], sites: ['main'] },
     { login: 'sup.qian', name: '钱主管', roles: ['supervisor'], sites: ['main'] },
+    { login: 'sup.two', name: '王主管', roles: ['supervisor'], sites: ['main', 'huancheng'] },
   ]);
-  for (const login of ['court.li', 'sup.qian']) {
+  for (const login of ['court.li', 'sup.qian', 'sup.two']) {
     const r = await api(server.url, '/api/v1/auth/sign-in', { login, password: otps[login] });
     await api(server.url, '/api/v1/me/password', { current_password: otps[login], new_password: `${login}-password-1` }, r.cookie);
   }
@@ -154,5 +155,28 @@ test('the supervisor writes the plan, files last month and the court reads it fr
   await expect(s.getByTestId('report-state')).toContainText('已归档，编号');
   await expect(s.getByTestId('report-plan')).toContainText('加强立案大厅高峰时段疏导');
   await expect(s.getByTestId('file-report')).toHaveCount(0);
+  await phone.close();
+});
+
+test('a supervisor of two sites sees both at once, the trends as charts, and searches past visits', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const phone = await h.phoneContext(browser);
+  const s = await phone.newPage();
+  await h.signInHome(s, server.url, 'sup.two');
+  await s.goto(server.url + '/dashboard');
+  await expect(s.getByTestId('court-overview').getByTestId('site-row')).toHaveCount(2);
+  await expect(s.getByTestId('court-overview')).toContainText('环城人民法庭');
+  await s.getByTestId('trends').locator('summary').click();
+  await expect(s.getByTestId('trends').locator('.chart svg')).toHaveCount(5);
+  await s.getByTestId('trends').screenshot({ path: 'screenshots/trends-zh.png' });
+  await s.getByTestId('court-overview').screenshot({ path: 'screenshots/court-overview-zh.png' });
+  await s.getByTestId('visit-search').locator('summary').click();
+  await s.getByTestId('search-visits').click();
+  await expect(s.getByTestId('visit-search')).toContainText('没有符合条件的来访记录');
+  await s.getByLabel('证件尾号（4到6位）').fill('12');
+  await s.getByTestId('search-visits').click();
+  await expect(s.getByTestId('visit-search').getByTestId('message')).toHaveText('证件尾号须为4到6位数字或X');
+  await h.fitsWidth(s);
+  await s.screenshot({ path: 'screenshots/dashboard-court-zh.png', fullPage: true });
   await phone.close();
 });

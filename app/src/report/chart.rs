@@ -55,7 +55,12 @@ pub fn bars(s: &Series, title: &str) -> String {
             y + 3
         ));
     }
-    let label_every = if n <= 12 { 1 } else { 5 };
+    // Labels need about 30 of the 340 units each: every bar's up to 7, every other up to 14.
+    let label_every = match n {
+        0..=7 => 1,
+        8..=14 => 2,
+        _ => 5,
+    };
     for (i, (label, v)) in s.points.iter().enumerate() {
         let h = v * plot_h / max;
         let x = LEFT as f64 + i as f64 * slot + slot * 0.15;
@@ -72,7 +77,7 @@ pub fn bars(s: &Series, title: &str) -> String {
                 y - 3
             ));
         }
-        if i as i64 % label_every == 0 || n <= 12 {
+        if i as i64 % label_every == 0 {
             out.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#4a5568\">{}</text>",
                 x + w / 2.0,
@@ -128,5 +133,15 @@ mod tests {
         // Thirty bars, every fifth labelled, no values written on them.
         assert_eq!(svg.matches("<rect").count(), 30);
         assert_eq!(svg.matches("text-anchor=\"middle\"").count(), 6);
+        // Twelve weeks: every other labelled, each bar's value on it.
+        let weeks: Vec<(String, i64)> = (1..=12).map(|d| (format!("11-{d}"), 1)).collect();
+        let svg = bars(
+            &Series {
+                points: weeks,
+                ..Default::default()
+            },
+            "x",
+        );
+        assert_eq!(svg.matches("text-anchor=\"middle\"").count(), 12 + 6);
     }
 }
