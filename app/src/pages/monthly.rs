@@ -3,7 +3,7 @@
 //! for the next month; filed once the month has ended (then frozen and numbered); as a
 //! workbook and as the printed page the court files.
 
-use crate::components::{error_text, site_name, use_my_sites, Message, SignedIn};
+use crate::components::{error_text, use_my_sites, Message, SignedIn};
 use crate::i18n::score::Text;
 use crate::model::Action;
 use crate::phone::client;
@@ -94,33 +94,6 @@ pub fn Monthly() -> impl IntoView {
             }
         });
     };
-    let site_options = move || {
-        let mut all: Vec<(String, String)> = sites
-            .get()
-            .iter()
-            .map(|s| (s.id.clone(), site_name(app.locale, s)))
-            .collect();
-        if all.len() > 1 {
-            all.push((crate::score::COURT.into(), t(Text::Court).into()));
-        }
-        all.into_iter()
-            .map(|(id, name)| {
-                let id2 = id.clone();
-                view! { <option value=id selected=move || site.get() == id2>{name}</option> }
-            })
-            .collect_view()
-    };
-    let month_options = move || {
-        months
-            .get()
-            .into_iter()
-            .map(|p| {
-                let text = p.text();
-                let text2 = text.clone();
-                view! { <option value=text selected=move || month.get() == text2>{p.label(app.locale)}</option> }
-            })
-            .collect_view()
-    };
     let body = move || {
         report.get().map(|r| {
             let filed = r.filed_at.is_some();
@@ -199,12 +172,7 @@ pub fn Monthly() -> impl IntoView {
     view! {
         <SignedIn>
             <h1>{t(Text::MonthlyReport)}</h1>
-            <div class="row no-print">
-                <select name="site" aria-label=move || t(Text::Site)
-                    on:change=move |ev| site.set(event_target_value(&ev))>{site_options}</select>
-                <select name="month" aria-label=move || t(Text::Period)
-                    on:change=move |ev| month.set(event_target_value(&ev))>{month_options}</select>
-            </div>
+            <super::scorecard::ScopeAndPeriod sites=sites site=site periods=months period=month name="month" />
             <Message text=message />
             <Message text=saved ok=true />
             {body}

@@ -78,34 +78,6 @@ pub fn ScorecardPage() -> impl IntoView {
             }
         });
     });
-    let site_options = move || {
-        let mut all: Vec<(String, String)> = sites
-            .get()
-            .iter()
-            .map(|s| (s.id.clone(), site_name(app.locale, s)))
-            .collect();
-        // The whole court, for those who see every site (the server checks).
-        if all.len() > 1 {
-            all.push((crate::score::COURT.into(), t(Text::Court).into()));
-        }
-        all.into_iter()
-            .map(|(id, name)| {
-                let id2 = id.clone();
-                view! { <option value=id selected=move || site.get() == id2>{name}</option> }
-            })
-            .collect_view()
-    };
-    let period_options = move || {
-        options
-            .get()
-            .into_iter()
-            .map(|p| {
-                let text = p.text();
-                let text2 = text.clone();
-                view! { <option value=text selected=move || period.get() == text2>{p.label(app.locale)}</option> }
-            })
-            .collect_view()
-    };
     let body = move || {
         card.get().map(|c| {
             let figures = c
@@ -150,15 +122,59 @@ pub fn ScorecardPage() -> impl IntoView {
     view! {
         <SignedIn>
             <h1>{t(Text::Scorecard)}</h1>
-            <div class="row no-print">
-                <select name="site" aria-label=move || t(Text::Site)
-                    on:change=move |ev| site.set(event_target_value(&ev))>{site_options}</select>
-                <select name="period" aria-label=move || t(Text::Period)
-                    on:change=move |ev| period.set(event_target_value(&ev))>{period_options}</select>
-            </div>
+            <ScopeAndPeriod sites=sites site=site periods=options period=period name="period" />
             <Message text=message />
             {body}
         </SignedIn>
+    }
+}
+
+/// The site (or the whole court, offered to a reader of more than one site; the server checks
+/// that they see every one) and the period a report page reads, as two selects.
+#[component]
+pub(super) fn ScopeAndPeriod(
+    sites: RwSignal<Vec<crate::model::Site>>,
+    site: RwSignal<String>,
+    periods: RwSignal<Vec<Period>>,
+    period: RwSignal<String>,
+    name: &'static str,
+) -> impl IntoView {
+    let app = use_app();
+    let t = move |w: Text| w.text(app.locale);
+    let site_options = move || {
+        let mut all: Vec<(String, String)> = sites
+            .get()
+            .iter()
+            .map(|s| (s.id.clone(), site_name(app.locale, s)))
+            .collect();
+        if all.len() > 1 {
+            all.push((crate::score::COURT.into(), t(Text::Court).into()));
+        }
+        all.into_iter()
+            .map(|(id, name)| {
+                let id2 = id.clone();
+                view! { <option value=id selected=move || site.get() == id2>{name}</option> }
+            })
+            .collect_view()
+    };
+    let period_options = move || {
+        periods
+            .get()
+            .into_iter()
+            .map(|p| {
+                let text = p.text();
+                let text2 = text.clone();
+                view! { <option value=text selected=move || period.get() == text2>{p.label(app.locale)}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="row no-print">
+            <select name="site" aria-label=move || t(Text::Site)
+                on:change=move |ev| site.set(event_target_value(&ev))>{site_options}</select>
+            <select name=name aria-label=move || t(Text::Period)
+                on:change=move |ev| period.set(event_target_value(&ev))>{period_options}</select>
+        </div>
     }
 }
 

@@ -28,6 +28,17 @@ pub fn month_start(year: i32, month: u32) -> i64 {
     days_from_civil(year, month, 1) * DAY - OFFSET
 }
 
+/// The court's midnight starting the day written `YYYY-MM-DD`, if it is a real date.
+pub fn day_start(date: &str) -> Option<i64> {
+    if !crate::core::valid_date(date) {
+        return None;
+    }
+    let y = date[..4].parse().ok()?;
+    let m = date[5..7].parse().ok()?;
+    let d: i64 = date[8..10].parse().ok()?;
+    Some(month_start(y, m) + (d - 1) * DAY)
+}
+
 fn next_month(year: i32, month: u32) -> (i32, u32) {
     if month == 12 {
         (year + 1, 1)
@@ -181,5 +192,8 @@ mod tests {
         // A leap February.
         let (f, t) = Period::parse("2028-02").unwrap().bounds();
         assert_eq!((t - f) / DAY, 29);
+        assert_eq!(day_start("2026-11-01"), Some(from));
+        assert_eq!(day_start("2026-11-30"), Some(to - DAY));
+        assert_eq!(day_start("2026-02-30"), None);
     }
 }

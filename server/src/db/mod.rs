@@ -112,6 +112,48 @@ pub async fn seed_sites(db: &Db, json: &str) -> anyhow::Result<usize> {
     Ok(file.sites.len())
 }
 
+/// A setting kept as JSON in `report_settings` under `name` (the scoring, the survey's
+/// questions), if one was saved and still reads as a `T`.
+pub async fn saved_setting<T: serde::de::DeserializeOwned>(
+    db: &Db,
+    name: &str,
+) -> sqlx::Result<Option<T>> {
+    let saved: Option<String> =
+        sqlx::query_scalar("SELECT value FROM report_settings WHERE name = ?")
+            .bind(name)
+            .fetch_optional(db)
+            .await?;
+    Ok(saved.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// Saves `value` as the setting `name`, by `by`, with its audit entry (`action`, and the value
+/// itself when `audit_value`), in one write.
+pub async fn save_setting<T: serde::Serialize>(
+    db: &Db,
+    name: &str,
+    value: &T,
+    by: &str,
+    action: &str,
+    audit_value: bool,
+) -> sqlx::Result<()> {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let mut tx = dialect::begin_write(db).await?;
+    sqlx::query(
+        "INSERT INTO report_settings (name, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(name)
+    .bind(&json)
+    .bind(now_ms())
+    .bind(by)
+    .execute(&mut *tx)
+    .await?;
+    let detail = if audit_value { json.as_str() } else { "" };
+    audit(&mut *tx, Some(by), action, name, detail).await?;
+    tx.commit().await
+}
+
 /// Appends to the audit log (who changed which account or site).
 pub async fn audit<'e, E: Executor<'e>>(
     ex: E,

@@ -234,6 +234,17 @@ fn plan_checked(plan: &str, locale: app::i18n::Locale) -> ApiResult<String> {
     Ok(plan.to_string())
 }
 
+/// Whether the report of `scope` and `month` is filed (read in the write that would change it).
+async fn filed(tx: &mut crate::db::Tx, scope: &str, month: &str) -> sqlx::Result<bool> {
+    let at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT filed_at FROM monthly_reports WHERE scope = ? AND month = ?")
+            .bind(scope)
+            .bind(month)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(matches!(at, Some(Some(_))))
+}
+
 fn already_filed(locale: app::i18n::Locale) -> ApiError {
     ApiError::Invalid {
         message: app::i18n::pick(
@@ -258,13 +269,7 @@ pub async fn put_plan(
     let (sites, court) = scorecard::scope(&state.db, &caller, &a.site, Action::FileReport).await?;
     let plan = plan_checked(&a.plan, locale)?;
     let mut tx = crate::db::dialect::begin_write(&state.db).await?;
-    let filed: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT filed_at FROM monthly_reports WHERE scope = ? AND month = ?")
-            .bind(&a.site)
-            .bind(month.text())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if matches!(filed, Some(Some(_))) {
+    if filed(&mut tx, &a.site, &month.text()).await? {
         return Err(already_filed(locale));
     }
     sqlx::query(
@@ -312,13 +317,7 @@ pub async fn file(
     let mut report = compute(&state.db, &a.site, &sites, court, month, now).await?;
     report.plan = plan.clone();
     let mut tx = crate::db::dialect::begin_write(&state.db).await?;
-    let filed: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT filed_at FROM monthly_reports WHERE scope = ? AND month = ?")
-            .bind(&a.site)
-            .bind(month.text())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if matches!(filed, Some(Some(_))) {
+    if filed(&mut tx, &a.site, &month.text()).await? {
         return Err(already_filed(locale));
     }
     let year = &month.text()[..4];

@@ -127,9 +127,10 @@ pub async fn rows(
                 return Ok(out);
             };
             // A site no department of which answered reads the court's answers.
-            let (c, _) = super::scorecard::counts(db, sites, court, period, now).await?;
+            let (_, court_survey) =
+                super::scorecard::satisfaction(db, &round.id, sites, court).await?;
             let all;
-            let read: &[String] = if c.court_survey {
+            let read: &[String] = if court_survey {
                 all = super::scorecard::all_sites(db).await?;
                 &all
             } else {

@@ -30,13 +30,8 @@ const SCORING: &str = "scoring";
 
 /// The scoring setting as saved, or the default.
 pub async fn scoring(db: &Db) -> sqlx::Result<Scoring> {
-    let saved: Option<String> =
-        sqlx::query_scalar("SELECT value FROM report_settings WHERE name = ?")
-            .bind(SCORING)
-            .fetch_optional(db)
-            .await?;
-    Ok(saved
-        .and_then(|s| serde_json::from_str(&s).ok())
+    Ok(crate::db::saved_setting(db, SCORING)
+        .await?
         .unwrap_or_default())
 }
 
@@ -147,13 +142,25 @@ pub async fn counts(
     }
     let round = round_for(db, period).await?;
     if let Some(r) = &round {
-        c.satisfied = satisfied(db, &r.id, sites).await?;
-        if c.satisfied.1 == 0 && !court {
-            c.satisfied = satisfied(db, &r.id, &all_sites(db).await?).await?;
-            c.court_survey = c.satisfied.1 > 0;
-        }
+        (c.satisfied, c.court_survey) = satisfaction(db, &r.id, sites, court).await?;
     }
     Ok((c, round))
+}
+
+/// The satisfied answers of `round` at `sites`, and whether they are the court's (a site none
+/// of whose departments answered reads the court's answers).
+pub async fn satisfaction(
+    db: &Db,
+    round: &str,
+    sites: &[String],
+    court: bool,
+) -> sqlx::Result<((u32, u32), bool)> {
+    let own = satisfied(db, round, sites).await?;
+    if own.1 > 0 || court {
+        return Ok((own, false));
+    }
+    let all = satisfied(db, round, &all_sites(db).await?).await?;
+    Ok((all, all.1 > 0))
 }
 
 /// People at `sites` (not disabled) whose roles need a certificate, and those holding them.
@@ -222,21 +229,7 @@ pub async fn put_scoring(
         message,
         field: "rules",
     })?;
-    let value = serde_json::to_string(&s).unwrap_or_default();
-    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
-    sqlx::query(
-        "INSERT INTO report_settings (name, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value,
-            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-    )
-    .bind(SCORING)
-    .bind(&value)
-    .bind(crate::db::now_ms())
-    .bind(&caller.id)
-    .execute(&mut *tx)
-    .await?;
-    crate::db::audit(&mut *tx, Some(&caller.id), "scoring_set", SCORING, &value).await?;
-    tx.commit().await?;
+    crate::db::save_setting(&state.db, SCORING, &s, &caller.id, "scoring_set", true).await?;
     Ok(Json(s))
 }
 

@@ -95,15 +95,8 @@ pub async fn overview(
     Query(q): Query<DayQuery>,
 ) -> ApiResult<Json<Vec<SiteRow>>> {
     caller.require(Action::ViewKpis)?;
-    if !app::core::valid_date(&q.day) {
-        return Err(ApiError::bad(Key::ErrBadRequest, "day"));
-    }
-    let (y, m, d) = (
-        q.day[..4].parse().unwrap_or(0),
-        q.day[5..7].parse().unwrap_or(0),
-        q.day[8..10].parse::<i64>().unwrap_or(0),
-    );
-    let from = app::score::period::month_start(y, m) + (d - 1) * DAY;
+    let from =
+        app::score::period::day_start(&q.day).ok_or(ApiError::bad(Key::ErrBadRequest, "day"))?;
     let to = from + DAY;
     let now = crate::db::now_ms();
     let db = &state.db;
@@ -196,9 +189,13 @@ pub async fn trends(
             n += count(db, crate::db::dialect::ITEMS_FOUND, s, from, to).await?;
         }
         items.push((label.clone(), n));
-        let (c, _) = scorecard::counts(db, &sites, court, m, now).await?;
-        response.push((label.clone(), pct(c.in_time.0.into(), c.in_time.1.into())));
         let card = scorecard::card(db, &sites, court, m, now).await?;
+        let in_time = card
+            .figures
+            .iter()
+            .find(|f| f.kpi == app::score::Kpi::Response);
+        let (part, whole) = in_time.map_or((0, 0), |f| (f.part, f.whole));
+        response.push((label.clone(), pct(part.into(), whole.into())));
         scores.push((label, i64::from(card.total_centi / 100)));
     }
     let series = |zh: &str, en: &str, points| Series {

@@ -47,15 +47,6 @@ pub struct Found {
     pub more: bool,
 }
 
-fn day_ms(d: &str) -> i64 {
-    let (y, m, day) = (
-        d[..4].parse().unwrap_or(0),
-        d[5..7].parse().unwrap_or(0),
-        d[8..10].parse::<i64>().unwrap_or(0),
-    );
-    app::score::period::month_start(y, m) + (day - 1) * 24 * 3600 * 1000
-}
-
 /// `GET /api/v1/visits/search?site=&from=&to=&name=&id_tail=`.
 pub async fn search(
     State(state): State<AppState>,
@@ -69,14 +60,18 @@ pub async fn search(
         message: pick(locale, zh, en).into(),
         field,
     };
-    if !app::core::valid_date(&q.from) || !app::core::valid_date(&q.to) || q.to < q.from {
-        return Err(bad(
-            "from",
-            "请填写起止日期（止不早于起）",
-            "Give the first and last day (the last not before the first)",
-        ));
-    }
-    let (from, to) = (day_ms(&q.from), day_ms(&q.to) + 24 * 3600 * 1000);
+    let day = app::score::period::day_start;
+    let (from, last) = match (day(&q.from), day(&q.to)) {
+        (Some(f), Some(l)) if l >= f => (f, l),
+        _ => {
+            return Err(bad(
+                "from",
+                "请填写起止日期（止不早于起）",
+                "Give the first and last day (the last not before the first)",
+            ))
+        }
+    };
+    let to = last + 24 * 3600 * 1000;
     if to - from > 366 * 24 * 3600 * 1000 {
         return Err(bad("to", "一次最多查询一年", "At most a year at a time"));
     }

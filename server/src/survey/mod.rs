@@ -46,13 +46,8 @@ pub fn token_hash(token: &str) -> String {
 
 /// The questions a new round starts with.
 pub async fn questions(db: &Db) -> sqlx::Result<Vec<Question>> {
-    let saved: Option<String> =
-        sqlx::query_scalar("SELECT value FROM report_settings WHERE name = ?")
-            .bind(QUESTIONS)
-            .fetch_optional(db)
-            .await?;
-    Ok(saved
-        .and_then(|s| serde_json::from_str(&s).ok())
+    Ok(crate::db::saved_setting(db, QUESTIONS)
+        .await?
         .unwrap_or_else(survey::default_questions))
 }
 
@@ -84,28 +79,15 @@ async fn put_questions(
             field: "questions",
         }
     })?;
-    let value = serde_json::to_string(&qs).unwrap_or_default();
-    let mut tx = crate::db::dialect::begin_write(&state.db).await?;
-    sqlx::query(
-        "INSERT INTO report_settings (name, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value,
-            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-    )
-    .bind(QUESTIONS)
-    .bind(&value)
-    .bind(crate::db::now_ms())
-    .bind(&caller.id)
-    .execute(&mut *tx)
-    .await?;
-    crate::db::audit(
-        &mut *tx,
-        Some(&caller.id),
-        "survey_questions_set",
+    crate::db::save_setting(
+        &state.db,
         QUESTIONS,
-        "",
+        &qs,
+        &caller.id,
+        "survey_questions_set",
+        false,
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(qs))
 }
 
@@ -207,16 +189,8 @@ async fn create(
     };
     let now = crate::db::now_ms();
     let today = app::core::court_day_start(now);
-    let closes_at = if app::core::valid_date(&n.closes_on) {
-        let (y, m, d) = (
-            n.closes_on[..4].parse().unwrap_or(0),
-            n.closes_on[5..7].parse().unwrap_or(0),
-            n.closes_on[8..10].parse::<i64>().unwrap_or(0),
-        );
-        app::score::period::month_start(y, m) + d * DAY
-    } else {
-        0
-    };
+    // Links stop at the court's midnight after the last day.
+    let closes_at = app::score::period::day_start(&n.closes_on).map_or(0, |d| d + DAY);
     if closes_at <= today || closes_at > today + 93 * DAY {
         return Err(bad(
             "closes_on",
